@@ -1,0 +1,18 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The tlsgate package root, whether running from dist/ (compiled) or the sources (tsx). */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'scenarios'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error('tlsgate: cannot find the package root (package.json beside scenarios/)');
+    dir = up;
+  }
+}
+
+export const builtinScenariosDir = (): string => join(packageRoot(), 'scenarios');
+export const schemaPath = (): string => join(packageRoot(), 'schema', 'scenario.schema.json');
+export const defaultCertsDir = (): string => join(packageRoot(), 'certs');
