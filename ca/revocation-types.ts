@@ -26,6 +26,8 @@ export type Fault =
   | { kind: 'certid-mismatch' }
   /** OCSP: a nonce that differs from the request's */
   | { kind: 'nonce-mismatch' }
+  /** OCSP: a signed answer with certStatus unknown */
+  | { kind: 'unknown-status' }
   /** OCSP: an error responseStatus instead of a response */
   | { kind: 'ocsp-status'; status: OcspErrorStatus };
 

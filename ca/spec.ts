@@ -159,3 +159,11 @@ export interface PkiSpec {
   certs: CertSpec[];
   revoked?: RevocationSpec[];
 }
+
+/** One problem found in a PkiSpec; `path` points into the spec (e.g. ['certs', 3, 'issuer']). */
+export interface SpecProblem {
+  path: Array<string | number>;
+  message: string;
+  /** how to fix it */
+  hint?: string;
+}

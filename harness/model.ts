@@ -72,6 +72,11 @@ export interface ServerEnd {
   clientCa?: string[];
   /** ids of CAs whose CRLs the server loads (server-side revocation of client certs) */
   crl?: string[];
+  /**
+   * SPIFFE IDs the server authorizes: a client cert must carry exactly one URI SAN and it must be
+   * in this list (what a SPIFFE-aware server application does after the TLS handshake).
+   */
+  authorizeSpiffeIds?: string[];
   /** staple OCSP responses when asked: `responder` asks tlsgate's responder; `none` never staples */
   staple?: 'none' | 'responder';
 }
@@ -189,6 +194,15 @@ export interface RevocationCheck {
   durationMs: number;
 }
 
+/** One request the revocation servers logged during a connection: proof that someone checked. */
+export interface RevocationRequest {
+  server: 'crl' | 'ocsp';
+  path: string;
+  serials: string[];
+  answer: string;
+  fault?: string;
+}
+
 export interface ServerObservation {
   /** the server saw a completed handshake */
   handshake: boolean;
@@ -202,6 +216,8 @@ export interface ServerObservation {
   /** an OCSP staple was asked for / sent */
   stapleRequested: boolean;
   stapleSent: boolean;
+  /** application bytes the server read (0 = the client sent no data, e.g. it refused after the handshake) */
+  bytesReceived?: number;
 }
 
 export interface ClientObservation {
@@ -237,7 +253,10 @@ export interface Observation {
   alpn?: string | false;
   peer?: PeerInfo;
   server: ServerObservation;
+  /** the client's own revocation checks (tlsgate-side OCSP/staple/CRL verification) */
   revocation: RevocationCheck[];
+  /** what tlsgate's CRL server and OCSP responder were asked during this connection (their request logs) */
+  revocationRequests: RevocationRequest[];
   warnings: string[];
   driver: { client: string; server: string; clientVersion?: string };
   sessionReused?: boolean;

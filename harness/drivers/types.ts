@@ -25,6 +25,8 @@ export interface ServerPlan extends TlsOptionsPlan {
   requireClientCert: boolean;
   /** PEM CRLs, one per element */
   crlPem?: string[];
+  /** when set, a client cert must carry exactly one URI SAN, and it must be one of these */
+  authorizeSpiffeIds?: string[];
 }
 
 export interface ServerHooks {

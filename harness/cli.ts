@@ -1,0 +1,179 @@
+#!/usr/bin/env node
+/**
+ * The `tlsgate` command line. This module only parses arguments: each command's module (and
+ * the heavy libraries behind it: pkijs, x509, undici) is imported when that command runs, so
+ * `--help` and usage errors answer fast.
+ *
+ * Exit codes: 0 all passed, 1 a scenario failed or errored, 2 bad input or usage,
+ * 3 internal error, 130 interrupted.
+ */
+import { availableParallelism } from 'node:os';
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { EXIT, exitCodeOf, reportInternalError, tlsgateVersion } from './commands/exit.js';
+import { scenarioPaths } from './commands/selection.js';
+import { defaultCertsDir } from './paths.js';
+
+/** what a command handler resolves to: its exit code */
+type Command = () => Promise<number>;
+
+interface Common {
+  verbose: boolean;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = EXIT.passed;
+  const run = async (verbose: boolean, command: Command) => { exitCode = await guarded(command, verbose); };
+  const parser = buildParser(argv, run);
+  try {
+    await parser.parseAsync();
+  } catch (err) {
+    // only usage errors reach here: handlers never throw (guarded)
+    process.stderr.write(`tlsgate: ${err instanceof Error ? err.message : String(err)}\nRun 'tlsgate --help' (or 'tlsgate <command> --help') for usage.\n`);
+    return EXIT.usage;
+  }
+  return exitCode;
+}
+
+type Runner = (verbose: boolean, command: Command) => Promise<void>;
+
+function buildParser(argv: string[], run: Runner): Argv<Common> {
+  return yargs(argv)
+    .scriptName('tlsgate')
+    .usage('$0 <command> [options]\n\nDoes TLS trust still work exactly as before? Real Node TLS handshakes against a local mock PKI, driven by YAML scenarios.')
+    .option('verbose', { type: 'boolean', default: false, global: true, describe: 'print stack traces of internal errors (also: TLSGATE_DEBUG=1)' })
+    .command('run [paths..]', 'run scenarios and report; exit 0 only if every one passed', (y) => runOptions(filterOptions(y))
+      .example('$0 run', 'the built-in catalogue, plus ./scenarios if present')
+      .example('$0 run scenarios/prod.yaml --tag mtls', 'one file, only scenarios tagged mtls')
+      .example('$0 run --reporter console --reporter junit:reports/tlsgate.xml', 'console output plus a JUnit file for CI')
+      .example('$0 run --shard 2/4 --reporter json:shard-2.json', 'the second of four deterministic slices'),
+    (a) => run(a.verbose, async () => (await import('./commands/run.js')).runCommand({
+      paths: scenarioPathsOf(a.paths),
+      ...filtersOf(a),
+      reporters: listOf(a.reporter),
+      bail: a.bail,
+      timeoutMs: a.timeout,
+      concurrency: a.concurrency,
+      certsDir: certsDirOf(a.certs),
+    })))
+    .command('list [paths..]', 'list the scenarios a run with the same filters would run', (y) => filterOptions(y)
+      .example('$0 list --tag chain', 'ids, file:line and tags of the chain scenarios'),
+    (a) => run(a.verbose, async () => (await import('./commands/list.js')).listCommand({
+      paths: scenarioPathsOf(a.paths), ...filtersOf(a),
+    })))
+    .command('validate [paths..]', 'check scenario files; print every problem as file:line:col  path  message  (hint)', (y) => pathsPositional(y)
+      .example('$0 validate scenarios/', 'exit 0 if every file is valid, 2 otherwise'),
+    (a) => run(a.verbose, async () => (await import('./commands/validate.js')).validateCommand(scenarioPathsOf(a.paths))))
+    .command('certs <scenario> [paths..]', "write a scenario's certificates and keys to a folder, with openssl/curl command lines that reproduce it", (y) => certsDirOption(pathsPositional(y)
+      .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario id (file#name, see `tlsgate list`) or a unique name' })
+      .option('out', { type: 'string', demandOption: true, describe: 'folder to write to' }))
+      .example('$0 certs "chain/paths.yaml#valid 3-level chain" --out /tmp/chain', 'materials of one scenario'),
+    (a) => run(a.verbose, async () => (await import('./commands/certs.js')).certsCommand({
+      paths: scenarioPathsOf(a.paths), scenario: String(a.scenario), out: a.out, certsDir: certsDirOf(a.certs),
+    })))
+    .command('serve', 'run the mock CA, OCSP responder and CRL server until Ctrl-C', (y) => y
+      .option('spec', { type: 'string', describe: 'PKI spec file (YAML) to issue and serve' })
+      .option('out', { type: 'string', default: 'tlsgate-pki', describe: 'folder for the issued certificates and keys' })
+      .example('$0 serve --spec pki.yaml --out ./pki', 'serve a PKI for manual testing'),
+    (a) => run(a.verbose, () => serve(a.spec, a.out)))
+    .demandCommand(1, 'give a command: run, list, validate, certs or serve')
+    .recommendCommands()
+    .strict()
+    .help()
+    .alias('help', 'h')
+    .version(tlsgateVersion())
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .epilogue('Exit codes: 0 all passed, 1 a scenario failed or errored, 2 bad input or usage, 3 internal error, 130 interrupted.')
+    .exitProcess(false)
+    .fail((message, err) => {
+      throw err ?? new Error(message);
+    });
+}
+
+const pathsPositional = <T>(y: Argv<T>) => y.positional('paths', {
+  type: 'string',
+  array: true,
+  defaultDescription: 'the built-in catalogue, plus ./scenarios if present',
+  describe: 'scenario files or folders',
+});
+
+const filterOptions = <T>(y: Argv<T>) => pathsPositional(y)
+  .option('grep', { type: 'string', describe: 'only scenarios whose id or name matches this regular expression' })
+  .option('tag', { type: 'string', describe: 'only scenarios with this tag (repeatable)' })
+  .option('shard', { type: 'string', describe: 'run slice i of n (e.g. 2/4): a deterministic split across CI jobs' });
+
+const certsDirOption = <T>(y: Argv<T>) => y.option('certs', {
+  type: 'string',
+  defaultDescription: '$TLSGATE_CERTS or <tlsgate>/certs',
+  describe: 'cache folder for generated certificates and keys',
+});
+
+/** resolved when a command runs, not while parsing, so --help never looks for the package */
+const certsDirOf = (given: string | undefined): string => given ?? (process.env.TLSGATE_CERTS || defaultCertsDir());
+
+const runOptions = <T>(y: Argv<T>) => certsDirOption(y)
+  .option('reporter', { type: 'string', default: 'console', describe: 'console, json, junit, tap or github; NAME:FILE writes to a file (repeatable; one may use stdout)' })
+  .option('bail', { type: 'boolean', default: false, describe: 'stop starting scenarios after the first failure' })
+  .option('timeout', { type: 'number', default: 5000, describe: 'per-connection timeout of a scenario, ms (a scenario\'s timeoutMs wins)', coerce: positiveInteger('--timeout') })
+  .option('concurrency', { type: 'number', default: availableParallelism(), defaultDescription: 'CPU count', describe: 'scenarios run at once', coerce: positiveInteger('--concurrency') });
+
+function positiveInteger(flag: string): (v: unknown) => number {
+  return (v) => {
+    const last = Array.isArray(v) ? v.at(-1) : v;
+    const n = Number(last);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} wants a positive whole number, got ${Number.isNaN(n) ? 'something else' : String(last)}`);
+    return n;
+  };
+}
+
+/** a repeatable option arrives as a value or an array of values */
+const listOf = (v: unknown): string[] => (v === undefined ? [] : [v].flat().map(String));
+
+function filtersOf(a: { grep?: unknown; tag?: unknown; shard?: unknown }) {
+  const grep = listOf(a.grep).at(-1);
+  const shard = listOf(a.shard).at(-1);
+  return { tags: listOf(a.tag), ...(grep !== undefined ? { grep } : {}), ...(shard !== undefined ? { shard } : {}) };
+}
+
+const scenarioPathsOf = (given: unknown): string[] => scenarioPaths(listOf(given));
+
+async function serve(spec: string | undefined, out: string): Promise<number> {
+  const [{ serveCommand }, { trapInterrupts }] = await Promise.all([import('./commands/serve.js'), import('./commands/interrupt.js')]);
+  const interrupts = trapInterrupts();
+  try {
+    return await serveCommand({ ...(spec !== undefined ? { spec } : {}), out, signal: interrupts.signal });
+  } finally {
+    interrupts.release();
+  }
+}
+
+/** a command's exit code; a thrown error becomes 2 (bad input) or 3 (internal) */
+async function guarded(command: Command, verbose: boolean): Promise<number> {
+  try {
+    return await command();
+  } catch (err) {
+    return exitCodeOf(err, { stderr: process.stderr, withStack: debugging(verbose) });
+  }
+}
+
+const debugging = (verbose: boolean): boolean => verbose || process.env.TLSGATE_DEBUG === '1';
+
+/**
+ * Exit with the command's code once stdout is flushed. A clean run ends by itself; if something
+ * still holds the event loop (a leaked socket), the unref'd timer ends the process anyway so CI
+ * never hangs, and TLSGATE_DEBUG=1 names what was left open.
+ */
+function finish(code: number): void {
+  process.exitCode = code;
+  setTimeout(() => {
+    if (process.env.TLSGATE_DEBUG === '1') {
+      process.stderr.write(`tlsgate: still open at exit: ${process.getActiveResourcesInfo().join(', ')}\n`);
+    }
+    process.exit(code);
+  }, 2000).unref();
+}
+
+main(hideBin(process.argv)).then(finish, (err: unknown) => {
+  reportInternalError(err, { stderr: process.stderr, withStack: true });
+  finish(EXIT.internal);
+});

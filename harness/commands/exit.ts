@@ -1,0 +1,62 @@
+/**
+ * tlsgate's exit codes, and how an error a command threw becomes one: bad input is the user's
+ * to fix (2, the message only); anything else is a bug in tlsgate (3, a short note and where to
+ * report it; the stack only when asked for).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../paths.js';
+import { ScenarioProblems } from './selection.js';
+import { UsageError } from './usage.js';
+
+export const EXIT = { passed: 0, failed: 1, usage: 2, internal: 3, interrupted: 130 } as const;
+
+export function exitCodeOf(err: unknown, opts: { stderr: NodeJS.WritableStream; withStack: boolean }): number {
+  if (err instanceof UsageError) {
+    opts.stderr.write(`tlsgate: ${err.message}\n`);
+    return EXIT.usage;
+  }
+  if (err instanceof ScenarioProblems) {
+    opts.stderr.write(`${err.problems.join('\n')}\n\ntlsgate: ${err.message}; nothing was run\n`);
+    return EXIT.usage;
+  }
+  reportInternalError(err, opts);
+  return EXIT.internal;
+}
+
+export function reportInternalError(err: unknown, opts: { stderr: NodeJS.WritableStream; withStack: boolean }): void {
+  const message = err instanceof Error ? err.message : String(err);
+  const lines = [
+    `tlsgate: internal error: ${message}`,
+    `This is a bug in tlsgate ${tlsgateVersion()}, not in your scenarios. Please report it at ${whereToReport()}`,
+    'with the command line and the output of the same command run with --verbose (or TLSGATE_DEBUG=1).',
+  ];
+  if (opts.withStack && err instanceof Error && err.stack) lines.push('', err.stack);
+  opts.stderr.write(`${lines.join('\n')}\n`);
+}
+
+interface PackageJson {
+  version?: string;
+  bugs?: string | { url?: string };
+  repository?: string | { url?: string };
+}
+
+function packageJson(): PackageJson {
+  try {
+    return JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as PackageJson;
+  } catch {
+    return {};
+  }
+}
+
+export function tlsgateVersion(): string {
+  return packageJson().version ?? 'unknown';
+}
+
+/** package.json's bugs URL, else its repository's issues page, else a plain description */
+function whereToReport(): string {
+  const pkg = packageJson();
+  const bugs = typeof pkg.bugs === 'string' ? pkg.bugs : pkg.bugs?.url;
+  const repo = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
+  return bugs ?? (repo ? `${repo.replace(/^git\+/, '').replace(/\.git$/, '')}/issues` : "tlsgate's issue tracker");
+}

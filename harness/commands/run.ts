@@ -1,0 +1,58 @@
+/**
+ * `tlsgate run`: load, filter, run through the engine, report. Exit codes: 0 every scenario
+ * passed, 1 one failed or errored, 2 bad input (thrown as UsageError/ScenarioProblems), 130
+ * interrupted.
+ */
+import { describeEnvironment } from '../environment.js';
+import { createReporter, checkTargets, parseReporterArg, type ReporterContext } from '../reporters/index.js';
+import { runSuite } from '../runner.js';
+import { EXIT } from './exit.js';
+import { trapInterrupts } from './interrupt.js';
+import { loadSelection, pathRelativeTo, type Filters } from './selection.js';
+
+export interface RunArgs extends Filters {
+  paths: string[];
+  /** `NAME[:FILE]`, as given to --reporter */
+  reporters: string[];
+  bail: boolean;
+  timeoutMs: number;
+  concurrency: number;
+  certsDir: string;
+  /** hooks for the reporters (inventory, annotation paths); defaults are derived here */
+  reporterContext?: ReporterContext;
+}
+
+export async function runCommand(args: RunArgs): Promise<number> {
+  const targets = args.reporters.map(parseReporterArg);
+  checkTargets(targets);
+  const selection = await loadSelection(args.paths, args);
+  if (selection.scenarios.length === 0) {
+    process.stderr.write(`tlsgate: shard ${args.shard} has no scenarios (fewer scenarios than shards); nothing to run\n`);
+  }
+  const ctx: ReporterContext = {
+    annotationPath: pathRelativeTo(process.env.GITHUB_WORKSPACE ?? process.cwd(), args.paths),
+    ...args.reporterContext,
+  };
+  const reporters = targets.map((t) => createReporter(t, ctx));
+
+  const { createEngine } = await import('../engine.js');
+  const engine = await createEngine({ certsDir: args.certsDir, timeoutMs: args.timeoutMs });
+  const interrupts = trapInterrupts();
+  try {
+    const { summary } = await runSuite(selection.scenarios, {
+      execute: (s, signal) => engine.run(s, signal),
+      reporters,
+      timeoutMs: args.timeoutMs,
+      concurrency: args.concurrency,
+      bail: args.bail,
+      signal: interrupts.signal,
+      environment: { ...describeEnvironment() },
+      ...(selection.shard ? { shard: selection.shard } : {}),
+    });
+    if (summary.interrupted) return EXIT.interrupted;
+    return summary.failed + summary.errors > 0 ? EXIT.failed : EXIT.passed;
+  } finally {
+    await engine.close();
+    interrupts.release();
+  }
+}

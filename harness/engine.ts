@@ -1,0 +1,91 @@
+/**
+ * The engine: one per run. It owns what scenarios share (the revocation servers, the material
+ * cache folder) and turns each Scenario into a ScenarioResult via a ScenarioSession.
+ */
+import { performance } from 'node:perf_hooks';
+import type { RevocationServers } from '../ca/revocation-servers.js';
+import { judge } from './judge.js';
+import type { Observation, Scenario, ScenarioResult, Verdict } from './model.js';
+import { ScenarioSession } from './scenario-session.js';
+
+export interface EngineOptions {
+  /** material cache folder */
+  certsDir: string;
+  /** default per-connection timeout, ms */
+  timeoutMs: number;
+}
+
+export interface Engine {
+  run(scenario: Scenario, signal: AbortSignal): Promise<ScenarioResult>;
+  close(): Promise<void>;
+}
+
+export async function createEngine(opts: EngineOptions): Promise<Engine> {
+  return new ScenarioEngine(opts);
+}
+
+class ScenarioEngine implements Engine {
+  private servers: Promise<RevocationServers> | undefined;
+
+  constructor(private readonly opts: EngineOptions) {}
+
+  /** started on first need: most chain/hostname scenarios never touch revocation */
+  private revocationServers = (): Promise<RevocationServers> => {
+    this.servers ??= import('../ca/revocation-servers.js').then((m) => m.RevocationServers.start());
+    return this.servers;
+  };
+
+  async run(scenario: Scenario, signal: AbortSignal): Promise<ScenarioResult> {
+    const started = performance.now();
+    const ref = { id: scenario.id, name: scenario.name, file: scenario.file, line: scenario.line, tags: scenario.tags };
+    if (scenario.skip !== undefined) {
+      return { scenario: ref, observations: [], verdict: { status: 'skipped', reason: scenario.skip }, durationMs: 0 };
+    }
+    let observations: Observation[] = [];
+    let verdict: Verdict;
+    try {
+      observations = await this.observe(scenario, signal);
+      verdict = judgeSteps(scenario, observations);
+    } catch (err) {
+      verdict = { status: 'error', message: errorMessage(err, signal) };
+    }
+    return { scenario: ref, observations, verdict, durationMs: Math.round(performance.now() - started) };
+  }
+
+  private async observe(scenario: Scenario, signal: AbortSignal): Promise<Observation[]> {
+    const session = await ScenarioSession.open(scenario, {
+      certsDir: this.opts.certsDir,
+      timeoutMs: scenario.timeoutMs ?? this.opts.timeoutMs,
+      revocationServers: this.revocationServers,
+    }, signal);
+    try {
+      return await session.runAllSteps(signal);
+    } finally {
+      await session.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    const servers = this.servers;
+    this.servers = undefined;
+    if (servers) await (await servers).close();
+  }
+}
+
+/** the first step whose observation does not meet its expectation decides the verdict */
+function judgeSteps(s: Scenario, observations: Observation[]): Verdict {
+  const expectations = [s.expect, ...(s.then ?? []).map((t) => t.expect)];
+  for (const [i, exp] of expectations.entries()) {
+    const obs = observations[i];
+    if (!obs) return { status: 'error', message: `connection ${i + 1} did not run` };
+    const v = judge(exp, obs);
+    if (v.status === 'failed' && expectations.length > 1) return { ...v, message: `connection ${i + 1}: ${v.message}` };
+    if (v.status !== 'passed') return v;
+  }
+  return { status: 'passed' };
+}
+
+function errorMessage(err: unknown, signal: AbortSignal): string {
+  if (signal.aborted) return `aborted: ${String(signal.reason instanceof Error ? signal.reason.message : signal.reason)}`;
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,76 @@
+/**
+ * GitHub Actions: an `::error` annotation per failed scenario, pinned to its line in the YAML, and
+ * a Markdown table appended to $GITHUB_STEP_SUMMARY. GitHub shows at most 10 error annotations per
+ * step, so the rest are counted in one `::warning` instead of silently vanishing.
+ */
+import { appendFile } from 'node:fs/promises';
+import type { RunSummary, ScenarioResult } from '../model.js';
+import type { Reporter } from './types.js';
+import { countsLine, expectedAndGot, headline, isProblem, location, oneLine, problemsFirst } from './format.js';
+import type { Output } from './output.js';
+
+/** GitHub's documented limit of error annotations shown per step */
+export const MAX_ERROR_ANNOTATIONS = 10;
+
+export interface GithubReporterOptions {
+  /** the file to append the Markdown summary to (the job's GITHUB_STEP_SUMMARY) */
+  stepSummaryFile?: string;
+  /** maps a scenario's `file` to a path relative to the repository root, for annotations */
+  annotationPath?: (file: string) => string;
+}
+
+export function githubReporter(out: Output, opts: GithubReporterOptions = {}): Reporter {
+  return {
+    name: 'github',
+    async onEnd(summary, results) {
+      out.write(annotations(results, opts.annotationPath ?? ((f) => f)));
+      await out.close();
+      if (opts.stepSummaryFile) await appendFile(opts.stepSummaryFile, stepSummary(summary, results));
+    },
+  };
+}
+
+export function annotations(results: readonly ScenarioResult[], pathOf: (file: string) => string): string {
+  const problems = results.filter(isProblem);
+  const lines = problems.slice(0, MAX_ERROR_ANNOTATIONS).map((r) => command('error', {
+    file: pathOf(r.scenario.file),
+    line: String(r.scenario.line),
+    title: `tlsgate: ${r.scenario.name}`,
+  }, headline(r)));
+  const omitted = problems.length - MAX_ERROR_ANNOTATIONS;
+  if (omitted > 0) {
+    lines.push(command('warning', {}, `${omitted} more failed scenario${omitted === 1 ? '' : 's'} not annotated (GitHub shows ${MAX_ERROR_ANNOTATIONS} error annotations per step); see the step summary or the job log`));
+  }
+  return lines.map((l) => `${l}\n`).join('');
+}
+
+/** `::name key=value,...::message`, escaped as @actions/core escapes it */
+export function command(name: string, props: Record<string, string>, message: string): string {
+  const list = Object.entries(props).map(([k, v]) => `${k}=${escapeProperty(v)}`).join(',');
+  return `::${name}${list ? ` ${list}` : ''}::${escapeData(message)}`;
+}
+
+export const escapeData = (s: string): string =>
+  s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+
+export const escapeProperty = (s: string): string =>
+  escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+export function stepSummary(summary: RunSummary, results: readonly ScenarioResult[]): string {
+  const icon = { passed: '✅ passed', failed: '❌ failed', error: '💥 error', skipped: '⏭️ skipped' } as const;
+  const rows = problemsFirst(results).map((r) => {
+    const { expected, got } = expectedAndGot(r);
+    return `| ${icon[r.verdict.status]} | ${cell(r.scenario.name)} <sub>${cell(location(r))}</sub> | ${cell(expected)} | ${cell(got)} |`;
+  });
+  const heading = `### tlsgate: ${countsLine(summary)}${summary.interrupted ? ' — interrupted' : ''}`;
+  return ['', heading, '', '| status | scenario | expected | got |', '| --- | --- | --- | --- |', ...rows, '', ''].join('\n');
+}
+
+const MAX_CELL = 300;
+
+/** one table cell: no line breaks, `|` escaped, HTML neutralized, bounded length */
+function cell(text: string): string {
+  const flat = oneLine(text);
+  const short = flat.length > MAX_CELL ? `${flat.slice(0, MAX_CELL - 1)}…` : flat;
+  return short.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
+}

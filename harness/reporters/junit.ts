@@ -1,0 +1,103 @@
+/**
+ * JUnit XML, the format every CI server reads. One <testsuite> per scenario file, one <testcase>
+ * per scenario with `file` and `line` pointing into its YAML (GitLab and Jenkins link to them).
+ * Checked against test/fixtures/junit.xsd (Jenkins' JUnit schema plus testcase file/line).
+ */
+import { create } from 'xmlbuilder2';
+import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
+import type { RunSummary, ScenarioResult } from '../model.js';
+import type { Reporter, RunInfo } from './types.js';
+import { failureDetails, oneLine } from './format.js';
+import type { Output } from './output.js';
+
+export function junitReporter(out: Output): Reporter {
+  let run: RunInfo | undefined;
+  return {
+    name: 'junit',
+    onBegin: (info) => { run = info; },
+    async onEnd(summary, results) {
+      out.write(buildJunitXml(run, summary, results));
+      await out.close();
+    },
+  };
+}
+
+export function buildJunitXml(run: RunInfo | undefined, summary: RunSummary, results: readonly ScenarioResult[]): string {
+  const doc = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '\uFFFD' });
+  const root = doc.ele('testsuites', {
+    name: 'tlsgate',
+    tests: String(summary.total),
+    failures: String(summary.failed),
+    errors: String(summary.errors),
+    skipped: String(summary.skipped),
+    time: seconds(summary.durationMs),
+  });
+  const startedAt = run?.startedAt ?? new Date();
+  for (const [file, cases] of byFile(results)) {
+    addSuite(root, file, cases, { startedAt, environment: run?.environment ?? {}, interrupted: summary.interrupted });
+  }
+  return doc.end({ prettyPrint: true }) + '\n';
+}
+
+interface SuiteContext {
+  startedAt: Date;
+  environment: Record<string, unknown>;
+  interrupted: boolean;
+}
+
+function addSuite(root: XMLBuilder, file: string, cases: ScenarioResult[], ctx: SuiteContext): void {
+  const count = (status: string) => String(cases.filter((r) => r.verdict.status === status).length);
+  const suite = root.ele('testsuite', {
+    name: file,
+    tests: String(cases.length),
+    failures: count('failed'),
+    errors: count('error'),
+    skipped: count('skipped'),
+    time: seconds(cases.reduce((sum, r) => sum + r.durationMs, 0)),
+    timestamp: antTimestamp(ctx.startedAt),
+    file,
+  });
+  const props = suite.ele('properties');
+  for (const [name, value] of propertiesOf(ctx)) props.ele('property', { name, value });
+  for (const r of cases) addCase(suite, r);
+}
+
+function addCase(suite: XMLBuilder, r: ScenarioResult): void {
+  const testcase = suite.ele('testcase', {
+    classname: r.scenario.file,
+    name: r.scenario.name,
+    file: r.scenario.file,
+    line: String(r.scenario.line),
+    time: seconds(r.durationMs),
+  });
+  const v = r.verdict;
+  const details = () => failureDetails(r).join('\n');
+  // attribute values on one line: parsers turn raw line breaks in attributes into spaces anyway
+  if (v.status === 'failed') testcase.ele('failure', { message: oneLine(v.message), type: 'VerdictMismatch' }).txt(details());
+  if (v.status === 'error') testcase.ele('error', { message: oneLine(v.message), type: 'ScenarioError' }).txt(details());
+  if (v.status === 'skipped') testcase.ele('skipped', { message: oneLine(v.reason) });
+}
+
+/** environment values flattened to strings: `undici` is an object */
+function propertiesOf(ctx: SuiteContext): Array<[string, string]> {
+  const env = Object.entries(ctx.environment)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
+  return [...env, ['interrupted', String(ctx.interrupted)]];
+}
+
+/** results grouped by file, files and cases kept in the given (catalogue) order */
+function byFile(results: readonly ScenarioResult[]): Map<string, ScenarioResult[]> {
+  const groups = new Map<string, ScenarioResult[]>();
+  for (const r of results) {
+    const list = groups.get(r.scenario.file) ?? [];
+    list.push(r);
+    groups.set(r.scenario.file, list);
+  }
+  return groups;
+}
+
+const seconds = (ms: number): string => (ms / 1000).toFixed(3);
+
+/** Ant's timestamp: ISO 8601 without zone or fraction (xs:dateTime in the Ant schema), in UTC */
+const antTimestamp = (d: Date): string => d.toISOString().slice(0, 19);

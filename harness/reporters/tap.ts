@@ -1,0 +1,63 @@
+/**
+ * TAP 14 (testanything.org/tap-version-14-specification.html): a version line, the plan, one
+ * test point per scenario in catalogue order, a YAML diagnostic block under each failure, and
+ * `Bail out!` when the run was interrupted.
+ */
+import { stringify } from 'yaml';
+import type { RunSummary, ScenarioResult } from '../model.js';
+import type { Reporter } from './types.js';
+import { formatObservation, formatValue, headline } from './format.js';
+import type { Output } from './output.js';
+
+export function tapReporter(out: Output): Reporter {
+  return {
+    name: 'tap',
+    async onEnd(summary, results) {
+      out.write(buildTap(summary, results));
+      await out.close();
+    },
+  };
+}
+
+export function buildTap(summary: RunSummary, results: readonly ScenarioResult[]): string {
+  const lines = ['TAP version 14', `1..${results.length}`];
+  results.forEach((r, i) => lines.push(...testPoint(r, i + 1)));
+  if (summary.interrupted) lines.push(`Bail out! interrupted after ${results.length} scenarios`);
+  return lines.join('\n') + '\n';
+}
+
+function testPoint(r: ScenarioResult, n: number): string[] {
+  const description = escapeDescription(`${r.scenario.file}: ${r.scenario.name}`);
+  const v = r.verdict;
+  switch (v.status) {
+    case 'passed': return [`ok ${n} - ${description}`];
+    case 'skipped': return [`ok ${n} - ${description} # SKIP ${escapeDirective(v.reason)}`];
+    case 'failed':
+    case 'error': return [`not ok ${n} - ${description}`, ...yamlBlock(diagnostics(r))];
+  }
+}
+
+function diagnostics(r: ScenarioResult): Record<string, unknown> {
+  const v = r.verdict;
+  return {
+    message: headline(r),
+    severity: v.status === 'error' ? 'error' : 'fail',
+    at: { file: r.scenario.file, line: r.scenario.line },
+    ...(v.status === 'failed'
+      ? { mismatches: v.mismatches.map((m) => ({ field: m.field, expected: formatValue(m.expected), got: formatValue(m.actual) })) }
+      : {}),
+    ...(r.observations.length ? { observed: r.observations.map(formatObservation) } : {}),
+    duration_ms: r.durationMs,
+  };
+}
+
+/** the spec: a YAML block is indented two spaces more than its test point, between `---` and `...` */
+function yamlBlock(data: Record<string, unknown>): string[] {
+  const body = stringify(data, { lineWidth: 0 }).trimEnd().split('\n');
+  return ['  ---', ...body.map((l) => `  ${l}`), '  ...'];
+}
+
+/** `#` starts a directive and `\` escapes: both are escaped in descriptions; no line breaks */
+const escapeDescription = (s: string): string => s.replace(/\\/g, '\\\\').replace(/#/g, '\\#').replace(/[\r\n]+/g, ' ');
+
+const escapeDirective = (s: string): string => s.replace(/[\r\n]+/g, ' ');

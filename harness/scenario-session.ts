@@ -1,0 +1,203 @@
+/**
+ * Everything one scenario holds while it runs: its materials, its namespace on the revocation
+ * servers, its TLS server. `runAllSteps` makes the connections; `close` releases everything,
+ * whatever happened.
+ */
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { issuePki } from '../ca/factory.js';
+import type { Materials, RevocationEndpoints } from '../ca/materials.js';
+import type { PkiHandle, RevocationServers } from '../ca/revocation-servers.js';
+import { getClientDriver, getServerDriver } from './drivers/registry.js';
+import type { ClientDriver, ClientHooks, ServerDriver, ServerHandle, ServerHooks } from './drivers/types.js';
+import type { ClientObservation, Observation, RevocationRequest, Scenario, ScenarioStep } from './model.js';
+import { observe } from './observe.js';
+import { fetchStaple, planClientRevocation, type RevocationPlan } from './revocation/plan.js';
+import { loadPemFiles, ScenarioMaterials } from './scenario-materials.js';
+import { clientAnchorIds, clientPlan, pemIdentity, serverPlan, type ClientIdentity } from './tls-plans.js';
+import { pkcs12Identity } from './client-identity.js';
+
+export interface SessionEnv {
+  certsDir: string;
+  timeoutMs: number;
+  revocationServers: () => Promise<RevocationServers>;
+}
+
+interface Drivers {
+  client: ClientDriver;
+  server: ServerDriver;
+  clientVersion: string | undefined;
+}
+
+export class ScenarioSession {
+  private server: ServerHandle | undefined;
+  private lastSession: Buffer | undefined;
+
+  private constructor(
+    private readonly s: Scenario,
+    private readonly env: SessionEnv,
+    private readonly m: ScenarioMaterials,
+    private readonly pki: PkiHandle | undefined,
+    private readonly drivers: Drivers,
+    private readonly identity: ClientIdentity,
+  ) {}
+
+  static async open(s: Scenario, env: SessionEnv, signal: AbortSignal): Promise<ScenarioSession> {
+    const servers = needsRevocationServers(s) ? await env.revocationServers() : undefined;
+    const ns = namespaceOf(s);
+    const endpoints: RevocationEndpoints | undefined = servers?.endpointsFor(ns);
+    const [generated, files, drivers] = await Promise.all([
+      s.pki.certs.length > 0 ? issuePki(s.pki, { cacheDir: env.certsDir, endpoints }) : Promise.resolve(undefined),
+      loadPemFiles(s.pemFiles),
+      loadDrivers(s),
+    ]);
+    signal.throwIfAborted();
+    const m = new ScenarioMaterials(generated, files);
+    const pki = servers && generated ? attachPki(servers, ns, generated, s) : undefined;
+    try {
+      const identity = s.client.identityFormat === 'pkcs12' && s.client.identity
+        ? await pkcs12Identity(s, m)
+        : pemIdentity(s, m);
+      return new ScenarioSession(s, env, m, pki, drivers, identity);
+    } catch (err) {
+      pki?.detach();
+      throw err;
+    }
+  }
+
+  async runAllSteps(signal: AbortSignal): Promise<Observation[]> {
+    const observations = [await this.connect(undefined, signal)];
+    for (const step of this.s.then ?? []) observations.push(await this.connect(step, signal));
+    return observations;
+  }
+
+  private async connect(step: ScenarioStep | undefined, signal: AbortSignal): Promise<Observation> {
+    if (step) await this.applyRevocationChanges(step);
+    const started = performance.now();
+    const startedAt = Date.now();
+    const revocation = await this.planRevocation(signal);
+    const server = await this.ensureServer(signal);
+    server.reset();
+    const client = revocation?.preReject
+      ? refusedBeforeConnect(revocation.preReject)
+      : await this.drivers.client.connect(this.clientPlanFor(server, step, revocation), hooksOf(revocation), signal);
+    const serverObs = await server.observation();
+    if (client.session) this.lastSession = client.session;
+    return observe(client, serverObs, {
+      clientDriver: this.drivers.client.name,
+      serverDriver: this.drivers.server.name,
+      clientVersion: this.drivers.clientVersion,
+      revocation: revocation?.checks ?? [],
+      revocationRequests: this.requestsSince(startedAt),
+      warnings: revocation?.warnings ?? [],
+      totalMs: Math.round(performance.now() - started),
+    });
+  }
+
+  private clientPlanFor(server: ServerHandle, step: ScenarioStep | undefined, revocation: RevocationPlan | undefined) {
+    const plan = clientPlan(this.s, this.m, server.port, this.identity, this.env.timeoutMs);
+    if (step?.resume && this.lastSession) plan.sessionBase64 = this.lastSession.toString('base64');
+    if (revocation?.crlPem) plan.crlPem = revocation.crlPem;
+    if (revocation?.requestOCSP) plan.requestOCSP = true;
+    return plan;
+  }
+
+  private async planRevocation(signal: AbortSignal): Promise<RevocationPlan | undefined> {
+    const config = this.s.client.revocation;
+    if (!config || config.mode === 'none') return undefined;
+    const chainIds = [this.s.server.cert, ...(this.s.server.chain ?? this.m.defaultChain(this.s.server.cert))];
+    const anchors = clientAnchorIds(this.s, this.m);
+    return planClientRevocation({
+      config,
+      serverChainDer: chainIds.map((id) => this.m.get(id).der),
+      anchorsDer: anchors === 'system' ? [] : anchors.map((id) => this.m.get(id).der),
+    }, signal);
+  }
+
+  /** the server loads CRLs at start, so a revocation change between connections restarts it */
+  private async ensureServer(signal: AbortSignal): Promise<ServerHandle> {
+    if (this.server) return this.server;
+    const crlPem = this.s.server.crl ? await this.serverCrls(this.s.server.crl, signal) : undefined;
+    this.server = await this.drivers.server.listen(serverPlan(this.s, this.m, crlPem), this.serverHooks(), signal);
+    return this.server;
+  }
+
+  private serverHooks(): ServerHooks {
+    if (this.s.server.staple !== 'responder') return {};
+    const timeoutMs = this.s.client.revocation?.timeoutMs ?? 300;
+    return { ocspStaple: (certDer, issuerDer) => fetchStaple(certDer, issuerDer, { timeoutMs }) };
+  }
+
+  /** the server's CRLs come from tlsgate's own CRL server, over real HTTP, as PEM */
+  private async serverCrls(caIds: string[], signal: AbortSignal): Promise<string[]> {
+    if (!this.pki) throw new Error(`server.crl needs generated CA certificates (ids: ${caIds.join(', ')})`);
+    const endpoints = this.pki.endpoints;
+    return Promise.all(caIds.map(async (id) => {
+      const res = await fetch(`${endpoints.crlUrl(id)}?format=pem`, { signal });
+      if (!res.ok) throw new Error(`CRL of '${id}' could not be loaded for the server: HTTP ${res.status}`);
+      return res.text();
+    }));
+  }
+
+  private async applyRevocationChanges(step: ScenarioStep): Promise<void> {
+    if (!step.revoke?.length && !step.unrevoke?.length) return;
+    if (!this.pki) throw new Error('revoke/unrevoke steps need a generated PKI');
+    for (const id of step.revoke ?? []) this.pki.registry.revoke(id, { reason: 'keyCompromise' });
+    for (const id of step.unrevoke ?? []) this.pki.registry.unrevoke(id);
+    if (this.s.server.crl && this.server) {
+      await this.server.close();
+      this.server = undefined;
+    }
+  }
+
+  private requestsSince(startedAt: number): RevocationRequest[] {
+    if (!this.pki) return [];
+    return this.pki.log.entries()
+      .filter((e) => e.at >= startedAt)
+      .map((e) => ({ server: e.server, path: e.path, serials: [...e.serials], answer: e.answer, ...(e.fault ? { fault: e.fault } : {}) }));
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    try {
+      await server?.close();
+    } finally {
+      this.pki?.detach();
+    }
+  }
+}
+
+async function loadDrivers(s: Scenario): Promise<Drivers> {
+  const client = await getClientDriver(s.client.driver);
+  const server = await getServerDriver(s.server.driver);
+  const info = await client.info();
+  return { client, server, clientVersion: info.version };
+}
+
+function attachPki(servers: RevocationServers, ns: string, materials: Materials, s: Scenario): PkiHandle {
+  const pki = servers.attach(ns, materials);
+  for (const r of s.pki.revoked ?? []) pki.registry.revoke(r.cert, { reason: r.reason, time: r.time, invalidityDate: r.invalidityDate });
+  for (const f of s.faults ?? []) {
+    pki.faults.set(f.ca !== undefined ? { caId: f.ca } : { certId: f.cert! }, f.server, f.fault);
+  }
+  return pki;
+}
+
+/** Stable per scenario, so cached certificates with `auto` URLs stay valid across runs. */
+const namespaceOf = (s: Scenario): string => createHash('sha256').update(s.id).digest('hex').slice(0, 12);
+
+function needsRevocationServers(s: Scenario): boolean {
+  const usesAuto = s.pki.certs.some((c) => c.crlDistributionPoints === 'auto' || c.ocsp === 'auto' || c.caIssuers === 'auto');
+  const mode = s.client.revocation?.mode ?? 'none';
+  return usesAuto || mode !== 'none' || !!s.faults?.length || s.server.staple === 'responder' || !!s.server.crl?.length
+    || !!s.pki.revoked?.length || !!s.then?.some((t) => t.revoke?.length || t.unrevoke?.length);
+}
+
+function hooksOf(plan: RevocationPlan | undefined): ClientHooks {
+  return plan?.afterHandshake ? { afterHandshake: plan.afterHandshake } : {};
+}
+
+function refusedBeforeConnect(decision: { code: string; message: string }): ClientObservation {
+  return { outcome: 'rejected', code: decision.code, message: decision.message };
+}

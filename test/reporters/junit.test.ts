@@ -1,0 +1,95 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { create } from 'xmlbuilder2';
+import { packageRoot } from '../../harness/paths.js';
+import { summarize } from '../../harness/runner.js';
+import { buildJunitXml } from '../../harness/reporters/junit.js';
+import type { RunInfo } from '../../harness/reporters/types.js';
+import { errored, failed, makeScenario, passed, skipped } from '../runner/fixtures.js';
+
+/** from the sources, not dist/: tsc does not copy the XSD and Java file */
+const fixtures = join(packageRoot(), 'test', 'fixtures');
+const XSD = join(fixtures, 'junit.xsd');
+
+/** the little of the DOM these tests read (the project's lib has no DOM types) */
+interface Element {
+  getAttribute(name: string): string | null;
+  getElementsByTagName(tag: string): Iterable<Element>;
+  textContent: string | null;
+}
+
+const onPath = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+
+/** a real XSD validator: xmllint (libxml2) if installed, else the JDK's javax.xml.validation */
+const validator = onPath('xmllint')
+  ? { name: 'xmllint --schema', run: (files: string[]) => spawnSync('xmllint', ['--noout', '--schema', XSD, ...files], { encoding: 'utf8' }) }
+  : onPath('java')
+    ? { name: 'java Validate.java (javax.xml.validation)', run: (files: string[]) => spawnSync('java', [join(fixtures, 'Validate.java'), XSD, ...files], { encoding: 'utf8' }) }
+    : undefined;
+
+const run: RunInfo = { total: 5, concurrency: 2, environment: { node: '20.20.2', undici: { version: '7.1.0', source: 'tlsgate' } }, startedAt: new Date('2025-05-01T10:00:00.123Z') };
+
+function sampleResults() {
+  const a = makeScenario('valid <chain> & "quotes"', { file: 'chain/paths.yaml', line: 7 });
+  const b = makeScenario('expired leaf', { file: 'chain/paths.yaml', line: 19 });
+  const c = makeScenario('broken material', { file: 'chain/validity.yaml', line: 3 });
+  const d = makeScenario('needs OpenSSL 3.2', { file: 'chain/validity.yaml', line: 12 });
+  return [passed(a), failed(b), errored(c, 'cannot load key: \u0001bad\nsecond line'), skipped(d)];
+}
+
+describe('junit reporter', () => {
+  const results = sampleResults();
+  const xml = buildJunitXml(run, summarize(results, 1234, false), results);
+
+  it('writes one testcase per scenario with classname = file, file and line attributes, and outcome elements', () => {
+    const root = create(xml).root().node as unknown as Element;
+    const attrs = (el: Element, ...names: string[]) => names.map((n) => el.getAttribute(n));
+    expect(attrs(root, 'tests', 'failures', 'errors', 'skipped')).to.deep.equal(['4', '1', '1', '1']);
+    const suites = [...root.getElementsByTagName('testsuite')];
+    expect(suites.map((s) => s.getAttribute('name'))).to.deep.equal(['chain/paths.yaml', 'chain/validity.yaml']);
+    const cases = [...root.getElementsByTagName('testcase')];
+    expect(cases.map((c) => attrs(c, 'classname', 'name', 'file', 'line'))).to.deep.equal([
+      ['chain/paths.yaml', 'valid <chain> & "quotes"', 'chain/paths.yaml', '7'],
+      ['chain/paths.yaml', 'expired leaf', 'chain/paths.yaml', '19'],
+      ['chain/validity.yaml', 'broken material', 'chain/validity.yaml', '3'],
+      ['chain/validity.yaml', 'needs OpenSSL 3.2', 'chain/validity.yaml', '12'],
+    ]);
+    const only = (c: Element, tag: string) => [...c.getElementsByTagName(tag)];
+    expect(only(cases[0]!, 'failure')).to.have.length(0);
+    const failure = only(cases[1]!, 'failure')[0]!;
+    expect(failure.getAttribute('message')).to.match(/^expected reject .*, got accepted/);
+    expect(failure.textContent).to.include('category: expected expired, got (none)');
+    const error = only(cases[2]!, 'error')[0]!;
+    expect(error.getAttribute('message'), 'one line, invalid XML character replaced').to.equal('cannot load key: \uFFFDbad second line');
+    expect(only(cases[3]!, 'skipped')[0]!.getAttribute('message')).to.equal('not on this OpenSSL');
+  });
+
+  it('gives times in seconds and an Ant timestamp', () => {
+    expect(xml).to.match(/<testcase [^>]*time="0\.012"/);
+    expect(xml).to.include('timestamp="2025-05-01T10:00:00"');
+  });
+
+  const title = validator
+    ? `validates against test/fixtures/junit.xsd with ${validator.name}, and the validator rejects a broken file`
+    : 'validates against test/fixtures/junit.xsd (SKIPPED: neither xmllint nor java is on PATH)';
+  (validator ? it : it.skip)(title, function () {
+    this.timeout(20_000);
+    const dir = mkdtempSync(join(tmpdir(), 'tlsgate-junit-'));
+    try {
+      const good = join(dir, 'report.xml');
+      const bad = join(dir, 'broken.xml');
+      writeFileSync(good, xml);
+      writeFileSync(bad, xml.replace(/ tests="4"/, ' tests="four"'));
+      const goodRun = validator!.run([good]);
+      expect(goodRun.status, goodRun.stdout + goodRun.stderr).to.equal(0);
+      const badRun = validator!.run([bad]);
+      expect(badRun.status).to.not.equal(0);
+      expect(badRun.stdout + badRun.stderr).to.match(/four/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,215 @@
+import { expect } from 'chai';
+import { getEventListeners } from 'node:events';
+import type { RunSummary, Scenario, ScenarioResult } from '../../harness/model.js';
+import type { Reporter, RunInfo } from '../../harness/reporters/types.js';
+import {
+  ReporterError, RunInterrupted, ScenarioTimeout, catalogueOrder, runSuite, scenarioDeadlineMs, type Execute,
+} from '../../harness/runner.js';
+import { errored, failed, makeScenario, numberedScenarios, passed, resultFor, sleep } from './fixtures.js';
+
+/** records what the runner told it */
+class RecordingReporter implements Reporter {
+  readonly name = 'recording';
+  run: RunInfo | undefined;
+  seen: string[] = [];
+  ended: { summary: RunSummary; results: readonly ScenarioResult[] } | undefined;
+  onBegin(run: RunInfo) { this.run = run; }
+  onResult(r: ScenarioResult) { this.seen.push(r.scenario.name); }
+  onEnd(summary: RunSummary, results: readonly ScenarioResult[]) { this.ended = { summary, results }; }
+}
+
+const statuses = (results: readonly ScenarioResult[]) => results.map((r) => `${r.scenario.name}:${r.verdict.status}`);
+
+describe('runner (stub execute functions: tests the runner, not TLS)', () => {
+  let unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  beforeEach(() => { unhandled = []; process.on('unhandledRejection', onUnhandled); });
+  afterEach(() => {
+    process.off('unhandledRejection', onUnhandled);
+    expect(unhandled, 'unhandled rejections').to.deep.equal([]);
+  });
+
+  it('runs every scenario once and reports results in catalogue order, whatever order they finish in', async () => {
+    const scenarios = numberedScenarios(5);
+    const calls: string[] = [];
+    const reporter = new RecordingReporter();
+    // later scenarios finish first
+    const execute: Execute = async (s) => { calls.push(s.name); await sleep(5 * (6 - Number(s.name.slice(1)))); return passed(s); };
+    const { results, summary } = await runSuite([...scenarios].reverse(), { execute, reporters: [reporter], timeoutMs: 1000, concurrency: 5 });
+    expect([...calls].sort()).to.deep.equal(['s1', 's2', 's3', 's4', 's5']);
+    expect(results.map((r) => r.scenario.name)).to.deep.equal(['s1', 's2', 's3', 's4', 's5']);
+    expect(reporter.seen).to.deep.equal(['s5', 's4', 's3', 's2', 's1']);
+    expect(reporter.ended?.results.map((r) => r.scenario.name)).to.deep.equal(['s1', 's2', 's3', 's4', 's5']);
+    expect(summary).to.include({ total: 5, passed: 5, failed: 0, errors: 0, skipped: 0, interrupted: false });
+    expect(reporter.run).to.include({ total: 5, concurrency: 5 });
+  });
+
+  it('orders by file, then line', () => {
+    const list = [{ file: 'b.yaml', line: 1 }, { file: 'a.yaml', line: 30 }, { file: 'a.yaml', line: 4 }];
+    expect(list.sort(catalogueOrder)).to.deep.equal([{ file: 'a.yaml', line: 4 }, { file: 'a.yaml', line: 30 }, { file: 'b.yaml', line: 1 }]);
+  });
+
+  for (const concurrency of [1, 3]) {
+    it(`never has more than ${concurrency} scenario(s) in flight with concurrency ${concurrency}`, async () => {
+      let active = 0;
+      let peak = 0;
+      const execute: Execute = async (s) => {
+        peak = Math.max(peak, ++active);
+        await sleep(3);
+        active--;
+        return passed(s);
+      };
+      await runSuite(numberedScenarios(8), { execute, reporters: [], timeoutMs: 1000, concurrency });
+      expect(peak).to.equal(concurrency);
+    });
+  }
+
+  it('gives the same verdicts with concurrency 1, 2 and 8 (verdicts come from execute alone)', async () => {
+    const scenarios = numberedScenarios(12);
+    const verdictOf = (s: Scenario) => (Number(s.name.slice(1)) % 3 === 0 ? failed(s) : passed(s));
+    const execute: Execute = async (s) => { await sleep(Math.floor(Math.random() * 4)); return verdictOf(s); };
+    const runs = await Promise.all([1, 2, 8].map((concurrency) => runSuite(scenarios, { execute, reporters: [], timeoutMs: 1000, concurrency })));
+    const [first, ...rest] = runs.map((r) => statuses(r.results));
+    for (const other of rest) expect(other).to.deep.equal(first);
+  });
+
+  it('turns a scenario that never resolves into an error within its deadline, aborts its signal, and goes on', async () => {
+    const [hang, ok] = numberedScenarios(2);
+    let seen: AbortSignal | undefined;
+    const execute: Execute = (s, signal) => {
+      if (s === ok) return Promise.resolve(passed(s));
+      seen = signal;
+      return new Promise(() => {}); // ignores its signal: the worst case
+    };
+    const started = Date.now();
+    const { results } = await runSuite([hang!, ok!], { execute, reporters: [], timeoutMs: 40, graceMs: 0, settleMs: 20, concurrency: 2 });
+    const elapsed = Date.now() - started;
+    expect(statuses(results)).to.deep.equal(['s1:error', 's2:passed']);
+    const v = results[0]!.verdict;
+    expect(v.status === 'error' && v.message).to.match(/did not finish within 40 ms/);
+    expect(seen?.aborted).to.equal(true);
+    expect(seen?.reason).to.be.instanceOf(ScenarioTimeout);
+    expect(elapsed).to.be.below(40 + 20 + 150);
+  });
+
+  it('waits for an aborted scenario to clean up (up to settleMs) and keeps its observations', async () => {
+    const [s] = numberedScenarios(1);
+    let cleaned = false;
+    const execute: Execute = (sc, signal) => new Promise((resolve) => {
+      signal.addEventListener('abort', () => setTimeout(() => { cleaned = true; resolve(passed(sc)); }, 10));
+    });
+    const { results } = await runSuite([s!], { execute, reporters: [], timeoutMs: 20, graceMs: 0, settleMs: 500 });
+    expect(cleaned).to.equal(true);
+    expect(results[0]!.verdict.status).to.equal('error');
+    expect(results[0]!.observations).to.have.length(1);
+  });
+
+  it('lets the engine\'s own timeout win: the deadline is timeout × connections + grace', () => {
+    const plain = makeScenario('a');
+    const withSteps = makeScenario('b', { timeoutMs: 300, then: [{ expect: { outcome: 'reject' } }, { expect: { outcome: 'accept' } }] });
+    expect(scenarioDeadlineMs(plain, 5000, 2000)).to.equal(7000);
+    expect(scenarioDeadlineMs(withSteps, 5000, 2000)).to.equal(300 * 3 + 2000);
+    expect(scenarioDeadlineMs(plain, 3e9, 0), 'capped where setTimeout still works').to.equal(2 ** 31 - 1);
+  });
+
+  it('turns a throwing or rejecting execute into an error result with its message', async () => {
+    const [a, b, c] = numberedScenarios(3);
+    const execute: Execute = async (s) => {
+      if (s === a) throw new Error('driver exploded');
+      if (s === b) return Promise.reject(new TypeError('bad plan'));
+      return passed(s);
+    };
+    const { results, summary } = await runSuite([a!, b!, c!], { execute, reporters: [], timeoutMs: 1000 });
+    expect(statuses(results)).to.deep.equal(['s1:error', 's2:error', 's3:passed']);
+    expect(results.map((r) => (r.verdict.status === 'error' ? r.verdict.message : ''))).to.deep.equal([
+      'the scenario could not be run: driver exploded', 'the scenario could not be run: bad plan', '',
+    ]);
+    expect(summary.errors).to.equal(2);
+  });
+
+  it('skips `skip` scenarios without running them', async () => {
+    const [a, b] = numberedScenarios(2);
+    const skippedOne = { ...b!, skip: 'not on OpenSSL 3.0' };
+    const ran: string[] = [];
+    const execute: Execute = async (s) => { ran.push(s.name); return passed(s); };
+    const { results, summary } = await runSuite([a!, skippedOne], { execute, reporters: [], timeoutMs: 1000 });
+    expect(ran).to.deep.equal(['s1']);
+    expect(results[1]!.verdict).to.deep.equal({ status: 'skipped', reason: 'not on OpenSSL 3.0' });
+    expect(summary).to.include({ total: 2, passed: 1, skipped: 1 });
+  });
+
+  it('with bail, starts nothing after the first failure (concurrency 1)', async () => {
+    const scenarios = numberedScenarios(4);
+    const ran: string[] = [];
+    const execute: Execute = async (s) => { ran.push(s.name); return s.name === 's2' ? failed(s) : passed(s); };
+    const reporter = new RecordingReporter();
+    const { results, summary } = await runSuite(scenarios, { execute, reporters: [reporter], timeoutMs: 1000, concurrency: 1, bail: true });
+    expect(ran).to.deep.equal(['s1', 's2']);
+    expect(statuses(results)).to.deep.equal(['s1:passed', 's2:failed']);
+    expect(summary).to.include({ total: 2, failed: 1, interrupted: false });
+    expect(reporter.run?.total).to.equal(4);
+  });
+
+  it('with bail, lets already-running scenarios finish unaborted after an error', async () => {
+    const [a, b, c] = numberedScenarios(3);
+    let slowSignal: AbortSignal | undefined;
+    const execute: Execute = async (s, signal) => {
+      if (s === a) { await sleep(1); return errored(s); }
+      slowSignal = signal;
+      await sleep(30);
+      return passed(s);
+    };
+    const { results } = await runSuite([a!, b!, c!], { execute, reporters: [], timeoutMs: 1000, concurrency: 2, bail: true });
+    expect(statuses(results)).to.deep.equal(['s1:error', 's2:passed']);
+    expect(slowSignal?.aborted).to.equal(false);
+  });
+
+  it('on interruption aborts running scenarios, leaves them out, reports interrupted with what finished', async () => {
+    const scenarios = numberedScenarios(5);
+    const run = new AbortController();
+    const cleanedUp: string[] = [];
+    const execute: Execute = (s, signal) => {
+      if (s.name === 's1') return Promise.resolve(passed(s));
+      if (s.name === 's2') { setTimeout(() => run.abort(new RunInterrupted('SIGINT')), 5); }
+      return new Promise((resolve) => signal.addEventListener('abort', () => {
+        cleanedUp.push(s.name);
+        resolve(resultFor(s, { status: 'error', message: 'aborted' }, []));
+      }));
+    };
+    const reporter = new RecordingReporter();
+    const { results, summary } = await runSuite(scenarios, { execute, reporters: [reporter], timeoutMs: 5000, concurrency: 2, signal: run.signal });
+    expect(statuses(results)).to.deep.equal(['s1:passed']);
+    expect(summary).to.include({ total: 1, passed: 1, interrupted: true });
+    expect(reporter.ended?.summary.interrupted).to.equal(true);
+    expect(reporter.ended?.results).to.have.length(1);
+    expect(cleanedUp.sort()).to.deep.equal(['s2', 's3']);
+    expect(getEventListeners(run.signal, 'abort'), 'listeners left on the run signal').to.have.length(0);
+  });
+
+  it('runs nothing when the run signal is already aborted', async () => {
+    const ran: string[] = [];
+    const execute: Execute = async (s) => { ran.push(s.name); return passed(s); };
+    const { summary } = await runSuite(numberedScenarios(3), { execute, reporters: [], timeoutMs: 1000, signal: AbortSignal.abort() });
+    expect(ran).to.deep.equal([]);
+    expect(summary).to.include({ total: 0, interrupted: true });
+  });
+
+  it('leaves no listener on the run signal and no timer behind after a normal run', async () => {
+    const run = new AbortController();
+    await sleep(0); // mocha arms its own test timer once this function has returned its promise
+    const timersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    await runSuite(numberedScenarios(3), { execute: async (s) => passed(s), reporters: [], timeoutMs: 60_000, signal: run.signal });
+    expect(getEventListeners(run.signal, 'abort')).to.have.length(0);
+    expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).to.equal(timersBefore);
+  });
+
+  it('still ends every reporter when one throws, then fails with a ReporterError naming it', async () => {
+    const broken: Reporter = { name: 'broken', onResult() { throw new Error('disk full'); }, onEnd() {} };
+    const good = new RecordingReporter();
+    const attempt = runSuite(numberedScenarios(2), { execute: async (s) => passed(s), reporters: [broken, good], timeoutMs: 1000 });
+    const err = await attempt.then(() => undefined, (e: unknown) => e);
+    expect(err).to.be.instanceOf(ReporterError);
+    expect((err as Error).message).to.equal('the broken reporter failed: disk full');
+    expect(good.ended?.results).to.have.length(2);
+  });
+});
