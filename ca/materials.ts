@@ -1,3 +1,4 @@
+import type { KeyPair } from './signer.js';
 import type { CertSpec, PkiSpec } from './spec.js';
 
 /** One certificate as issued by the factory, with everything a TLS end or an oracle needs. */
@@ -36,6 +37,8 @@ export interface Materials {
   /** every cert by id */
   readonly certs: ReadonlyMap<string, IssuedCert>;
   get(id: string): IssuedCert;
+  /** the key pair of cert `id` (what signs its CRLs and OCSP answers when it is a CA) */
+  key(id: string): KeyPair;
   /** ids from `id` up to its self-signed root, leaf first (stops on a cycle or a missing issuer) */
   pathToRoot(id: string): string[];
 }

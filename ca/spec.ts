@@ -154,10 +154,28 @@ export interface RevocationSpec {
   invalidityDate?: TimeSpec;
 }
 
+/**
+ * How the OCSP responder answers for one CA. Without an entry, the CA signs its own answers
+ * and includes no certificates.
+ */
+export interface ResponderSpec {
+  /** id of the CA whose certificates this answers for */
+  ca: string;
+  /** id of a delegated responder cert issued by that CA (role ocsp-signer); default the CA itself */
+  signer?: string;
+  /** put the signer's cert in the response; default true for a delegated signer, false for the CA */
+  includeCerts?: boolean;
+  /** ResponderID by name (default) or by key hash */
+  responderId?: 'name' | 'key';
+  /** nextUpdate of each answer, relative to the answer's thisUpdate (now); default `+1d`; `none` omits it */
+  validity?: TimeSpec | 'none';
+}
+
 /** A whole PKI: certificates plus who is revoked at set-up. */
 export interface PkiSpec {
   certs: CertSpec[];
   revoked?: RevocationSpec[];
+  responders?: ResponderSpec[];
 }
 
 /** One problem found in a PkiSpec; `path` points into the spec (e.g. ['certs', 3, 'issuer']). */

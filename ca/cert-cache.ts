@@ -1,0 +1,42 @@
+/**
+ * Issued certificates on disk, keyed by everything that shapes their bytes: the spec (with
+ * `auto` URLs resolved), the resolved validity dates, the subject's and the issuer's keys and
+ * the issuer's name. A warm run finds every certificate here; a change to any input misses.
+ * Entries are written once and never rewritten (keep-first), so concurrent runs agree.
+ */
+import { createHash, X509Certificate } from 'node:crypto';
+import { join } from 'node:path';
+import { readIfExists, writeFileAtomic } from './atomic-file.js';
+
+/** bump when the factory changes what it writes for the same inputs */
+const FORMAT = 1;
+
+export class CertCache {
+  constructor(private readonly dir: string | undefined) {}
+
+  static keyOf(inputs: unknown): string {
+    return createHash('sha256').update(JSON.stringify({ format: FORMAT, inputs })).digest('hex');
+  }
+
+  async get(key: string): Promise<Buffer | undefined> {
+    if (!this.dir) return undefined;
+    const pem = await readIfExists(this.path(key));
+    if (pem === undefined) return undefined;
+    try {
+      return new X509Certificate(pem).raw;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** stores `der` unless another process got there first; returns what is stored */
+  async put(key: string, der: Buffer): Promise<Buffer> {
+    if (!this.dir) return der;
+    const stored = await writeFileAtomic(this.path(key), new X509Certificate(der).toString(), { mode: 0o644, policy: 'keep-first' });
+    return new X509Certificate(stored).raw;
+  }
+
+  private path(key: string): string {
+    return join(this.dir!, key.slice(0, 2), `${key}.pem`);
+  }
+}
