@@ -77,7 +77,8 @@ export function buildExtensions(ctx: ExtensionContext): asn1.Extension[] {
   if (bc) out.push(new x509.BasicConstraintsExtension(bc.ca, bc.pathLen, bc.critical ?? true));
   out.push(new x509.KeyUsagesExtension(keyUsageFlags(keyUsageOf(spec, ctx.key)), true));
   const eku = extKeyUsageOf(spec);
-  if (eku) out.push(new x509.ExtendedKeyUsageExtension(eku.map((u) => x509.ExtendedKeyUsage[u]), false));
+  // an empty list means no extKeyUsage extension at all (any purpose)
+  if (eku?.length) out.push(new x509.ExtendedKeyUsageExtension(eku.map((u) => x509.ExtendedKeyUsage[u]), false));
   if (!spec.broken?.omitKeyIdentifiers) {
     out.push(new x509.SubjectKeyIdentifierExtension(ctx.subjectKeyId.toString('hex')));
     if (ctx.issuer) out.push(new x509.AuthorityKeyIdentifierExtension(ctx.issuer.keyId.toString('hex')));

@@ -78,9 +78,7 @@ export class ScenarioSession {
     const revocation = await this.planRevocation(signal);
     const server = await this.ensureServer(signal);
     server.reset();
-    const client = revocation?.preReject
-      ? refusedBeforeConnect(revocation.preReject)
-      : await this.drivers.client.connect(this.clientPlanFor(server, step, revocation), hooksOf(revocation), signal);
+    const client = await this.drivers.client.connect(this.clientPlanFor(server, step, revocation), hooksOf(revocation), signal);
     const serverObs = await server.observation();
     if (client.session) this.lastSession = client.session;
     return observe(client, serverObs, {
@@ -196,8 +194,4 @@ function needsRevocationServers(s: Scenario): boolean {
 
 function hooksOf(plan: RevocationPlan | undefined): ClientHooks {
   return plan?.afterHandshake ? { afterHandshake: plan.afterHandshake } : {};
-}
-
-function refusedBeforeConnect(decision: { code: string; message: string }): ClientObservation {
-  return { outcome: 'rejected', code: decision.code, message: decision.message };
 }

@@ -93,6 +93,13 @@ export const CODE_CATEGORIES: Readonly<Record<string, Category>> = {
   ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE: 'client-cert-required',
   ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED: 'client-cert-required',
   TLSGATE_SPIFFE_ID_REJECTED: 'client-cert-rejected',
+  // tlsgate's own revocation checks (harness/revocation): OCSP, staples, CRLs it reads itself
+  TLSGATE_OCSP_REVOKED: 'revoked',
+  TLSGATE_CRL_REVOKED: 'revoked',
+  TLSGATE_OCSP_UNKNOWN: 'revocation-unavailable',
+  TLSGATE_OCSP_INVALID: 'revocation-invalid',
+  TLSGATE_CRL_INVALID: 'revocation-invalid',
+  TLSGATE_MUST_STAPLE_MISSING: 'revocation-unavailable',
   // certificate alerts received from a peer that refused our certificate (non-Node peers send them)
   ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: 'untrusted-root',
   ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED: 'expired',

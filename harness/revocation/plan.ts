@@ -1,0 +1,197 @@
+/**
+ * Client-side revocation, as a scenario's `client.revocation` asks for it. Node checks nothing by
+ * default, so each mode says who decides:
+ *   crl            tlsgate fetches every CA's CRL from the distribution points and hands them to
+ *                  the handshake (`crl`): OpenSSL decides (whole-chain rule included). Under
+ *                  soft-fail, when a CA's CRL cannot be had, OpenSSL would refuse; so tlsgate
+ *                  connects without `crl` and checks the CRLs it has itself, with a warning.
+ *   ocsp           after the handshake, before any application byte: ask the responder in each
+ *                  certificate's AIA and verify the answer (ocsp-check.ts).
+ *   ocsp-stapled   `requestOCSP`; the leaf's staple is verified the same way (Node does not);
+ *                  a must-staple certificate without a staple is refused under every policy.
+ *   ocsp-then-crl  OCSP per certificate; where OCSP gives no answer, the certificate's CRL.
+ * Certificates that name no responder (or no CRL) are not checked by OCSP modes: that is what
+ * clients do with them; the observation says so in a warning.
+ */
+import { buildOcspRequest, certIdFor } from '../../ca/ocsp.js';
+import type { HandshakeFacts, PeerDecision } from '../drivers/types.js';
+import type { ClientRevocation, RevocationCheck } from '../model.js';
+import { certFacts, issuerIn, type CertFacts } from './cert-facts.js';
+import { crlStatus, fetchCrls, type FetchedCrl } from './crl-check.js';
+import { fetchBounded } from './http-fetch.js';
+import { queryOcsp, verifyOcspResponse } from './ocsp-check.js';
+import { applyPolicy, checkRecord, type RevocationOutcome, type Source } from './outcome.js';
+
+export const DEFAULT_REVOCATION_TIMEOUT_MS = 300;
+export const DEFAULT_CLOCK_SKEW_SEC = 300;
+
+export interface RevocationPlan {
+  /** PEM CRLs for the handshake's `crl` option */
+  crlPem?: string[];
+  requestOCSP?: boolean;
+  /** decides after the handshake, before application data */
+  afterHandshake?: (facts: HandshakeFacts) => Promise<PeerDecision>;
+  /** filled in as checks happen (before connecting for CRLs, during the connection for OCSP) */
+  checks: RevocationCheck[];
+  warnings: string[];
+}
+
+export interface RevocationInputs {
+  config: ClientRevocation;
+  /** the chain the server is configured to send, leaf first (CRLs must be known before connecting) */
+  serverChainDer: Buffer[];
+  /** the client's trust anchors */
+  anchorsDer: Buffer[];
+}
+
+interface Settings {
+  timeoutMs: number;
+  clockSkewSec: number;
+  sendNonce: boolean;
+  policy: ClientRevocation['failure'];
+}
+
+const settingsOf = (c: ClientRevocation): Settings => ({
+  timeoutMs: c.timeoutMs ?? DEFAULT_REVOCATION_TIMEOUT_MS,
+  clockSkewSec: c.clockSkewSec ?? DEFAULT_CLOCK_SKEW_SEC,
+  sendNonce: c.nonce ?? true,
+  policy: c.failure,
+});
+
+export async function planClientRevocation(inputs: RevocationInputs, signal: AbortSignal): Promise<RevocationPlan> {
+  const s = settingsOf(inputs.config);
+  const anchors = inputs.anchorsDer.map(certFacts);
+  const plan: RevocationPlan = { checks: [], warnings: [] };
+  switch (inputs.config.mode) {
+    case 'none':
+      return plan;
+    case 'crl':
+      return planCrl(plan, inputs.serverChainDer.map(certFacts), anchors, s, signal);
+    case 'ocsp':
+      return { ...plan, afterHandshake: (facts) => checkChain(plan, facts, anchors, s, signal, false) };
+    case 'ocsp-then-crl':
+      return { ...plan, afterHandshake: (facts) => checkChain(plan, facts, anchors, s, signal, true) };
+    case 'ocsp-stapled':
+      return { ...plan, requestOCSP: true, afterHandshake: (facts) => checkStaple(plan, facts, anchors, s) };
+  }
+}
+
+/** the certificates to check, leaf first, up to and including a self-issued anchor */
+function pathOf(chain: readonly CertFacts[], anchors: readonly CertFacts[]): { path: CertFacts[]; pool: CertFacts[] } {
+  const pool = [...chain, ...anchors];
+  const path: CertFacts[] = [];
+  let current: CertFacts | undefined = chain[0];
+  while (current && !path.includes(current)) {
+    path.push(current);
+    if (current.selfIssued) break;
+    current = issuerIn(current, pool);
+  }
+  return { path, pool };
+}
+
+async function planCrl(plan: RevocationPlan, chain: CertFacts[], anchors: CertFacts[], s: Settings, signal: AbortSignal): Promise<RevocationPlan> {
+  const { path, pool } = pathOf(chain, anchors);
+  const crls = await fetchCrls(path, pool, { timeoutMs: s.timeoutMs, clockSkewSec: s.clockSkewSec, signal });
+  for (const c of crls) {
+    plan.checks.push(checkRecord(c.issuer?.label ?? '(unknown issuer)', '', 'crl', c.url, c.crl && c.verdict.kind === 'good' ? { kind: 'good' } : c.verdict, c.ms));
+  }
+  const uncovered = path.filter((cert) => crlStatus(cert, issuerIn(cert, pool), crls).outcome.kind !== 'good' && !isRevoked(cert, pool, crls));
+  if (s.policy === 'hard' || uncovered.length === 0) {
+    // OpenSSL decides: every CRL that parses goes in, stale or badly signed ones included
+    return { ...plan, crlPem: crls.flatMap((c) => (c.crl ? [c.crl.pem] : [])) };
+  }
+  plan.warnings.push(`soft-fail: no usable CRL for ${uncovered.map((c) => c.label).join('; ')}; connecting without OpenSSL CRL checking, tlsgate checks the CRLs it has`);
+  return { ...plan, afterHandshake: async () => firstRefusal(plan, path.map((cert) => ({ cert, ...crlStatus(cert, issuerIn(cert, pool), crls), source: 'crl' as const, ms: 0 })), s, false) };
+}
+
+const isRevoked = (cert: CertFacts, pool: CertFacts[], crls: FetchedCrl[]) => crlStatus(cert, issuerIn(cert, pool), crls).outcome.kind === 'revoked';
+
+interface CertResult {
+  cert: CertFacts;
+  outcome: RevocationOutcome;
+  source: Source;
+  url?: string;
+  ms: number;
+}
+
+/** records every result, then applies the policy leaf first: the first refusal decides */
+function firstRefusal(plan: RevocationPlan, results: readonly CertResult[], s: Settings, record = true): PeerDecision {
+  let decision: PeerDecision = { allow: true };
+  for (const r of results) {
+    if (record) plan.checks.push(checkRecord(r.cert.label, r.cert.serialHex, r.source, r.url, r.outcome, r.ms));
+    const judged = applyPolicy(r.outcome, r.source, r.cert.label, s.policy);
+    if (judged.warning) plan.warnings.push(judged.warning);
+    if (decision.allow && !judged.decision.allow) decision = judged.decision;
+  }
+  return decision;
+}
+
+async function checkChain(plan: RevocationPlan, facts: HandshakeFacts, anchors: CertFacts[], s: Settings, signal: AbortSignal, crlFallback: boolean): Promise<PeerDecision> {
+  const { path, pool } = pathOf(facts.peerChainDer.map(certFacts), anchors);
+  const toCheck = path.filter((c) => !c.selfIssued);
+  const results = await Promise.all(toCheck.map((cert) => checkOne(cert, issuerIn(cert, pool), pool, s, signal, crlFallback, plan)));
+  return firstRefusal(plan, results.flat(), s);
+}
+
+async function checkOne(
+  cert: CertFacts, issuer: CertFacts | undefined, pool: CertFacts[], s: Settings, signal: AbortSignal, crlFallback: boolean, plan: RevocationPlan,
+): Promise<CertResult[]> {
+  const url = cert.ocspUrls[0];
+  if (!issuer) return [{ cert, source: 'ocsp', ms: 0, outcome: { kind: 'unavailable', detail: 'its issuer is not in the chain' } }];
+  const ocsp: CertResult | undefined = url === undefined ? undefined : {
+    cert, source: 'ocsp', url, ...(await queryOcsp(cert, issuer, { url, timeoutMs: s.timeoutMs, sendNonce: s.sendNonce, clockSkewSec: s.clockSkewSec, signal })),
+  };
+  const answered = ocsp && ocsp.outcome.kind !== 'unavailable';
+  if (answered || !crlFallback) {
+    if (!ocsp) plan.warnings.push(`not checked: ${cert.label} names no OCSP responder`);
+    return ocsp ? [ocsp] : [];
+  }
+  if (cert.crlUrls.length === 0) {
+    if (!ocsp) plan.warnings.push(`not checked: ${cert.label} names neither an OCSP responder nor a CRL`);
+    return ocsp ? [ocsp] : [];
+  }
+  const crls = await fetchCrls([cert], pool, { timeoutMs: s.timeoutMs, clockSkewSec: s.clockSkewSec, signal });
+  const fromCrl = crlStatus(cert, issuer, crls);
+  const fallback: CertResult = { cert, source: 'crl', outcome: fromCrl.outcome, ms: crls.reduce((m, c) => Math.max(m, c.ms), 0), ...(fromCrl.url ? { url: fromCrl.url } : {}) };
+  // the OCSP failure is recorded, but the CRL's answer is the one the policy judges
+  if (ocsp) plan.checks.push(checkRecord(cert.label, cert.serialHex, 'ocsp', url, ocsp.outcome, ocsp.ms));
+  return [fallback];
+}
+
+async function checkStaple(plan: RevocationPlan, facts: HandshakeFacts, anchors: CertFacts[], s: Settings): Promise<PeerDecision> {
+  const { path, pool } = pathOf(facts.peerChainDer.map(certFacts), anchors);
+  const leaf = path[0];
+  if (!leaf) return { allow: false, code: 'TLSGATE_REVOCATION_UNAVAILABLE', message: 'the server sent no certificate' };
+  if (!facts.staple) {
+    const outcome: RevocationOutcome = { kind: 'unavailable', detail: 'the server stapled no OCSP response' };
+    plan.checks.push(checkRecord(leaf.label, leaf.serialHex, 'staple', undefined, outcome, 0));
+    if (leaf.mustStaple) {
+      return { allow: false, code: 'TLSGATE_MUST_STAPLE_MISSING', message: `${leaf.label} is must-staple (TLS feature status_request) but the server stapled no OCSP response` };
+    }
+    return firstRefusal(plan, [{ cert: leaf, source: 'staple', outcome, ms: 0 }], s, false);
+  }
+  const issuer = issuerIn(leaf, pool);
+  const outcome: RevocationOutcome = issuer
+    ? verifyOcspResponse(facts.staple, { cert: leaf, issuer, clockSkewSec: s.clockSkewSec, now: new Date() })
+    : { kind: 'invalid', detail: 'the issuer of the leaf is not in the chain' };
+  return firstRefusal(plan, [{ cert: leaf, source: 'staple', outcome, ms: 0 }], s);
+}
+
+/**
+ * Server side of stapling: what a server fetches from the responder named in its certificate,
+ * to staple. A failure means no staple, as on a real server.
+ */
+export async function fetchStaple(certDer: Buffer, issuerDer: Buffer | null, opts: { timeoutMs: number }): Promise<Buffer | null> {
+  if (!issuerDer) return null;
+  const url = certFacts(certDer).ocspUrls[0];
+  if (url === undefined) return null;
+  const res = await fetchBounded(url, {
+    method: 'POST',
+    body: buildOcspRequest([certIdFor(certDer, issuerDer)]),
+    contentType: 'application/ocsp-request',
+    timeoutMs: opts.timeoutMs,
+    maxBytes: 64 * 1024,
+    signal: new AbortController().signal,
+  });
+  return res.ok ? res.body : null;
+}
