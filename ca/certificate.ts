@@ -25,6 +25,10 @@ export interface CertificateRequest {
 /** DER of an X.509 Name from a DN string such as `CN=Test Root,O=tlsgate` */
 export const nameDer = (dn: string): Buffer => Buffer.from(new x509.Name(dn).toArrayBuffer());
 
+/** the subject Name of a certificate exactly as encoded in it, so names match byte for byte */
+export const subjectNameDer = (certDer: Buffer): Buffer =>
+  Buffer.from(AsnConvert.serialize(AsnConvert.parse(certDer, asn1.Certificate).tbsCertificate.subject));
+
 export function issueCertificate(req: CertificateRequest): Buffer {
   const { spec, key } = req;
   const signer = req.issuer?.key ?? key;

@@ -39,10 +39,13 @@ function derViolation(block: asn1js.BaseBlock): string | undefined {
   return undefined;
 }
 
+/** asn1js's own decoding limits (depth, node count, content length) */
+export type DecodeLimits = Pick<asn1js.FromBerOptions, 'maxDepth' | 'maxNodes' | 'maxContentLength'>;
+
 /** decodes exactly one DER element filling `bytes`; throws an Error naming `what` otherwise */
-export function parseDer(bytes: Uint8Array, what: string): asn1js.AsnType {
+export function parseDer(bytes: Uint8Array, what: string, limits: DecodeLimits = {}): asn1js.AsnType {
   if (bytes.length === 0) throw new Error(`${what}: empty input`);
-  const { offset, result } = asn1js.fromBER(bytes);
+  const { offset, result } = asn1js.fromBER(bytes, limits);
   if (offset === -1) throw new Error(`${what}: not ASN.1 (${result.error || 'decoding failed'})`);
   if (offset !== bytes.length) throw new Error(`${what}: ${bytes.length - offset} trailing byte(s) after the DER element`);
   const problem = derViolation(result as asn1js.BaseBlock);
@@ -51,8 +54,8 @@ export function parseDer(bytes: Uint8Array, what: string): asn1js.AsnType {
 }
 
 /** builds a pkijs object from strict DER, turning pkijs's schema errors into one clear message */
-export function pkijsFromDer<T>(bytes: Uint8Array, what: string, make: (schema: asn1js.AsnType) => T): T {
-  const schema = parseDer(bytes, what);
+export function pkijsFromDer<T>(bytes: Uint8Array, what: string, make: (schema: asn1js.AsnType) => T, limits: DecodeLimits = {}): T {
+  const schema = parseDer(bytes, what, limits);
   try {
     return make(schema);
   } catch (e) {

@@ -6,9 +6,7 @@
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import * as asn1 from '@peculiar/asn1-x509';
-import { issueCertificate } from './certificate.js';
+import { issueCertificate, subjectNameDer } from './certificate.js';
 import { CertCache } from './cert-cache.js';
 import { basicConstraintsOf, extKeyUsageOf, keyUsageOf, ocspNoCheckOf } from './extensions.js';
 import { keyFingerprint, KeyStore, privateKeyPem } from './keys.js';
@@ -83,7 +81,7 @@ async function issueOne(c: CertSpec, inputs: IssueInputs): Promise<IssuedCert> {
   const [key, issuer, issuerKey] = await Promise.all([inputs.key, inputs.issuer, inputs.issuerKey]);
   const spec = withRoleDefaults(c, key);
   const { notBefore, notAfter } = validityOf(spec, inputs.now);
-  const issuerRef = issuer && issuerKey ? { id: issuer.id, subjectDer: issuerSubjectDer(issuer), key: issuerKey } : undefined;
+  const issuerRef = issuer && issuerKey ? { id: issuer.id, subjectDer: subjectNameDer(issuer.der), key: issuerKey } : undefined;
   const cacheKey = CertCache.keyOf({
     spec,
     urls: resolvedUrls(spec, issuerRef?.id, inputs.endpoints),
@@ -96,10 +94,6 @@ async function issueOne(c: CertSpec, inputs: IssueInputs): Promise<IssuedCert> {
     ?? await inputs.cache.put(cacheKey, issueCertificate({ spec, key, notBefore, notAfter, issuer: issuerRef, endpoints: inputs.endpoints }));
   return describe(spec, der, privateKeyPem(key), issuer?.id);
 }
-
-/** the issuer's subject exactly as encoded in its certificate, so names match byte for byte */
-const issuerSubjectDer = (issuer: IssuedCert): Buffer =>
-  Buffer.from(AsnConvert.serialize(AsnConvert.parse(issuer.der, asn1.Certificate).tbsCertificate.subject));
 
 /** relative dates resolve against a rounded "now", so certificates are reusable (see cacheAnchor) */
 function validityOf(spec: CertSpec, now: Date): { notBefore: Date; notAfter: Date } {
