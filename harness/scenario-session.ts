@@ -11,7 +11,8 @@ import type { PkiHandle, RevocationServers } from '../ca/revocation-servers.js';
 import { getClientDriver, getServerDriver } from './drivers/registry.js';
 import type { ClientDriver, ClientHooks, ServerDriver, ServerHandle, ServerHooks } from './drivers/types.js';
 import type { ClientObservation, Observation, RevocationRequest, Scenario, ScenarioStep } from './model.js';
-import { observe } from './observe.js';
+import { observe, observeSetupFailure } from './observe.js';
+import { TlsSetupError } from './drivers/setup-error.js';
 import { fetchStaple, planClientRevocation, type RevocationPlan } from './revocation/plan.js';
 import { loadPemFiles, ScenarioMaterials } from './scenario-materials.js';
 import { clientAnchorIds, clientPlan, pemIdentity, serverPlan, type ClientIdentity } from './tls-plans.js';
@@ -76,12 +77,7 @@ export class ScenarioSession {
     const started = performance.now();
     const startedAt = Date.now();
     const revocation = await this.planRevocation(signal);
-    const server = await this.ensureServer(signal);
-    server.reset();
-    const client = await this.drivers.client.connect(this.clientPlanFor(server, step, revocation), hooksOf(revocation), signal);
-    const serverObs = await server.observation();
-    if (client.session) this.lastSession = client.session;
-    return observe(client, serverObs, {
+    const context = () => ({
       clientDriver: this.drivers.client.name,
       serverDriver: this.drivers.server.name,
       clientVersion: this.drivers.clientVersion,
@@ -90,6 +86,19 @@ export class ScenarioSession {
       warnings: revocation?.warnings ?? [],
       totalMs: Math.round(performance.now() - started),
     });
+    let server: ServerHandle;
+    try {
+      server = await this.ensureServer(signal);
+    } catch (err) {
+      // the server's own stack refused its configuration (e.g. a SHA-1 leaf): that is the result
+      if (err instanceof TlsSetupError) return observeSetupFailure(err, context());
+      throw err;
+    }
+    server.reset();
+    const client = await this.drivers.client.connect(this.clientPlanFor(server, step, revocation), hooksOf(revocation), signal);
+    const serverObs = await server.observation();
+    if (client.session) this.lastSession = client.session;
+    return observe(client, serverObs, context());
   }
 
   private clientPlanFor(server: ServerHandle, step: ScenarioStep | undefined, revocation: RevocationPlan | undefined) {

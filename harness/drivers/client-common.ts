@@ -164,7 +164,7 @@ export class HandshakeRecorder {
   }
 
   facts(): HandshakeFacts {
-    return { peerChainDer: this.peerChainDer, staple: this.staple ?? null, protocol: this.secured?.protocol };
+    return { peerChainDer: this.peerChainDer, staple: this.staple ?? null, protocol: this.secured?.protocol, sessionReused: this.secured?.sessionReused ?? false };
   }
 
   accepted(): ClientObservation {

@@ -62,6 +62,8 @@ export interface HandshakeFacts {
   /** OCSP staple received, or null */
   staple: Buffer | null;
   protocol: string | undefined;
+  /** the session was resumed: Node then exposes no peer certificate to the client */
+  sessionReused?: boolean;
 }
 
 /** A verdict from tlsgate's own checks (OCSP, staple) before application data is sent. */

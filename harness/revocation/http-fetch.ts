@@ -32,6 +32,8 @@ export async function fetchBounded(url: string, opts: FetchOptions): Promise<Fet
       headers: opts.contentType ? { 'content-type': opts.contentType } : {},
       signal,
     });
+    // destroying the body emits 'error' on it; nobody else listens, so swallow it here
+    res.body.on('error', () => undefined);
     if (res.statusCode < 200 || res.statusCode > 299) {
       res.body.destroy();
       return { ok: false, reason: `HTTP ${res.statusCode}`, ms: ms() };

@@ -126,7 +126,24 @@ function firstRefusal(plan: RevocationPlan, results: readonly CertResult[], s: S
   return decision;
 }
 
+/**
+ * A resumed session skips certificate exchange, and Node then hands the client no peer
+ * certificate at all: an application-level check has nothing to look at. That is "no
+ * revocation information", judged by the policy like any other.
+ */
+function nothingToCheck(plan: RevocationPlan, facts: HandshakeFacts, source: Source, s: Settings): PeerDecision | undefined {
+  if (facts.peerChainDer.length > 0) return undefined;
+  const why = facts.sessionReused
+    ? 'the session was resumed and Node exposes no peer certificate (getPeerCertificate() is empty), so there is nothing to check'
+    : 'the handshake delivered no peer certificate';
+  const judged = applyPolicy({ kind: 'unavailable', detail: why }, source, 'the server', s.policy);
+  if (judged.warning) plan.warnings.push(judged.warning);
+  return judged.decision.allow ? judged.decision : { ...judged.decision, code: facts.sessionReused ? 'TLSGATE_REVOCATION_UNAVAILABLE_RESUMED' : judged.decision.code };
+}
+
 async function checkChain(plan: RevocationPlan, facts: HandshakeFacts, anchors: CertFacts[], s: Settings, signal: AbortSignal, crlFallback: boolean): Promise<PeerDecision> {
+  const empty = nothingToCheck(plan, facts, 'ocsp', s);
+  if (empty) return empty;
   const { path, pool } = pathOf(facts.peerChainDer.map(certFacts), anchors);
   const toCheck = path.filter((c) => !c.selfIssued);
   const results = await Promise.all(toCheck.map((cert) => checkOne(cert, issuerIn(cert, pool), pool, s, signal, crlFallback, plan)));
@@ -159,9 +176,10 @@ async function checkOne(
 }
 
 async function checkStaple(plan: RevocationPlan, facts: HandshakeFacts, anchors: CertFacts[], s: Settings): Promise<PeerDecision> {
+  const empty = nothingToCheck(plan, facts, 'staple', s);
+  if (empty) return empty;
   const { path, pool } = pathOf(facts.peerChainDer.map(certFacts), anchors);
-  const leaf = path[0];
-  if (!leaf) return { allow: false, code: 'TLSGATE_REVOCATION_UNAVAILABLE', message: 'the server sent no certificate' };
+  const leaf = path[0]!;
   if (!facts.staple) {
     const outcome: RevocationOutcome = { kind: 'unavailable', detail: 'the server stapled no OCSP response' };
     plan.checks.push(checkRecord(leaf.label, leaf.serialHex, 'staple', undefined, outcome, 0));
