@@ -13,6 +13,7 @@ export class AttachedPki {
   readonly faults = new FaultTable();
   readonly log = new RequestLog();
   private readonly crlNumbers = new Map<string, bigint>();
+  private readonly baseNumbers = new Map<string, bigint>();
   private readonly bySerial = new Map<string, string>();
 
   constructor(readonly namespace: string, readonly materials: Materials, readonly endpoints: RevocationEndpoints) {
@@ -22,11 +23,23 @@ export class AttachedPki {
     }
   }
 
-  /** CRL numbers grow with every CRL issued (RFC 5280 5.2.3) */
-  nextCrlNumber(caId: string): bigint {
+  /** CRL numbers grow with every CRL issued, base or delta (RFC 5280 5.2.3) */
+  nextCrlNumber(caId: string, kind: 'base' | 'delta' | 'indirect'): bigint {
     const next = (this.crlNumbers.get(caId) ?? 0n) + 1n;
     this.crlNumbers.set(caId, next);
+    if (kind === 'base') this.baseNumbers.set(caId, next);
     return next;
+  }
+
+  /** the number of the last base CRL issued: what a delta CRL names as its base */
+  baseCrlNumber(caId: string): bigint | undefined {
+    return this.baseNumbers.get(caId);
+  }
+
+  /** a CA, or at least a cert that issued others in this PKI: only those get CRLs and OCSP */
+  isIssuer(certId: string): boolean {
+    const cert = this.materials.certs.get(certId);
+    return !!cert && (cert.isCa || [...this.materials.certs.values()].some((c) => c.issuerId === certId && c.id !== certId));
   }
 
   /** the id of the certificate `caId` issued with this serial */

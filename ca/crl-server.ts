@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import type { AttachedPki, PkiDirectory } from './attached-pki.js';
 import { subjectNameDer } from './certificate.js';
 import { crlPem, issueCrl, type CrlEntry, type CrlOptions } from './crl.js';
-import { LoopbackHttpServer, TRANSPORT_FAULTS, type HandlerResult, type HttpAnswer, type LoopbackHttpOptions } from './loopback-http.js';
+import { describeAnswer, LoopbackHttpServer, safeDecode, TRANSPORT_FAULTS, type HandlerResult, type HttpAnswer, type LoopbackHttpOptions } from './loopback-http.js';
 import type { Revocation } from './revocation-registry.js';
 import type { Fault } from './revocation-types.js';
 import { defaultHash } from './signer.js';
@@ -61,10 +61,12 @@ async function answer(directory: PkiDirectory, req: IncomingMessage): Promise<Ha
   if (req.method !== 'GET' && req.method !== 'HEAD') return { answer: { status: 405, body: Buffer.alloc(0) } };
   const match = PATH.exec(url.pathname);
   if (!match) return notFound('no such CRL: paths are /<namespace>/<ca>.crl');
-  const [ns, caId, suffix] = [decodeURIComponent(match[1]!), decodeURIComponent(match[2]!), match[3]!];
+  const [ns, caId] = [safeDecode(match[1]!), safeDecode(match[2]!)];
+  const suffix = match[3]!;
+  if (ns === undefined || caId === undefined) return { answer: { status: 400, contentType: 'text/plain', body: Buffer.from('bad percent-encoding in the path\n') } };
   const pki = directory.get(ns);
   const ca = pki?.materials.certs.get(caId);
-  if (!pki || !ca) return notFound(`no CA '${caId}' in namespace '${ns}'`);
+  if (!pki || !ca || !pki.isIssuer(caId)) return notFound(`no CA '${caId}' in namespace '${ns}'`);
 
   const fault = pki.faults.lookup('crl', caId);
   const result = suffix === '.crt'
@@ -77,15 +79,11 @@ async function answer(directory: PkiDirectory, req: IncomingMessage): Promise<Ha
     path: url.pathname + url.search,
     caId,
     serials: [],
-    answer: fault && TRANSPORT_FAULTS.has(fault.kind) ? transportAnswer(fault) : suffix === '.crt' ? 'certificate' : `${KIND_OF[suffix]} crl`,
+    answer: describeAnswer(suffix === '.crt' ? 'certificate' : `${KIND_OF[suffix]} crl`, fault),
     fault: fault?.kind,
     durationMs: Math.round(performance.now() - started),
   });
   return { ...result, ...(fault && TRANSPORT_FAULTS.has(fault.kind) ? { fault } : {}) };
-}
-
-function transportAnswer(fault: Fault): string {
-  return fault.kind === 'http-status' ? `http ${fault.status}` : fault.kind;
 }
 
 async function crlAnswer(pki: AttachedPki, caId: string, kind: CrlKind, fault: Fault | undefined, pem: boolean): Promise<{ answer: HttpAnswer }> {
@@ -101,13 +99,15 @@ export async function buildCrl(pki: AttachedPki, caId: string, kind: CrlKind, fa
   const key = pki.materials.key(caId);
   const now = Date.now();
   const window = crlWindow(now, fault);
-  const number = pki.nextCrlNumber(caId);
+  const number = pki.nextCrlNumber(caId, kind);
   const opts: CrlOptions = {
     issuer: { certDer: ca.der, key, hash: defaultHash(key.algorithm) },
     ...window,
     crlNumber: number,
     entries: entriesFor(pki, caId, kind),
-    ...(kind === 'delta' ? { deltaOf: number - 1n } : {}),
+    // a base CRL points at its delta, so clients that use deltas (openssl -use_deltas) find it
+    ...(kind === 'base' ? { freshestCrlUrl: pki.endpoints.crlUrl(caId).replace(/\.crl$/, '.delta.crl') } : {}),
+    ...(kind === 'delta' ? { deltaOf: pki.baseCrlNumber(caId) ?? number - 1n } : {}),
     ...(kind === 'indirect' ? { indirect: true } : {}),
     ...(fault?.kind === 'wrong-key' ? { signingKey: await unrelatedKey(key.algorithm) } : {}),
   };

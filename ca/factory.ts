@@ -14,7 +14,7 @@ import type { IssuedCert, Materials, RevocationEndpoints } from './materials.js'
 import type { KeyPair } from './signer.js';
 import type { CertSpec, PkiSpec } from './spec.js';
 import { cacheAnchor, resolveTime } from './time.js';
-import { effectiveKey, PkiSpecError, validatePkiSpec } from './validate-spec.js';
+import { defaultValidity, effectiveKey, PkiSpecError, validatePkiSpec } from './validate-spec.js';
 
 export interface IssueOptions {
   /** the material cache folder (keys in `keys/`, certificates in `issued/`); none: memory only */
@@ -28,19 +28,21 @@ export interface IssueOptions {
 /** one KeyStore per cache folder and process, so concurrent scenarios share in-flight keys */
 const keyStores = new Map<string, KeyStore>();
 const keyStoreFor = (dir: string | undefined): KeyStore => {
-  const name = dir ?? '';
-  let store = keyStores.get(name);
-  if (!store) keyStores.set(name, (store = new KeyStore(dir === undefined ? undefined : join(dir, 'keys'))));
+  // without a cache folder every PKI gets its own keys: two specs that happen to share ids
+  // and subjects must not share keys
+  if (dir === undefined) return new KeyStore(undefined);
+  let store = keyStores.get(dir);
+  if (!store) keyStores.set(dir, (store = new KeyStore(join(dir, 'keys'))));
   return store;
 };
 
 export async function issuePki(spec: PkiSpec, opts: IssueOptions = {}): Promise<Materials> {
-  const problems = validatePkiSpec(spec);
+  const now = opts.now ?? new Date();
+  const problems = validatePkiSpec(spec, { now });
   if (problems.length) throw new PkiSpecError(problems);
   const byId = new Map(spec.certs.map((c) => [c.id, c] as const));
   const keys = keyStoreFor(opts.cacheDir);
   const cache = new CertCache(opts.cacheDir === undefined ? undefined : join(opts.cacheDir, 'issued'));
-  const now = opts.now ?? new Date();
 
   const keyOf = (c: CertSpec): Promise<KeyPair> => {
     const owner = keyOwner(c, byId);
@@ -97,8 +99,7 @@ async function issueOne(c: CertSpec, inputs: IssueInputs): Promise<IssuedCert> {
 
 /** relative dates resolve against a rounded "now", so certificates are reusable (see cacheAnchor) */
 function validityOf(spec: CertSpec, now: Date): { notBefore: Date; notAfter: Date } {
-  const notBeforeSpec = spec.validity?.notBefore ?? '-1d';
-  const notAfterSpec = spec.validity?.notAfter ?? (spec.role === 'root' || spec.role === 'intermediate' ? '+3650d' : '+90d');
+  const { notBefore: notBeforeSpec, notAfter: notAfterSpec } = defaultValidity(spec);
   const anchor = cacheAnchor(now, [notBeforeSpec, notAfterSpec]);
   return { notBefore: resolveTime(notBeforeSpec, anchor), notAfter: resolveTime(notAfterSpec, anchor) };
 }

@@ -177,3 +177,24 @@ export class LoopbackHttpServer {
     pump();
   }
 }
+
+/** `decodeURIComponent`, or undefined for a malformed escape */
+export function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** what the client received: the answer, unless a transport fault replaced it */
+export function describeAnswer(answer: string, fault: Fault | undefined): string {
+  switch (fault?.kind) {
+    case 'http-status': return `http ${fault.status}`;
+    case 'hang': return 'nothing (hang)';
+    case 'garbage': return 'garbage';
+    case 'endless': return 'endless body';
+    case 'truncate': return `${answer}, truncated`;
+    default: return answer;
+  }
+}

@@ -8,14 +8,16 @@
  * a crash. Content faults (stale, future, wrong-key, signer-without-eku, certid-mismatch,
  * nonce-mismatch, unknown-status, ocsp-status) shape the answer; transport faults its delivery.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import * as asn1 from '@peculiar/asn1-x509';
 import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { AttachedPki, PkiDirectory } from './attached-pki.js';
 import { issueCertificate, subjectNameDer } from './certificate.js';
-import { LoopbackHttpServer, TRANSPORT_FAULTS, type HandlerResult, type LoopbackHttpOptions } from './loopback-http.js';
+import { describeAnswer, LoopbackHttpServer, safeDecode, TRANSPORT_FAULTS, type HandlerResult, type LoopbackHttpOptions } from './loopback-http.js';
 import {
-  buildOcspResponse, certIdFor, ocspErrorResponse, OcspRequestError, parseOcspRequest,
+  buildOcspResponse, ocspErrorResponse, OcspRequestError, parseOcspRequest,
   type CertIdFields, type CertStatus, type OcspSigner, type SingleAnswer,
 } from './ocsp.js';
 import type { Fault, OcspErrorStatus } from './revocation-types.js';
@@ -84,7 +86,7 @@ async function respond(directory: PkiDirectory, req: IncomingMessage, body: Buff
     path: url.pathname.length > 200 ? `${url.pathname.slice(0, 200)}…` : url.pathname,
     caId,
     serials: decision.serials,
-    answer: transport ? (transport.kind === 'http-status' ? `http ${transport.status}` : transport.kind) : answerText(decision),
+    answer: describeAnswer(answerText(decision), transport),
     fault: decision.fault?.kind,
     durationMs: Math.round(performance.now() - started),
   });
@@ -98,12 +100,13 @@ function answerText(decision: Decision): string {
 
 /** which PKI and CA the request is for, and its DER; or the HTTP error to send */
 function routeOf(directory: PkiDirectory, req: IncomingMessage, url: URL, body: Buffer): Route | HandlerResult {
-  const [ns, caId, ...rest] = url.pathname.split('/').slice(1);
+  const [rawNs, rawCa, ...rest] = url.pathname.split('/').slice(1);
   const plain = (status: number, text: string): HandlerResult => ({ answer: { status, contentType: 'text/plain', body: Buffer.from(`${text}\n`) } });
-  if (ns === undefined || caId === undefined) return plain(404, 'OCSP paths are /<namespace>/<ca>');
-  const pki = directory.get(decodeURIComponent(ns));
-  const ca = decodeURIComponent(caId);
-  if (!pki || !pki.materials.certs.has(ca)) return plain(404, `no CA '${ca}' in namespace '${ns}'`);
+  if (rawNs === undefined || rawCa === undefined) return plain(404, 'OCSP paths are /<namespace>/<ca>');
+  const [ns, ca] = [safeDecode(rawNs), safeDecode(rawCa)];
+  if (ns === undefined || ca === undefined) return plain(400, 'bad percent-encoding in the path');
+  const pki = directory.get(ns);
+  if (!pki || !pki.isIssuer(ca)) return plain(404, `no CA '${ca}' in namespace '${ns}'`);
   if (req.method === 'POST') {
     const type = req.headers['content-type'];
     if (type !== undefined && type.split(';')[0]!.trim().toLowerCase() !== 'application/ocsp-request') {
@@ -121,12 +124,8 @@ function routeOf(directory: PkiDirectory, req: IncomingMessage, url: URL, body: 
 
 /** strict base64 (RFC 5019 GET); anything else becomes an empty request, i.e. malformedRequest */
 function decodeGetRequest(encoded: string): Buffer {
-  let text: string;
-  try {
-    text = decodeURIComponent(encoded);
-  } catch {
-    return Buffer.alloc(0);
-  }
+  const text = safeDecode(encoded);
+  if (text === undefined) return Buffer.alloc(0);
   return /^[A-Za-z0-9+/]*={0,2}$/.test(text) && text.length % 4 === 0 ? Buffer.from(text, 'base64') : Buffer.alloc(0);
 }
 
@@ -148,11 +147,15 @@ function decide({ pki, caId, requestDer }: Route): Decision {
   return { answers, ...(nonce ? { nonce } : {}), serials, ...(fault ? { fault } : {}) };
 }
 
-/** the CertID's issuer hashes match this CA (whichever hash algorithm the client chose) */
+/**
+ * The CertID's issuer hashes are this CA's (whichever hash algorithm the client chose):
+ * RFC 6960 4.1.1, the hash of the CA's subject name and of its public key bits.
+ */
 function issuedByCa(pki: AttachedPki, caId: string, id: CertIdFields): boolean {
-  const ca = pki.materials.get(caId);
-  const expected = certIdFor(ca.der, ca.der, id.hash);
-  return expected.issuerNameHash.equals(id.issuerNameHash) && expected.issuerKeyHash.equals(id.issuerKeyHash);
+  const ca = AsnConvert.parse(pki.materials.get(caId).der, asn1.Certificate).tbsCertificate;
+  const hash = (data: ArrayBuffer) => createHash(id.hash).update(Buffer.from(data)).digest();
+  return hash(AsnConvert.serialize(ca.subject)).equals(id.issuerNameHash)
+    && hash(ca.subjectPublicKeyInfo.subjectPublicKey).equals(id.issuerKeyHash);
 }
 
 function statusOf(pki: AttachedPki, caId: string, serialHex: string): CertStatus {

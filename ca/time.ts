@@ -43,14 +43,15 @@ export function resolveTime(text: string, anchor: Date): Date {
   return new Date(Math.floor(date.getTime() / 1000) * 1000);
 }
 
-const MIN_QUANTUM_MS = 60_000;
+/** whole seconds: X.509 cannot say less */
+const MIN_QUANTUM_MS = 1000;
 const MAX_QUANTUM_MS = 86_400_000;
 
 /**
  * The anchor the factory resolves relative times against. Rounding "now" down to a quantum makes
  * issued material reusable for that long; the quantum is a tenth of the smallest non-zero
- * offset the spec uses (clamped to 1 min .. 1 day), so rounding moves each date by at most 10%
- * of its distance from now and never across it: `+30m` stays in the future, `-1m` in the past.
+ * offset the spec uses (clamped to 1 s .. 1 day), so rounding moves each date by at most 10%
+ * of its distance from now and never across it: `+30s` stays in the future, `-1m` in the past.
  * A run a day later always gets a new anchor, so drifted relative dates are never reused.
  */
 export function cacheAnchor(now: Date, specs: readonly string[]): Date {

@@ -27,7 +27,8 @@ const HEX_SERIAL = /^[0-9a-fA-F]{1,40}$/;
 /** digests an RSA-512 key is too small to sign (PKCS#1 v1.5 padding needs 11 bytes + DigestInfo) */
 const TOO_BIG_FOR_RSA_512 = new Set(['sha384', 'sha512']);
 
-export function validatePkiSpec(spec: PkiSpec): SpecProblem[] {
+export function validatePkiSpec(spec: PkiSpec, opts: { now?: Date } = {}): SpecProblem[] {
+  const now = opts.now ?? new Date();
   const problems: SpecProblem[] = [];
   const add = (path: Path, message: string, hint?: string) => problems.push({ path, message, ...(hint ? { hint } : {}) });
   const certs = spec.certs ?? [];
@@ -38,7 +39,7 @@ export function validatePkiSpec(spec: PkiSpec): SpecProblem[] {
     else byId.set(c.id, c);
   });
   const known = () => `known ids: ${[...byId.keys()].join(', ') || '(none)'}`;
-  certs.forEach((c, i) => checkCert(c, ['certs', i], byId, known, add));
+  certs.forEach((c, i) => checkCert(c, ['certs', i], byId, known, add, now));
   checkCycles(certs, byId, 'issuer', add);
   checkCycles(certs, byId, 'keyFrom', add);
   (spec.revoked ?? []).forEach((r, i) => {
@@ -67,7 +68,7 @@ export function validatePkiSpec(spec: PkiSpec): SpecProblem[] {
 
 type Add = (path: Path, message: string, hint?: string) => void;
 
-function checkCert(c: CertSpec, at: Path, byId: ReadonlyMap<string, CertSpec>, known: () => string, add: Add): void {
+function checkCert(c: CertSpec, at: Path, byId: ReadonlyMap<string, CertSpec>, known: () => string, add: Add, now: Date): void {
   if (c.issuer !== undefined && !byId.has(c.issuer)) add([...at, 'issuer'], `unknown issuer '${c.issuer}'`, `${known()}; omit issuer for a self-signed certificate`);
   if (c.issuer === c.id) add([...at, 'issuer'], `'${c.id}' names itself as issuer`, 'omit issuer for a self-signed certificate');
   if (c.keyFrom !== undefined && !byId.has(c.keyFrom)) add([...at, 'keyFrom'], `unknown certificate '${c.keyFrom}'`, known());
@@ -75,13 +76,13 @@ function checkCert(c: CertSpec, at: Path, byId: ReadonlyMap<string, CertSpec>, k
   if (c.signature !== undefined && !SIGNATURE_HASHES.includes(c.signature)) add([...at, 'signature'], `unknown signature hash '${c.signature}'`, `use one of ${SIGNATURE_HASHES.join(', ')}`);
   checkKeys(c, at, byId, add);
   checkSubject(c.subject, [...at, 'subject'], add);
-  checkValidity(c, at, add);
+  checkValidity(c, at, add, now);
   if (c.serial !== undefined && !HEX_SERIAL.test(c.serial)) add([...at, 'serial'], `'${c.serial}' is not a serial number`, 'give 1 to 40 hex digits (at most 20 bytes, RFC 5280)');
   const pathLen = c.basicConstraints?.pathLen;
-  if (pathLen !== undefined && (!Number.isInteger(pathLen) || pathLen < 0 || pathLen > 255)) add([...at, 'basicConstraints', 'pathLen'], `pathLen ${pathLen} is not a whole number from 0 to 255`);
+  if (pathLen !== undefined && (!Number.isInteger(pathLen) || pathLen < 0 || pathLen > 255)) add([...at, 'basicConstraints', 'pathLen'], `pathLen ${pathLen} is not a whole number from 0 to 255`, 'pathLen counts the CAs allowed below this one: 0 for a CA that only issues leaves');
   if (pathLen !== undefined && c.basicConstraints?.ca === false) add([...at, 'basicConstraints', 'pathLen'], 'pathLen on a certificate that is not a CA', 'set ca: true, or remove pathLen');
-  (c.san?.ip ?? []).forEach((ip, j) => { if (!isIP(ip)) add([...at, 'san', 'ip', j], `'${ip}' is not an IPv4 or IPv6 address`); });
-  (c.san?.email ?? []).forEach((e, j) => { if (!e.includes('@')) add([...at, 'san', 'email', j], `'${e}' is not an email address`); });
+  (c.san?.ip ?? []).forEach((ip, j) => { if (!isIP(ip)) add([...at, 'san', 'ip', j], `'${ip}' is not an IPv4 or IPv6 address`, 'write an IP literal such as 127.0.0.1 or ::1 (names go under dns)'); });
+  (c.san?.email ?? []).forEach((e, j) => { if (!e.includes('@')) add([...at, 'san', 'email', j], `'${e}' is not an email address`, 'write it as name@example.org'); });
   (c.san?.uri ?? []).forEach((u, j) => { if (!URL.canParse(u)) add([...at, 'san', 'uri', j], `'${u}' is not a URI`, 'e.g. spiffe://example.org/service'); });
   for (const kind of ['permitted', 'excluded'] as const) {
     (c.nameConstraints?.[kind]?.ip ?? []).forEach((cidr, j) => {
@@ -130,8 +131,14 @@ function checkSubject(subject: string, at: Path, add: Add): void {
   }
 }
 
-function checkValidity(c: CertSpec, at: Path, add: Add): void {
-  const { notBefore = '-1d', notAfter } = c.validity ?? {};
+/** the validity a cert gets when its spec names none */
+export const defaultValidity = (c: CertSpec): { notBefore: string; notAfter: string } => ({
+  notBefore: c.validity?.notBefore ?? '-1d',
+  notAfter: c.validity?.notAfter ?? (c.role === 'root' || c.role === 'intermediate' ? '+3650d' : '+90d'),
+});
+
+function checkValidity(c: CertSpec, at: Path, add: Add, now: Date): void {
+  const { notBefore, notAfter } = defaultValidity(c);
   const parsed = [['notBefore', notBefore], ['notAfter', notAfter]] as const;
   let ok = true;
   for (const [field, text] of parsed) {
@@ -140,8 +147,7 @@ function checkValidity(c: CertSpec, at: Path, add: Add): void {
       ok = false;
     }
   }
-  if (!ok || notAfter === undefined) return;
-  const now = new Date();
+  if (!ok) return;
   if (resolveTime(notAfter, now) <= resolveTime(notBefore, now)) {
     add([...at, 'validity'], `impossible validity window: notAfter (${notAfter}) is not after notBefore (${notBefore})`, 'an expired certificate is notBefore: -30d, notAfter: -1d; a not-yet-valid one is notBefore: +1d, notAfter: +30d');
   }
