@@ -1,0 +1,79 @@
+/**
+ * One scenario file, from bytes to Scenarios or to every problem it has. The checks run in
+ * order of trust: text, YAML, shape (schema), then what the schema cannot say (references,
+ * PEM files, unique names, the PKI's consistency). All of these report together, so one run of
+ * `tlsgate validate` shows everything; scenarios are built only from a file with no problems.
+ */
+import type { PemFileRef, Scenario } from '../model.js';
+import { completeScenario, type ScenarioContext } from './defaults.js';
+import type { ScenarioFileRef } from './find-files.js';
+import type { ScenarioFileInput } from './input.js';
+import { Locator } from './locator.js';
+import { mergedFindings } from './merged-checks.js';
+import { parseYaml } from './parse-yaml.js';
+import { checkPemFiles } from './pem-files.js';
+import { pkiFindings, pkiSpecOf } from './pki-checks.js';
+import type { Finding, ScenarioProblem } from './problems.js';
+import { readSourceText } from './read-source.js';
+import { knownCerts, referenceFindings, type KnownCerts } from './references.js';
+import { scenarioFindings } from './scenario-checks.js';
+import { schemaFindings } from './schema-check.js';
+import { isRecord } from './yaml-path.js';
+
+export interface FileResult {
+  scenarios: Scenario[];
+  problems: ScenarioProblem[];
+}
+
+export async function loadScenarioFile(ref: ScenarioFileRef): Promise<FileResult> {
+  const source = await readSourceText(ref.absolute);
+  if (!source.ok) {
+    const { line, column, message } = source;
+    return { scenarios: [], problems: [{ file: ref.shown, line, column, path: '', message, ...(source.hint ? { hint: source.hint } : {}) }] };
+  }
+  const parsed = parseYaml(source.text);
+  const locator = new Locator(ref.shown, parsed.doc, parsed.lines);
+  if (!parsed.ok) return { scenarios: [], problems: locator.problems(parsed.findings) };
+
+  const root = parsed.value;
+  const notAMapping = topLevelFinding(root);
+  if (notAMapping) return { scenarios: [], problems: locator.problems([notAMapping]) };
+
+  const known = knownCerts(root);
+  const pem = await checkPemFiles(root, ref.absolute, known);
+  const findings = [...documentFindings(root, known, locator), ...pem.findings];
+  if (findings.length > 0) return { scenarios: [], problems: locator.problems(findings) };
+  const input = root as ScenarioFileInput;
+  return buildScenarios(input, ref, input.pki?.files ? pem.files : undefined, locator);
+}
+
+/** everything but the PEM files (which need the disk) */
+function documentFindings(root: unknown, known: KnownCerts, locator: Locator): Finding[] {
+  const shape = schemaFindings(root);
+  const findings = [
+    ...shape,
+    ...referenceFindings(root, known),
+    ...scenarioFindings(root, (path) => locator.position(path).line),
+  ];
+  if (!shape.some((f) => f.path[0] === 'pki')) findings.push(...pkiFindings(pkiSpecOf((root as ScenarioFileInput).pki)));
+  return findings;
+}
+
+function buildScenarios(input: ScenarioFileInput, ref: ScenarioFileRef, pemFiles: Record<string, PemFileRef> | undefined, locator: Locator): FileResult {
+  const context: ScenarioContext = { file: ref.relative, pki: pkiSpecOf(input.pki), pemFiles, defaults: input.defaults ?? {} };
+  const scenarios: Scenario[] = [];
+  const findings: Finding[] = [];
+  input.scenarios.forEach((scenarioInput, i) => {
+    const scenario = completeScenario(scenarioInput, locator.position(['scenarios', i, 'name'], 'key'), context);
+    findings.push(...mergedFindings(scenario, scenarioInput, i, pemFiles));
+    scenarios.push(scenario);
+  });
+  return findings.length > 0 ? { scenarios: [], problems: locator.problems(findings) } : { scenarios, problems: [] };
+}
+
+function topLevelFinding(root: unknown): Finding | undefined {
+  const hint = 'a scenario file is a mapping with pki, defaults and scenarios; see the files in scenarios/ for examples';
+  if (root === null || root === undefined) return { path: [], message: 'file is empty', hint };
+  if (!isRecord(root)) return { path: [], message: `the top level must be a mapping, not ${Array.isArray(root) ? 'a list' : 'a single value'}`, hint };
+  return undefined;
+}

@@ -1,0 +1,82 @@
+/**
+ * Loading scenario files and folders: every file's scenarios, or every problem found in them.
+ * A caller that gets any problem runs nothing (a gate that runs half its scenarios is not one).
+ */
+import type { Scenario } from '../model.js';
+import { findScenarioFiles, type ScenarioFileRef } from './find-files.js';
+import { loadScenarioFile, type FileResult } from './load-file.js';
+import type { ScenarioProblem } from './problems.js';
+import { quote } from './quote.js';
+
+export interface Catalogue {
+  /** the files read, as shown in problems */
+  files: string[];
+  /** in the order found: paths as given, files sorted within a folder, scenarios in file order */
+  scenarios: Scenario[];
+  problems: ScenarioProblem[];
+}
+
+export async function loadScenarios(paths: string[]): Promise<{ scenarios: Scenario[]; problems: ScenarioProblem[] }> {
+  const { scenarios, problems } = await loadCatalogue(paths);
+  return { scenarios, problems };
+}
+
+export async function loadCatalogue(paths: readonly string[]): Promise<Catalogue> {
+  const found = await findScenarioFiles(paths);
+  const scenarios: Scenario[] = [];
+  const problems = [...found.problems];
+  const origins = new Map<Scenario, Origin>();
+  // one file at a time: each may hold up to 5 MB of text, and parsing is synchronous anyway
+  for (const ref of found.files) {
+    const result = await loadGuarded(ref);
+    problems.push(...result.problems);
+    scenarios.push(...result.scenarios);
+    result.scenarios.forEach((s, index) => origins.set(s, { shown: ref.shown, index }));
+  }
+  problems.push(...duplicateIds(scenarios, origins));
+  return { files: found.files.map((f) => f.shown), scenarios: problems.length > 0 ? [] : scenarios, problems };
+}
+
+/**
+ * Every check is written not to throw on any input; should one still do (a bug, or a library's
+ * edge case), the user gets a problem naming the file instead of a stack, and the other files
+ * are still checked.
+ */
+async function loadGuarded(ref: ScenarioFileRef): Promise<FileResult> {
+  try {
+    return await loadScenarioFile(ref);
+  } catch (err) {
+    const message = `tlsgate could not check this file: ${err instanceof Error ? err.message : String(err)}`;
+    return { scenarios: [], problems: [{ file: ref.shown, line: 1, column: 1, path: '', message, hint: 'this is a bug in tlsgate; please report it with this file' }] };
+  }
+}
+
+/**
+ * Ids are `<file relative to its folder>#<name>`: two folders given with the same layout (the
+ * built-in catalogue and ./scenarios, say) can collide, and then a report, a baseline or
+ * `tlsgate certs` could not tell the two apart.
+ */
+function duplicateIds(scenarios: readonly Scenario[], origins: ReadonlyMap<Scenario, Origin>): ScenarioProblem[] {
+  const first = new Map<string, Scenario>();
+  const problems: ScenarioProblem[] = [];
+  for (const s of scenarios) {
+    const earlier = first.get(s.id);
+    if (!earlier) {
+      first.set(s.id, s);
+      continue;
+    }
+    const origin = origins.get(s)!;
+    problems.push({
+      file: origin.shown, line: s.line, column: s.column, path: `scenarios[${origin.index}].name`,
+      message: `scenario id ${quote(s.id)} is taken by ${origins.get(earlier)!.shown}:${earlier.line}`,
+      hint: 'ids are <file relative to the folder given>#<name>: rename this file or scenario',
+    });
+  }
+  return problems;
+}
+
+/** where a scenario was read: for problems that involve two files */
+interface Origin {
+  shown: string;
+  index: number;
+}
