@@ -71,11 +71,12 @@ function buildParser(argv: string[], run: Runner): Argv<Common> {
     (a) => run(a.verbose, async () => (await import('./commands/certs.js')).certsCommand({
       paths: scenarioPathsOf(a.paths), scenario: String(a.scenario), out: a.out, certsDir: certsDirOf(a.certs),
     })))
-    .command('serve', 'run the mock CA, OCSP responder and CRL server until Ctrl-C', (y) => y
-      .option('spec', { type: 'string', describe: 'PKI spec file (YAML) to issue and serve' })
+    .command('serve', 'run the mock CA, OCSP responder and CRL server until Ctrl-C', (y) => certsDirOption(y)
+      .option('spec', { type: 'string', describe: 'YAML file whose `pki:` section to issue and serve (any scenario file works); default: a root, an intermediate, good and revoked server and client leaves' })
       .option('out', { type: 'string', default: 'tlsgate-pki', describe: 'folder for the issued certificates and keys' })
-      .example('$0 serve --spec pki.yaml --out ./pki', 'serve a PKI for manual testing'),
-    (a) => run(a.verbose, () => serve(a.spec, a.out)))
+      .example('$0 serve --out ./pki', 'the default PKI, with ready-to-paste openssl and curl commands')
+      .example('$0 serve --spec scenarios/revocation/ocsp.yaml --out ./pki', "serve a scenario file's PKI"),
+    (a) => run(a.verbose, () => serve(a.spec, a.out, certsDirOf(a.certs))))
     .demandCommand(1, 'give a command: run, list, validate, certs or serve')
     .recommendCommands()
     .strict()
@@ -137,11 +138,11 @@ function filtersOf(a: { grep?: unknown; tag?: unknown; shard?: unknown }) {
 
 const scenarioPathsOf = (given: unknown): string[] => scenarioPaths(listOf(given));
 
-async function serve(spec: string | undefined, out: string): Promise<number> {
+async function serve(spec: string | undefined, out: string, certsDir: string): Promise<number> {
   const [{ serveCommand }, { trapInterrupts }] = await Promise.all([import('./commands/serve.js'), import('./commands/interrupt.js')]);
   const interrupts = trapInterrupts();
   try {
-    return await serveCommand({ ...(spec !== undefined ? { spec } : {}), out, signal: interrupts.signal });
+    return await serveCommand({ ...(spec !== undefined ? { spec } : {}), out, certsDir, signal: interrupts.signal });
   } finally {
     interrupts.release();
   }

@@ -10,7 +10,7 @@ import type { Materials, RevocationEndpoints } from '../ca/materials.js';
 import type { PkiHandle, RevocationServers } from '../ca/revocation-servers.js';
 import { getClientDriver, getServerDriver } from './drivers/registry.js';
 import type { ClientDriver, ClientHooks, ServerDriver, ServerHandle, ServerHooks } from './drivers/types.js';
-import type { ClientObservation, Observation, RevocationRequest, Scenario, ScenarioStep } from './model.js';
+import type { Observation, RevocationRequest, Scenario, ScenarioStep } from './model.js';
 import { observe, observeSetupFailure } from './observe.js';
 import { TlsSetupError } from './drivers/setup-error.js';
 import { fetchStaple, planClientRevocation, type RevocationPlan } from './revocation/plan.js';

@@ -6,9 +6,9 @@
 import { expect } from 'chai';
 import { createPublicKey, X509Certificate } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { issuePki } from '../../ca/factory.js';
+import { packageRoot } from '../../harness/paths.js';
 import type { IssuedCert, Materials } from '../../ca/materials.js';
 import type { CertSpec, KeyAlgorithm, PkiSpec, SignatureHash } from '../../ca/spec.js';
 import { PkiSpecError, validatePkiSpec } from '../../ca/validate-spec.js';
@@ -17,7 +17,8 @@ import { listFiles, openssl, opensslDate, opensslOk, run, tempDir } from './help
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+/** the repository (the same from the sources under tsx and from dist/ under npm test) */
+const REPO = packageRoot();
 
 type Temp = Awaited<ReturnType<typeof tempDir>>;
 

@@ -2,17 +2,16 @@ import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { getClientDriver, getServerDriver, isModulePath, listDrivers } from '../../harness/drivers/registry.js';
 import { createUndiciClient } from '../../harness/drivers/undici-client.js';
+import { packageRoot } from '../../harness/paths.js';
 import type { HandshakeFacts } from '../../harness/drivers/types.js';
 import { run } from './helpers.js';
 import { testPki } from './openssl-pki.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const readmeExample = (): string => {
-  const readme = readFileSync(join(here, '../../harness/drivers/README.md'), 'utf8');
+  const readme = readFileSync(join(packageRoot(), 'harness/drivers/README.md'), 'utf8');
   const block = readme.split('<!-- example-driver -->')[1]?.match(/```js\n([\s\S]*?)```/);
   if (!block) throw new Error('README.md lost its example driver block');
   return block[1]!;
