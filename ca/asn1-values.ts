@@ -77,7 +77,22 @@ export function typedExtensionValue<T>(ext: pkijs.Extension, expected: new () =>
 // ---------------------------------------------------------------- certificates
 
 /** certificates are parsed leniently (BER tolerated): broken test certs must still be usable as issuers */
+const parsedCertificates = new WeakMap<Uint8Array, pkijs.Certificate>();
+
+/**
+ * The CA and responder certificates are parsed on every CRL and OCSP answer: once per buffer is
+ * enough (callers treat the result as read-only).
+ */
 export function parseCertificate(der: Uint8Array, what: string): pkijs.Certificate {
+  let cert = parsedCertificates.get(der);
+  if (!cert) {
+    cert = parseCertificateOnce(der, what);
+    parsedCertificates.set(der, cert);
+  }
+  return cert;
+}
+
+function parseCertificateOnce(der: Uint8Array, what: string): pkijs.Certificate {
   const { offset, result } = asn1js.fromBER(der);
   if (offset === -1 || offset !== der.length) throw new Error(`${what}: not a DER certificate`);
   try {

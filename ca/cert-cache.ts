@@ -7,12 +7,35 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { readIfExists, writeFileAtomic } from './atomic-file.js';
+import type { IssuedCert } from './materials.js';
 
 /** bump when the factory changes what it writes for the same inputs */
 const FORMAT = 1;
 
+/** issued certificates already described in this process, by cache folder and key */
+const described = new Map<string, Promise<IssuedCert>>();
+/** a long-running process (serve, a huge generated suite) must not grow without bound */
+const MAX_DESCRIBED = 20_000;
+
 export class CertCache {
   constructor(private readonly dir: string | undefined) {}
+
+  /**
+   * The certificate for `key`, made by `make` only if this process has not described it yet:
+   * a run's scenarios share their file's PKI, so each certificate is read from disk once.
+   */
+  memo(key: string, make: () => Promise<IssuedCert>): Promise<IssuedCert> {
+    if (!this.dir) return make();
+    const slot = `${this.dir}\0${key}`;
+    let cert = described.get(slot);
+    if (!cert) {
+      if (described.size >= MAX_DESCRIBED) described.clear();
+      cert = make();
+      described.set(slot, cert);
+      cert.catch(() => described.delete(slot));
+    }
+    return cert;
+  }
 
   static keyOf(inputs: unknown): string {
     return createHash('sha256').update(JSON.stringify({ format: FORMAT, inputs })).digest('hex');

@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import * as asn1 from '@peculiar/asn1-x509';
-import { buildExtensions, keyIdentifier } from './extensions.js';
+import { buildExtensions, keyIdentifierOf } from './extensions.js';
+import { spkiDer } from './keys.js';
 import type { RevocationEndpoints } from './materials.js';
 import { defaultHash, signatureAlgorithm, signTbs, type KeyPair } from './signer.js';
 import type { CertSpec } from './spec.js';
@@ -25,15 +26,23 @@ export interface CertificateRequest {
 /** DER of an X.509 Name from a DN string such as `CN=Test Root,O=tlsgate` */
 export const nameDer = (dn: string): Buffer => Buffer.from(new x509.Name(dn).toArrayBuffer());
 
+const subjects = new WeakMap<Buffer, Buffer>();
+
 /** the subject Name of a certificate exactly as encoded in it, so names match byte for byte */
-export const subjectNameDer = (certDer: Buffer): Buffer =>
-  Buffer.from(AsnConvert.serialize(AsnConvert.parse(certDer, asn1.Certificate).tbsCertificate.subject));
+export function subjectNameDer(certDer: Buffer): Buffer {
+  let subject = subjects.get(certDer);
+  if (!subject) {
+    subject = Buffer.from(AsnConvert.serialize(AsnConvert.parse(certDer, asn1.Certificate).tbsCertificate.subject));
+    subjects.set(certDer, subject);
+  }
+  return subject;
+}
 
 export function issueCertificate(req: CertificateRequest): Buffer {
   const { spec, key } = req;
   const signer = req.issuer?.key ?? key;
   const hash = spec.signature ?? defaultHash(signer.algorithm);
-  const spkiDer = key.publicKey.export({ type: 'spki', format: 'der' });
+  const spki = spkiDer(key);
   const algorithm = signatureAlgorithm(signer.algorithm, hash);
   const issuerName = spec.broken?.wrongIssuerName !== undefined
     ? nameDer(spec.broken.wrongIssuerName)
@@ -45,12 +54,12 @@ export function issueCertificate(req: CertificateRequest): Buffer {
     issuer: AsnConvert.parse(issuerName, asn1.Name),
     validity: new asn1.Validity({ notBefore: req.notBefore, notAfter: req.notAfter }),
     subject: AsnConvert.parse(nameDer(spec.subject), asn1.Name),
-    subjectPublicKeyInfo: AsnConvert.parse(spkiDer, asn1.SubjectPublicKeyInfo),
+    subjectPublicKeyInfo: AsnConvert.parse(spki, asn1.SubjectPublicKeyInfo),
     extensions: new asn1.Extensions(buildExtensions({
       spec,
       key: key.algorithm,
-      subjectKeyId: keyIdentifier(spkiDer),
-      issuer: req.issuer ? { id: req.issuer.id, keyId: keyIdentifier(req.issuer.key.publicKey.export({ type: 'spki', format: 'der' })) } : undefined,
+      subjectKeyId: keyIdentifierOf(key),
+      issuer: req.issuer ? { id: req.issuer.id, keyId: keyIdentifierOf(req.issuer.key) } : undefined,
       endpoints: req.endpoints,
     })),
   });

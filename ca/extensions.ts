@@ -10,7 +10,9 @@ import * as x509 from './x509.js';
 import type {
   BasicConstraintsSpec, CertRole, CertSpec, ExtKeyUsageName, GeneralSubtreesSpec, KeyAlgorithm, KeyUsageName, UrlListSpec,
 } from './spec.js';
+import { spkiDer } from './keys.js';
 import type { RevocationEndpoints } from './materials.js';
+import type { KeyPair } from './signer.js';
 
 export const OID = {
   tlsFeature: '1.3.6.1.5.5.7.1.24',
@@ -57,6 +59,15 @@ export const ocspNoCheckOf = (spec: CertSpec): boolean => spec.ocspNoCheck ?? sp
 export function keyIdentifier(spkiDer: Buffer): Buffer {
   const spki = AsnConvert.parse(spkiDer, asn1.SubjectPublicKeyInfo);
   return createHash('sha1').update(Buffer.from(spki.subjectPublicKey)).digest();
+}
+
+const keyIds = new WeakMap<KeyPair, Buffer>();
+
+/** keyIdentifier of a key pair, computed once per key */
+export function keyIdentifierOf(key: KeyPair): Buffer {
+  let id = keyIds.get(key);
+  if (!id) keyIds.set(key, (id = keyIdentifier(spkiDer(key))));
+  return id;
 }
 
 export interface ExtensionContext {

@@ -92,9 +92,11 @@ async function issueOne(c: CertSpec, inputs: IssueInputs): Promise<IssuedCert> {
     key: keyFingerprint(key),
     issuer: issuerRef ? { subject: issuerRef.subjectDer.toString('hex'), key: keyFingerprint(issuerRef.key) } : null,
   });
-  const der = (await inputs.cache.get(cacheKey))
-    ?? await inputs.cache.put(cacheKey, issueCertificate({ spec, key, notBefore, notAfter, issuer: issuerRef, endpoints: inputs.endpoints }));
-  return describe(spec, der, privateKeyPem(key), issuer?.id);
+  return inputs.cache.memo(cacheKey, async () => {
+    const der = (await inputs.cache.get(cacheKey))
+      ?? await inputs.cache.put(cacheKey, issueCertificate({ spec, key, notBefore, notAfter, issuer: issuerRef, endpoints: inputs.endpoints }));
+    return describe(spec, der, privateKeyPem(key), issuer?.id);
+  });
 }
 
 /** relative dates resolve against a rounded "now", so certificates are reusable (see cacheAnchor) */

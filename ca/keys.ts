@@ -39,12 +39,21 @@ export function keyPairFromPem(algorithm: KeyAlgorithm, pem: string): KeyPair {
   return { algorithm, privateKey, publicKey: createPublicKey(privateKey) };
 }
 
-export const privateKeyPem = (key: KeyPair): string => key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+/** a value derived from a key, computed once per key pair (exports are costly on a hot path) */
+function memoized<T>(derive: (key: KeyPair) => T): (key: KeyPair) => T {
+  const memo = new WeakMap<KeyPair, T>();
+  return (key) => {
+    if (!memo.has(key)) memo.set(key, derive(key));
+    return memo.get(key)!;
+  };
+}
 
-export const spkiDer = (key: KeyPair): Buffer => key.publicKey.export({ type: 'spki', format: 'der' });
+export const privateKeyPem = memoized((key) => key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+
+export const spkiDer = memoized((key) => key.publicKey.export({ type: 'spki', format: 'der' }));
 
 /** SHA-256 of the SubjectPublicKeyInfo, hex: names a key in cache keys and logs */
-export const keyFingerprint = (key: KeyPair): string => createHash('sha256').update(spkiDer(key)).digest('hex');
+export const keyFingerprint = memoized((key) => createHash('sha256').update(spkiDer(key)).digest('hex'));
 
 /** Keys by (algorithm, slot): memory first, then the cache folder, then generation. */
 export class KeyStore {

@@ -20,7 +20,7 @@ export class ScenarioMaterials {
 
   constructor(readonly generated: Materials | undefined, files: ReadonlyMap<string, CertMaterial>) {
     for (const [id, cert] of generated?.certs ?? []) {
-      this.byId.set(id, { id, pem: cert.pem, der: cert.der, keyPem: cert.keyPem, x509: new X509Certificate(cert.der) });
+      this.byId.set(id, { id, pem: cert.pem, der: cert.der, keyPem: cert.keyPem, get x509() { return x509Of(cert.der); } });
     }
     for (const [id, m] of files) this.byId.set(id, m);
   }
@@ -72,6 +72,15 @@ export class ScenarioMaterials {
 }
 
 const isSelfIssued = (c: X509Certificate): boolean => c.checkIssued(c);
+
+const parsed = new WeakMap<Buffer, X509Certificate>();
+
+/** parsed once per certificate and process: scenarios of a file share their PKI's certificates */
+function x509Of(der: Buffer): X509Certificate {
+  let x = parsed.get(der);
+  if (!x) parsed.set(der, (x = new X509Certificate(der)));
+  return x;
+}
 
 /** Loads a scenario's `pki.files`; the loader already checked that they exist and parse. */
 export async function loadPemFiles(files: Record<string, PemFileRef> | undefined): Promise<Map<string, CertMaterial>> {

@@ -18,7 +18,21 @@ export interface CertFacts {
   readonly selfIssued: boolean;
 }
 
+const known = new Map<string, CertFacts>();
+const MAX_KNOWN = 5000;
+
+/** facts of a certificate, parsed once per process (the same chains come back every connection) */
 export function certFacts(der: Buffer): CertFacts {
+  const key = der.toString('base64');
+  let facts = known.get(key);
+  if (!facts) {
+    if (known.size >= MAX_KNOWN) known.clear();
+    known.set(key, (facts = parseFacts(der)));
+  }
+  return facts;
+}
+
+function parseFacts(der: Buffer): CertFacts {
   const node = new NodeX509(der);
   const cert = new x509.X509Certificate(der);
   const cdp = cert.getExtension(x509.CRLDistributionPointsExtension);
