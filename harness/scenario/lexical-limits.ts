@@ -23,23 +23,35 @@ export interface LexicalProblem {
 const MARKERS = new Set([CST.DOCUMENT, CST.FLOW_END, CST.SCALAR]);
 const BLOCK_INDICATORS = new Set(['seq-item-ind', 'explicit-key-ind', 'map-value-ind']);
 
-export function lexicalProblem(text: string): LexicalProblem | undefined {
-  let tokens = 0;
-  let offset = 0;
-  let flowDepth = 0;
-  let indicatorsOnLine = 0;
-  for (const token of new Lexer().lex(text)) {
-    if (++tokens > MAX_YAML_TOKENS) {
-      return { offset, message: `file has more than ${MAX_YAML_TOKENS} YAML tokens (keys, values, punctuation)`, hint: 'split it into several files in one folder' };
+/** the limits, one lexer token at a time: usable before the parser and beside it */
+export class LexicalLimits {
+  private tokens = 0;
+  private offset = 0;
+  private flowDepth = 0;
+  private indicatorsOnLine = 0;
+
+  check(token: string): LexicalProblem | undefined {
+    if (++this.tokens > MAX_YAML_TOKENS) {
+      return { offset: this.offset, message: `file has more than ${MAX_YAML_TOKENS} YAML tokens (keys, values, punctuation)`, hint: 'split it into several files in one folder' };
     }
     const type = CST.tokenType(token);
-    if (type === 'newline') indicatorsOnLine = 0;
-    else if (type === 'flow-seq-start' || type === 'flow-map-start') flowDepth++;
-    else if (type === 'flow-seq-end' || type === 'flow-map-end') flowDepth = Math.max(0, flowDepth - 1);
+    if (type === 'newline') this.indicatorsOnLine = 0;
+    else if (type === 'flow-seq-start' || type === 'flow-map-start') this.flowDepth++;
+    else if (type === 'flow-seq-end' || type === 'flow-map-end') this.flowDepth = Math.max(0, this.flowDepth - 1);
     // inside [ ] and { } a `:` separates a key from its value: only block indicators nest
-    else if (flowDepth === 0 && type !== null && BLOCK_INDICATORS.has(type)) indicatorsOnLine++;
-    if (flowDepth > MAX_NESTING || indicatorsOnLine > MAX_NESTING) return nestingProblem(offset);
-    if (!MARKERS.has(token)) offset += token.length;
+    else if (this.flowDepth === 0 && type !== null && BLOCK_INDICATORS.has(type)) this.indicatorsOnLine++;
+    if (this.flowDepth > MAX_NESTING || this.indicatorsOnLine > MAX_NESTING) return nestingProblem(this.offset);
+    if (!MARKERS.has(token)) this.offset += token.length;
+    return undefined;
+  }
+}
+
+/** the whole text checked before any parsing: for files large enough that the parser's tree could cost a lot */
+export function lexicalProblem(text: string): LexicalProblem | undefined {
+  const limits = new LexicalLimits();
+  for (const token of new Lexer().lex(text)) {
+    const problem = limits.check(token);
+    if (problem) return problem;
   }
   return undefined;
 }

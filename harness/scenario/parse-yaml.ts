@@ -5,9 +5,11 @@
  * before the parser builds its tree, nesting on that tree before the recursive composer, an
  * alias budget for toJS (no "billion laughs"), duplicate keys in linear time.
  */
-import { Composer, LineCounter, Parser, visit, type Document, type YAMLError } from 'yaml';
+import { Composer, Lexer, LineCounter, Parser, visit, type CST, type Document, type YAMLError } from 'yaml';
 import { duplicateKeys } from './duplicate-keys.js';
-import { lexicalProblem, nestingProblem } from './lexical-limits.js';
+import { LexicalLimits, lexicalProblem, nestingProblem, type LexicalProblem } from './lexical-limits.js';
+
+type Token = CST.Token;
 import { excessiveNesting } from './nesting.js';
 import type { Finding } from './problems.js';
 import { pathAtOffset } from './yaml-positions.js';
@@ -21,11 +23,19 @@ export type ParsedYaml =
 
 const COMPOSE_OPTIONS = { uniqueKeys: false, prettyErrors: false } as const;
 
+/**
+ * Below this size the parser's tree stays small (at most ~100 MB even for pathological text), so
+ * the limits are checked in the same pass as the parse; above it, a lexer pass comes first.
+ */
+const PREPASS_BYTES = 256 * 1024;
+
 export function parseYaml(text: string): ParsedYaml {
-  const tooMuch = lexicalProblem(text);
+  const tooMuch = text.length > PREPASS_BYTES ? lexicalProblem(text) : undefined;
   if (tooMuch) return { ok: false, doc: undefined, lines: countLines(text), findings: [{ path: [], ...tooMuch }] };
   const lines = new LineCounter();
-  const tokens = [...new Parser(lines.addNewLine).parse(text)];
+  const parsed = parseChecked(text, lines);
+  if ('problem' in parsed) return { ok: false, doc: undefined, lines: countLines(text), findings: [{ path: [], ...parsed.problem }] };
+  const { tokens } = parsed;
   const tooDeep = excessiveNesting(tokens);
   if (tooDeep !== undefined) return { ok: false, doc: undefined, lines, findings: [{ path: [], ...nestingProblem(tooDeep) }] };
   const docs = [...new Composer(COMPOSE_OPTIONS).compose(tokens, true, text.length)];
@@ -41,6 +51,21 @@ export function parseYaml(text: string): ParsedYaml {
   } catch (err) {
     return { ok: false, doc, lines, findings: [aliasFinding(doc, err)] };
   }
+}
+
+/** one lexer pass: each token is checked against the limits, then handed to the parser */
+function parseChecked(text: string, lines: LineCounter): { tokens: Token[] } | { problem: LexicalProblem } {
+  const limits = new LexicalLimits();
+  const parser = new Parser(lines.addNewLine);
+  const tokens: Token[] = [];
+  lines.addNewLine(0);
+  for (const lexeme of new Lexer().lex(text)) {
+    const problem = limits.check(lexeme);
+    if (problem) return { problem };
+    for (const token of parser.next(lexeme)) tokens.push(token);
+  }
+  for (const token of parser.end()) tokens.push(token);
+  return { tokens };
 }
 
 /** line starts for positions, when the parser (which records them) did not run */
