@@ -1,0 +1,199 @@
+/**
+ * tlsgate's speed against the physical floor, measured in one run on this machine:
+ *   1. floor: N bare handshakes, each with a fresh node:tls server on 127.0.0.1:0 (P-256);
+ *   2. the built-in catalogue, warm cache, default concurrency and --concurrency 1 (wall time per
+ *      scenario including process start, and the median per-scenario time from the JSON report);
+ *   3. cold start: an empty cache, and cached keys with no certificates (the "next day" case);
+ *   4. scaling: generated suites of 100, 1,000 and 5,000 scenarios (wall time, peak RSS);
+ *   5. the way teams script it today: one `openssl s_client -verify_return_error` per check
+ *      against `openssl s_server`, per check;
+ *   6. matrix: the catalogue under 3 Node versions vs one (only with --matrix VERSIONS, since it
+ *      installs Node packages from the npm registry on first use).
+ * Every row shows its ratio to the floor. Run: npm run bench [-- --json FILE --quick --matrix 18,20,22]
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { connect, createServer } from 'node:tls';
+import { issuePki } from '../ca/factory.js';
+import { packageRoot } from '../harness/paths.js';
+import { flag, printTable, timeRepeated, writeJson, type Row } from './bench-lib.js';
+import { generateSuite } from './generate-suite.js';
+
+const quick = process.argv.includes('--quick');
+const ROOT = packageRoot();
+const CLI = join(ROOT, 'dist', 'harness', 'cli.js');
+const work = mkdtempSync(join(tmpdir(), 'tlsgate-bench-'));
+const warmCerts = join(work, 'certs');
+
+interface CliRun {
+  wallMs: number;
+  code: number | null;
+  maxRssKb: number | undefined;
+  report: { summary: { total: number; passed: number }; results: Array<{ durationMs: number }> } | undefined;
+}
+
+/** the CLI as a user runs it, timed from spawn to exit */
+function runCli(args: string[], opts: { json?: boolean } = {}): Promise<CliRun> {
+  const report = join(work, `report-${process.hrtime.bigint()}.json`);
+  const all = [CLI, 'run', ...args, '--reporter', 'console', ...(opts.json ? ['--reporter', `json:${report}`] : [])];
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, all, {
+      cwd: work,
+      env: { ...process.env, NO_COLOR: '1', NODE_OPTIONS: `--import=${join(ROOT, 'scripts', 'rss-probe.mjs')}` },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const wallMs = performance.now() - started;
+      const rss = /tlsgate-bench-max-rss-kb (\d+)/.exec(stderr);
+      const parsed = opts.json ? JSON.parse(readFileSync(report, 'utf8')) as CliRun['report'] : undefined;
+      resolve({ wallMs, code, maxRssKb: rss ? Number(rss[1]) : undefined, report: parsed });
+    });
+  });
+}
+
+async function floorHandshake(count: number): Promise<number> {
+  const m = await issuePki({ certs: [{ id: 'root', role: 'root', subject: 'CN=floor root' }, { id: 'leaf', role: 'server', issuer: 'root', subject: 'CN=localhost', san: { dns: ['localhost'] } }] });
+  const [leaf, ca] = [m.get('leaf'), m.get('root').pem];
+  const one = async () => {
+    const server = createServer({ cert: leaf.pem, key: leaf.keyPem }, (s) => s.end('ok'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', ca });
+      socket.on('data', () => socket.end());
+      socket.on('close', () => resolve());
+      socket.on('error', reject);
+    });
+    await new Promise((r) => server.close(r));
+  };
+  for (let i = 0; i < 20; i++) await one();
+  const t = await timeRepeated(3, async () => { for (let i = 0; i < count; i++) await one(); });
+  return t.min / count;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+async function catalogueRows(floor: Row['floor']): Promise<Row[]> {
+  await runCli(['--certs', warmCerts]);
+  const rows: Row[] = [];
+  for (const concurrency of [availableParallelism(), 1]) {
+    const runs: CliRun[] = [];
+    for (let i = 0; i < (quick ? 1 : 3); i++) runs.push(await runCli(['--certs', warmCerts, '--concurrency', String(concurrency)], { json: true }));
+    const best = runs.reduce((a, b) => (a.wallMs < b.wallMs ? a : b));
+    const n = best.report!.summary.total;
+    rows.push({
+      name: `catalogue, warm, concurrency ${concurrency}: wall / scenario`, unit: 'ms', value: best.wallMs / n, floor,
+      note: `${n} scenarios in ${(best.wallMs / 1000).toFixed(2)} s incl. process start (best of ${runs.length}); exit ${best.code}`,
+    });
+    rows.push({ name: `catalogue, warm, concurrency ${concurrency}: median scenario`, unit: 'ms', value: median(best.report!.results.map((r) => r.durationMs)), floor });
+  }
+  return rows;
+}
+
+async function coldRows(floor: Row['floor']): Promise<Row[]> {
+  const empty = join(work, 'cold');
+  rmSync(empty, { recursive: true, force: true });
+  const fully = await runCli(['--certs', empty]);
+  const nextDay = join(work, 'next-day');
+  rmSync(nextDay, { recursive: true, force: true });
+  cpSync(join(warmCerts, 'keys'), join(nextDay, 'keys'), { recursive: true });
+  const keysOnly = await runCli(['--certs', nextDay]);
+  return [
+    { name: 'catalogue, fully cold (RSA keys included)', unit: 'ms', value: fully.wallMs, floor, note: 'wall time; target < 10 s' },
+    { name: 'catalogue, cached keys, no certificates ("next day")', unit: 'ms', value: keysOnly.wallMs, floor, note: 'wall time; target < 2 s' },
+  ];
+}
+
+async function scalingRows(floor: Row['floor']): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const count of quick ? [100, 1000] : [100, 1000, 5000]) {
+    const dir = join(work, `suite-${count}`);
+    await generateSuite(count, dir);
+    const certs = join(work, `suite-certs-${count}`);
+    await runCli([dir, '--certs', certs]);
+    const run = await runCli([dir, '--certs', certs]);
+    rows.push({
+      name: `generated suite of ${count}: wall / scenario`, unit: 'ms', value: run.wallMs / count, floor,
+      note: `${(run.wallMs / 1000).toFixed(2)} s, peak RSS ${((run.maxRssKb ?? 0) / 1024).toFixed(0)} MB, exit ${run.code}`,
+    });
+  }
+  return rows;
+}
+
+/** what a team's shell script does: one s_server and one s_client process per check */
+async function opensslRows(floor: Row['floor']): Promise<Row[]> {
+  const checks = 20;
+  const m = await issuePki({
+    certs: [
+      { id: 'root', role: 'root', subject: 'CN=openssl bench root' },
+      { id: 'int', role: 'intermediate', issuer: 'root', subject: 'CN=openssl bench int' },
+      { id: 'good', role: 'server', issuer: 'int', subject: 'CN=localhost', san: { dns: ['localhost'] } },
+      { id: 'expired', role: 'server', issuer: 'int', subject: 'CN=localhost', san: { dns: ['localhost'] }, validity: { notBefore: '-30d', notAfter: '-1d' } },
+    ],
+  }, { cacheDir: warmCerts });
+  const dir = join(work, 'openssl');
+  mkdirSync(dir, { recursive: true });
+  const file = (name: string, text: string) => { const p = join(dir, name); writeFileSync(p, text, { mode: 0o600 }); return p; };
+  const root = file('root.pem', m.get('root').pem);
+  const paths = Object.fromEntries(['good', 'expired'].map((id) => [id, {
+    cert: file(`${id}.pem`, m.get(id).pem), key: file(`${id}.key`, m.get(id).keyPem), chain: file(`${id}.chain.pem`, m.get('int').pem),
+  }]));
+  const t = await timeRepeated(quick ? 1 : 2, async () => {
+    for (let i = 0; i < checks; i++) {
+      const which = i % 2 === 0 ? 'good' : 'expired';
+      await opensslCheck(paths[which]!, root, 20_000 + (i % 50) + Math.floor(Math.random() * 20_000));
+    }
+  });
+  return [{ name: 'openssl s_server + s_client per check (the shell way)', unit: 'ms', value: t.min / checks, floor, note: `${checks} checks, best of ${t.runs}` }];
+}
+
+function opensslCheck(p: { cert: string; key: string; chain: string }, root: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', p.cert, '-key', p.key, '-cert_chain', p.chain, '-naccept', '1', '-quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    server.on('error', reject);
+    const tryClient = (attempt: number): void => {
+      const client = spawn('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-CAfile', root, '-verify_return_error', '-verify_hostname', 'localhost'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      client.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+      client.on('close', () => {
+        // the server may not be listening yet: a refused connect is retried, not counted as a check
+        if (!/Verify return code|verify error/.test(out) && attempt < 50) return void setTimeout(() => tryClient(attempt + 1), 5);
+        server.kill();
+        resolve();
+      });
+    };
+    tryClient(0);
+  });
+}
+
+async function matrixRows(floor: Row['floor'], versions: string): Promise<Row[]> {
+  const one = await runCli(['--certs', warmCerts]);
+  const started = performance.now();
+  const child = spawn(process.execPath, [CLI, 'matrix', '--node', versions, '--certs', warmCerts], { cwd: work, stdio: 'ignore' });
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  const wall = performance.now() - started;
+  return [{ name: `matrix over Node ${versions} vs one version`, unit: 'ms', value: wall, floor: { name: 'one version', value: one.wallMs }, note: `exit ${code}; target < 2x` }];
+}
+
+try {
+  const floorMs = await floorHandshake(quick ? 50 : 200);
+  const floor = { name: 'floor', value: floorMs };
+  const rows: Row[] = [{ name: 'floor: bare handshake, fresh server each (P-256, TLS 1.3)', unit: 'ms', value: floorMs }];
+  rows.push(...await catalogueRows(floor));
+  rows.push(...await coldRows(floor));
+  rows.push(...await scalingRows(floor));
+  rows.push(...await opensslRows(floor));
+  const matrix = flag('matrix');
+  if (matrix) rows.push(...await matrixRows(floor, matrix));
+  printTable(`tlsgate speed on Node ${process.versions.node}, ${availableParallelism()} CPUs (ratio: times the floor)`, rows);
+  await writeJson(flag('json'), { node: process.versions.node, cpus: availableParallelism(), at: new Date().toISOString(), rows });
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
