@@ -3,7 +3,8 @@
  * points, the OCSP responders, must-staple, and which certificate of a pool issued it.
  */
 import { X509Certificate as NodeX509 } from 'node:crypto';
-import * as x509 from '../../ca/x509.js';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import * as asn1 from '@peculiar/asn1-x509';
 
 const TLS_FEATURE = '1.3.6.1.5.5.7.1.24';
 
@@ -34,22 +35,27 @@ export function certFacts(der: Buffer): CertFacts {
 
 function parseFacts(der: Buffer): CertFacts {
   const node = new NodeX509(der);
-  const cert = new x509.X509Certificate(der);
-  const cdp = cert.getExtension(x509.CRLDistributionPointsExtension);
-  const aia = cert.getExtension(x509.AuthorityInfoAccessExtension);
-  const crlUrls = (cdp?.distributionPoints ?? []).flatMap((dp) =>
-    (dp.distributionPoint?.fullName ?? []).map((n) => n.uniformResourceIdentifier).filter((u): u is string => !!u));
+  const extensions = AsnConvert.parse(der, asn1.Certificate).tbsCertificate.extensions ?? [];
+  const value = <T>(oid: string, type: new () => T): T | undefined => {
+    const ext = extensions.find((e) => e.extnID === oid);
+    return ext ? AsnConvert.parse(ext.extnValue, type) : undefined;
+  };
+  const cdp = value(asn1.id_ce_cRLDistributionPoints, asn1.CRLDistributionPoints) ?? [];
+  const aia = value(asn1.id_pe_authorityInfoAccess, asn1.AuthorityInfoAccessSyntax) ?? [];
   return {
     der,
     node,
     serialHex: node.serialNumber.toLowerCase().replace(/^(?:00)+(?=.)/, ''),
     label: node.subject.split('\n').join(', '),
-    crlUrls,
-    ocspUrls: (aia?.ocsp ?? []).filter((n) => n.type === 'url').map((n) => n.value),
-    mustStaple: cert.extensions.some((e) => e.type === TLS_FEATURE),
+    crlUrls: cdp.flatMap((dp) => uris(dp.distributionPoint?.fullName)),
+    ocspUrls: uris(aia.filter((a) => a.accessMethod === asn1.id_ad_ocsp).map((a) => a.accessLocation)),
+    mustStaple: extensions.some((e) => e.extnID === TLS_FEATURE),
     selfIssued: node.checkIssued(node),
   };
 }
+
+const uris = (names: readonly asn1.GeneralName[] | undefined): string[] =>
+  (names ?? []).map((n) => n.uniformResourceIdentifier).filter((u): u is string => u !== undefined);
 
 /** the certificate in `pool` that issued `cert` (name and signature both match) */
 export function issuerIn(cert: CertFacts, pool: readonly CertFacts[]): CertFacts | undefined {
