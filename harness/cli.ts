@@ -46,7 +46,9 @@ function buildParser(argv: string[], run: Runner): Argv<Common> {
       .example('$0 run', 'the built-in catalogue, plus ./scenarios if present')
       .example('$0 run scenarios/prod.yaml --tag mtls', 'one file, only scenarios tagged mtls')
       .example('$0 run --reporter console --reporter junit:reports/tlsgate.xml', 'console output plus a JUnit file for CI')
-      .example('$0 run --shard 2/4 --reporter json:shard-2.json', 'the second of four deterministic slices'),
+      .example('$0 run --shard 2/4 --reporter json:shard-2.json', 'the second of four deterministic slices')
+      .example('$0 run --update-baseline tlsgate.baseline.json', 'record how this stack behaves')
+      .example('$0 run --baseline tlsgate.baseline.json --fail-on error-changed', 'after an upgrade: fail on regressions and changed errors'),
     (a) => run(a.verbose, async () => (await import('./commands/run.js')).runCommand({
       paths: scenarioPathsOf(a.paths),
       ...filtersOf(a),
@@ -55,6 +57,7 @@ function buildParser(argv: string[], run: Runner): Argv<Common> {
       timeoutMs: a.timeout,
       concurrency: a.concurrency,
       certsDir: certsDirOf(a.certs),
+      ...driftArgsOf(a),
     })))
     .command('list [paths..]', 'list the scenarios a run with the same filters would run', (y) => filterOptions(y)
       .example('$0 list --tag chain', 'ids, file:line and tags of the chain scenarios'),
@@ -71,20 +74,38 @@ function buildParser(argv: string[], run: Runner): Argv<Common> {
     (a) => run(a.verbose, async () => (await import('./commands/certs.js')).certsCommand({
       paths: scenarioPathsOf(a.paths), scenario: String(a.scenario), out: a.out, certsDir: certsDirOf(a.certs),
     })))
+    .command('inventory', 'print the fingerprint of the TLS stack under test (versions, defaults, security level, root store, trust environment)', (y) => certsDirOption(y)
+      .option('json', { type: 'boolean', default: false, describe: 'print JSON instead of a table' }),
+    (a) => run(a.verbose, async () => (await import('./commands/inventory.js')).inventoryCommand({ json: a.json, certsDir: certsDirOf(a.certs) })))
+    .command('matrix [paths..]', 'run the scenarios under several Node versions side by side, with the drift between them', (y) => matrixOptions(filterOptions(y))
+      .example('$0 matrix --node 18,20,22', 'newest 18.x, 20.x and 22.x from the npm registry (cached in .tlsgate-cache/node)')
+      .example('$0 matrix --node 22.11.0,/opt/node-patched/bin/node --drift-markdown drift.md', 'an exact version against a local build'),
+    (a) => run(a.verbose, async () => (await import('./commands/matrix.js')).matrixCommand({
+      paths: scenarioPathsOf(a.paths),
+      ...filtersOf(a),
+      node: listOf(a.node),
+      ...(a.nodeCache !== undefined ? { nodeCache: a.nodeCache } : {}),
+      certsDir: certsDirOf(a.certs),
+      timeoutMs: a.timeout,
+      ...(a.concurrency !== undefined ? { concurrency: a.concurrency } : {}),
+      all: a.all,
+      ...(a.json !== undefined ? { json: a.json } : {}),
+      ...driftArgsOf(a),
+    })))
     .command('serve', 'run the mock CA, OCSP responder and CRL server until Ctrl-C', (y) => certsDirOption(y)
       .option('spec', { type: 'string', describe: 'YAML file whose `pki:` section to issue and serve (any scenario file works); default: a root, an intermediate, good and revoked server and client leaves' })
       .option('out', { type: 'string', default: 'tlsgate-pki', describe: 'folder for the issued certificates and keys' })
       .example('$0 serve --out ./pki', 'the default PKI, with ready-to-paste openssl and curl commands')
       .example('$0 serve --spec scenarios/revocation/ocsp.yaml --out ./pki', "serve a scenario file's PKI"),
     (a) => run(a.verbose, () => serve(a.spec, a.out, certsDirOf(a.certs))))
-    .demandCommand(1, 'give a command: run, list, validate, certs or serve')
+    .demandCommand(1, 'give a command: run, list, validate, certs or serve (or inventory, matrix)')
     .recommendCommands()
     .strict()
     .help()
     .alias('help', 'h')
     .version(tlsgateVersion())
     .wrap(Math.min(110, process.stdout.columns || 100))
-    .epilogue('Exit codes: 0 all passed, 1 a scenario failed or errored, 2 bad input or usage, 3 internal error, 130 interrupted.')
+    .epilogue('Exit codes: 0 all passed, 1 a scenario failed or errored, 2 bad input or usage, 3 internal error, 130 interrupted. With --baseline, a drift that fails the gate also exits 1.')
     .exitProcess(false)
     .fail((message, err) => {
       throw err ?? new Error(message);
@@ -116,7 +137,41 @@ const runOptions = <T>(y: Argv<T>) => certsDirOption(y)
   .option('reporter', { type: 'string', default: 'console', describe: 'console, json, junit, tap or github; NAME:FILE writes to a file (repeatable; one may use stdout)' })
   .option('bail', { type: 'boolean', default: false, describe: 'stop starting scenarios after the first failure' })
   .option('timeout', { type: 'number', default: 5000, describe: 'per-connection timeout of a scenario, ms (a scenario\'s timeoutMs wins)', coerce: positiveInteger('--timeout') })
-  .option('concurrency', { type: 'number', default: availableParallelism(), defaultDescription: 'CPU count', describe: 'scenarios run at once', coerce: positiveInteger('--concurrency') });
+  .option('concurrency', { type: 'number', default: availableParallelism(), defaultDescription: 'CPU count', describe: 'scenarios run at once', coerce: positiveInteger('--concurrency') })
+  .option('baseline', { type: 'string', describe: 'compare with this baseline file; the drift is reported and security/availability regressions fail the run' })
+  .option('update-baseline', { type: 'string', describe: 'record this run as a baseline file (stable text, for version control)' })
+  .option('fail-on', { type: 'string', describe: `also fail on these drift classes (repeatable or comma list): ${DRIFT_CLASS_NAMES}` })
+  .option('ignore', { type: 'string', describe: 'neither report nor fail on these drift classes (repeatable or comma list)' })
+  .option('drift-markdown', { type: 'string', describe: 'write the drift against --baseline as Markdown to this file' });
+
+const matrixOptions = <T>(y: Argv<T>) => certsDirOption(y)
+  .option('node', { type: 'string', demandOption: true, describe: 'Node runtimes: majors (22), exact versions (22.11.0) or paths to node binaries; comma list or repeated' })
+  .option('node-cache', { type: 'string', defaultDescription: '$TLSGATE_NODE_CACHE or ./.tlsgate-cache/node', describe: 'where Node builds from the npm registry are installed and reused' })
+  .option('timeout', { type: 'number', default: 5000, describe: 'per-connection timeout of a scenario, ms', coerce: positiveInteger('--timeout') })
+  .option('concurrency', { type: 'number', defaultDescription: 'CPU count x runtimes (up to 3)', describe: 'scenarios in flight at once (each runs on every runtime)', coerce: positiveInteger('--concurrency') })
+  .option('baseline', { type: 'string', describe: "also compare each runtime with this baseline file (from `tlsgate run --update-baseline`)" })
+  .option('fail-on', { type: 'string', describe: 'also fail on these drift classes (repeatable or comma list)' })
+  .option('ignore', { type: 'string', describe: 'neither report nor fail on these drift classes (repeatable or comma list)' })
+  .option('drift-markdown', { type: 'string', describe: 'write the matrix (table and drift) as Markdown to this file' })
+  .option('json', { type: 'string', describe: 'write the matrix as JSON to this file (per runtime: summary, inventory, baseline; the drifts)' })
+  .option('all', { type: 'boolean', default: false, describe: 'show every scenario in the table, not only those that differ or did not pass' });
+
+const DRIFT_CLASS_NAMES = 'security-regression, availability-regression, error-changed, negotiation-changed, added, removed';
+
+/** the baseline flags, each only when given */
+function driftArgsOf(a: { baseline?: unknown; updateBaseline?: unknown; failOn?: unknown; ignore?: unknown; driftMarkdown?: unknown }) {
+  const one = (v: unknown) => listOf(v).at(-1);
+  const baseline = one(a.baseline);
+  const updateBaseline = one(a.updateBaseline);
+  const driftMarkdown = one(a.driftMarkdown);
+  return {
+    ...(baseline !== undefined ? { baseline } : {}),
+    ...(updateBaseline !== undefined ? { updateBaseline } : {}),
+    ...(driftMarkdown !== undefined ? { driftMarkdown } : {}),
+    failOn: listOf(a.failOn),
+    ignore: listOf(a.ignore),
+  };
+}
 
 function positiveInteger(flag: string): (v: unknown) => number {
   return (v) => {

@@ -4,6 +4,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { RevocationServers } from '../ca/revocation-servers.js';
+import { DriverUnavailable } from './drivers/remote-errors.js';
+import { localPlacement, type EndPlacement } from './drivers/remote-placement.js';
 import { judge } from './judge.js';
 import type { Observation, Scenario, ScenarioResult, Verdict } from './model.js';
 import { ScenarioSession } from './scenario-session.js';
@@ -13,6 +15,10 @@ export interface EngineOptions {
   certsDir: string;
   /** default per-connection timeout, ms */
   timeoutMs: number;
+  /** where the TLS ends run (default: in this process); the engine closes it */
+  placement?: EndPlacement;
+  /** revocation servers shared with other engines (a matrix); their owner closes them */
+  revocationServers?: () => Promise<RevocationServers>;
 }
 
 export interface Engine {
@@ -26,11 +32,15 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
 
 class ScenarioEngine implements Engine {
   private servers: Promise<RevocationServers> | undefined;
+  private readonly placement: EndPlacement;
 
-  constructor(private readonly opts: EngineOptions) {}
+  constructor(private readonly opts: EngineOptions) {
+    this.placement = opts.placement ?? localPlacement();
+  }
 
   /** started on first need: most chain/hostname scenarios never touch revocation */
   private revocationServers = (): Promise<RevocationServers> => {
+    if (this.opts.revocationServers) return this.opts.revocationServers();
     this.servers ??= import('../ca/revocation-servers.js').then((m) => m.RevocationServers.start());
     return this.servers;
   };
@@ -47,7 +57,10 @@ class ScenarioEngine implements Engine {
       observations = await this.observe(scenario, signal);
       verdict = judgeSteps(scenario, observations);
     } catch (err) {
-      verdict = { status: 'error', message: errorMessage(err, signal) };
+      // a driver this runtime cannot run (undici 7 on Node 18) is not this scenario's failure
+      verdict = err instanceof DriverUnavailable && !signal.aborted
+        ? { status: 'skipped', reason: err.message }
+        : { status: 'error', message: errorMessage(err, signal) };
     }
     return { scenario: ref, observations, verdict, durationMs: Math.round(performance.now() - started) };
   }
@@ -57,6 +70,7 @@ class ScenarioEngine implements Engine {
       certsDir: this.opts.certsDir,
       timeoutMs: scenario.timeoutMs ?? this.opts.timeoutMs,
       revocationServers: this.revocationServers,
+      placement: this.placement,
     }, signal);
     try {
       return await session.runAllSteps(signal);
@@ -68,7 +82,11 @@ class ScenarioEngine implements Engine {
   async close(): Promise<void> {
     const servers = this.servers;
     this.servers = undefined;
-    if (servers) await (await servers).close();
+    try {
+      if (servers) await (await servers).close();
+    } finally {
+      await this.placement.close();
+    }
   }
 }
 

@@ -101,6 +101,35 @@ export interface ClientEnd {
   alpn?: string[];
   allowPartialTrustChain?: boolean;
   revocation?: ClientRevocation;
+  /**
+   * Trust and defaults that come from how the client's Node process is started: the client then
+   * runs in a worker process started that way (one per distinct environment, reused).
+   */
+  environment?: ClientEnvironment;
+}
+
+/** Node flags that change TLS trust or defaults, accepted in `client.environment.nodeFlags` */
+export type NodeTlsFlag =
+  | '--use-openssl-ca' | '--use-bundled-ca' | '--openssl-legacy-provider'
+  | '--tls-min-v1.0' | '--tls-min-v1.1' | '--tls-min-v1.2' | '--tls-min-v1.3' | '--tls-max-v1.2' | '--tls-max-v1.3';
+
+/** OpenSSL security levels (0 allows everything, 5 asks for 256-bit security) */
+export type SecurityLevelNumber = 0 | 1 | 2 | 3 | 4 | 5;
+
+/**
+ * The process environment of a client. Only what is set here applies: the worker starts without
+ * the harness's own NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, SSL_CERT_DIR, OPENSSL_CONF and NODE_OPTIONS.
+ * Certificates in the default store matter only with `trust: system`.
+ */
+export interface ClientEnvironment {
+  /** NODE_EXTRA_CA_CERTS: a PEM file of these certificates, added to Node's default store at start */
+  extraCaCerts?: string[];
+  /** SSL_CERT_FILE: a PEM file of these certificates, OpenSSL's default store (used with --use-openssl-ca) */
+  sslCertFile?: string[];
+  /** OPENSSL_CONF: a config whose system default is `CipherString = DEFAULT@SECLEVEL=<n>` */
+  opensslSecurityLevel?: SecurityLevelNumber;
+  /** Node flags the worker starts with */
+  nodeFlags?: NodeTlsFlag[];
 }
 
 export interface PeerExpectation {

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { issuePki } from '../ca/factory.js';
 import type { Materials, RevocationEndpoints } from '../ca/materials.js';
 import type { PkiHandle, RevocationServers } from '../ca/revocation-servers.js';
-import { getClientDriver, getServerDriver } from './drivers/registry.js';
+import type { EndPlacement } from './drivers/remote-placement.js';
 import type { ClientDriver, ClientHooks, ServerDriver, ServerHandle, ServerHooks } from './drivers/types.js';
 import type { Observation, RevocationRequest, Scenario, ScenarioStep } from './model.js';
 import { observe, observeSetupFailure } from './observe.js';
@@ -22,6 +22,8 @@ export interface SessionEnv {
   certsDir: string;
   timeoutMs: number;
   revocationServers: () => Promise<RevocationServers>;
+  /** where the TLS ends run */
+  placement: EndPlacement;
 }
 
 interface Drivers {
@@ -47,13 +49,15 @@ export class ScenarioSession {
     const servers = needsRevocationServers(s) ? await env.revocationServers() : undefined;
     const ns = namespaceOf(s);
     const endpoints: RevocationEndpoints | undefined = servers?.endpointsFor(ns);
-    const [generated, files, drivers] = await Promise.all([
+    const [generated, files] = await Promise.all([
       s.pki.certs.length > 0 ? issuePki(s.pki, { cacheDir: env.certsDir, endpoints }) : Promise.resolve(undefined),
       loadPemFiles(s.pemFiles),
-      loadDrivers(s),
     ]);
     signal.throwIfAborted();
     const m = new ScenarioMaterials(generated, files);
+    // after the materials: a client's environment may name certificates (NODE_EXTRA_CA_CERTS)
+    const drivers = await loadDrivers(s, m, env.placement);
+    signal.throwIfAborted();
     const pki = servers && generated ? attachPki(servers, ns, generated, s) : undefined;
     try {
       const identity = s.client.identityFormat === 'pkcs12' && s.client.identity
@@ -175,9 +179,8 @@ export class ScenarioSession {
   }
 }
 
-async function loadDrivers(s: Scenario): Promise<Drivers> {
-  const client = await getClientDriver(s.client.driver);
-  const server = await getServerDriver(s.server.driver);
+async function loadDrivers(s: Scenario, m: ScenarioMaterials, placement: EndPlacement): Promise<Drivers> {
+  const { client, server } = await placement.drivers(s, m);
   const info = await client.info();
   return { client, server, clientVersion: info.version };
 }
@@ -194,7 +197,7 @@ function attachPki(servers: RevocationServers, ns: string, materials: Materials,
 /** Stable per scenario, so cached certificates with `auto` URLs stay valid across runs. */
 const namespaceOf = (s: Scenario): string => createHash('sha256').update(s.id).digest('hex').slice(0, 12);
 
-function needsRevocationServers(s: Scenario): boolean {
+export function needsRevocationServers(s: Scenario): boolean {
   const usesAuto = s.pki.certs.some((c) => c.crlDistributionPoints === 'auto' || c.ocsp === 'auto' || c.caIssuers === 'auto');
   const mode = s.client.revocation?.mode ?? 'none';
   return usesAuto || mode !== 'none' || !!s.faults?.length || s.server.staple === 'responder' || !!s.server.crl?.length

@@ -1,32 +1,39 @@
 /**
  * Drift: what changed between a baseline and this run, classified by what it means for a
- * release. Security regressions (something refused is now accepted, or revocation stopped being
- * checked) and availability regressions fail the gate by default.
+ * release:
+ *   security-regression      a connection that was rejected is now accepted, or a revocation
+ *                            source that was asked is no longer asked;
+ *   availability-regression  a connection that was accepted is now rejected;
+ *   error-changed            still rejected, with another code, category or side;
+ *   negotiation-changed      still accepted, with another protocol, cipher, group or ALPN;
+ *   added / removed          a scenario (or a connection) observed now and not before, or the
+ *                            other way round (e.g. a scenario now skipped on this runtime).
+ * Each connection yields at most one change, the most severe; its summary names every field
+ * that moved.
  */
-import type { Baseline, StepSnapshot } from './snapshot.js';
+import { codeUnitOrder, type Baseline, type ConnectionSnapshot, type ScenarioSnapshot } from './snapshot.js';
 
 export type DriftClass =
-  | 'security-regression' | 'availability-regression' | 'error-changed' | 'negotiation-changed'
-  | 'added' | 'removed';
+  | 'security-regression' | 'availability-regression' | 'error-changed' | 'negotiation-changed' | 'added' | 'removed';
 
+/** in order of severity, the order reports list them in */
 export const DRIFT_CLASSES: readonly DriftClass[] = [
   'security-regression', 'availability-regression', 'error-changed', 'negotiation-changed', 'added', 'removed',
 ];
 
-export const DEFAULT_FATAL: readonly DriftClass[] = ['security-regression', 'availability-regression'];
-
 export interface DriftChange {
   id: string;
   kind: DriftClass;
-  /** 1-based connection number within the scenario */
-  step?: number;
-  before?: StepSnapshot;
-  after?: StepSnapshot;
+  /** 1-based connection number, for scenarios with several connections */
+  connection?: number;
+  before?: ConnectionSnapshot;
+  after?: ConnectionSnapshot;
   /** one line: what changed */
   summary: string;
 }
 
-export interface InventoryChange {
+/** one line of the stack summary that differs, e.g. versions.openssl */
+export interface StackChange {
   key: string;
   before: string;
   after: string;
@@ -34,55 +41,83 @@ export interface InventoryChange {
 
 export interface Drift {
   changes: DriftChange[];
-  inventory: InventoryChange[];
+  stack: StackChange[];
 }
 
-export interface DriftPolicy {
-  fatal: ReadonlySet<DriftClass>;
-  ignored: ReadonlySet<DriftClass>;
+export interface CompareOptions {
+  /**
+   * The run covered only part of the catalogue (--grep, --tag, --shard): scenarios of the
+   * baseline that were not selected are not reported as removed.
+   */
+  partial?: boolean;
 }
 
-export function compareBaselines(before: Baseline, after: Baseline): Drift {
-  const ids = [...new Set([...Object.keys(before.scenarios), ...Object.keys(after.scenarios)])].sort();
-  const changes = ids.flatMap((id) => compareScenario(id, before.scenarios[id], after.scenarios[id]));
-  return { changes, inventory: compareInventory(before.inventory, after.inventory) };
+export function compareBaselines(before: Baseline, after: Baseline, opts: CompareOptions = {}): Drift {
+  const ids = new Set(Object.keys(after.scenarios));
+  if (!opts.partial) for (const id of Object.keys(before.scenarios)) ids.add(id);
+  const changes = [...ids].sort(codeUnitOrder).flatMap((id) => compareScenario(id, before.scenarios[id], after.scenarios[id]));
+  return { changes, stack: compareStack(before.stack, after.stack) };
 }
 
-function compareScenario(id: string, before: StepSnapshot[] | undefined, after: StepSnapshot[] | undefined): DriftChange[] {
-  if (!before) return [{ id, kind: 'added', summary: 'new scenario' }];
-  if (!after) return [{ id, kind: 'removed', summary: 'scenario no longer runs' }];
+export function compareScenario(id: string, before: ScenarioSnapshot | undefined, after: ScenarioSnapshot | undefined): DriftChange[] {
+  if (!before) return after && after.connections.length > 0 ? [{ id, kind: 'added', summary: 'new scenario' }] : [];
+  if (!after) return [{ id, kind: 'removed', summary: 'scenario no longer in the catalogue' }];
+  if (before.connections.length > 0 && after.connections.length === 0) {
+    return [{ id, kind: 'removed', summary: `no longer observed: now ${after.verdict}` }];
+  }
+  if (before.connections.length === 0 && after.connections.length > 0) {
+    return [{ id, kind: 'added', summary: `observed now (was ${before.verdict})` }];
+  }
+  const several = before.connections.length > 1 || after.connections.length > 1;
   const out: DriftChange[] = [];
-  for (let i = 0; i < Math.max(before.length, after.length); i++) {
-    const change = compareStep(before[i], after[i]);
-    if (change) out.push({ id, ...(before.length > 1 || after.length > 1 ? { step: i + 1 } : {}), before: before[i], after: after[i], ...change });
+  for (let i = 0; i < Math.max(before.connections.length, after.connections.length); i++) {
+    const b = before.connections[i];
+    const a = after.connections[i];
+    const change = compareConnection(b, a);
+    if (change) out.push({ id, ...change, ...(several ? { connection: i + 1 } : {}), ...(b ? { before: b } : {}), ...(a ? { after: a } : {}) });
   }
   return out;
 }
 
-function compareStep(b: StepSnapshot | undefined, a: StepSnapshot | undefined): Pick<DriftChange, 'kind' | 'summary'> | undefined {
+type Classified = Pick<DriftChange, 'kind' | 'summary'>;
+
+export function compareConnection(b: ConnectionSnapshot | undefined, a: ConnectionSnapshot | undefined): Classified | undefined {
   if (!b || !a) return b ? { kind: 'removed', summary: 'connection no longer made' } : { kind: 'added', summary: 'new connection' };
+  const lost = b.revocationChecked.filter((s) => !a.revocationChecked.includes(s));
+  const moved = movedFields(b, a);
+  const also = moved.length ? `; ${moved.join(', ')}` : '';
   if (b.outcome === 'rejected' && a.outcome === 'accepted') {
-    return { kind: 'security-regression', summary: `was rejected (${b.category ?? b.code ?? 'no code'}), now accepted` };
+    return { kind: 'security-regression', summary: `was rejected (${refusal(b)}), now accepted${lost.length ? `; revocation no longer checked: ${lost.join(', ')}` : ''}` };
   }
-  const lostChecks = b.revocationChecked.filter((s) => !a.revocationChecked.includes(s));
-  if (lostChecks.length > 0) {
-    return { kind: 'security-regression', summary: `revocation no longer checked: ${lostChecks.join(', ')} not asked` };
+  if (lost.length > 0) {
+    return { kind: 'security-regression', summary: `revocation no longer checked: ${lost.join(', ')} not asked${a.outcome !== b.outcome ? `; now ${a.outcome}` : ''}${also}` };
   }
   if (b.outcome === 'accepted' && a.outcome === 'rejected') {
-    return { kind: 'availability-regression', summary: `was accepted, now rejected (${a.category ?? 'no category'}, ${a.code ?? 'no code'})` };
+    return { kind: 'availability-regression', summary: `was accepted, now rejected (${refusal(a)})` };
   }
-  const fields = a.outcome === 'rejected' ? (['code', 'category', 'side'] as const) : (['protocol', 'cipher', 'group', 'alpn'] as const);
-  const diffs = fields.filter((f) => b[f] !== a[f]).map((f) => `${f} ${show(b[f])} -> ${show(a[f])}`);
-  if (diffs.length === 0) return undefined;
-  return { kind: a.outcome === 'rejected' ? 'error-changed' : 'negotiation-changed', summary: diffs.join(', ') };
+  if (moved.length === 0) return undefined;
+  return { kind: a.outcome === 'rejected' ? 'error-changed' : 'negotiation-changed', summary: moved.join(', ') };
 }
+
+/** the fields compared for the connection's outcome, plus revocation sources gained */
+function movedFields(b: ConnectionSnapshot, a: ConnectionSnapshot): string[] {
+  if (b.outcome !== a.outcome) return [];
+  const fields = a.outcome === 'rejected' ? (['code', 'category', 'side'] as const) : (['protocol', 'cipher', 'group', 'alpn'] as const);
+  const moved = fields.filter((f) => b[f] !== a[f]).map((f) => `${f} ${show(b[f])} -> ${show(a[f])}`);
+  const gained = a.revocationChecked.filter((s) => !b.revocationChecked.includes(s));
+  if (gained.length) moved.push(`revocation now also asks ${gained.join(', ')}`);
+  return moved;
+}
+
+const refusal = (c: ConnectionSnapshot): string => [c.category, c.code].filter(Boolean).join(', ') || 'no code';
 
 const show = (v: unknown): string => (v === undefined ? '(none)' : v === false ? 'none' : String(v));
 
-function compareInventory(before: unknown, after: unknown): InventoryChange[] {
+function compareStack(before: unknown, after: unknown): StackChange[] {
+  if (before === undefined || after === undefined) return [];
   const flatB = flatten(before);
   const flatA = flatten(after);
-  const keys = [...new Set([...Object.keys(flatB), ...Object.keys(flatA)])].sort();
+  const keys = [...new Set([...Object.keys(flatB), ...Object.keys(flatA)])].sort(codeUnitOrder);
   return keys.filter((k) => flatB[k] !== flatA[k]).map((k) => ({ key: k, before: flatB[k] ?? '(none)', after: flatA[k] ?? '(none)' }));
 }
 
@@ -91,21 +126,6 @@ function flatten(v: unknown, prefix = '', out: Record<string, string> = {}): Rec
     for (const [k, child] of Object.entries(v)) flatten(child, prefix ? `${prefix}.${k}` : k, out);
   } else if (v !== undefined) {
     out[prefix] = Array.isArray(v) ? v.join(' ') : String(v);
-  }
-  return out;
-}
-
-export function fatalChanges(drift: Drift, policy: DriftPolicy): DriftChange[] {
-  return drift.changes.filter((c) => policy.fatal.has(c.kind) && !policy.ignored.has(c.kind));
-}
-
-export function parseDriftClasses(list: readonly string[], flag: string): DriftClass[] {
-  const out: DriftClass[] = [];
-  for (const item of list.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean)) {
-    if (!DRIFT_CLASSES.includes(item as DriftClass)) {
-      throw new Error(`${flag}: unknown drift class '${item}' (use: ${DRIFT_CLASSES.join(', ')})`);
-    }
-    out.push(item as DriftClass);
   }
   return out;
 }

@@ -1,90 +1,90 @@
 /**
- * A baseline: how a stack behaved, scenario by scenario, as stable text. Sorted keys, no
- * timestamps, one format version, so a baseline diff in code review shows only behaviour.
+ * A baseline: how a stack behaved, scenario by scenario, as stable text. Sorted keys, one line
+ * per scenario, no timestamps and no durations, one format version, so a baseline diff in code
+ * review shows only behaviour, one changed line per changed scenario.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { Inventory } from '../inventory/collect.js';
-import type { Observation, ScenarioResult } from '../model.js';
+import type { Observation, ResultStatus, ScenarioResult } from '../model.js';
 
 export const BASELINE_FORMAT = 'tlsgate-baseline/1';
 
+export type RevocationSource = 'crl' | 'ocsp' | 'staple';
+
 /** what is compared for one connection */
-export interface StepSnapshot {
+export interface ConnectionSnapshot {
   outcome: 'accepted' | 'rejected';
+  /** rejected only: the client's code, the category and the side that refused */
   code?: string;
   category?: string;
   side?: string;
+  /** accepted only: what was negotiated (`alpn: false` = none) */
   protocol?: string;
   cipher?: string;
   group?: string;
   alpn?: string | false;
-  /** revocation sources actually asked: crl, ocsp, staple */
-  revocationChecked: string[];
+  /** revocation sources that were actually asked during the connection, sorted */
+  revocationChecked: RevocationSource[];
 }
+
+export interface ScenarioSnapshot {
+  verdict: ResultStatus;
+  /** one per connection; empty when the scenario was skipped or could not run */
+  connections: ConnectionSnapshot[];
+}
+
+/** the parts of the inventory that explain a drift (not the long lists), shown, never gating */
+export type StackSummary = Pick<Inventory, 'versions' | 'defaults' | 'securityLevel' | 'rootStore' | 'fips' | 'trustFlags'>;
 
 export interface Baseline {
   format: typeof BASELINE_FORMAT;
-  inventory: Partial<Inventory> | undefined;
-  scenarios: Record<string, StepSnapshot[]>;
+  stack?: StackSummary;
+  scenarios: Record<string, ScenarioSnapshot>;
 }
 
-export function snapshotOf(obs: Observation): StepSnapshot {
-  const asked = new Set<string>(obs.revocationRequests.map((r) => r.server));
-  for (const c of obs.revocation) if (c.source === 'staple') asked.add('staple');
-  const snap: StepSnapshot = { outcome: obs.outcome, revocationChecked: [...asked].sort() };
+export function connectionSnapshot(obs: Observation): ConnectionSnapshot {
+  const asked = new Set<RevocationSource>(obs.revocationRequests.map((r) => r.server));
+  if (obs.server.stapleSent || obs.revocation.some((c) => c.source === 'staple')) asked.add('staple');
+  const revocationChecked = [...asked].sort();
   if (obs.outcome === 'rejected') {
-    Object.assign(snap, defined({ code: obs.code, category: obs.category, side: obs.side }));
-  } else {
-    Object.assign(snap, defined({ protocol: obs.protocol, cipher: obs.cipher, group: obs.group, alpn: obs.alpn ?? false }));
+    return { outcome: 'rejected', ...defined({ code: obs.code, category: obs.category, side: obs.side }), revocationChecked };
   }
-  return snap;
+  return {
+    outcome: 'accepted',
+    ...defined({ protocol: obs.protocol, cipher: obs.cipher, group: obs.group }),
+    alpn: obs.alpn ?? false,
+    revocationChecked,
+  };
 }
 
-export function baselineOf(results: readonly ScenarioResult[], inventory: Inventory | undefined): Baseline {
-  const scenarios: Record<string, StepSnapshot[]> = {};
-  for (const r of [...results].sort((a, b) => a.scenario.id.localeCompare(b.scenario.id))) {
-    if (r.verdict.status === 'skipped' || r.observations.length === 0) continue;
-    scenarios[r.scenario.id] = r.observations.map(snapshotOf);
-  }
-  return { format: BASELINE_FORMAT, inventory: inventory && comparedInventory(inventory), scenarios };
+export function scenarioSnapshot(r: ScenarioResult): ScenarioSnapshot {
+  return { verdict: r.verdict.status, connections: r.observations.map(connectionSnapshot) };
 }
 
-/** the parts of the inventory worth showing in a drift report (not the long lists) */
-function comparedInventory(inv: Inventory): Partial<Inventory> {
-  return { versions: inv.versions, defaults: inv.defaults, securityLevel: inv.securityLevel, rootStore: inv.rootStore, fips: inv.fips, trustFlags: inv.trustFlags };
+export function baselineOf(results: readonly ScenarioResult[], inventory?: Inventory): Baseline {
+  const scenarios: Record<string, ScenarioSnapshot> = {};
+  for (const r of results) scenarios[r.scenario.id] = scenarioSnapshot(r);
+  return { format: BASELINE_FORMAT, ...(inventory ? { stack: stackSummary(inventory) } : {}), scenarios };
 }
 
+export function stackSummary(inv: Inventory): StackSummary {
+  const { versions, defaults, securityLevel, rootStore, fips, trustFlags } = inv;
+  return { versions, defaults, securityLevel, rootStore, fips, trustFlags };
+}
+
+/**
+ * Pretty JSON with every key sorted (plain code-unit order, the same in every locale), except
+ * that each scenario is one line: a changed scenario is a one-line diff naming it.
+ */
 export function serializeBaseline(b: Baseline): string {
-  return JSON.stringify(sortKeys(b), null, 2) + '\n';
+  const ids = Object.keys(b.scenarios).sort(codeUnitOrder);
+  const lines = ids.map((id, i) => `    ${JSON.stringify(id)}: ${JSON.stringify(sortKeys(b.scenarios[id]))}${i < ids.length - 1 ? ',' : ''}`);
+  const head = [`  "format": ${JSON.stringify(b.format)},`];
+  if (b.stack) head.push(`  "stack": ${JSON.stringify(sortKeys(b.stack), null, 2).replace(/\n/g, '\n  ')},`);
+  const scenarios = ids.length ? ['  "scenarios": {', ...lines, '  }'] : ['  "scenarios": {}'];
+  return ['{', ...head, ...scenarios, '}', ''].join('\n');
 }
 
-export async function writeBaseline(path: string, b: Baseline): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, serializeBaseline(b));
-  await rename(tmp, path);
-}
-
-export class BaselineError extends Error {}
-
-export async function readBaseline(path: string): Promise<Baseline> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new BaselineError(`${path}: cannot read the baseline file (record one with --update-baseline ${path})`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new BaselineError(`${path}: not valid JSON (${(err as Error).message}); re-record it with --update-baseline`);
-  }
-  const b = parsed as Partial<Baseline>;
-  if (b.format !== BASELINE_FORMAT || typeof b.scenarios !== 'object' || b.scenarios === null) {
-    throw new BaselineError(`${path}: not a ${BASELINE_FORMAT} file (format: ${JSON.stringify(b.format)}); re-record it with --update-baseline`);
-  }
-  return b as Baseline;
-}
+export const codeUnitOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function defined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -93,7 +93,8 @@ function defined<T extends object>(o: T): Partial<T> {
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+    const o = v as Record<string, unknown>;
+    return Object.fromEntries(Object.keys(o).sort(codeUnitOrder).map((k) => [k, sortKeys(o[k])]));
   }
   return v;
 }

@@ -1,9 +1,12 @@
 /**
  * `tlsgate run`: load, filter, run through the engine, report. Exit codes: 0 every scenario
- * passed, 1 one failed or errored, 2 bad input (thrown as UsageError/ScenarioProblems), 130
+ * passed, 1 one failed or errored (or a drift against --baseline fails the gate), 2 bad input (thrown as UsageError/ScenarioProblems), 130
  * interrupted.
  */
+import { BaselineGate } from '../baseline/gate.js';
+import { driftPolicy } from '../baseline/policy.js';
 import { describeEnvironment } from '../environment.js';
+import type { Inventory } from '../inventory/collect.js';
 import { createReporter, checkTargets, parseReporterArg, type ReporterContext } from '../reporters/index.js';
 import { runSuite } from '../runner.js';
 import { EXIT } from './exit.js';
@@ -20,17 +23,33 @@ export interface RunArgs extends Filters {
   certsDir: string;
   /** hooks for the reporters (inventory, annotation paths); defaults are derived here */
   reporterContext?: ReporterContext;
+  /** --baseline FILE, --update-baseline FILE, --fail-on, --ignore, --drift-markdown FILE */
+  baseline?: string;
+  updateBaseline?: string;
+  failOn?: string[];
+  ignore?: string[];
+  driftMarkdown?: string;
 }
 
 export async function runCommand(args: RunArgs): Promise<number> {
   const targets = args.reporters.map(parseReporterArg);
   checkTargets(targets);
+  const inventory = lazyInventory(args.certsDir);
+  const gate = await BaselineGate.prepare({
+    ...(args.baseline !== undefined ? { compareWith: args.baseline } : {}),
+    ...(args.updateBaseline !== undefined ? { updateFile: args.updateBaseline } : {}),
+    ...(args.driftMarkdown !== undefined ? { markdownFile: args.driftMarkdown } : {}),
+    policy: driftPolicy(args.failOn ?? [], args.ignore ?? []),
+    partial: args.grep !== undefined || !!args.tags?.length || args.shard !== undefined,
+  }, inventory);
   const selection = await loadSelection(args.paths, args);
   if (selection.scenarios.length === 0) {
     process.stderr.write(`tlsgate: shard ${args.shard} has no scenarios (fewer scenarios than shards); nothing to run\n`);
   }
   const ctx: ReporterContext = {
     annotationPath: pathRelativeTo(process.env.GITHUB_WORKSPACE ?? process.cwd(), args.paths),
+    inventory,
+    ...(gate?.comparing ? { drift: (results) => gate.evaluate(results) } : {}),
     ...args.reporterContext,
   };
   const reporters = targets.map((t) => createReporter(t, ctx));
@@ -39,7 +58,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const engine = await createEngine({ certsDir: args.certsDir, timeoutMs: args.timeoutMs });
   const interrupts = trapInterrupts();
   try {
-    const { summary } = await runSuite(selection.scenarios, {
+    const { summary, results } = await runSuite(selection.scenarios, {
       execute: (s, signal) => engine.run(s, signal),
       reporters,
       timeoutMs: args.timeoutMs,
@@ -50,9 +69,20 @@ export async function runCommand(args: RunArgs): Promise<number> {
       ...(selection.shard ? { shard: selection.shard } : {}),
     });
     if (summary.interrupted) return EXIT.interrupted;
-    return summary.failed + summary.errors > 0 ? EXIT.failed : EXIT.passed;
+    await gate?.finish(results);
+    const drift = await gate?.evaluate(results);
+    return summary.failed + summary.errors > 0 || !!drift?.fatal.length ? EXIT.failed : EXIT.passed;
   } finally {
     await engine.close();
     interrupts.release();
   }
+}
+
+/** the stack inventory, collected at most once and only if a reporter or the baseline wants it */
+function lazyInventory(certsDir: string): () => Promise<Inventory> {
+  let inventory: Promise<Inventory> | undefined;
+  return () => {
+    inventory ??= import('./inventory.js').then((m) => m.gatherInventory(certsDir));
+    return inventory;
+  };
 }

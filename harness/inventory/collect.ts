@@ -1,16 +1,35 @@
 /**
- * The TLS stack fingerprint. This module uses Node's standard library only, so the same code
- * runs inside any Node under test (matrix workers, old runtimes), not just the harness's own.
+ * The TLS stack fingerprint. This module (and everything it imports) uses Node's standard
+ * library only, so the same code runs inside any Node under test (matrix workers, Node 18), not
+ * just the harness's own.
  */
-import { createHash, getCiphers, getCurves, getFips, getHashes } from 'node:crypto';
+import { createHash, getCurves, getFips, getHashes } from 'node:crypto';
 import * as tls from 'node:tls';
+import { locateUndici } from './undici-version.js';
 
-/** PEM material for the security-level probes, made by the harness (see probes.ts) */
-export interface InventoryProbes {
-  rsa1024: { certPem: string; keyPem: string };
-  sha1: { certPem: string; keyPem: string };
-  md5: { certPem: string; keyPem: string };
+/** one identity for a security-level probe: a leaf issued by a separate root, as PEM */
+export interface ProbeIdentity {
+  certPem: string;
+  keyPem: string;
 }
+
+/**
+ * PEM material for the security-level probes, made by the harness (probes.ts). The leaves are
+ * issued by a root, because OpenSSL never checks the signature digest of a self-signed cert.
+ */
+export interface InventoryProbes {
+  rsa512: ProbeIdentity;
+  rsa1024: ProbeIdentity;
+  rsa2048: ProbeIdentity;
+  sha1: ProbeIdentity;
+  md5: ProbeIdentity;
+}
+
+/**
+ * The default OpenSSL security level, told by the smallest RSA key a server loads (level 0 takes
+ * any key, 1 needs 1024 bits, 2 needs 2048, 3 and up 3072 or more).
+ */
+export type SecurityLevel = '0' | '1' | '2' | '>=3' | 'not probed';
 
 export interface Inventory {
   versions: Record<string, string>;
@@ -20,6 +39,7 @@ export interface Inventory {
     ciphers: string;
     ecdhCurve: string;
   };
+  /** what Node can tell without a handshake: TLS cipher names, curves (groups), hashes */
   supported: {
     tlsCiphers: string[];
     curves: string[];
@@ -27,9 +47,11 @@ export interface Inventory {
   };
   /** what the default security level lets a server load */
   securityLevel: {
-    /** the level that explains the probe results: 0, 1 or >= 2 */
-    effective: string;
+    effective: SecurityLevel;
+    loadsRsa512: boolean;
     loadsRsa1024: boolean;
+    loadsRsa2048: boolean;
+    /** a leaf signed with SHA-1 / MD5 by its CA (refused at load as `ca md too weak` by some OpenSSL versions) */
     loadsSha1: boolean;
     loadsMd5: boolean;
   };
@@ -41,20 +63,23 @@ export interface Inventory {
   trustFlags: string[];
 }
 
-const TRUST_ENV = ['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS', 'OPENSSL_CONF', 'OPENSSL_MODULES', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'NODE_TLS_REJECT_UNAUTHORIZED'];
+export const TRUST_ENV = [
+  'NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS', 'OPENSSL_CONF', 'OPENSSL_MODULES', 'SSL_CERT_FILE', 'SSL_CERT_DIR',
+  'NODE_TLS_REJECT_UNAUTHORIZED',
+] as const;
 
 const TRUST_FLAG = /^--(use-openssl-ca|use-bundled-ca|use-system-ca|tls-min-v1\.[0-3]|tls-max-v1\.[23]|tls-cipher-list|tls-keylog|openssl-legacy-provider|openssl-shared-config|openssl-config|enable-fips|force-fips|secure-heap)/;
 
-export function collectInventory(probes: InventoryProbes | undefined, extraVersions: Record<string, string> = {}): Inventory {
+export function collectInventory(probes: InventoryProbes | undefined, cwd = process.cwd()): Inventory {
   return {
-    versions: versionsOf(extraVersions),
+    versions: versionsOf(cwd),
     defaults: {
       minVersion: tls.DEFAULT_MIN_VERSION,
       maxVersion: tls.DEFAULT_MAX_VERSION,
       ciphers: tls.DEFAULT_CIPHERS,
       ecdhCurve: tls.DEFAULT_ECDH_CURVE,
     },
-    supported: { tlsCiphers: getCiphers(), curves: getCurves(), hashes: getHashes() },
+    supported: { tlsCiphers: tls.getCiphers(), curves: getCurves(), hashes: getHashes() },
     securityLevel: probeSecurityLevel(probes),
     rootStore: rootStoreOf(),
     fips: getFips() === 1,
@@ -63,14 +88,17 @@ export function collectInventory(probes: InventoryProbes | undefined, extraVersi
   };
 }
 
-function versionsOf(extra: Record<string, string>): Record<string, string> {
+function versionsOf(cwd: string): Record<string, string> {
   const v = process.versions as Record<string, string | undefined>;
   const picked: Record<string, string> = { node: process.version };
-  for (const key of ['openssl', 'v8', 'uv', 'undici', 'nghttp2', 'ngtcp2', 'zlib']) {
-    if (v[key]) picked[key === 'undici' ? 'undici (bundled)' : key] = v[key]!;
+  for (const key of ['openssl', 'v8', 'uv', 'nghttp2', 'ngtcp2', 'zlib']) {
+    if (v[key]) picked[key] = v[key]!;
   }
+  if (v.undici) picked['undici (bundled with node)'] = v.undici;
+  const undici = locateUndici(cwd);
+  if (undici) picked['undici (undici driver)'] = `${undici.version} (${undici.source})`;
   picked.platform = `${process.platform}-${process.arch}`;
-  return { ...picked, ...extra };
+  return picked;
 }
 
 function rootStoreOf(): Inventory['rootStore'] {
@@ -84,7 +112,7 @@ function trustFlags(): string[] {
 }
 
 /** true if a server could load this identity with Node's defaults */
-function loads(identity: { certPem: string; keyPem: string }): boolean {
+function loads(identity: ProbeIdentity): boolean {
   try {
     tls.createSecureContext({ cert: identity.certPem, key: identity.keyPem });
     return true;
@@ -94,10 +122,12 @@ function loads(identity: { certPem: string; keyPem: string }): boolean {
 }
 
 function probeSecurityLevel(probes: InventoryProbes | undefined): Inventory['securityLevel'] {
-  if (!probes) return { effective: 'not probed', loadsRsa1024: false, loadsSha1: false, loadsMd5: false };
+  if (!probes) {
+    return { effective: 'not probed', loadsRsa512: false, loadsRsa1024: false, loadsRsa2048: false, loadsSha1: false, loadsMd5: false };
+  }
+  const loadsRsa512 = loads(probes.rsa512);
   const loadsRsa1024 = loads(probes.rsa1024);
-  const loadsSha1 = loads(probes.sha1);
-  const loadsMd5 = loads(probes.md5);
-  const effective = loadsSha1 ? '0' : loadsRsa1024 ? '1' : '>=2';
-  return { effective, loadsRsa1024, loadsSha1, loadsMd5 };
+  const loadsRsa2048 = loads(probes.rsa2048);
+  const effective: SecurityLevel = loadsRsa512 ? '0' : loadsRsa1024 ? '1' : loadsRsa2048 ? '2' : '>=3';
+  return { effective, loadsRsa512, loadsRsa1024, loadsRsa2048, loadsSha1: loads(probes.sha1), loadsMd5: loads(probes.md5) };
 }

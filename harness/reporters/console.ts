@@ -3,6 +3,8 @@
  * they happen. Elsewhere (CI logs): one plain line per scenario. Then a summary, failures first,
  * each with file:line, expected vs got, and what was observed.
  */
+import type { DriftOutcome } from '../baseline/gate.js';
+import { renderDriftText } from '../baseline/render.js';
 import type { ResultStatus, RunSummary, ScenarioResult } from '../model.js';
 import type { Reporter, RunInfo } from './types.js';
 import {
@@ -14,6 +16,8 @@ export interface ConsoleOptions {
   /** rewrite a progress line in place (a terminal) instead of printing a line per scenario */
   live: boolean;
   color: boolean;
+  /** the drift against --baseline, printed after the summary */
+  drift?: (results: readonly ScenarioResult[]) => Promise<DriftOutcome | undefined>;
 }
 
 /** live progress and colors only for a terminal; NO_COLOR (any non-empty value) turns colors off */
@@ -60,9 +64,14 @@ class ConsoleReporter implements Reporter {
     this.drawProgress();
   }
 
-  onEnd(summary: RunSummary, results: readonly ScenarioResult[]): Promise<void> {
+  async onEnd(summary: RunSummary, results: readonly ScenarioResult[]): Promise<void> {
     if (this.opts.live) this.out.write(CLEAR_LINE);
     this.out.write(this.summaryText(summary, results));
+    const drift = await this.opts.drift?.(results);
+    if (drift) {
+      const text = `\n${renderDriftText(drift.drift, drift.policy, drift.against)}`;
+      this.out.write(drift.fatal.length ? this.c.red(text) : text);
+    }
     return this.out.close();
   }
 

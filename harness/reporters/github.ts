@@ -4,6 +4,8 @@
  * step, so the rest are counted in one `::warning` instead of silently vanishing.
  */
 import { appendFile } from 'node:fs/promises';
+import type { DriftOutcome } from '../baseline/gate.js';
+import { driftHeadline, renderDriftMarkdown } from '../baseline/render.js';
 import type { RunSummary, ScenarioResult } from '../model.js';
 import type { Reporter } from './types.js';
 import { countsLine, expectedAndGot, headline, isProblem, location, oneLine, problemsFirst } from './format.js';
@@ -17,15 +19,21 @@ export interface GithubReporterOptions {
   stepSummaryFile?: string;
   /** maps a scenario's `file` to a path relative to the repository root, for annotations */
   annotationPath?: (file: string) => string;
+  /** the drift against --baseline: an error annotation when it fails the gate, Markdown in the summary */
+  drift?: (results: readonly ScenarioResult[]) => Promise<DriftOutcome | undefined>;
 }
 
 export function githubReporter(out: Output, opts: GithubReporterOptions = {}): Reporter {
   return {
     name: 'github',
     async onEnd(summary, results) {
+      const drift = await opts.drift?.(results);
       out.write(annotations(results, opts.annotationPath ?? ((f) => f)));
+      if (drift?.fatal.length) out.write(`${command('error', { title: 'tlsgate drift' }, driftHeadline(drift.drift, drift.policy, drift.against))}\n`);
       await out.close();
-      if (opts.stepSummaryFile) await appendFile(opts.stepSummaryFile, stepSummary(summary, results));
+      if (!opts.stepSummaryFile) return;
+      await appendFile(opts.stepSummaryFile, stepSummary(summary, results));
+      if (drift) await appendFile(opts.stepSummaryFile, `\n${renderDriftMarkdown(drift.drift, drift.policy, `tlsgate drift against ${drift.against}`, '###')}\n`);
     },
   };
 }

@@ -2,7 +2,9 @@
  * Reporters by name: `--reporter NAME[:FILE]` becomes a ReporterTarget, and a target a Reporter
  * writing to its file, or to stdout when it has none.
  */
+import type { DriftOutcome } from '../baseline/gate.js';
 import { UsageError } from '../commands/usage.js';
+import type { ScenarioResult } from '../model.js';
 import { consoleOptionsFor, consoleReporter } from './console.js';
 import { githubReporter } from './github.js';
 import { jsonReporter } from './json.js';
@@ -46,6 +48,8 @@ export interface ReporterContext {
   inventory?: () => unknown | Promise<unknown>;
   /** maps a scenario's `file` to a path relative to the repository, for GitHub annotations */
   annotationPath?: (file: string) => string;
+  /** the drift against --baseline, for the console, json and github reporters (computed once) */
+  drift?: (results: readonly ScenarioResult[]) => Promise<DriftOutcome | undefined>;
 }
 
 export function createReporter(target: ReporterTarget, ctx: ReporterContext = {}): Reporter {
@@ -53,13 +57,14 @@ export function createReporter(target: ReporterTarget, ctx: ReporterContext = {}
   const env = ctx.env ?? process.env;
   if (!isReporterName(target.name)) throw new UsageError(`unknown reporter '${target.name}'; use one of: ${REPORTER_NAMES.join(', ')}`);
   switch (target.name) {
-    case 'console': return consoleReporter(out, consoleOptionsFor(out, env));
-    case 'json': return jsonReporter(out, ctx.inventory ? { inventory: ctx.inventory } : {});
+    case 'console': return consoleReporter(out, { ...consoleOptionsFor(out, env), ...(ctx.drift ? { drift: ctx.drift } : {}) });
+    case 'json': return jsonReporter(out, { ...(ctx.inventory ? { inventory: ctx.inventory } : {}), ...(ctx.drift ? { drift: ctx.drift } : {}) });
     case 'junit': return junitReporter(out);
     case 'tap': return tapReporter(out);
     case 'github': return githubReporter(out, {
       ...(env.GITHUB_STEP_SUMMARY ? { stepSummaryFile: env.GITHUB_STEP_SUMMARY } : {}),
       ...(ctx.annotationPath ? { annotationPath: ctx.annotationPath } : {}),
+      ...(ctx.drift ? { drift: ctx.drift } : {}),
     });
   }
 }

@@ -3,6 +3,7 @@
  * reports can be compared field by field, so every result carries its full observations and the
  * report carries the environment that produced them.
  */
+import { driftJson, type DriftJson, type DriftOutcome } from '../baseline/gate.js';
 import type { Mismatch, Observation, ResultStatus, RunSummary, ScenarioResult } from '../model.js';
 import type { Reporter, RunInfo } from './types.js';
 import { KEY_FIELDS, type KeyField } from './format.js';
@@ -40,11 +41,15 @@ export interface JsonReport {
   inventory?: unknown;
   summary: RunSummary;
   results: ReportResult[];
+  /** what changed against --baseline, when the run compared against one */
+  drift?: DriftJson;
 }
 
 export interface JsonReporterOptions {
   /** embedded as `inventory` when given (a function: collected only when the report is written) */
   inventory?: () => unknown | Promise<unknown>;
+  /** embedded as `drift` when it resolves to an outcome */
+  drift?: (results: readonly ScenarioResult[]) => Promise<DriftOutcome | undefined>;
 }
 
 export function jsonReporter(out: Output, opts: JsonReporterOptions = {}): Reporter {
@@ -54,7 +59,8 @@ export function jsonReporter(out: Output, opts: JsonReporterOptions = {}): Repor
     onBegin: (info) => { run = info; },
     async onEnd(summary, results) {
       const inventory = opts.inventory ? await opts.inventory() : undefined;
-      const report = buildJsonReport({ run, summary, results, inventory });
+      const drift = await opts.drift?.(results);
+      const report = buildJsonReport({ run, summary, results, inventory, ...(drift ? { drift: driftJson(drift) } : {}) });
       out.write(`${JSON.stringify(report, null, 2)}\n`);
       await out.close();
     },
@@ -66,6 +72,7 @@ export function buildJsonReport(input: {
   summary: RunSummary;
   results: readonly ScenarioResult[];
   inventory?: unknown;
+  drift?: DriftJson;
 }): JsonReport {
   return {
     version: REPORT_VERSION,
@@ -74,6 +81,7 @@ export function buildJsonReport(input: {
     ...(input.inventory !== undefined ? { inventory: input.inventory } : {}),
     summary: { ...input.summary },
     results: input.results.map(reportResult),
+    ...(input.drift ? { drift: input.drift } : {}),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { ExtKeyUsageName, KeyUsageName, ResponderSpec } from '../../ca/spec.js';
 import type { FaultKind, OcspErrorStatus } from '../../ca/revocation-types.js';
-import type { ClientCertPolicy, ClientEnd, Expectation, FailurePolicy, FaultSpec, RevocationMode, ServerEnd, Side, TlsVersion } from '../model.js';
+import type { ClientCertPolicy, ClientEnd, Expectation, FailurePolicy, FaultSpec, NodeTlsFlag, RevocationMode, ServerEnd, Side, TlsVersion } from '../model.js';
 
 /** true only when `List` names every member of `Union` */
 type Exhaustive<Union, List extends readonly Union[]> = [Exclude<Union, List[number]>] extends [never] ? true : false;
@@ -32,6 +32,10 @@ export const IDENTITY_FORMATS = ['pem', 'pkcs12'] as const satisfies readonly Cl
 export const STAPLE_MODES = ['none', 'responder'] as const satisfies readonly NonNullable<ServerEnd['staple']>[];
 export const RESPONDER_IDS = ['name', 'key'] as const satisfies readonly NonNullable<ResponderSpec['responderId']>[];
 export const REVOCATION_SERVERS = ['crl', 'ocsp'] as const satisfies readonly FaultSpec['server'][];
+export const NODE_TLS_FLAGS = [
+  '--use-openssl-ca', '--use-bundled-ca', '--openssl-legacy-provider',
+  '--tls-min-v1.0', '--tls-min-v1.1', '--tls-min-v1.2', '--tls-min-v1.3', '--tls-max-v1.2', '--tls-max-v1.3',
+] as const satisfies readonly NodeTlsFlag[];
 
 // Compile-time only: each line stops compiling when its union outgrows its array.
 const exhaustive: Array<true> = [
@@ -51,5 +55,6 @@ const exhaustive: Array<true> = [
   true satisfies Exhaustive<NonNullable<ServerEnd['staple']>, typeof STAPLE_MODES>,
   true satisfies Exhaustive<FaultSpec['server'], typeof REVOCATION_SERVERS>,
   true satisfies Exhaustive<NonNullable<ResponderSpec['responderId']>, typeof RESPONDER_IDS>,
+  true satisfies Exhaustive<NodeTlsFlag, typeof NODE_TLS_FLAGS>,
 ];
 void exhaustive;

@@ -27,6 +27,8 @@ const SERVER_REFERENCES: readonly Site[] = [
   ['cert', 'one', 'any'], ['chain', 'list', 'any'], ['key', 'one', 'any'], ['clientCa', 'list', 'any'], ['crl', 'list', 'generated'],
 ];
 const CLIENT_REFERENCES: readonly Site[] = [['trust', 'list', 'any'], ['identity', 'one', 'any']];
+/** certificate lists under client.environment (CA files the client's process starts with) */
+const ENVIRONMENT_REFERENCES = ['extraCaCerts', 'sslCertFile'] as const;
 
 export function knownCerts(root: unknown): KnownCerts {
   const pki = isRecord(root) && isRecord(root.pki) ? root.pki : {};
@@ -69,6 +71,9 @@ function endFindings(owner: Record<string, unknown>, path: YamlPath, check: Chec
     const settings = owner[end];
     if (!isRecord(settings)) continue;
     for (const [key, shape, accepts] of references) findings.push(...check(settings[key], [...path, end, key], shape, accepts));
+    if (end === 'client' && isRecord(settings.environment)) {
+      for (const key of ENVIRONMENT_REFERENCES) findings.push(...check(settings.environment[key], [...path, end, 'environment', key], 'list', 'any'));
+    }
   }
   return findings;
 }

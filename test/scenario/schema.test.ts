@@ -11,7 +11,7 @@ import {
   type ResponderSpec, type RevocationSpec, type SubjectAltNameSpec, type ValiditySpec,
 } from '../../ca/spec.js';
 import {
-  CATEGORIES, type ClientEnd, type ClientRevocation, type Expectation, type FaultSpec, type PeerExpectation,
+  CATEGORIES, type ClientEnd, type ClientEnvironment, type ClientRevocation, type Expectation, type FaultSpec, type PeerExpectation,
   type PemFileRef, type ScenarioStep, type ServerEnd,
 } from '../../harness/model.js';
 import { schemaPath } from '../../harness/paths.js';
@@ -55,7 +55,8 @@ const MODEL_KEYS = {
   defaults: keyList<DefaultsInput>()('tags', 'server', 'client', 'timeoutMs'),
   scenario: keyList<ScenarioInput>()('name', 'description', 'tags', 'server', 'client', 'expect', 'then', 'faults', 'timeoutMs', 'skip'),
   serverEnd: keyList<ServerEnd>()('driver', 'cert', 'chain', 'key', 'minVersion', 'maxVersion', 'ciphers', 'ecdhCurve', 'alpn', 'clientCert', 'clientCa', 'crl', 'authorizeSpiffeIds', 'staple'),
-  clientEnd: keyList<ClientEnd>()('driver', 'trust', 'servername', 'connect', 'identity', 'identityFormat', 'minVersion', 'maxVersion', 'ciphers', 'ecdhCurve', 'alpn', 'allowPartialTrustChain', 'revocation'),
+  clientEnd: keyList<ClientEnd>()('driver', 'trust', 'servername', 'connect', 'identity', 'identityFormat', 'minVersion', 'maxVersion', 'ciphers', 'ecdhCurve', 'alpn', 'allowPartialTrustChain', 'revocation', 'environment'),
+  clientEnvironment: keyList<ClientEnvironment>()('extraCaCerts', 'sslCertFile', 'opensslSecurityLevel', 'nodeFlags'),
   clientRevocation: keyList<ClientRevocation>()('mode', 'failure', 'timeoutMs', 'clockSkewSec', 'nonce'),
   expectation: keyList<Expectation>()('outcome', 'code', 'category', 'side', 'message', 'protocol', 'cipher', 'group', 'alpn', 'peer', 'clientCert', 'revocationChecked'),
   peer: keyList<PeerExpectation>()('subject', 'san', 'spiffeId'),
@@ -74,7 +75,7 @@ const MODEL_KEYS = {
 type Missing<T, K extends keyof typeof MODEL_KEYS> = Exclude<keyof T, (typeof MODEL_KEYS)[K][number]>;
 export type ModelKeysComplete = [
   NoneMissing<Missing<ScenarioFileInput, 'root'>>, NoneMissing<Missing<PkiInput, 'pki'>>, NoneMissing<Missing<DefaultsInput, 'defaults'>>,
-  NoneMissing<Missing<ScenarioInput, 'scenario'>>, NoneMissing<Missing<ServerEnd, 'serverEnd'>>, NoneMissing<Missing<ClientEnd, 'clientEnd'>>,
+  NoneMissing<Missing<ScenarioInput, 'scenario'>>, NoneMissing<Missing<ServerEnd, 'serverEnd'>>, NoneMissing<Missing<ClientEnd, 'clientEnd'>>, NoneMissing<Missing<ClientEnvironment, 'clientEnvironment'>>,
   NoneMissing<Missing<ClientRevocation, 'clientRevocation'>>, NoneMissing<Missing<Expectation, 'expectation'>>, NoneMissing<Missing<PeerExpectation, 'peer'>>,
   NoneMissing<Missing<ScenarioStep, 'step'>>, NoneMissing<Missing<FaultSpec, 'faultSpec'>>, NoneMissing<Missing<PemFileRef, 'pemFile'>>,
   NoneMissing<Missing<CertSpec, 'certSpec'>>, NoneMissing<Missing<ValiditySpec, 'validity'>>, NoneMissing<Missing<BasicConstraintsSpec, 'basicConstraints'>>,
@@ -107,6 +108,7 @@ describe('schema/scenario.schema.json', () => {
       ['revocation modes', prop(def('clientRevocation'), 'mode').enum, E.REVOCATION_MODES],
       ['failure policies', prop(def('clientRevocation'), 'failure').enum, E.FAILURE_POLICIES],
       ['revocation servers', prop(def('faultSpec'), 'server').enum, E.REVOCATION_SERVERS],
+      ['node TLS flags', itemsOf(prop(def('clientEnvironment'), 'nodeFlags')).enum, E.NODE_TLS_FLAGS],
       ['responder ids', prop(def('responderSpec'), 'responderId').enum, E.RESPONDER_IDS],
       ['fault kinds', branches.map((b) => prop(b, 'kind').const), E.FAULT_KINDS],
       ['OCSP error statuses', prop(branches.find((b) => prop(b, 'kind').const === 'ocsp-status')!, 'status').enum, E.OCSP_ERROR_STATUSES],
@@ -119,7 +121,7 @@ describe('schema/scenario.schema.json', () => {
   it('every object lists the keys of its TypeScript interface, no more, no fewer', () => {
     const objects: Record<keyof typeof MODEL_KEYS, Node> = {
       root: schema, pki: def('pki'), defaults: def('defaults'), scenario: def('scenario'), serverEnd: def('serverEnd'),
-      clientEnd: def('clientEnd'), clientRevocation: def('clientRevocation'), expectation: def('expectation'),
+      clientEnd: def('clientEnd'), clientEnvironment: def('clientEnvironment'), clientRevocation: def('clientRevocation'), expectation: def('expectation'),
       peer: prop(def('expectation'), 'peer'), step: def('step'), faultSpec: def('faultSpec'), pemFile: def('pemFile'),
       certSpec: def('certSpec'), validity: prop(def('certSpec'), 'validity'), basicConstraints: prop(def('certSpec'), 'basicConstraints'),
       subtrees: def('subtrees'), nameConstraints: prop(def('certSpec'), 'nameConstraints'), broken: prop(def('certSpec'), 'broken'),

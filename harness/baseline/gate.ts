@@ -1,0 +1,110 @@
+/**
+ * The baseline side of `tlsgate run`: read the baseline before anything runs (a bad file is
+ * bad input, exit 2), compare once the results are in (once, however many reporters ask),
+ * record the new baseline, and write the Markdown drift report.
+ */
+import { existsSync } from 'node:fs';
+import type { Inventory } from '../inventory/collect.js';
+import type { ScenarioResult } from '../model.js';
+import { writeFileAtomic } from '../reporters/output.js';
+import { readBaseline, writeBaseline } from './baseline-file.js';
+import { compareBaselines, type Drift, type DriftChange, type StackChange } from './drift.js';
+import { fatalChanges, shownChanges, type DriftPolicy } from './policy.js';
+import { renderDriftMarkdown } from './render.js';
+import { baselineOf, type Baseline } from './snapshot.js';
+
+export interface BaselineArgs {
+  /** --baseline FILE: compare against it */
+  compareWith?: string;
+  /** --update-baseline FILE: record this run */
+  updateFile?: string;
+  /** --drift-markdown FILE */
+  markdownFile?: string;
+  policy: DriftPolicy;
+  /** only part of the catalogue runs (filters): missing scenarios are not "removed", and an update merges */
+  partial: boolean;
+}
+
+/** the drift of one run against one baseline */
+export interface DriftOutcome {
+  against: string;
+  drift: Drift;
+  policy: DriftPolicy;
+  fatal: DriftChange[];
+}
+
+/** the drift as the JSON report carries it */
+export interface DriftJson {
+  baseline: string;
+  failsGate: boolean;
+  fatalClasses: string[];
+  ignoredClasses: string[];
+  changes: DriftChange[];
+  stack: StackChange[];
+}
+
+export class BaselineGate {
+  private outcome: Promise<DriftOutcome | undefined> | undefined;
+
+  private constructor(
+    private readonly args: BaselineArgs,
+    private readonly before: Baseline | undefined,
+    private readonly inventory: () => Promise<Inventory>,
+  ) {}
+
+  /** undefined when no baseline flag was given */
+  static async prepare(args: BaselineArgs, inventory: () => Promise<Inventory>): Promise<BaselineGate | undefined> {
+    if (!args.compareWith && !args.updateFile) return undefined;
+    const before = args.compareWith ? await readBaseline(args.compareWith) : undefined;
+    // an update of part of the catalogue keeps the rest of the file: read it now, fail early
+    if (args.updateFile && args.partial && args.updateFile !== args.compareWith) await readIfPresent(args.updateFile);
+    return new BaselineGate(args, before, inventory);
+  }
+
+  get comparing(): boolean {
+    return this.before !== undefined;
+  }
+
+  /** the drift against --baseline (computed once), or undefined without one */
+  evaluate(results: readonly ScenarioResult[]): Promise<DriftOutcome | undefined> {
+    this.outcome ??= this.compare(results);
+    return this.outcome;
+  }
+
+  private async compare(results: readonly ScenarioResult[]): Promise<DriftOutcome | undefined> {
+    if (!this.before || !this.args.compareWith) return undefined;
+    const after = baselineOf(results, await this.inventory());
+    const drift = compareBaselines(this.before, after, { partial: this.args.partial });
+    return { against: this.args.compareWith, drift, policy: this.args.policy, fatal: fatalChanges(drift, this.args.policy) };
+  }
+
+  /** after the run: the new baseline and the Markdown report, as asked */
+  async finish(results: readonly ScenarioResult[]): Promise<void> {
+    const outcome = await this.evaluate(results);
+    if (outcome && this.args.markdownFile) {
+      await writeFileAtomic(this.args.markdownFile, renderDriftMarkdown(outcome.drift, outcome.policy, `tlsgate drift against ${outcome.against}`));
+    }
+    if (this.args.updateFile) await this.record(this.args.updateFile, results);
+  }
+
+  private async record(file: string, results: readonly ScenarioResult[]): Promise<void> {
+    const now = baselineOf(results, await this.inventory());
+    const kept = this.args.partial ? (file === this.args.compareWith ? this.before : await readIfPresent(file)) : undefined;
+    await writeBaseline(file, kept ? { ...now, scenarios: { ...kept.scenarios, ...now.scenarios } } : now);
+  }
+}
+
+export function driftJson(o: DriftOutcome): DriftJson {
+  return {
+    baseline: o.against,
+    failsGate: o.fatal.length > 0,
+    fatalClasses: [...o.policy.fatal],
+    ignoredClasses: [...o.policy.ignored],
+    changes: shownChanges(o.drift, o.policy),
+    stack: o.drift.stack,
+  };
+}
+
+async function readIfPresent(file: string): Promise<Baseline | undefined> {
+  return existsSync(file) ? readBaseline(file) : undefined;
+}

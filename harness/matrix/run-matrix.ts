@@ -1,0 +1,123 @@
+/**
+ * The suite under several Node runtimes at once. Each runtime has its own engine whose TLS ends
+ * run in that runtime's long-lived worker; all engines share the harness's revocation servers
+ * and material cache, so a scenario's certificates are issued once for every runtime. A scenario
+ * that uses the revocation servers runs on the runtimes one after another (its namespace there,
+ * with its revocation state, faults and request log, is one); any other runs on all of them at
+ * once. Up to `concurrency` scenarios are in flight.
+ */
+import { setMaxListeners } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import pLimit from 'p-limit';
+import type { RevocationServers } from '../../ca/revocation-servers.js';
+import { runtimePlacement, type EndPlacement } from '../drivers/remote-placement.js';
+import type { RuntimeSpec } from '../drivers/remote-runtime.js';
+import { createEngine, type Engine } from '../engine.js';
+import type { Inventory, InventoryProbes } from '../inventory/collect.js';
+import type { RunSummary, Scenario, ScenarioResult } from '../model.js';
+import { catalogueOrder, runSuite, summarize } from '../runner.js';
+import { needsRevocationServers } from '../scenario-session.js';
+
+export interface MatrixRuntime {
+  /** unique within the matrix, e.g. `node 20.20.2` */
+  label: string;
+  version: string;
+  openssl: string;
+  spec: RuntimeSpec;
+}
+
+export interface RuntimeRun {
+  runtime: MatrixRuntime;
+  results: ScenarioResult[];
+  summary: RunSummary;
+  inventory: Inventory | undefined;
+}
+
+export interface MatrixOptions {
+  certsDir: string;
+  timeoutMs: number;
+  concurrency: number;
+  signal: AbortSignal;
+  probes?: InventoryProbes;
+  /** called as each (scenario, runtime) pair finishes */
+  onResult?: (runtime: MatrixRuntime, result: ScenarioResult) => void;
+}
+
+export interface MatrixOutcome {
+  runs: RuntimeRun[];
+  interrupted: boolean;
+  durationMs: number;
+}
+
+export async function runMatrix(scenarios: readonly Scenario[], runtimes: readonly MatrixRuntime[], opts: MatrixOptions): Promise<MatrixOutcome> {
+  const started = performance.now();
+  const servers = sharedRevocationServers();
+  const placements = runtimes.map((r) => runtimePlacement(r.spec));
+  const engines: Engine[] = [];
+  try {
+    for (const placement of placements) {
+      engines.push(await createEngine({ certsDir: opts.certsDir, timeoutMs: opts.timeoutMs, placement, revocationServers: servers.get }));
+    }
+    const results = await runAll(scenarios, runtimes, engines, opts);
+    const inventories = await Promise.all(placements.map((p) => inventoryOf(p, opts.probes)));
+    const durationMs = Math.round(performance.now() - started);
+    const interrupted = opts.signal.aborted;
+    const runs = runtimes.map((runtime, i) => {
+      const sorted = results[i]!.sort((a, b) => catalogueOrder(a.scenario, b.scenario));
+      return { runtime, results: sorted, summary: summarize(sorted, durationMs, interrupted), inventory: inventories[i] };
+    });
+    return { runs, interrupted, durationMs };
+  } finally {
+    // engines own their placements (and so the workers); placements never given an engine too
+    await Promise.allSettled([...engines.map((e) => e.close()), ...placements.slice(engines.length).map((p) => p.close())]);
+    await servers.close();
+  }
+}
+
+async function runAll(scenarios: readonly Scenario[], runtimes: readonly MatrixRuntime[], engines: Engine[], opts: MatrixOptions): Promise<ScenarioResult[][]> {
+  const results = runtimes.map((): ScenarioResult[] => []);
+  const limit = pLimit(Math.max(1, opts.concurrency));
+  // every (scenario, runtime) in flight listens for the interruption
+  setMaxListeners(opts.concurrency * runtimes.length + 10, opts.signal);
+  const runOn = async (s: Scenario, i: number) => {
+    if (opts.signal.aborted) return;
+    // runSuite gives each pair the runner's deadline, interruption and error handling
+    const { results: [result] } = await runSuite([s], {
+      execute: (x, signal) => engines[i]!.run(x, signal), reporters: [], timeoutMs: opts.timeoutMs, concurrency: 1, signal: opts.signal,
+    });
+    if (!result) return;
+    results[i]!.push(result);
+    opts.onResult?.(runtimes[i]!, result);
+  };
+  await Promise.all(scenarios.map((s) => limit(async () => {
+    if (!needsRevocationServers(s)) {
+      await Promise.all(engines.map((_, i) => runOn(s, i)));
+      return;
+    }
+    for (const i of engines.keys()) await runOn(s, i);
+  })));
+  return results;
+}
+
+async function inventoryOf(placement: EndPlacement, probes: InventoryProbes | undefined): Promise<Inventory | undefined> {
+  if (!probes) return undefined;
+  try {
+    return await placement.inventory(probes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** one set of revocation servers for every runtime, started on first need */
+function sharedRevocationServers() {
+  let servers: Promise<RevocationServers> | undefined;
+  return {
+    get: (): Promise<RevocationServers> => {
+      servers ??= import('../../ca/revocation-servers.js').then((m) => m.RevocationServers.start());
+      return servers;
+    },
+    close: async (): Promise<void> => {
+      if (servers) await (await servers).close();
+    },
+  };
+}
