@@ -3,7 +3,6 @@
  * servers, its TLS server. `runAllSteps` makes the connections; `close` releases everything,
  * whatever happened.
  */
-import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { issuePki } from '../ca/factory.js';
 import type { Materials, RevocationEndpoints } from '../ca/materials.js';
@@ -14,6 +13,7 @@ import type { Observation, RevocationRequest, Scenario, ScenarioStep } from './m
 import { observe, observeSetupFailure } from './observe.js';
 import { TlsSetupError } from './drivers/setup-error.js';
 import { fetchStaple, planClientRevocation, type RevocationPlan } from './revocation/plan.js';
+import { leaseNamespace, type NamespaceLease } from './namespace-lease.js';
 import { loadPemFiles, ScenarioMaterials } from './scenario-materials.js';
 import { clientAnchorIds, clientPlan, pemIdentity, serverPlan, type ClientIdentity } from './tls-plans.js';
 import { pkcs12Identity } from './client-identity.js';
@@ -43,29 +43,32 @@ export class ScenarioSession {
     private readonly pki: PkiHandle | undefined,
     private readonly drivers: Drivers,
     private readonly identity: ClientIdentity,
+    private readonly lease: NamespaceLease | undefined,
   ) {}
 
   static async open(s: Scenario, env: SessionEnv, signal: AbortSignal): Promise<ScenarioSession> {
     const servers = needsRevocationServers(s) ? await env.revocationServers() : undefined;
-    const ns = namespaceOf(s);
-    const endpoints: RevocationEndpoints | undefined = servers?.endpointsFor(ns);
-    const [generated, files] = await Promise.all([
-      s.pki.certs.length > 0 ? issuePki(s.pki, { cacheDir: env.certsDir, endpoints }) : Promise.resolve(undefined),
-      loadPemFiles(s.pemFiles),
-    ]);
-    signal.throwIfAborted();
-    const m = new ScenarioMaterials(generated, files);
-    // after the materials: a client's environment may name certificates (NODE_EXTRA_CA_CERTS)
-    const drivers = await loadDrivers(s, m, env.placement);
-    signal.throwIfAborted();
-    const pki = servers && generated ? attachPki(servers, ns, generated, s) : undefined;
+    const lease = servers ? leaseNamespace(servers, s.pki) : undefined;
+    let pki: PkiHandle | undefined;
     try {
+      const endpoints: RevocationEndpoints | undefined = lease && servers?.endpointsFor(lease.namespace);
+      const [generated, files] = await Promise.all([
+        s.pki.certs.length > 0 ? issuePki(s.pki, { cacheDir: env.certsDir, endpoints }) : Promise.resolve(undefined),
+        loadPemFiles(s.pemFiles),
+      ]);
+      signal.throwIfAborted();
+      const m = new ScenarioMaterials(generated, files);
+      // after the materials: a client's environment may name certificates (NODE_EXTRA_CA_CERTS)
+      const drivers = await loadDrivers(s, m, env.placement);
+      signal.throwIfAborted();
+      pki = servers && lease && generated ? attachPki(servers, lease.namespace, generated, s) : undefined;
       const identity = s.client.identityFormat === 'pkcs12' && s.client.identity
         ? await pkcs12Identity(s, m)
         : pemIdentity(s, m);
-      return new ScenarioSession(s, env, m, pki, drivers, identity);
+      return new ScenarioSession(s, env, m, pki, drivers, identity, lease);
     } catch (err) {
       pki?.detach();
+      lease?.release();
       throw err;
     }
   }
@@ -175,6 +178,7 @@ export class ScenarioSession {
       await server?.close();
     } finally {
       this.pki?.detach();
+      this.lease?.release();
     }
   }
 }
@@ -193,9 +197,6 @@ function attachPki(servers: RevocationServers, ns: string, materials: Materials,
   }
   return pki;
 }
-
-/** Stable per scenario, so cached certificates with `auto` URLs stay valid across runs. */
-const namespaceOf = (s: Scenario): string => createHash('sha256').update(s.id).digest('hex').slice(0, 12);
 
 export function needsRevocationServers(s: Scenario): boolean {
   const usesAuto = s.pki.certs.some((c) => c.crlDistributionPoints === 'auto' || c.ocsp === 'auto' || c.caIssuers === 'auto');
