@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import type { AttachedPki, PkiDirectory } from './attached-pki.js';
 import { subjectNameDer } from './certificate.js';
 import { crlPem, issueCrl, type CrlEntry, type CrlOptions } from './crl.js';
-import { describeAnswer, LoopbackHttpServer, safeDecode, TRANSPORT_FAULTS, type HandlerResult, type HttpAnswer, type LoopbackHttpOptions } from './loopback-http.js';
+import { describeAnswer, LoopbackHttpServer, requestUrl, safeDecode, TRANSPORT_FAULTS, type HandlerResult, type HttpAnswer, type LoopbackHttpOptions } from './loopback-http.js';
 import type { Revocation } from './revocation-registry.js';
 import type { Fault } from './revocation-types.js';
 import { defaultHash } from './signer.js';
@@ -57,7 +57,7 @@ const notFound = (what: string): HandlerResult => ({ answer: { status: 404, cont
 
 async function answer(directory: PkiDirectory, req: IncomingMessage): Promise<HandlerResult> {
   const started = performance.now();
-  const url = new URL(req.url ?? '/', 'http://x');
+  const url = requestUrl(req);
   if (req.method !== 'GET' && req.method !== 'HEAD') return { answer: { status: 405, body: Buffer.alloc(0) } };
   const match = PATH.exec(url.pathname);
   if (!match) return notFound('no such CRL: paths are /<namespace>/<ca>.crl');

@@ -53,8 +53,9 @@ export class LoopbackHttpServer {
       socket.on('close', () => self.sockets.delete(socket));
     });
     server.on('request', (req: IncomingMessage, res: ServerResponse) => void self.serve(handler, req, res));
-    // a client that sends garbage instead of HTTP gets 400 from node; nothing to crash on
-    server.on('clientError', (_err, socket: Socket) => socket.destroy());
+    // No 'clientError' listener on purpose: for bytes that are not HTTP, headers that are too
+    // large or too slow, Node's own handler answers 400, 431 or 408 and destroys the socket.
+    // A listener replaces that handler, and the client then gets a bare close with no answer.
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, self.host, () => {
@@ -112,8 +113,11 @@ export class LoopbackHttpServer {
       req.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > this.maxBodyBytes) {
+          // keep reading and drop the rest (as Node does for a body nobody reads; requestTimeout
+          // bounds an endless one): a paused request stops Node reading the socket, the client's
+          // upload never ends, and its keep-alive connection stays wedged after the 413
           req.removeAllListeners('data');
-          req.pause();
+          req.resume();
           resolve(undefined);
         } else chunks.push(chunk);
       });
@@ -175,6 +179,20 @@ export class LoopbackHttpServer {
     };
     res.on('drain', pump);
     pump();
+  }
+}
+
+/**
+ * The request-target as a URL on this server. `new URL(req.url, base)` reads a target that starts
+ * with `//` as a host (`//a/b` is host a, path /b) and throws when that host is invalid, which
+ * turned such a request into a 500; here the target is always the path.
+ */
+export function requestUrl(req: IncomingMessage): URL {
+  const target = req.url ?? '/';
+  try {
+    return new URL(`http://loopback${target.startsWith('/') ? '' : '/'}${target}`);
+  } catch {
+    return new URL('http://loopback/');
   }
 }
 

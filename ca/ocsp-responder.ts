@@ -15,7 +15,7 @@ import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { AttachedPki, PkiDirectory } from './attached-pki.js';
 import { issueCertificate, subjectNameDer } from './certificate.js';
-import { describeAnswer, LoopbackHttpServer, safeDecode, TRANSPORT_FAULTS, type HandlerResult, type LoopbackHttpOptions } from './loopback-http.js';
+import { describeAnswer, LoopbackHttpServer, requestUrl, safeDecode, TRANSPORT_FAULTS, type HandlerResult, type LoopbackHttpOptions } from './loopback-http.js';
 import {
   buildOcspResponse, ocspErrorResponse, OcspRequestError, parseOcspRequest,
   type CertIdFields, type CertStatus, type OcspSigner, type SingleAnswer,
@@ -66,7 +66,7 @@ type Decision = { status: OcspErrorStatus; serials: string[]; fault?: Fault } | 
 
 async function respond(directory: PkiDirectory, req: IncomingMessage, body: Buffer): Promise<HandlerResult> {
   const started = performance.now();
-  const url = new URL(req.url ?? '/', 'http://x');
+  const url = requestUrl(req);
   const route = routeOf(directory, req, url, body);
   if ('answer' in route) return route;
   const { pki, caId } = route;

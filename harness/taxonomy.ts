@@ -128,6 +128,16 @@ export const CODE_CATEGORIES: Readonly<Record<string, Category>> = {
   ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR: 'protocol-error',
   ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR: 'protocol-error',
   TLSGATE_UNEXPECTED_RESPONSE: 'protocol-error',
+  // TLS-framed garbage from a hostile peer (seen with scenarios/robustness and test/robustness)
+  ERR_SSL_INVALID_ALERT: 'protocol-error',
+  ERR_SSL_BAD_CHANGE_CIPHER_SPEC: 'protocol-error',
+  ERR_SSL_EXCESSIVE_MESSAGE_SIZE: 'protocol-error',
+  ERR_SSL_BAD_LENGTH: 'protocol-error',
+  ERR_SSL_LENGTH_MISMATCH: 'protocol-error',
+  ERR_SSL_BAD_PACKET_LENGTH: 'protocol-error',
+  ERR_SSL_RECORD_LENGTH_MISMATCH: 'protocol-error',
+  ERR_SSL_BAD_RECORD_TYPE: 'protocol-error',
+  ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC: 'protocol-error',
   // local configuration a library refused
   ERR_SSL_NO_CIPHER_MATCH: 'config-error',
   ERR_TLS_INVALID_PROTOCOL_VERSION: 'config-error',
@@ -138,6 +148,8 @@ export const CODE_CATEGORIES: Readonly<Record<string, Category>> = {
   UND_ERR_INVALID_ARG: 'config-error',
   // transport
   ECONNRESET: 'reset',
+  // an RST in answer to the SYN: nothing listens (a peer that died before accepting)
+  ECONNREFUSED: 'reset',
   EPIPE: 'reset',
   UND_ERR_SOCKET: 'reset',
   UND_ERR_CLOSED: 'reset',

@@ -5,6 +5,10 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { hostileCloseServer } from './hostile-close.js';
+import { hostileGarbageServer } from './hostile-garbage.js';
+import { hostileSilentServer } from './hostile-silent.js';
+import { hostileStallClient } from './hostile-stall.js';
 import { nodeHttpsClient } from './node-https-client.js';
 import { nodeTlsClient } from './node-tls-client.js';
 import { nodeTlsServer } from './node-tls-server.js';
@@ -16,15 +20,28 @@ const CLIENT_DRIVERS: ReadonlyMap<string, ClientDriver> = new Map(
 );
 const SERVER_DRIVERS: ReadonlyMap<string, ServerDriver> = new Map([nodeTlsServer].map((d) => [d.name, d] as const));
 
+/**
+ * Peers that misbehave on purpose (robustness scenarios). Kept apart from the drivers above,
+ * which are the stacks under test; listDrivers() names only those.
+ */
+const HOSTILE_CLIENT_DRIVERS: ReadonlyMap<string, ClientDriver> = new Map([hostileStallClient].map((d) => [d.name, d] as const));
+const HOSTILE_SERVER_DRIVERS: ReadonlyMap<string, ServerDriver> = new Map(
+  [hostileSilentServer, hostileGarbageServer, hostileCloseServer].map((d) => [d.name, d] as const),
+);
+
 export function listDrivers(): { client: string[]; server: string[] } {
   return { client: [...CLIENT_DRIVERS.keys()], server: [...SERVER_DRIVERS.keys()] };
+}
+
+export function listHostileDrivers(): { client: string[]; server: string[] } {
+  return { client: [...HOSTILE_CLIENT_DRIVERS.keys()], server: [...HOSTILE_SERVER_DRIVERS.keys()] };
 }
 
 export const isModulePath = (name: string): boolean =>
   name.startsWith('.') || name.startsWith('/') || isAbsolute(name) || /\.m?js$/.test(name);
 
 export async function getClientDriver(name: string, cwd = process.cwd()): Promise<ClientDriver> {
-  const builtin = CLIENT_DRIVERS.get(name);
+  const builtin = CLIENT_DRIVERS.get(name) ?? HOSTILE_CLIENT_DRIVERS.get(name);
   if (builtin) return builtin;
   if (!isModulePath(name)) throw unknownDriver('client', name, [...CLIENT_DRIVERS.keys()]);
   const driver = await importDriver(name, cwd);
@@ -33,7 +50,7 @@ export async function getClientDriver(name: string, cwd = process.cwd()): Promis
 }
 
 export async function getServerDriver(name: string, cwd = process.cwd()): Promise<ServerDriver> {
-  const builtin = SERVER_DRIVERS.get(name);
+  const builtin = SERVER_DRIVERS.get(name) ?? HOSTILE_SERVER_DRIVERS.get(name);
   if (builtin) return builtin;
   if (!isModulePath(name)) throw unknownDriver('server', name, [...SERVER_DRIVERS.keys()]);
   const driver = await importDriver(name, cwd);

@@ -96,11 +96,15 @@ async function planCrl(plan: RevocationPlan, chain: CertFacts[], anchors: CertFa
     plan.checks.push(checkRecord(c.issuer?.label ?? '(unknown issuer)', '', 'crl', c.url, c.crl && c.verdict.kind === 'good' ? { kind: 'good' } : c.verdict, c.ms));
   }
   const uncovered = path.filter((cert) => crlStatus(cert, issuerIn(cert, pool), crls).outcome.kind !== 'good' && !isRevoked(cert, pool, crls));
-  if (s.policy === 'hard' || uncovered.length === 0) {
+  const parsed = crls.flatMap((c) => (c.crl ? [c.crl.pem] : []));
+  // Node turns CRL checking on only when it is given a CRL: with none, OpenSSL checks nothing and
+  // a hard-fail client accepted anything. So with no CRL at all, tlsgate judges (below), as for
+  // soft-fail: under hard-fail the missing CRLs refuse the connection.
+  if (parsed.length > 0 && (s.policy === 'hard' || uncovered.length === 0)) {
     // OpenSSL decides: every CRL that parses goes in, stale or badly signed ones included
-    return { ...plan, crlPem: crls.flatMap((c) => (c.crl ? [c.crl.pem] : [])) };
+    return { ...plan, crlPem: parsed };
   }
-  plan.warnings.push(`soft-fail: no usable CRL for ${uncovered.map((c) => c.label).join('; ')}; connecting without OpenSSL CRL checking, tlsgate checks the CRLs it has`);
+  if (s.policy === 'soft') plan.warnings.push(`soft-fail: no usable CRL for ${uncovered.map((c) => c.label).join('; ')}; connecting without OpenSSL CRL checking, tlsgate checks the CRLs it has`);
   return { ...plan, afterHandshake: async () => firstRefusal(plan, path.map((cert) => ({ cert, ...crlStatus(cert, issuerIn(cert, pool), crls), source: 'crl' as const, ms: 0 })), s, false) };
 }
 

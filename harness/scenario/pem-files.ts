@@ -16,6 +16,8 @@ import type { KnownCerts } from './references.js';
 /** a certificate or key file is a few KB; anything far larger is not one */
 const MAX_PEM_BYTES = 1024 * 1024;
 const CERT_BLOCK = /-----BEGIN CERTIFICATE-----/g;
+const PRIVATE_KEY_BLOCK = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+const SWAPPED_HINT = 'are cert and key swapped? cert: takes the certificate file, key: its private key';
 
 export interface PemFilesResult {
   /** by id, paths made absolute; only entries whose shape is right */
@@ -95,6 +97,7 @@ async function readPem(file: FilePath, path: YamlPath): Promise<string | Finding
 function parseCertificate(text: string, file: string, path: YamlPath): X509Certificate | Finding {
   const blocks = text.match(CERT_BLOCK)?.length ?? 0;
   if (blocks === 0) {
+    if (PRIVATE_KEY_BLOCK.test(text)) return finding(path, `${file} holds a private key, not a certificate`, SWAPPED_HINT);
     return finding(path, `${file} is not a PEM certificate (no -----BEGIN CERTIFICATE----- line)`, 'convert DER with `openssl x509 -inform der -in cert.der -out cert.pem`');
   }
   if (blocks > 1) {
@@ -115,6 +118,8 @@ function parseKey(text: string, file: string, path: YamlPath): KeyObject | Findi
     if (/passphrase|encrypted/i.test(reason) || /ENCRYPTED/.test(text)) {
       return finding(path, `${file} is an encrypted private key`, 'tlsgate needs it unencrypted: `openssl pkey -in key.pem -out plain.pem`');
     }
+    if (/-----BEGIN CERTIFICATE-----/.test(text)) return finding(path, `${file} holds a certificate, not a private key`, SWAPPED_HINT);
+    if (/-----BEGIN (?:RSA )?PUBLIC KEY-----/.test(text)) return finding(path, `${file} holds a public key, not a private key`, 'give the file with the -----BEGIN PRIVATE KEY----- block that belongs to the certificate');
     return finding(path, `${file} is not a PEM private key (${reason})`, 'expected a -----BEGIN PRIVATE KEY----- (or RSA/EC PRIVATE KEY) block');
   }
 }

@@ -1,0 +1,134 @@
+/**
+ * What the hostile server drivers share: a plain TCP server (no TLS at all) on the plan's
+ * loopback address, port 0, that hands every accepted socket to a misbehaviour, and a
+ * ServerHandle that tracks, waits for and closes those sockets exactly like the node-tls
+ * driver does. The plan's certificates are ignored: a hostile peer never gets that far.
+ *
+ * Observe, never judge: the record says only that no handshake happened. What the client made
+ * of the misbehaviour is the client's observation; the category comes from the taxonomy.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import type { ServerObservation } from '../model.js';
+import { SERVER_SETTLE_MS } from './node-tls-server.js';
+import type { ServerDriver, ServerHandle, ServerPlan } from './types.js';
+
+/** what a hostile server does with one accepted connection */
+export type Misbehaviour = (socket: Socket) => void;
+
+/** a connection the client made just before it returned may not be accepted yet */
+const FIRST_CONNECTION_GRACE_MS = 20;
+
+const noHandshake = (): ServerObservation => ({
+  handshake: false,
+  clientCertPresented: false,
+  authorized: false,
+  stapleRequested: false,
+  stapleSent: false,
+  bytesReceived: 0,
+});
+
+export function hostileServerDriver(name: string, misbehave: Misbehaviour): ServerDriver {
+  return {
+    name,
+    async listen(plan: ServerPlan, _hooks, signal: AbortSignal): Promise<ServerHandle> {
+      signal.throwIfAborted();
+      const handle = new HostileServerHandle(name, plan.host, misbehave);
+      await handle.start(signal);
+      return handle;
+    },
+  };
+}
+
+class HostileServerHandle implements ServerHandle {
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+  /** sockets of the current step still open */
+  private open = new Set<Socket>();
+  private connectionsThisStep = 0;
+  private settleWaiters: Array<() => void> = [];
+  private closed = false;
+  private _port = 0;
+  private removeAbortListener = (): void => undefined;
+
+  constructor(private readonly name: string, readonly host: ServerPlan['host'], private readonly misbehave: Misbehaviour) {
+    this.server = createServer((socket) => this.onConnection(socket));
+    // a client reset or an accept error must never crash the run
+    this.server.on('error', () => undefined);
+  }
+
+  get port(): number {
+    return this._port;
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    const onAbort = () => void this.close();
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.removeAbortListener = () => signal.removeEventListener('abort', onAbort);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.server.once('error', reject);
+        this.server.listen(0, this.host, () => {
+          this.server.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (err) {
+      this.removeAbortListener();
+      throw new Error(`${this.name} server: cannot listen on ${this.host}: ${(err as Error).message}`);
+    }
+    this._port = (this.server.address() as { port: number }).port;
+  }
+
+  reset(): void {
+    this.open = new Set();
+    this.connectionsThisStep = 0;
+  }
+
+  /** resolves once this step's connections have closed (bounded), or at once if none came */
+  async observation(): Promise<ServerObservation> {
+    if (this.connectionsThisStep === 0) await delay(FIRST_CONNECTION_GRACE_MS);
+    if (this.open.size > 0) await this.settled(SERVER_SETTLE_MS);
+    return noHandshake();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.removeAbortListener();
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.wake();
+  }
+
+  private onConnection(socket: Socket): void {
+    if (this.closed) return void socket.destroy();
+    const step = this.open;
+    this.connectionsThisStep++;
+    step.add(socket);
+    this.sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      step.delete(socket);
+      this.sockets.delete(socket);
+      if (step === this.open && step.size === 0) this.wake();
+    });
+    this.misbehave(socket);
+  }
+
+  private settled(limitMs: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, limitMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.settleWaiters.push(done);
+    });
+  }
+
+  private wake(): void {
+    for (const done of this.settleWaiters.splice(0)) done();
+  }
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,52 @@
+/**
+ * What the responder fuzzing found, pinned one request at a time (each failed before its fix in
+ * ca/loopback-http.ts, ca/crl-server.ts and ca/ocsp-responder.ts).
+ */
+import { expect } from 'chai';
+import { Agent } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { exchange, rawExchange, type Exchanged } from './support/http-exchange.js';
+import { ResponderTarget } from './support/responder-target.js';
+
+const statusOf = (a: Exchanged) => ('error' in a ? a.error : a.status);
+
+describe('responders: regressions found by fuzzing', function () {
+  this.timeout(20_000);
+  let target: ResponderTarget;
+  before(async () => { target = await ResponderTarget.start(); });
+  after(async () => { await target?.close(); });
+
+  it('a request-target starting with // is a path, not a host: 404, not a 500 from an invalid URL', async () => {
+    const agent = new Agent();
+    try {
+      const crl = await exchange(agent, { port: target.crlPort, method: 'GET', path: '//%zz1%41/x.crl' }, 2000);
+      const ocsp = await exchange(agent, { port: target.ocspPort, method: 'POST', path: '//[::1/int', headers: { 'content-type': 'application/ocsp-request' }, body: target.request([target.certId('good')]) }, 2000);
+      const misrouted = await exchange(agent, { port: target.ocspPort, method: 'POST', path: `//fuzz/int`, headers: { 'content-type': 'application/ocsp-request' }, body: target.request([target.certId('good')]) }, 2000);
+      expect([statusOf(crl), statusOf(ocsp), statusOf(misrouted)]).to.deep.equal([404, 404, 404]);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  for (const chunked of [true, false]) {
+    it(`after a 413 for an oversized ${chunked ? 'chunked' : 'declared'} body, the same keep-alive connection answers the next request at once`, async () => {
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        const big = await exchange(agent, { port: target.ocspPort, method: 'POST', path: target.ocspPath, headers: { 'content-type': 'application/ocsp-request' }, body: Buffer.alloc(300_000), chunked }, 3000);
+        expect(statusOf(big)).to.equal(413);
+        const started = performance.now();
+        const next = await exchange(agent, { port: target.ocspPort, method: 'POST', path: target.ocspPath, headers: { 'content-type': 'application/ocsp-request' }, body: target.request([target.certId('good')]) }, 3000);
+        expect(statusOf(next)).to.equal(200);
+        expect(performance.now() - started).to.be.below(1000);
+      } finally {
+        agent.destroy();
+      }
+    });
+  }
+
+  it('bytes that are not HTTP get Node\'s 400, not a bare close', async () => {
+    for (const port of [target.ocspPort, target.crlPort]) {
+      expect(statusOf(await rawExchange(port, Buffer.from([0x16, 0x03, 0x01, 0x00, 0x05, 0x0d, 0x0a, 0x0d, 0x0a]), 2000))).to.equal(400);
+    }
+  });
+});
