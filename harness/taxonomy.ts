@@ -31,6 +31,7 @@
  *   observe.ts turns any server-side refusal of a client certificate into client-cert-rejected.
  */
 import type { Category } from './model.js';
+import { alertInCode } from './tls-alerts.js';
 import { CATEGORIES } from './model.js';
 
 /** exact code -> category */
@@ -69,13 +70,11 @@ export const CODE_CATEGORIES: Readonly<Record<string, Category>> = {
 
   // protocol version negotiation
   ERR_SSL_UNSUPPORTED_PROTOCOL: 'protocol-mismatch',
-  ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION: 'protocol-mismatch',
   ERR_SSL_NO_PROTOCOLS_AVAILABLE: 'protocol-mismatch',
   ERR_SSL_WRONG_SSL_VERSION: 'protocol-mismatch',
   ERR_SSL_UNSUPPORTED_SSL_VERSION: 'protocol-mismatch',
   ERR_SSL_VERSION_TOO_LOW: 'protocol-mismatch',
   ERR_SSL_VERSION_TOO_HIGH: 'protocol-mismatch',
-  ERR_SSL_TLSV1_ALERT_INAPPROPRIATE_FALLBACK: 'protocol-mismatch',
   ERR_SSL_UNSAFE_LEGACY_RENEGOTIATION_DISABLED: 'protocol-mismatch',
   // cipher suite / group / signature algorithm negotiation
   ERR_SSL_NO_SHARED_CIPHER: 'no-shared-cipher',
@@ -84,14 +83,10 @@ export const CODE_CATEGORIES: Readonly<Record<string, Category>> = {
   ERR_SSL_NO_SHARED_GROUPS: 'no-shared-cipher',
   ERR_SSL_NO_SHARED_SIGNATURE_ALGORITHMS: 'no-shared-cipher',
   ERR_SSL_NO_SUITABLE_SIGNATURE_ALGORITHM: 'no-shared-cipher',
-  ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: 'no-shared-cipher',
-  ERR_SSL_TLSV1_ALERT_INSUFFICIENT_SECURITY: 'no-shared-cipher',
   // ALPN
   ERR_SSL_NO_APPLICATION_PROTOCOL: 'alpn-mismatch',
-  ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL: 'alpn-mismatch',
   // client certificates
   ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE: 'client-cert-required',
-  ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED: 'client-cert-required',
   TLSGATE_SPIFFE_ID_REJECTED: 'client-cert-rejected',
   // tlsgate's own revocation checks (harness/revocation): OCSP, staples, CRLs it reads itself
   TLSGATE_OCSP_REVOKED: 'revoked',
@@ -100,15 +95,6 @@ export const CODE_CATEGORIES: Readonly<Record<string, Category>> = {
   TLSGATE_OCSP_INVALID: 'revocation-invalid',
   TLSGATE_CRL_INVALID: 'revocation-invalid',
   TLSGATE_MUST_STAPLE_MISSING: 'revocation-unavailable',
-  // certificate alerts received from a peer that refused our certificate (non-Node peers send them)
-  ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: 'untrusted-root',
-  ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED: 'expired',
-  ERR_SSL_SSLV3_ALERT_CERTIFICATE_REVOKED: 'revoked',
-  ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: 'client-cert-rejected',
-  ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE: 'client-cert-rejected',
-  ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN: 'client-cert-rejected',
-  ERR_SSL_TLSV1_ALERT_ACCESS_DENIED: 'client-cert-rejected',
-  ERR_SSL_TLSV1_ALERT_BAD_CERTIFICATE_STATUS_RESPONSE: 'revocation-invalid',
   // weak material refused when loading it (createSecureContext)
   ERR_SSL_EE_KEY_TOO_SMALL: 'weak-key',
   ERR_SSL_CA_KEY_TOO_SMALL: 'weak-key',
@@ -122,11 +108,6 @@ export const CODE_CATEGORIES: Readonly<Record<string, Category>> = {
   ERR_SSL_RECORD_LAYER_FAILURE: 'protocol-error',
   ERR_SSL_UNEXPECTED_MESSAGE: 'protocol-error',
   ERR_SSL_UNEXPECTED_EOF_WHILE_READING: 'reset',
-  ERR_SSL_SSLV3_ALERT_UNEXPECTED_MESSAGE: 'protocol-error',
-  ERR_SSL_SSLV3_ALERT_ILLEGAL_PARAMETER: 'protocol-error',
-  ERR_SSL_TLSV1_ALERT_DECODE_ERROR: 'protocol-error',
-  ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR: 'protocol-error',
-  ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR: 'protocol-error',
   TLSGATE_UNEXPECTED_RESPONSE: 'protocol-error',
   // TLS-framed garbage from a hostile peer (seen with scenarios/robustness and test/robustness)
   ERR_SSL_INVALID_ALERT: 'protocol-error',
@@ -161,6 +142,33 @@ export const CODE_CATEGORIES: Readonly<Record<string, Category>> = {
   UND_ERR_CONNECT_TIMEOUT: 'timeout',
   UND_ERR_HEADERS_TIMEOUT: 'timeout',
   UND_ERR_BODY_TIMEOUT: 'timeout',
+};
+
+/**
+ * received TLS alert -> category, by the alert's name: OpenSSL 3.0 and 3.2+ spell the same
+ * alert differently in codes (ERR_SSL_SSLV3_ALERT_X vs ERR_SSL_SSL/TLS_ALERT_X), and a category
+ * must not change with the spelling (see tls-alerts.ts)
+ */
+export const ALERT_CATEGORIES: Readonly<Record<string, Category>> = {
+  protocol_version: 'protocol-mismatch',
+  inappropriate_fallback: 'protocol-mismatch',
+  handshake_failure: 'no-shared-cipher',
+  insufficient_security: 'no-shared-cipher',
+  no_application_protocol: 'alpn-mismatch',
+  certificate_required: 'client-cert-required',
+  unknown_ca: 'untrusted-root',
+  certificate_expired: 'expired',
+  certificate_revoked: 'revoked',
+  bad_certificate: 'client-cert-rejected',
+  unsupported_certificate: 'client-cert-rejected',
+  certificate_unknown: 'client-cert-rejected',
+  access_denied: 'client-cert-rejected',
+  bad_certificate_status_response: 'revocation-invalid',
+  unexpected_message: 'protocol-error',
+  illegal_parameter: 'protocol-error',
+  decode_error: 'protocol-error',
+  decrypt_error: 'protocol-error',
+  internal_error: 'protocol-error',
 };
 
 /** message pattern -> category, first match wins (order: most specific first) */
@@ -208,7 +216,8 @@ const UNINFORMATIVE = new Set(['UNSPECIFIED', 'ERR_SSL_CERTIFICATE_VERIFY_FAILED
 
 export function categorize(code: string | undefined, message: string | undefined): Category {
   if (code && !UNINFORMATIVE.has(code)) {
-    const exact = CODE_CATEGORIES[code] ?? conventionCategory(code);
+    const alert = alertInCode(code);
+    const exact = CODE_CATEGORIES[code] ?? (alert !== undefined ? ALERT_CATEGORIES[alert] : undefined) ?? conventionCategory(code);
     if (exact) return exact;
   }
   if (message) {

@@ -7,13 +7,14 @@ import { connect as netConnect, createServer as createTcpServer, type Socket } f
 import { nodeTlsClient } from '../harness/drivers/node-tls-client.js';
 import { nodeTlsServer } from '../harness/drivers/node-tls-server.js';
 import { CATEGORIES } from '../harness/model.js';
-import { categorize, CODE_CATEGORIES, CODE_PREFIX_CATEGORIES, MESSAGE_CATEGORIES } from '../harness/taxonomy.js';
+import { alertOf } from '../harness/drivers/client-common.js';
+import { ALERT_CATEGORIES, categorize, CODE_CATEGORIES, CODE_PREFIX_CATEGORIES, MESSAGE_CATEGORIES } from '../harness/taxonomy.js';
 import { testPki } from './drivers/openssl-pki.js';
 import { chainPem, identity, mtlsServerPlan, never, run, serverPlan } from './drivers/helpers.js';
 
 describe('taxonomy table', () => {
   it('maps only to known categories', () => {
-    const used = [...Object.values(CODE_CATEGORIES), ...MESSAGE_CATEGORIES.map(([, c]) => c), ...CODE_PREFIX_CATEGORIES.map(([, c]) => c)];
+    const used = [...Object.values(CODE_CATEGORIES), ...Object.values(ALERT_CATEGORIES), ...MESSAGE_CATEGORIES.map(([, c]) => c), ...CODE_PREFIX_CATEGORIES.map(([, c]) => c)];
     for (const c of used) expect(CATEGORIES, c).to.include(c);
   });
 
@@ -34,6 +35,19 @@ describe('taxonomy table', () => {
       ERR_SSL_EE_KEY_TOO_SMALL: 'weak-key', ERR_SSL_CA_MD_TOO_WEAK: 'weak-signature', UND_ERR_SOCKET: 'reset',
     };
     for (const [code, category] of Object.entries(expected)) expect(categorize(code, undefined), code).to.equal(category);
+  });
+
+  it('a received alert has one category whichever way OpenSSL spells it (3.0: SSLV3_/TLSV1_/TLSV13_, 3.2+: SSL/TLS_)', () => {
+    for (const [alert, category] of Object.entries(ALERT_CATEGORIES)) {
+      const name = alert.toUpperCase();
+      const old = ['SSLV3', 'TLSV1', 'TLSV13'].map((v) => categorize(`ERR_SSL_${v}_ALERT_${name}`, undefined));
+      expect(old, alert).to.include(category);
+      expect(categorize(`ERR_SSL_SSL/TLS_ALERT_${name}`, undefined), alert).to.equal(category);
+      expect(alertOf(`ERR_SSL_SSL/TLS_ALERT_${name}`), alert).to.equal(alert);
+    }
+    // Node 22's message for the handshake_failure alert (OpenSSL 3.5), as https reports it with EPROTO
+    expect(alertOf('EPROTO', 'C0DC6B82927F0000:error:0A000410:SSL routines:ssl3_read_bytes:ssl/tls alert handshake failure:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:918:SSL alert number 40')).to.equal('handshake_failure');
+    expect(alertOf('EPROTO', 'error:0A000410:SSL routines:ssl3_read_bytes:sslv3 alert handshake failure:ssl/record/rec_layer_s3.c:1601:SSL alert number 40')).to.equal('handshake_failure');
   });
 
   it('reads the message when the code says nothing (UNSPECIFIED, EPROTO, none)', () => {

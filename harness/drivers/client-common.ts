@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { checkServerIdentity, type ConnectionOptions, type PeerCertificate, type TLSSocket } from 'node:tls';
 import type { LookupFunction } from 'node:net';
 import type { ClientObservation } from '../model.js';
+import { alertIn } from '../tls-alerts.js';
 import { chainFromPeerCertificate, peerInfoFromChain } from './peer.js';
 import type { ClientHooks, ClientPlan, HandshakeFacts, PeerDecision } from './types.js';
 
@@ -225,13 +226,8 @@ export function readableMessage(err: unknown): string {
 }
 
 /** `ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED` -> `certificate_required` (an alert we received) */
-export function alertOf(code: string | undefined, message?: string): string | undefined {
-  const fromCode = code?.match(/^ERR_SSL_(?:SSLV3|TLSV1|TLSV13)_ALERT_(.+)$/);
-  if (fromCode) return fromCode[1]!.toLowerCase();
-  // e.g. https reports `write EPROTO … sslv3 alert handshake failure …` with code EPROTO
-  const fromMessage = message?.match(/\b(?:sslv3|tlsv1|tlsv13) alert ([a-z ]+?)(?: \(|:|$)/i);
-  return fromMessage ? fromMessage[1]!.trim().toLowerCase().replace(/ /g, '_') : undefined;
-}
+/** the alert a rejection names (see harness/tls-alerts.ts for OpenSSL's two spellings) */
+export const alertOf = (code: string | undefined, message?: string): string | undefined => alertIn(code, message);
 
 /** a rejection with whatever the recorder saw, or a bare one when no socket was ever made */
 export function rejection(recorder: HandshakeRecorder | undefined, code: string | undefined, message: string): ClientObservation {
