@@ -152,10 +152,22 @@ function decide({ pki, caId, requestDer }: Route): Decision {
  * RFC 6960 4.1.1, the hash of the CA's subject name and of its public key bits.
  */
 function issuedByCa(pki: AttachedPki, caId: string, id: CertIdFields): boolean {
-  const ca = AsnConvert.parse(pki.materials.get(caId).der, asn1.Certificate).tbsCertificate;
-  const hash = (data: ArrayBuffer) => createHash(id.hash).update(Buffer.from(data)).digest();
-  return hash(AsnConvert.serialize(ca.subject)).equals(id.issuerNameHash)
-    && hash(ca.subjectPublicKeyInfo.subjectPublicKey).equals(id.issuerKeyHash);
+  const ca = issuerHashInputs(pki.materials.get(caId).der);
+  const hash = (data: Buffer) => createHash(id.hash).update(data).digest();
+  return hash(ca.subject).equals(id.issuerNameHash) && hash(ca.publicKey).equals(id.issuerKeyHash);
+}
+
+const hashInputs = new WeakMap<Buffer, { subject: Buffer; publicKey: Buffer }>();
+
+/** what CertIDs hash: the CA's subject Name DER and public key bits, parsed once per CA cert */
+function issuerHashInputs(der: Buffer): { subject: Buffer; publicKey: Buffer } {
+  let inputs = hashInputs.get(der);
+  if (!inputs) {
+    const tbs = AsnConvert.parse(der, asn1.Certificate).tbsCertificate;
+    inputs = { subject: Buffer.from(AsnConvert.serialize(tbs.subject)), publicKey: Buffer.from(tbs.subjectPublicKeyInfo.subjectPublicKey) };
+    hashInputs.set(der, inputs);
+  }
+  return inputs;
 }
 
 function statusOf(pki: AttachedPki, caId: string, serialHex: string): CertStatus {
