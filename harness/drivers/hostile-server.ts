@@ -10,6 +10,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ServerObservation } from '../model.js';
 import { SERVER_SETTLE_MS } from './node-tls-server.js';
+import { SettleWaiters } from './settle.js';
 import type { ServerDriver, ServerHandle, ServerPlan } from './types.js';
 
 /** what a hostile server does with one accepted connection */
@@ -45,7 +46,7 @@ class HostileServerHandle implements ServerHandle {
   /** sockets of the current step still open */
   private open = new Set<Socket>();
   private connectionsThisStep = 0;
-  private settleWaiters: Array<() => void> = [];
+  private readonly settle = new SettleWaiters();
   private closed = false;
   private _port = 0;
   private removeAbortListener = (): void => undefined;
@@ -87,7 +88,7 @@ class HostileServerHandle implements ServerHandle {
   /** resolves once this step's connections have closed (bounded), or at once if none came */
   async observation(): Promise<ServerObservation> {
     if (this.connectionsThisStep === 0) await delay(FIRST_CONNECTION_GRACE_MS);
-    if (this.open.size > 0) await this.settled(SERVER_SETTLE_MS);
+    if (this.open.size > 0) await this.settle.wait(SERVER_SETTLE_MS);
     return noHandshake();
   }
 
@@ -97,7 +98,7 @@ class HostileServerHandle implements ServerHandle {
     this.removeAbortListener();
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.wake();
+    this.settle.wake();
   }
 
   private onConnection(socket: Socket): void {
@@ -110,24 +111,9 @@ class HostileServerHandle implements ServerHandle {
     socket.on('close', () => {
       step.delete(socket);
       this.sockets.delete(socket);
-      if (step === this.open && step.size === 0) this.wake();
+      if (step === this.open && step.size === 0) this.settle.wake();
     });
     this.misbehave(socket);
-  }
-
-  private settled(limitMs: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, limitMs);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.settleWaiters.push(done);
-    });
-  }
-
-  private wake(): void {
-    for (const done of this.settleWaiters.splice(0)) done();
   }
 }
 

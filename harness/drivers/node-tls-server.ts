@@ -21,6 +21,7 @@ import type { PeerInfo, ServerObservation } from '../model.js';
 import { OK_BODY, readableMessage } from './client-common.js';
 import { chainFromPeerCertificate, peerInfoFromChain } from './peer.js';
 import { TlsSetupError } from './setup-error.js';
+import { SettleWaiters } from './settle.js';
 import type { ServerDriver, ServerHandle, ServerHooks, ServerPlan } from './types.js';
 
 /** how long observation() waits for the current connection to finish */
@@ -80,7 +81,7 @@ class NodeTlsServerHandle implements ServerHandle {
   private open = new Set<Socket>();
   private connectionsThisStep = 0;
   private readonly allSockets = new Set<Socket | TLSSocket>();
-  private settleWaiters: Array<() => void> = [];
+  private readonly settle = new SettleWaiters();
   private closed = false;
   private _port = 0;
 
@@ -133,22 +134,11 @@ class NodeTlsServerHandle implements ServerHandle {
   /** resolves once every connection of this step has closed (bounded), or at once if none came */
   async observation(): Promise<ServerObservation> {
     if (this.connectionsThisStep === 0) await delay(FIRST_CONNECTION_GRACE_MS);
-    if (this.open.size > 0) await this.settled(SERVER_SETTLE_MS);
+    if (this.open.size > 0) await this.settle.wait(SERVER_SETTLE_MS);
     // 'tlsClientError' can follow the raw socket's 'close' in the same turn: let it land
     await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
     return { ...this.record };
-  }
-
-  private settled(limitMs: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, limitMs);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.settleWaiters.push(done);
-    });
   }
 
   async close(): Promise<void> {
@@ -156,7 +146,7 @@ class NodeTlsServerHandle implements ServerHandle {
     this.closed = true;
     for (const socket of this.allSockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const wake of this.settleWaiters.splice(0)) wake();
+    this.settle.wake();
   }
 
   private onConnection(raw: Socket): void {
@@ -168,7 +158,7 @@ class NodeTlsServerHandle implements ServerHandle {
     raw.on('close', () => {
       step.delete(raw);
       this.allSockets.delete(raw);
-      if (step === this.open && step.size === 0) for (const wake of this.settleWaiters.splice(0)) wake();
+      if (step === this.open && step.size === 0) this.settle.wake();
     });
   }
 

@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { collectInventory } from '../inventory/collect.js';
 import { locateUndici } from '../inventory/undici-version.js';
 import type { ClientObservation } from '../model.js';
+import { compareVersions } from '../versions.js';
 import { getClientDriver, getServerDriver } from './registry.js';
 import {
   UNAVAILABLE_CODE, type Call, type ToHarness, type ToWorker, type WireClientObservation, type WireError,
@@ -110,16 +111,6 @@ function checkUndiciRuns(): void {
 }
 
 const unavailable = (message: string): Error => Object.assign(new Error(message), { code: UNAVAILABLE_CODE });
-
-function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 3; i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
 
 // ------------------------------------------------------------------ hooks run by the harness
 

@@ -21,13 +21,4 @@ export function parseNodeRequest(text: string): NodeRequest {
   throw new UsageError(`--node ${text}: give a major (22), an exact version (22.11.0) or a path to a node binary (/usr/local/bin/node)`);
 }
 
-/** numeric order of x.y.z versions */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 3; i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
+export { compareVersions } from '../versions.js';
