@@ -1,9 +1,10 @@
 /**
- * The material cache the robustness tests share, kept between test runs like CI keeps `certs/`:
- * the first run generates keys (seconds for RSA-4096), later runs find them. The cache is built
- * for this (atomic writes, several processes, validity windows). TLSGATE_TEST_CERTS moves it.
+ * The material cache the robustness tests share: the project's own `certs/` (ignored by git),
+ * as `tlsgate run` uses it, so the first run generates keys (seconds for RSA-4096) and later
+ * runs, and the catalogue itself, find them. The cache is built for this (atomic writes, several
+ * processes, validity windows); nothing is left in the system's temp folder. TLSGATE_TEST_CERTS
+ * moves it.
  */
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { defaultCertsDir } from '../../../harness/paths.js';
 
-export const sharedCertsDir = (): string => process.env.TLSGATE_TEST_CERTS ?? join(tmpdir(), 'tlsgate-test-certs');
+export const sharedCertsDir = (): string => process.env.TLSGATE_TEST_CERTS ?? defaultCertsDir();
