@@ -63,7 +63,11 @@ export class RemoteRuntime {
       this.die(new Error(`the ${spec.label} worker exited (${signal ?? `code ${code}`})${this.stderrTail()}`));
       resolve();
     }));
-    child.on('error', (err) => this.die(new Error(`the ${spec.label} worker failed: ${err.message}`)));
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      // a write to a worker that just died fails before its 'exit' arrives: the exit says why
+      if (err.code === 'EPIPE' || err.code === 'ERR_IPC_CHANNEL_CLOSED') return;
+      this.die(new Error(`the ${spec.label} worker failed: ${err.message}`));
+    });
   }
 
   /** forks the worker and waits until it is ready (or says why it never was) */
