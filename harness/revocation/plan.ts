@@ -17,7 +17,7 @@ import { buildOcspRequest, certIdFor } from '../../ca/ocsp.js';
 import type { HandshakeFacts, PeerDecision } from '../drivers/types.js';
 import type { ClientRevocation, RevocationCheck } from '../model.js';
 import { certFacts, issuerIn, type CertFacts } from './cert-facts.js';
-import { crlStatus, fetchCrls, type FetchedCrl } from './crl-check.js';
+import { crlStatus, fetchCrls } from './crl-check.js';
 import { fetchBounded } from './http-fetch.js';
 import { queryOcsp, verifyOcspResponse } from './ocsp-check.js';
 import { applyPolicy, checkRecord, type RevocationOutcome, type Source } from './outcome.js';
@@ -95,7 +95,9 @@ async function planCrl(plan: RevocationPlan, chain: CertFacts[], anchors: CertFa
   for (const c of crls) {
     plan.checks.push(checkRecord(c.issuer?.label ?? '(unknown issuer)', '', 'crl', c.url, c.crl && c.verdict.kind === 'good' ? { kind: 'good' } : c.verdict, c.ms));
   }
-  const uncovered = path.filter((cert) => crlStatus(cert, issuerIn(cert, pool), crls).outcome.kind !== 'good' && !isRevoked(cert, pool, crls));
+  // tlsgate's own reading of every certificate: used when OpenSSL cannot be asked (below)
+  const statuses: CertResult[] = path.map((cert) => ({ cert, ...crlStatus(cert, issuerIn(cert, pool), crls), source: 'crl', ms: 0 }));
+  const uncovered = statuses.filter((r) => r.outcome.kind !== 'good' && r.outcome.kind !== 'revoked').map((r) => r.cert);
   const parsed = crls.flatMap((c) => (c.crl ? [c.crl.pem] : []));
   // Node turns CRL checking on only when it is given a CRL: with none, OpenSSL checks nothing and
   // a hard-fail client accepted anything. So with no CRL at all, tlsgate judges (below), as for
@@ -105,10 +107,8 @@ async function planCrl(plan: RevocationPlan, chain: CertFacts[], anchors: CertFa
     return { ...plan, crlPem: parsed };
   }
   if (s.policy === 'soft') plan.warnings.push(`soft-fail: no usable CRL for ${uncovered.map((c) => c.label).join('; ')}; connecting without OpenSSL CRL checking, tlsgate checks the CRLs it has`);
-  return { ...plan, afterHandshake: async () => firstRefusal(plan, path.map((cert) => ({ cert, ...crlStatus(cert, issuerIn(cert, pool), crls), source: 'crl' as const, ms: 0 })), s, false) };
+  return { ...plan, afterHandshake: async () => firstRefusal(plan, statuses, s, false) };
 }
-
-const isRevoked = (cert: CertFacts, pool: CertFacts[], crls: FetchedCrl[]) => crlStatus(cert, issuerIn(cert, pool), crls).outcome.kind === 'revoked';
 
 interface CertResult {
   cert: CertFacts;
