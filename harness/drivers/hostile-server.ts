@@ -9,15 +9,13 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ServerObservation } from '../model.js';
-import { SERVER_SETTLE_MS } from './node-tls-server.js';
-import { SettleWaiters } from './settle.js';
+import { StepConnections } from './step-connections.js';
 import type { ServerDriver, ServerHandle, ServerPlan } from './types.js';
 
 /** what a hostile server does with one accepted connection */
 export type Misbehaviour = (socket: Socket) => void;
 
 /** a connection the client made just before it returned may not be accepted yet */
-const FIRST_CONNECTION_GRACE_MS = 20;
 
 const noHandshake = (): ServerObservation => ({
   handshake: false,
@@ -42,11 +40,7 @@ export function hostileServerDriver(name: string, misbehave: Misbehaviour): Serv
 
 class HostileServerHandle implements ServerHandle {
   private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
-  /** sockets of the current step still open */
-  private open = new Set<Socket>();
-  private connectionsThisStep = 0;
-  private readonly settle = new SettleWaiters();
+  private readonly connections = new StepConnections();
   private closed = false;
   private _port = 0;
   private removeAbortListener = (): void => undefined;
@@ -81,14 +75,12 @@ class HostileServerHandle implements ServerHandle {
   }
 
   reset(): void {
-    this.open = new Set();
-    this.connectionsThisStep = 0;
+    this.connections.reset();
   }
 
   /** resolves once this step's connections have closed (bounded), or at once if none came */
   async observation(): Promise<ServerObservation> {
-    if (this.connectionsThisStep === 0) await delay(FIRST_CONNECTION_GRACE_MS);
-    if (this.open.size > 0) await this.settle.wait(SERVER_SETTLE_MS);
+    await this.connections.settled();
     return noHandshake();
   }
 
@@ -96,25 +88,15 @@ class HostileServerHandle implements ServerHandle {
     if (this.closed) return;
     this.closed = true;
     this.removeAbortListener();
-    for (const socket of this.sockets) socket.destroy();
+    this.connections.destroyAll();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.settle.wake();
   }
 
   private onConnection(socket: Socket): void {
     if (this.closed) return void socket.destroy();
-    const step = this.open;
-    this.connectionsThisStep++;
-    step.add(socket);
-    this.sockets.add(socket);
     socket.on('error', () => undefined);
-    socket.on('close', () => {
-      step.delete(socket);
-      this.sockets.delete(socket);
-      if (step === this.open && step.size === 0) this.settle.wake();
-    });
+    this.connections.track(socket);
     this.misbehave(socket);
   }
 }
 
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -21,13 +21,10 @@ import type { PeerInfo, ServerObservation } from '../model.js';
 import { OK_BODY, readableMessage } from './client-common.js';
 import { chainFromPeerCertificate, peerInfoFromChain } from './peer.js';
 import { TlsSetupError } from './setup-error.js';
-import { SettleWaiters } from './settle.js';
+import { StepConnections } from './step-connections.js';
 import type { ServerDriver, ServerHandle, ServerHooks, ServerPlan } from './types.js';
 
-/** how long observation() waits for the current connection to finish */
-export const SERVER_SETTLE_MS = 1500;
-/** a connection the client made just before it returned may not be accepted yet */
-const FIRST_CONNECTION_GRACE_MS = 20;
+export { SERVER_SETTLE_MS } from './step-connections.js';
 
 const HTTP_REQUEST = /^(?:GET|POST|HEAD|PUT|OPTIONS) /;
 const NO_CERT = 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE';
@@ -77,11 +74,7 @@ export function serverOptions(plan: ServerPlan): TlsOptions {
 
 class NodeTlsServerHandle implements ServerHandle {
   private record = emptyRecord();
-  /** raw TCP sockets of the current step still open */
-  private open = new Set<Socket>();
-  private connectionsThisStep = 0;
-  private readonly allSockets = new Set<Socket | TLSSocket>();
-  private readonly settle = new SettleWaiters();
+  private readonly connections = new StepConnections();
   private closed = false;
   private _port = 0;
 
@@ -127,14 +120,12 @@ class NodeTlsServerHandle implements ServerHandle {
 
   reset(): void {
     this.record = emptyRecord();
-    this.open = new Set();
-    this.connectionsThisStep = 0;
+    this.connections.reset();
   }
 
   /** resolves once every connection of this step has closed (bounded), or at once if none came */
   async observation(): Promise<ServerObservation> {
-    if (this.connectionsThisStep === 0) await delay(FIRST_CONNECTION_GRACE_MS);
-    if (this.open.size > 0) await this.settle.wait(SERVER_SETTLE_MS);
+    await this.connections.settled();
     // 'tlsClientError' can follow the raw socket's 'close' in the same turn: let it land
     await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
@@ -144,27 +135,17 @@ class NodeTlsServerHandle implements ServerHandle {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const socket of this.allSockets) socket.destroy();
+    this.connections.destroyAll();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.settle.wake();
   }
 
   private onConnection(raw: Socket): void {
     if (this.closed) return void raw.destroy();
-    const step = this.open;
-    this.connectionsThisStep++;
-    step.add(raw);
-    this.allSockets.add(raw);
-    raw.on('close', () => {
-      step.delete(raw);
-      this.allSockets.delete(raw);
-      if (step === this.open && step.size === 0) this.settle.wake();
-    });
+    this.connections.track(raw);
   }
 
   private onSecureConnection(socket: TLSSocket): void {
-    this.allSockets.add(socket);
-    socket.on('close', () => this.allSockets.delete(socket));
+    this.connections.watch(socket);
     const rec = this.record;
     let answered = false;
     socket.on('error', (err: NodeJS.ErrnoException) => {
@@ -244,4 +225,3 @@ export function refuseSpiffe(peer: PeerInfo | undefined, allowed: readonly strin
   return undefined;
 }
 
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
