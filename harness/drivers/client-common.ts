@@ -15,7 +15,7 @@ import type { LookupFunction } from 'node:net';
 import type { ClientObservation } from '../model.js';
 import { alertIn } from '../tls-alerts.js';
 import { chainFromPeerCertificate, peerInfoFromChain } from './peer.js';
-import type { ClientHooks, ClientPlan, HandshakeFacts, PeerDecision } from './types.js';
+import type { ClientHooks, ClientPlan, HandshakeFacts, PeerDecision, DriverInfo } from './types.js';
 
 /** what a client sends after the handshake, and what the node-tls server answers */
 export const PING = 'tlsgate-ping\n';
@@ -39,21 +39,31 @@ export const CODES = {
 
 // ------------------------------------------------------------------ options and addressing
 
-/** TLS options every driver hands to its library; rejectUnauthorized is always on. */
-export function tlsOptionsFromPlan(plan: ClientPlan): ConnectionOptions {
-  const options: ConnectionOptions = { rejectUnauthorized: true };
-  if (plan.caPem) options.ca = plan.caPem;
-  if (plan.certChainPem) options.cert = plan.certChainPem;
-  if (plan.keyPem) options.key = plan.keyPem;
-  if (plan.pfxBase64) options.pfx = Buffer.from(plan.pfxBase64, 'base64');
-  if (plan.passphrase !== undefined) options.passphrase = plan.passphrase;
-  if (plan.crlPem?.length) options.crl = plan.crlPem;
+/** what the Node client drivers report as the library under test */
+export const nodeDriverInfo = (name: string): DriverInfo =>
+  ({ name, version: `node ${process.versions.node} (OpenSSL ${process.versions.openssl})`, source: 'node' });
+
+/** the options that shape a ClientHello (versions, ciphers, groups, ALPN, status_request) */
+export function helloOptionsFromPlan(plan: ClientPlan): ConnectionOptions {
+  const options: ConnectionOptions = {};
   if (plan.requestOCSP) (options as { requestOCSP?: boolean }).requestOCSP = true;
   if (plan.minVersion) options.minVersion = plan.minVersion;
   if (plan.maxVersion) options.maxVersion = plan.maxVersion;
   if (plan.ciphers) options.ciphers = plan.ciphers;
   if (plan.ecdhCurve) options.ecdhCurve = plan.ecdhCurve;
   if (plan.alpn?.length) options.ALPNProtocols = plan.alpn;
+  return options;
+}
+
+/** TLS options every driver hands to its library; rejectUnauthorized is always on. */
+export function tlsOptionsFromPlan(plan: ClientPlan): ConnectionOptions {
+  const options: ConnectionOptions = { rejectUnauthorized: true, ...helloOptionsFromPlan(plan) };
+  if (plan.caPem) options.ca = plan.caPem;
+  if (plan.certChainPem) options.cert = plan.certChainPem;
+  if (plan.keyPem) options.key = plan.keyPem;
+  if (plan.pfxBase64) options.pfx = Buffer.from(plan.pfxBase64, 'base64');
+  if (plan.passphrase !== undefined) options.passphrase = plan.passphrase;
+  if (plan.crlPem?.length) options.crl = plan.crlPem;
   if (plan.allowPartialTrustChain) (options as { allowPartialTrustChain?: boolean }).allowPartialTrustChain = true;
   if (plan.sessionBase64) options.session = Buffer.from(plan.sessionBase64, 'base64');
   return options;

@@ -6,7 +6,7 @@
  */
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { connect, type ConnectionOptions } from 'node:tls';
-import { isIpLiteral } from './client-common.js';
+import { helloOptionsFromPlan, isIpLiteral } from './client-common.js';
 import type { ClientPlan } from './types.js';
 
 const RECORD_HEADER_BYTES = 5;
@@ -80,13 +80,5 @@ export function captureClientHello(plan: ClientPlan, signal: AbortSignal): Promi
 
 /** the options that shape a ClientHello; trust and identity do not appear in it */
 function helloOptions(plan: ClientPlan): ConnectionOptions {
-  const options: ConnectionOptions = {};
-  if (!isIpLiteral(plan.servername)) options.servername = plan.servername;
-  if (plan.minVersion) options.minVersion = plan.minVersion;
-  if (plan.maxVersion) options.maxVersion = plan.maxVersion;
-  if (plan.ciphers) options.ciphers = plan.ciphers;
-  if (plan.ecdhCurve) options.ecdhCurve = plan.ecdhCurve;
-  if (plan.alpn?.length) options.ALPNProtocols = plan.alpn;
-  if (plan.requestOCSP) (options as { requestOCSP?: boolean }).requestOCSP = true;
-  return options;
+  return { ...helloOptionsFromPlan(plan), ...(isIpLiteral(plan.servername) ? {} : { servername: plan.servername }) };
 }

@@ -14,7 +14,7 @@ import type { TLSSocket } from 'node:tls';
 import type { ClientObservation } from '../model.js';
 import {
   bounded, CODES, configRejection, decideAfterHandshake, errorFacts, HandshakeRecorder, OK_BODY,
-  rejection, targetOf, targetTlsOptions, timeoutMessage, tlsOptionsFromPlan,
+  rejection, targetOf, targetTlsOptions, timeoutMessage, tlsOptionsFromPlan, nodeDriverInfo,
 } from './client-common.js';
 import type { ClientDriver, ClientHooks, ClientPlan, DriverInfo, PeerDecision } from './types.js';
 
@@ -61,7 +61,7 @@ export const nodeHttpsClient: ClientDriver = {
   name: 'node-https',
 
   async info(): Promise<DriverInfo> {
-    return { name: 'node-https', version: `node ${process.versions.node} (OpenSSL ${process.versions.openssl})`, source: 'node' };
+    return nodeDriverInfo('node-https');
   },
 
   async connect(plan: ClientPlan, hooks: ClientHooks, signal: AbortSignal): Promise<ClientObservation> {

@@ -4,14 +4,14 @@
  */
 import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import type { ClientObservation } from '../model.js';
-import { configRejection, exchangeOverTls, HandshakeRecorder, targetOf, tlsOptionsFromPlan } from './client-common.js';
+import { configRejection, exchangeOverTls, HandshakeRecorder, targetOf, tlsOptionsFromPlan, nodeDriverInfo } from './client-common.js';
 import type { ClientDriver, ClientHooks, ClientPlan, DriverInfo } from './types.js';
 
 export const nodeTlsClient: ClientDriver = {
   name: 'node-tls',
 
   async info(): Promise<DriverInfo> {
-    return { name: 'node-tls', version: `node ${process.versions.node} (OpenSSL ${process.versions.openssl})`, source: 'node' };
+    return nodeDriverInfo('node-tls');
   },
 
   async connect(plan: ClientPlan, hooks: ClientHooks, signal: AbortSignal): Promise<ClientObservation> {
