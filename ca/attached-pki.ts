@@ -3,6 +3,7 @@
  * what was asked. The CRL server and the OCSP responder share these by namespace, so many
  * scenarios (each its own namespace) can use one pair of servers at once.
  */
+import { canonicalSerialHex } from './asn1-values.js';
 import type { Materials, RevocationEndpoints } from './materials.js';
 import { FaultTable } from './fault-table.js';
 import { RequestLog } from './request-log.js';
@@ -48,7 +49,7 @@ export class AttachedPki {
   }
 }
 
-const serialKey = (caId: string, serialHex: string) => `${caId}\0${serialHex.toLowerCase().replace(/^(?:00)+(?=.)/, '')}`;
+const serialKey = (caId: string, serialHex: string) => `${caId}\0${canonicalSerialHex(serialHex)}`;
 
 /** namespaces -> attached PKIs */
 export class PkiDirectory {

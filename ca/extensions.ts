@@ -12,7 +12,7 @@ import type {
 } from './spec.js';
 import { spkiDer } from './keys.js';
 import type { RevocationEndpoints } from './materials.js';
-import type { KeyPair } from './signer.js';
+import { isRsa, type KeyPair } from './signer.js';
 
 export const OID = {
   tlsFeature: '1.3.6.1.5.5.7.1.24',
@@ -39,7 +39,7 @@ export function keyUsageOf(spec: CertSpec, key: KeyAlgorithm): KeyUsageName[] {
   if (spec.keyUsage) return spec.keyUsage;
   if (isCaRole(spec.role)) return ['digitalSignature', 'keyCertSign', 'cRLSign'];
   // key encipherment is an RSA key-transport usage; EC and Ed25519 leaves only sign
-  return key.startsWith('rsa-') && spec.role !== 'ocsp-signer' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'];
+  return isRsa(key) && spec.role !== 'ocsp-signer' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'];
 }
 
 const ROLE_EKU: Readonly<Record<CertRole, ExtKeyUsageName[] | undefined>> = {

@@ -6,6 +6,7 @@
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
+import { canonicalSerialHex } from './asn1-values.js';
 import { issueCertificate, subjectNameDer } from './certificate.js';
 import { CertCache } from './cert-cache.js';
 import { basicConstraintsOf, extKeyUsageOf, keyUsageOf, ocspNoCheckOf } from './extensions.js';
@@ -135,7 +136,7 @@ function describe(spec: CertSpec, der: Buffer, keyPem: string, issuerId: string 
     der,
     pem: x.toString(),
     keyPem,
-    serialHex: x.serialNumber.toLowerCase().replace(/^(?:00)+(?=.)/, ''),
+    serialHex: canonicalSerialHex(x.serialNumber),
     subject: spec.subject,
     issuerId,
     notBefore: new Date(x.validFrom),
