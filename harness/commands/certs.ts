@@ -2,14 +2,16 @@
  * `tlsgate certs <scenario>`: write one scenario's materials to a folder, with the openssl and
  * curl command lines that reproduce its handshake by hand.
  */
-import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../ca/atomic-file.js';
 import { issuePki } from '../../ca/factory.js';
 import { RevocationServers } from '../../ca/revocation-servers.js';
 import type { Scenario } from '../model.js';
 import { loadScenarios } from '../scenario/load.js';
 import { formatProblem } from '../scenario/problems.js';
 import { loadPemFiles, ScenarioMaterials } from '../scenario-materials.js';
+import { pointsAtTlsgate } from '../scenario-session.js';
 import { clientAnchorIds } from '../tls-plans.js';
 
 export interface CertsArgs {
@@ -35,15 +37,14 @@ export async function certsCommand(args: CertsArgs): Promise<number> {
   }
   const scenario = matches[0]!;
   const m = await materialsFor(scenario, args.certsDir);
-  await writeMaterials(m, args.out);
+  await writeMaterials(scenario, m, args.out);
   process.stdout.write(`wrote ${m.ids().length} certificates of '${scenario.id}' to ${args.out}\n\n${reproduction(scenario, m, args.out)}`);
   return 0;
 }
 
 /** URLs written as `auto` point at a revocation server that lives only as long as this command */
 async function materialsFor(s: Scenario, certsDir: string): Promise<ScenarioMaterials> {
-  const usesAuto = s.pki.certs.some((c) => c.crlDistributionPoints === 'auto' || c.ocsp === 'auto' || c.caIssuers === 'auto');
-  const servers = usesAuto ? await RevocationServers.start() : undefined;
+  const servers = pointsAtTlsgate(s) ? await RevocationServers.start() : undefined;
   try {
     const generated = s.pki.certs.length
       ? await issuePki(s.pki, { cacheDir: certsDir, endpoints: servers?.endpointsFor('certs') })
@@ -54,36 +55,36 @@ async function materialsFor(s: Scenario, certsDir: string): Promise<ScenarioMate
   }
 }
 
-async function writeMaterials(m: ScenarioMaterials, out: string): Promise<void> {
-  await mkdir(out, { recursive: true });
+/** files the reproduction commands name: what the scenario's server sends and what its client trusts */
+const SERVER_SENDS = 'server-sends.pem';
+const CLIENT_TRUSTS = 'client-trusts.pem';
+
+async function writeMaterials(s: Scenario, m: ScenarioMaterials, out: string): Promise<void> {
+  const anchors = clientAnchorIds(s, m);
+  await writeFileAtomic(join(out, SERVER_SENDS), m.pems(s.server.chain ?? m.defaultChain(s.server.cert)), { mode: 0o644 });
+  if (anchors !== 'system') await writeFileAtomic(join(out, CLIENT_TRUSTS), m.pems(anchors), { mode: 0o644 });
   for (const id of m.ids()) {
     const cert = m.get(id);
-    await writeAtomic(join(out, `${id}.pem`), cert.pem, 0o644);
-    await writeAtomic(join(out, `${id}.chain.pem`), m.pems([id, ...m.defaultChain(id)]), 0o644);
-    if (cert.keyPem) await writeAtomic(join(out, `${id}.key`), cert.keyPem, 0o600);
+    await writeFileAtomic(join(out, `${id}.pem`), cert.pem, { mode: 0o644 });
+    await writeFileAtomic(join(out, `${id}.chain.pem`), m.pems([id, ...m.defaultChain(id)]), { mode: 0o644 });
+    if (cert.keyPem) await writeFileAtomic(join(out, `${id}.key`), cert.keyPem, { mode: 0o600 });
   }
-}
-
-async function writeAtomic(path: string, text: string, mode: number): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, text, { mode });
-  await chmod(tmp, mode);
-  await rename(tmp, path);
 }
 
 function reproduction(s: Scenario, m: ScenarioMaterials, out: string): string {
   const f = (name: string) => join(out, name);
-  const anchors = clientAnchorIds(s, m);
-  const caFile = anchors === 'system' ? undefined : f(`${anchors[0]}.pem`);
+  const caFile = clientAnchorIds(s, m) === 'system' ? undefined : f(CLIENT_TRUSTS);
   const server = s.server.cert;
+  const sendsChain = (s.server.chain ?? m.defaultChain(server)).length > 0;
   const name = s.client.servername;
+  const ip = isIP(name.replace(/^\[(.*)\]$/, '$1')) !== 0;
   const lines = [
-    '# the server end:',
-    `openssl s_server -accept 127.0.0.1:8443 -cert ${f(`${server}.pem`)} -key ${f(`${s.server.key ?? server}.key`)} -cert_chain ${f(`${server}.chain.pem`)} -www`,
+    `# the server end (sends what the scenario's server sends${sendsChain ? '' : ': the leaf alone'}):`,
+    `openssl s_server -accept 127.0.0.1:8443 -cert ${f(`${server}.pem`)} -key ${f(`${s.server.key ?? server}.key`)}${sendsChain ? ` -cert_chain ${f(SERVER_SENDS)}` : ''} -www`,
     '# the client end (openssl), stopping on the first verification error:',
-    `openssl s_client -connect 127.0.0.1:8443 -servername ${name} ${caFile ? `-CAfile ${caFile} ` : ''}-verify_return_error -verify_hostname ${name} </dev/null`,
+    `openssl s_client -connect 127.0.0.1:8443 ${ip ? `-verify_ip ${name}` : `-servername ${name} -verify_hostname ${name}`} ${caFile ? `-CAfile ${caFile} ` : ''}-verify_return_error </dev/null`,
     '# the client end (curl):',
-    `curl ${caFile ? `--cacert ${caFile} ` : ''}--resolve ${name}:8443:127.0.0.1 https://${name}:8443/`,
+    ip ? `curl ${caFile ? `--cacert ${caFile} ` : ''}https://127.0.0.1:8443/` : `curl ${caFile ? `--cacert ${caFile} ` : ''}--resolve ${name}:8443:127.0.0.1 https://${name}:8443/`,
   ];
   if (s.client.identity) {
     const id = s.client.identity;
