@@ -15,7 +15,7 @@ import type { LookupFunction } from 'node:net';
 import type { ClientObservation } from '../model.js';
 import { alertIn } from '../tls-alerts.js';
 import { chainFromPeerCertificate, peerInfoFromChain } from './peer.js';
-import type { ClientHooks, ClientPlan, HandshakeFacts, PeerDecision, DriverInfo } from './types.js';
+import type { ClientHooks, ClientPlan, HandshakeFacts, PeerDecision, DriverInfo, TlsOptionsPlan } from './types.js';
 
 /** what a client sends after the handshake, and what the node-tls server answers */
 export const PING = 'tlsgate-ping\n';
@@ -43,16 +43,20 @@ export const CODES = {
 export const nodeDriverInfo = (name: string): DriverInfo =>
   ({ name, version: `node ${process.versions.node} (OpenSSL ${process.versions.openssl})`, source: 'node' });
 
-/** the options that shape a ClientHello (versions, ciphers, groups, ALPN, status_request) */
+/** what either end offers in negotiation: protocol range, ciphers, groups, ALPN */
+export function negotiationOptions(plan: TlsOptionsPlan): Pick<ConnectionOptions, 'minVersion' | 'maxVersion' | 'ciphers' | 'ecdhCurve' | 'ALPNProtocols'> {
+  return {
+    ...(plan.minVersion ? { minVersion: plan.minVersion } : {}),
+    ...(plan.maxVersion ? { maxVersion: plan.maxVersion } : {}),
+    ...(plan.ciphers ? { ciphers: plan.ciphers } : {}),
+    ...(plan.ecdhCurve ? { ecdhCurve: plan.ecdhCurve } : {}),
+    ...(plan.alpn?.length ? { ALPNProtocols: plan.alpn } : {}),
+  };
+}
+
+/** the options that shape a ClientHello (negotiation plus status_request) */
 export function helloOptionsFromPlan(plan: ClientPlan): ConnectionOptions {
-  const options: ConnectionOptions = {};
-  if (plan.requestOCSP) (options as { requestOCSP?: boolean }).requestOCSP = true;
-  if (plan.minVersion) options.minVersion = plan.minVersion;
-  if (plan.maxVersion) options.maxVersion = plan.maxVersion;
-  if (plan.ciphers) options.ciphers = plan.ciphers;
-  if (plan.ecdhCurve) options.ecdhCurve = plan.ecdhCurve;
-  if (plan.alpn?.length) options.ALPNProtocols = plan.alpn;
-  return options;
+  return { ...negotiationOptions(plan), ...(plan.requestOCSP ? { requestOCSP: true } : {}) } as ConnectionOptions;
 }
 
 /** TLS options every driver hands to its library; rejectUnauthorized is always on. */

@@ -9,22 +9,12 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ServerObservation } from '../model.js';
+import { emptyServerObservation } from './node-tls-server.js';
 import { StepConnections } from './step-connections.js';
 import type { ServerDriver, ServerHandle, ServerPlan } from './types.js';
 
 /** what a hostile server does with one accepted connection */
 export type Misbehaviour = (socket: Socket) => void;
-
-/** a connection the client made just before it returned may not be accepted yet */
-
-const noHandshake = (): ServerObservation => ({
-  handshake: false,
-  clientCertPresented: false,
-  authorized: false,
-  stapleRequested: false,
-  stapleSent: false,
-  bytesReceived: 0,
-});
 
 export function hostileServerDriver(name: string, misbehave: Misbehaviour): ServerDriver {
   return {
@@ -81,7 +71,7 @@ class HostileServerHandle implements ServerHandle {
   /** resolves once this step's connections have closed (bounded), or at once if none came */
   async observation(): Promise<ServerObservation> {
     await this.connections.settled();
-    return noHandshake();
+    return emptyServerObservation();
   }
 
   async close(): Promise<void> {

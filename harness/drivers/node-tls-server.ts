@@ -18,7 +18,7 @@
 import type { Socket } from 'node:net';
 import { createServer, type Server, type TlsOptions, type TLSSocket } from 'node:tls';
 import type { PeerInfo, ServerObservation } from '../model.js';
-import { OK_BODY, readableMessage } from './client-common.js';
+import { negotiationOptions, OK_BODY, readableMessage } from './client-common.js';
 import { chainFromPeerCertificate, peerInfoFromChain } from './peer.js';
 import { TlsSetupError } from './setup-error.js';
 import { StepConnections } from './step-connections.js';
@@ -30,7 +30,8 @@ const HTTP_REQUEST = /^(?:GET|POST|HEAD|PUT|OPTIONS) /;
 const NO_CERT = 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE';
 export const SPIFFE_REJECTED = 'TLSGATE_SPIFFE_ID_REJECTED';
 
-const emptyRecord = (): ServerObservation => ({
+/** a server's record before anything happened: also what a server that never handshakes reports */
+export const emptyServerObservation = (): ServerObservation => ({
   handshake: false,
   clientCertPresented: false,
   authorized: false,
@@ -64,16 +65,11 @@ export function serverOptions(plan: ServerPlan): TlsOptions {
   };
   if (plan.clientCaPem?.length) options.ca = plan.clientCaPem;
   if (plan.crlPem?.length) options.crl = plan.crlPem;
-  if (plan.minVersion) options.minVersion = plan.minVersion;
-  if (plan.maxVersion) options.maxVersion = plan.maxVersion;
-  if (plan.ciphers) options.ciphers = plan.ciphers;
-  if (plan.ecdhCurve) options.ecdhCurve = plan.ecdhCurve;
-  if (plan.alpn?.length) options.ALPNProtocols = plan.alpn;
-  return options;
+  return { ...options, ...negotiationOptions(plan) };
 }
 
 class NodeTlsServerHandle implements ServerHandle {
-  private record = emptyRecord();
+  private record = emptyServerObservation();
   private readonly connections = new StepConnections();
   private closed = false;
   private _port = 0;
@@ -119,7 +115,7 @@ class NodeTlsServerHandle implements ServerHandle {
   }
 
   reset(): void {
-    this.record = emptyRecord();
+    this.record = emptyServerObservation();
     this.connections.reset();
   }
 
