@@ -28,6 +28,8 @@
  *     out an intermediate, untrusted-root when a root the client does not trust issued the leaf,
  *     malformed-cert when the issuer was there and the leaf does not link to it (with a note in
  *     `warnings`).
+ * The group is the key exchange's, in one spelling (group-names.ts): none for a resumed TLS 1.2
+ * session, which exchanges no key.
  * `code`/`message` always stay the client's, so scenarios can expect what a client sees
  * (`ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED`); the server's raw codes stay in `server`.
  */
@@ -37,6 +39,7 @@ import type { TlsSetupError } from './drivers/setup-error.js';
 import type {
   Category, ClientObservation, Observation, RevocationCheck, RevocationRequest, ServerObservation, Side,
 } from './model.js';
+import { keyExchangeGroup } from './group-names.js';
 import { UNVERIFIABLE_LEAF, unverifiableLeafCategory, type LeafIssuerPlacement } from './leaf-issuer.js';
 import { categorize } from './taxonomy.js';
 
@@ -56,7 +59,8 @@ const NO_CERT = 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE';
 
 export function observe(client: ClientObservation, server: ServerObservation, ctx: ObserveContext): Observation {
   const { note, ...verdict } = client.outcome === 'accepted' ? {} : judgeRefusal(client, server, ctx);
-  const { staple: _staple, session: _session, handshakeMs, sessionReused, outcome, code, message, alert, ...negotiated } = client;
+  const { staple: _staple, session: _session, handshakeMs, sessionReused, outcome, code, message, alert, group: _group, ...negotiated } = client;
+  const group = keyExchangeGroup(client);
   return {
     outcome,
     ...(code !== undefined ? { code } : {}),
@@ -64,6 +68,7 @@ export function observe(client: ClientObservation, server: ServerObservation, ct
     ...verdict,
     ...(alert !== undefined ? { alert } : {}),
     ...negotiated,
+    ...(group !== undefined ? { group } : {}),
     server,
     revocation: ctx.revocation,
     revocationRequests: ctx.revocationRequests ?? [],
