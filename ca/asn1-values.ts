@@ -39,12 +39,31 @@ export function canonicalSerialHex(hex: string): string {
   return digits.length % 2 === 1 ? `0${digits}` : digits;
 }
 
-/** a positive DER INTEGER: a 00 goes in front when the top bit of the first byte is set */
-export function serialInteger(hex: string): asn1js.Integer {
+/**
+ * The content octets of the DER INTEGER for a serial given in hex: minimal (leading zero bytes
+ * dropped, OpenSSL refuses them as "illegal padding"), with a 00 in front when the top bit of
+ * the first byte is set, so the value stays positive. The one serial encoder in tlsgate.
+ */
+export function serialContentOctets(hex: string): Buffer {
   const magnitude = Buffer.from(canonicalSerialHex(hex), 'hex');
-  const content = magnitude[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), magnitude]) : magnitude;
-  return new asn1js.Integer({ valueHex: new Uint8Array(content) });
+  return magnitude[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), magnitude]) : magnitude;
 }
+
+/** RFC 5280 4.1.2.2: conforming CAs use at most 20 octets, counted as DER content octets */
+export const MAX_SERIAL_OCTETS = 20;
+
+/** why `hex` cannot be a certificate serial number (RFC 5280 4.1.2.2: positive, at most 20 octets) */
+export function serialProblem(hex: string): string | undefined {
+  if (!/^[0-9a-fA-F]+$/.test(hex)) return 'is not a hex number';
+  if (/^0+$/.test(hex)) return 'is zero; a serial number must be positive';
+  const octets = serialContentOctets(hex).length;
+  if (octets > MAX_SERIAL_OCTETS) return `takes ${octets} octets in DER, over the ${MAX_SERIAL_OCTETS} RFC 5280 allows`;
+  return undefined;
+}
+
+/** a positive DER INTEGER for a serial given in hex */
+export const serialInteger = (hex: string): asn1js.Integer =>
+  new asn1js.Integer({ valueHex: new Uint8Array(serialContentOctets(hex)) });
 
 /**
  * The serial hex of a DER INTEGER. A negative serial (malformed certs) keeps its two's-complement

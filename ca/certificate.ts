@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import * as asn1 from '@peculiar/asn1-x509';
+import { serialContentOctets } from './asn1-values.js';
 import { buildExtensions, keyIdentifierOf } from './extensions.js';
 import { spkiDer } from './keys.js';
 import type { RevocationEndpoints } from './materials.js';
@@ -71,14 +72,12 @@ export function issueCertificate(req: CertificateRequest): Buffer {
 }
 
 /**
- * A positive INTEGER: the spec's hex, or 16 random bytes with the top bit clear (127 random
- * bits, over the CA/B Forum's 64) and a non-zero first byte, so DER needs no padding.
+ * A positive INTEGER: the spec's hex (validated by `serialProblem`), or 16 random bytes with
+ * the top bit clear (127 random bits, over the CA/B Forum's 64) and a non-zero first byte, so
+ * DER needs no padding.
  */
 function serialBytes(hex: string | undefined): ArrayBuffer {
-  if (hex !== undefined) {
-    const bytes = Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex');
-    return toArrayBuffer(bytes[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
-  }
+  if (hex !== undefined) return toArrayBuffer(serialContentOctets(hex));
   const bytes = randomBytes(16);
   bytes[0] = (bytes[0]! & 0x7f) | 0x01;
   return toArrayBuffer(bytes);

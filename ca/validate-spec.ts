@@ -5,6 +5,7 @@
  * spec with problems (PkiSpecError), so nothing is generated from a half-valid spec.
  */
 import { isIP } from 'node:net';
+import { MAX_SERIAL_OCTETS, serialProblem } from './asn1-values.js';
 import { KEY_ALGORITHMS, SIGNATURE_HASHES, type CertSpec, type KeyAlgorithm, type PkiSpec, type SpecProblem } from './spec.js';
 import { defaultHash, unsupportedCombination } from './signer.js';
 import { parseTimeSpec, resolveTime, TIME_SPEC_HINT } from './time.js';
@@ -23,7 +24,7 @@ export const formatSpecPath = (path: Path): string =>
   path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const HEX_SERIAL = /^[0-9a-fA-F]{1,40}$/;
+const SERIAL_HINT = `give a positive hex number below 2^159: it must fit ${MAX_SERIAL_OCTETS} DER octets (RFC 5280 4.1.2.2), and DER puts a 00 byte before a first byte of 80-ff; leading zeros are fine; omit serial for 16 random bytes`;
 /** digests an RSA-512 key is too small to sign (PKCS#1 v1.5 padding needs 11 bytes + DigestInfo) */
 const TOO_BIG_FOR_RSA_512 = new Set(['sha384', 'sha512']);
 
@@ -77,7 +78,8 @@ function checkCert(c: CertSpec, at: Path, byId: ReadonlyMap<string, CertSpec>, k
   checkKeys(c, at, byId, add);
   checkSubject(c.subject, [...at, 'subject'], add);
   checkValidity(c, at, add, now);
-  if (c.serial !== undefined && !HEX_SERIAL.test(c.serial)) add([...at, 'serial'], `'${c.serial}' is not a serial number`, 'give 1 to 40 hex digits (at most 20 bytes, RFC 5280)');
+  const serialWrong = c.serial !== undefined ? serialProblem(c.serial) : undefined;
+  if (serialWrong !== undefined) add([...at, 'serial'], `serial '${c.serial}' ${serialWrong}`, SERIAL_HINT);
   const pathLen = c.basicConstraints?.pathLen;
   if (pathLen !== undefined && (!Number.isInteger(pathLen) || pathLen < 0 || pathLen > 255)) add([...at, 'basicConstraints', 'pathLen'], `pathLen ${pathLen} is not a whole number from 0 to 255`, 'pathLen counts the CAs allowed below this one: 0 for a CA that only issues leaves');
   if (pathLen !== undefined && c.basicConstraints?.ca === false) add([...at, 'basicConstraints', 'pathLen'], 'pathLen on a certificate that is not a CA', 'set ca: true, or remove pathLen');

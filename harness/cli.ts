@@ -108,8 +108,30 @@ function buildParser(argv: string[], run: Runner): Argv<Common> {
     .epilogue('Exit codes: 0 all passed, 1 a scenario failed or errored, 2 bad input or usage, 3 internal error, 130 interrupted. With --baseline, a drift that fails the gate also exits 1.')
     .exitProcess(false)
     .fail((message, err) => {
-      throw err ?? new Error(message);
+      throw err ?? new Error(unknownArgumentsOnce(message, argv));
     });
+}
+
+/**
+ * yargs names an unknown dashed flag twice, as given and camelCased (`foo-bar, fooBar`), and
+ * without its dashes: name each unknown argument once, the way the user typed it.
+ */
+function unknownArgumentsOnce(message: string, argv: readonly string[]): string {
+  const listed = /^Unknown arguments?: (.*)$/s.exec(message)?.[1];
+  if (listed === undefined) return message;
+  const names = listed.split(', ');
+  const camelCopies = new Set(names.filter((n) => n.includes('-')).map(camelCase));
+  const typed = names.filter((n) => !camelCopies.has(n)).map((n) => asTyped(n, argv));
+  return `Unknown argument${typed.length > 1 ? 's' : ''}: ${typed.join(', ')}`;
+}
+
+const camelCase = (name: string): string => name.replace(/-+([^-])/g, (_, c: string) => c.toUpperCase());
+
+/** `--name`, `--no-name` or `-n` as it appears in argv; a positional stays as it is */
+function asTyped(name: string, argv: readonly string[]): string {
+  const forms = [`--${name}`, `--no-${name}`, `-${name}`];
+  return argv.map((token) => token.split('=')[0]!).find((flag) => forms.includes(flag))
+    ?? (name.length === 1 ? `-${name}` : name);
 }
 
 const pathsPositional = <T>(y: Argv<T>) => y.positional('paths', {
@@ -121,7 +143,7 @@ const pathsPositional = <T>(y: Argv<T>) => y.positional('paths', {
 
 const filterOptions = <T>(y: Argv<T>) => pathsPositional(y)
   .option('grep', { type: 'string', describe: 'only scenarios whose id or name matches this regular expression' })
-  .option('tag', { type: 'string', describe: 'only scenarios with this tag (repeatable)' })
+  .option('tag', { type: 'string', describe: 'only scenarios with this tag; repeated, a scenario needs every tag given (AND): --tag mtls --tag tls13' })
   .option('shard', { type: 'string', describe: 'run slice i of n (e.g. 2/4): a deterministic split across CI jobs' });
 
 const certsDirOption = <T>(y: Argv<T>) => y.option('certs', {

@@ -2,6 +2,7 @@
  * Judge an Observation against an Expectation. Pure: no I/O. The verdict message always says
  * "expected X, got Y" so a failing CI line is readable without the report.
  */
+import { canonicalGroup } from './group-names.js';
 import type { Expectation, Mismatch, Observation, Verdict } from './model.js';
 
 type Check = (exp: Expectation, obs: Observation) => Mismatch | undefined;
@@ -20,7 +21,8 @@ const simpleChecks: Check[] = simpleFields.map((field) => (exp, obs) => {
   const want = exp[field];
   if (want === undefined) return undefined;
   const got = obs[field] ?? (field === 'alpn' ? false : undefined);
-  return want === got ? undefined : mismatch(field, want, got);
+  const same = field === 'group' && typeof want === 'string' && typeof got === 'string' ? canonicalGroup(want) === got : want === got;
+  return same ? undefined : mismatch(field, want, got);
 });
 
 const codeCheck: Check = (exp, obs) => {

@@ -23,6 +23,13 @@
  *  4. The peer ended it and the server recorded nothing useful (or is not ours): side server
  *     for a received alert or a reset; category from the client's code.
  *  5. A timeout says nothing about who refused: side stays unset unless rule 3 applies.
+ *  6. The client's UNABLE_TO_VERIFY_LEAF_SIGNATURE means "no usable issuer for the leaf"; where
+ *     the issuer was (leaf-issuer.ts) gives the category: incomplete-chain when the server left
+ *     out an intermediate, untrusted-root when a root the client does not trust issued the leaf,
+ *     malformed-cert when the issuer was there and the leaf does not link to it (with a note in
+ *     `warnings`).
+ * The group is the key exchange's, in one spelling (group-names.ts): none for a resumed TLS 1.2
+ * session, which exchanges no key.
  * `code`/`message` always stay the client's, so scenarios can expect what a client sees
  * (`ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED`); the server's raw codes stay in `server`.
  */
@@ -32,6 +39,8 @@ import type { TlsSetupError } from './drivers/setup-error.js';
 import type {
   Category, ClientObservation, Observation, RevocationCheck, RevocationRequest, ServerObservation, Side,
 } from './model.js';
+import { keyExchangeGroup } from './group-names.js';
+import { UNVERIFIABLE_LEAF, unverifiableLeafCategory, type LeafIssuerPlacement } from './leaf-issuer.js';
 import { categorize } from './taxonomy.js';
 
 export interface ObserveContext {
@@ -42,13 +51,16 @@ export interface ObserveContext {
   revocationRequests?: RevocationRequest[];
   warnings: string[];
   totalMs: number;
+  /** where the server certificate's issuer was (asked only for UNABLE_TO_VERIFY_LEAF_SIGNATURE) */
+  leafIssuer?: () => LeafIssuerPlacement;
 }
 
 const NO_CERT = 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE';
 
 export function observe(client: ClientObservation, server: ServerObservation, ctx: ObserveContext): Observation {
-  const verdict = client.outcome === 'accepted' ? {} : judgeRefusal(client, server);
-  const { staple: _staple, session: _session, handshakeMs, sessionReused, outcome, code, message, alert, ...negotiated } = client;
+  const { note, ...verdict } = client.outcome === 'accepted' ? {} : judgeRefusal(client, server, ctx);
+  const { staple: _staple, session: _session, handshakeMs, sessionReused, outcome, code, message, alert, group: _group, ...negotiated } = client;
+  const group = keyExchangeGroup(client);
   return {
     outcome,
     ...(code !== undefined ? { code } : {}),
@@ -56,10 +68,11 @@ export function observe(client: ClientObservation, server: ServerObservation, ct
     ...verdict,
     ...(alert !== undefined ? { alert } : {}),
     ...negotiated,
+    ...(group !== undefined ? { group } : {}),
     server,
     revocation: ctx.revocation,
     revocationRequests: ctx.revocationRequests ?? [],
-    warnings: ctx.warnings,
+    warnings: note !== undefined ? [...ctx.warnings, note] : ctx.warnings,
     driver: { client: ctx.clientDriver, server: ctx.serverDriver, ...(ctx.clientVersion ? { clientVersion: ctx.clientVersion } : {}) },
     ...(sessionReused !== undefined ? { sessionReused } : {}),
     timings: { ...(handshakeMs !== undefined ? { handshakeMs } : {}), totalMs: ctx.totalMs },
@@ -83,13 +96,17 @@ export function observeSetupFailure(err: TlsSetupError, ctx: ObserveContext): Ob
 interface Refusal {
   side?: Side;
   category: Category;
+  /** why the category differs from the code's literal reading */
+  note?: string;
 }
 
-function judgeRefusal(client: ClientObservation, server: ServerObservation): Refusal {
+function judgeRefusal(client: ClientObservation, server: ServerObservation, ctx: ObserveContext): Refusal {
   const clientCategory = categorize(client.code, client.message);
   const peerEnded = clientCategory === 'reset' || alertOf(client.code, client.message) !== undefined;
   if (!peerEnded) {
-    return clientCategory === 'timeout' ? serverReason(server) ?? { category: 'timeout' } : { side: 'client', category: clientCategory };
+    if (clientCategory === 'timeout') return serverReason(server) ?? { category: 'timeout' };
+    if (client.code === UNVERIFIABLE_LEAF && ctx.leafIssuer) return { side: 'client', ...unverifiableLeafCategory(ctx.leafIssuer()) };
+    return { side: 'client', category: clientCategory };
   }
   return serverReason(server) ?? { side: 'server', category: clientCategory };
 }

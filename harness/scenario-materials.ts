@@ -17,6 +17,8 @@ export interface CertMaterial {
 
 export class ScenarioMaterials {
   private readonly byId = new Map<string, CertMaterial>();
+  /** nominalIssuer of PEM files, found once */
+  private readonly issuers = new Map<string, string | undefined>();
 
   constructor(readonly generated: Materials | undefined, files: ReadonlyMap<string, CertMaterial>) {
     for (const [id, cert] of generated?.certs ?? []) {
@@ -41,18 +43,44 @@ export class ScenarioMaterials {
     return key;
   }
 
-  /** ids from `id` up to its root, leaf first; generated certs use the spec, files their signatures */
+  /**
+   * ids from `id` up to its root, leaf first, following `nominalIssuer`: so a PEM file whose link
+   * OpenSSL cannot use (a wrong issuer name, a bad signature) is still served with its issuers
+   */
   pathToRoot(id: string): string[] {
     if (this.generated?.certs.has(id)) return this.generated.pathToRoot(id);
     const path = [id];
-    let current = this.get(id);
-    while (!isSelfIssued(current.x509) && path.length < 16) {
-      const issuer = [...this.byId.values()].find((c) => c.id !== current.id && current.x509.checkIssued(c.x509) && current.x509.verify(c.x509.publicKey));
-      if (!issuer || path.includes(issuer.id)) break;
-      path.push(issuer.id);
-      current = issuer;
+    for (let issuer = this.nominalIssuer(id); issuer !== undefined && !path.includes(issuer) && path.length < 16; issuer = this.nominalIssuer(issuer)) {
+      path.push(issuer);
     }
     return path;
+  }
+
+  /**
+   * The certificate that issued `id` as far as tlsgate can tell, also where OpenSSL cannot link
+   * the two: the spec's issuer for a generated certificate; for a PEM file, the certificate
+   * OpenSSL would take, else another whose key verifies its signature (the issuer name is wrong),
+   * else one whose subject is its issuer name (the signature is). Undefined for a self-issued
+   * certificate or an issuer that is not in this PKI.
+   */
+  nominalIssuer(id: string): string | undefined {
+    if (this.generated?.certs.has(id)) return this.generated.get(id).issuerId;
+    if (!this.issuers.has(id)) this.issuers.set(id, this.findIssuer(this.get(id).x509, id));
+    return this.issuers.get(id);
+  }
+
+  private findIssuer(cert: X509Certificate, id: string): string | undefined {
+    if (isSelfIssued(cert)) return undefined;
+    const others = [...this.byId.values()].filter((c) => c.id !== id);
+    return (others.find((c) => cert.checkIssued(c.x509) && signedBy(cert, c.x509))
+      ?? others.find((c) => signedBy(cert, c.x509))
+      ?? others.find((c) => cert.issuer !== undefined && cert.issuer !== '' && c.x509.subject === cert.issuer))?.id;
+  }
+
+  /** a root: generated without an issuer, or a PEM file that names itself as its issuer */
+  isSelfIssued(id: string): boolean {
+    if (this.generated?.certs.has(id)) return this.generated.get(id).issuerId === undefined;
+    return isSelfIssued(this.get(id).x509);
   }
 
   rootOf(id: string): string {
@@ -72,6 +100,15 @@ export class ScenarioMaterials {
 }
 
 const isSelfIssued = (c: X509Certificate): boolean => c.checkIssued(c);
+
+/** the signature of `cert` verifies with the key of `issuer` (false for a key or algorithm Node cannot use) */
+function signedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
+  try {
+    return cert.verify(issuer.publicKey);
+  } catch {
+    return false;
+  }
+}
 
 const parsed = new WeakMap<Buffer, X509Certificate>();
 

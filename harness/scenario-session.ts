@@ -13,6 +13,7 @@ import type { Observation, RevocationRequest, Scenario, ScenarioStep } from './m
 import { observe, observeSetupFailure } from './observe.js';
 import { TlsSetupError } from './drivers/setup-error.js';
 import { fetchStaple, planClientRevocation, type RevocationPlan } from './revocation/plan.js';
+import { placeLeafIssuer } from './leaf-issuer.js';
 import { leaseNamespace, type NamespaceLease } from './namespace-lease.js';
 import { loadPemFiles, ScenarioMaterials } from './scenario-materials.js';
 import { clientAnchorIds, clientPlan, pemIdentity, serverPlan, type ClientIdentity } from './tls-plans.js';
@@ -92,6 +93,7 @@ export class ScenarioSession {
       revocationRequests: this.requestsSince(startedAt),
       warnings: revocation?.warnings ?? [],
       totalMs: Math.round(performance.now() - started),
+      leafIssuer: () => placeLeafIssuer(this.s, this.m),
     });
     let server: ServerHandle;
     try {

@@ -173,7 +173,9 @@ export const ALERT_CATEGORIES: Readonly<Record<string, Category>> = {
 
 /** message pattern -> category, first match wins (order: most specific first) */
 export const MESSAGE_CATEGORIES: ReadonlyArray<readonly [RegExp, Category]> = [
-  [/permitted subtree violation|excluded subtree violation|name constraint|unsupported name constraint/i, 'name-constraints'],
+  // "unsupported or invalid name syntax": a SAN the name-constraint check cannot parse (an
+  // iPAddress of neither 4 nor 16 octets, an email without @, a URI without //)
+  [/permitted subtree violation|excluded subtree violation|name constraint|unsupported or invalid name syntax/i, 'name-constraints'],
   [/key too (?:weak|small)|EE_KEY_TOO_SMALL|CA_KEY_TOO_SMALL/i, 'weak-key'],
   [/md too weak|digest algorithm too weak|MD_TOO_WEAK/i, 'weak-signature'],
   [/unhandled critical (?:extension|CRL extension)/i, 'unsupported-extension'],

@@ -85,7 +85,8 @@ function referenceChecker(known: KnownCerts): Checker {
     if (known.files.has(id)) {
       return accepts === 'any' ? [] : [finding(path, `${quote(id)} comes from pki.files; only certificates tlsgate generates (pki.certs) can be revoked, given faults or serve CRLs`)];
     }
-    return [finding(path, `unknown certificate ${quote(id)}`, unknownHint(id, accepts === 'any' ? all : [...known.generated]))];
+    const hint = isSystemInTrustList(id, path) ? SYSTEM_IN_LIST_HINT : unknownHint(id, accepts === 'any' ? all : [...known.generated]);
+    return [finding(path, `unknown certificate ${quote(id)}`, hint)];
   };
   // `trust: system` (Node's own store) is not a list, so it is never taken for an id
   return (value, path, shape, accepts) => {
@@ -94,6 +95,10 @@ function referenceChecker(known: KnownCerts): Checker {
     return value.flatMap((item, i) => (typeof item === 'string' ? one(item, [...path, i], accepts) : []));
   };
 }
+
+/** `trust: [system]`: the user meant Node's own store, which is the bare value, not a list item */
+const isSystemInTrustList = (id: string, path: YamlPath): boolean => id === 'system' && path.at(-2) === 'trust';
+const SYSTEM_IN_LIST_HINT = "for Node's own CA store write `trust: system` (a plain value, not a list); a list holds certificate ids only";
 
 function unknownHint(id: string, candidates: readonly string[]): string {
   if (candidates.length === 0) return 'this file defines no certificates: add them under pki.certs (generated) or pki.files (PEM files)';

@@ -186,6 +186,33 @@ describe('ca/factory: issuePki checked by the openssl CLI', function () {
       expect(spkiOfKeyPem(server.keyPem)).to.equal(spkiOfCert(server));
     });
 
+    it('explicit serials are DER-minimal and positive: openssl x509 reads back the value given', async function () {
+      const max = `7f${'ff'.repeat(19)}`; // the largest 20-octet positive INTEGER
+      const serials: Array<[given: string, printed: string]> = [
+        ['0001', '01'], ['00ff', 'FF'], ['1', '01'], ['7f', '7F'], ['80', '80'], ['ff', 'FF'], ['0100', '0100'],
+        [max, max.toUpperCase()], [`0000${max}`, max.toUpperCase()], [`80${'00'.repeat(18)}`, `80${'00'.repeat(18)}`],
+      ];
+      const spec: PkiSpec = {
+        certs: [
+          { id: 'root', role: 'root', subject: 'CN=Serial Root', serial: '0001' },
+          ...serials.map(([given], i): CertSpec => ({ id: `s${i}`, role: 'server', issuer: 'root', subject: `CN=s${i}`, serial: given })),
+        ],
+      };
+      expect(validatePkiSpec(spec)).to.deep.equal([]);
+      const m = await issuePki(spec);
+      const printed = await Promise.all(serials.map(async (_, i) => (await opensslOk(['x509', '-serial', '-noout'], { input: m.certs.get(`s${i}`)!.pem })).trim()));
+      expect(printed).to.deep.equal(serials.map(([, p]) => `serial=${p}`));
+      expect((await opensslOk(['x509', '-serial', '-noout'], { input: m.certs.get('root')!.pem })).trim()).to.equal('serial=01');
+      // the INTEGER's content octets: 20 for the maximum, with no 00 pad; 80.. gets one (positive)
+      const integerLength = async (id: string) => {
+        const parsed = await opensslOk(['asn1parse', '-inform', 'DER', '-strparse', '4'], { input: m.certs.get(id)!.der });
+        return Number(/^\s*\d+:d=1\s+hl=\d+\s+l=\s*(\d+)\s+prim:\s+INTEGER/m.exec(parsed)?.[1]);
+      };
+      expect(await integerLength(`s${serials.findIndex(([g]) => g === max)}`)).to.equal(20);
+      expect(await integerLength(`s${serials.findIndex(([g]) => g === '80')}`)).to.equal(2);
+      expect(await integerLength(`s${serials.findIndex(([g]) => g === '0001')}`)).to.equal(1);
+    });
+
     it('serials: positive, at least 64 bits, distinct across certs and across issuances', async function () {
       const again = await issuePki(THREE_LEVEL); // memory only: a new issuance, new serials
       const serials: string[] = [];
@@ -677,6 +704,26 @@ describe('ca/factory: issuePki checked by the openssl CLI', function () {
         name: 'sha512 with an rsa-512 issuer',
         certs: [{ id: 'root', role: 'root', subject: 'CN=Weak Root', key: 'rsa-512' }, { id: 'leaf', role: 'server', issuer: 'root', subject: 'CN=l', signature: 'sha512' }],
         path: ['certs', 1, 'signature'], message: /RSA-512 key is too small for a sha512 signature/, hint: /sha256/,
+      },
+      {
+        name: 'serial zero (RFC 5280: positive)',
+        certs: [...base(), { id: 'leaf', role: 'server', issuer: 'int', subject: 'CN=l', serial: '000' }],
+        path: ['certs', 2, 'serial'], message: /serial '000' is zero/, hint: /positive hex number.*20 DER octets.*RFC 5280/,
+      },
+      {
+        name: 'serial of 21 DER octets (ff x 20 needs a 00 in front)',
+        certs: [...base(), { id: 'leaf', role: 'server', issuer: 'int', subject: 'CN=l', serial: 'ff'.repeat(20) }],
+        path: ['certs', 2, 'serial'], message: /takes 21 octets in DER, over the 20/, hint: /00 byte before a first byte of 80-ff/,
+      },
+      {
+        name: 'serial that is not hex',
+        certs: [...base(), { id: 'leaf', role: 'server', issuer: 'int', subject: 'CN=l', serial: '0x1f' }],
+        path: ['certs', 2, 'serial'], message: /serial '0x1f' is not a hex number/, hint: /positive hex number/,
+      },
+      {
+        name: 'empty serial',
+        certs: [...base(), { id: 'leaf', role: 'server', issuer: 'int', subject: 'CN=l', serial: '' }],
+        path: ['certs', 2, 'serial'], message: /serial '' is not a hex number/, hint: /positive hex number/,
       },
     ];
 

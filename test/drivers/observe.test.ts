@@ -31,6 +31,17 @@ describe('observe', () => {
     });
   });
 
+  it('the group in one spelling, and none for a resumed TLS 1.2 session (no key exchange)', () => {
+    const accepted = (over: Partial<ClientObservation>) => observe({ outcome: 'accepted', alpn: false, ...over }, quietServer({ handshake: true }), ctx);
+    // Node 24 reports the original session's group on a resumed TLS 1.2 session, spelt the TLS way
+    expect(accepted({ protocol: 'TLSv1.2', group: 'x25519', sessionReused: true })).to.not.have.property('group');
+    expect(accepted({ protocol: 'TLSv1.2', group: 'x25519', sessionReused: false }).group).to.equal('X25519');
+    expect(accepted({ protocol: 'TLSv1.3', group: 'x25519', sessionReused: true }).group, 'TLS 1.3 resumption exchanges a key').to.equal('X25519');
+    expect(accepted({ protocol: 'TLSv1.3', group: 'secp256r1' }).group).to.equal('prime256v1');
+    expect(accepted({ protocol: 'TLSv1.3', group: 'X25519MLKEM768' }).group, 'unknown names stay as given').to.equal('X25519MLKEM768');
+    expect(accepted({ protocol: 'TLSv1.3' })).to.not.have.property('group');
+  });
+
   it('an alert from a server that recorded nothing: side server, category from the alert', () => {
     const obs = observe({ outcome: 'rejected', code: 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA', message: 'tlsv1 alert unknown ca' }, quietServer(), ctx);
     expect(obs).to.include({ side: 'server', category: 'untrusted-root', code: 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA' });

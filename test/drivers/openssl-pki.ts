@@ -193,6 +193,11 @@ function build(): TestPki {
     b.add('deepleaf', 'subint', { subject: '/CN=localhost', san: serverSan, eku: 'serverAuth' });
     b.add('ncint', 'root', { subject: '/CN=constrained int', ca: true, nameConstraints: 'permitted;DNS:example.com', end: years(5) });
     b.add('ncleaf', 'ncint', { subject: '/CN=localhost', san: 'DNS:localhost', eku: 'serverAuth' });
+    b.add('ncipint', 'root', { subject: '/CN=IP-constrained int', ca: true, nameConstraints: 'permitted;IP:127.0.0.0/255.0.0.0', end: years(5) });
+    // a 5-octet iPAddress SAN (neither IPv4 nor IPv6) next to DNS:localhost: OpenSSL's name-constraint check
+    // of it fails with X509_V_ERR_UNSUPPORTED_NAME_SYNTAX
+    b.add('badipleaf', 'ncipint', { subject: '/CN=localhost', eku: 'serverAuth', extra: ['subjectAltName = DER:30:12:82:09:6c:6f:63:61:6c:68:6f:73:74:87:05:7f:00:00:01:01'] });
+    b.add('goodipleaf', 'ncipint', { subject: '/CN=localhost', eku: 'serverAuth', san: 'DNS:localhost, IP:127.0.0.1' });
     b.add('notca', 'root', { subject: '/CN=CA false intermediate', keyUsage: 'critical, keyCertSign, cRLSign' });
     b.add('nocertsign', 'root', { subject: '/CN=no keyCertSign intermediate', ca: true, keyUsage: 'critical, digitalSignature' });
     b.add('undernocertsign', 'nocertsign', { subject: '/CN=localhost', san: serverSan, eku: 'serverAuth' });

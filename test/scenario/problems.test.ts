@@ -11,6 +11,7 @@ import { formatProblem } from '../../harness/scenario/problems.js';
 const FIXTURES = join(packageRoot(), 'test', 'scenario', 'fixtures');
 const PROBLEMS = join(FIXTURES, 'problems');
 const PEM = join(FIXTURES, 'pem');
+const SERIAL_HINT = 'give a positive hex number below 2^159: it must fit 20 DER octets (RFC 5280 4.1.2.2), and DER puts a 00 byte before a first byte of 80-ff; leading zeros are fine; omit serial for 16 random bytes';
 
 async function linesOf(...paths: string[]): Promise<string[]> {
   const { scenarios, problems } = await loadScenarios(paths);
@@ -65,6 +66,12 @@ describe('scenario loader: problems, one fixture per kind', function () {
     ['pki-semantic.yaml', (f) => [`${f}:5:41  pki.certs[1].issuer  unknown issuer 'nobody'  (known ids: root, leaf; omit issuer for a self-signed certificate)`]],
     // validatePkiSpec would report the serial too: it runs only on a pki the schema accepted
     ['pki-shape.yaml', (f) => [`${f}:4:59  pki.certs[0].serial  'xyz': not a hex serial number (1 to 40 hex digits)  (Serial number in hex; default 16 random bytes.)`]],
+    // the schema's hex pattern lets these through; RFC 5280 4.1.2.2 does not ("0001" is fine: encoded as 01)
+    ['serial-range.yaml', (f) => [
+      `${f}:4:59  pki.certs[0].serial  serial '0000' is zero; a serial number must be positive  (${SERIAL_HINT})`,
+      `${f}:5:75  pki.certs[1].serial  serial '${'ff'.repeat(20)}' takes 21 octets in DER, over the 20 RFC 5280 allows  (${SERIAL_HINT})`,
+    ]],
+    ['trust-system-list.yaml', (f) => [`${f}:9:23  scenarios[0].client.trust[0]  unknown certificate 'system'  (for Node's own CA store write \`trust: system\` (a plain value, not a list); a list holds certificate ids only)`]],
     ['pem-keyless.yaml', (f) => [
       `${f}:7:19  defaults.server.cert  certificate 'prod' has no private key to serve it with  (add key: <path> under pki.files.prod, or name the certificate holding the key in server.key)`,
       `${f}:13:25  scenarios[1].client.identity  certificate 'prod' has no private key to use as a client identity  (add key: <path> under pki.files.prod)`,
