@@ -1,6 +1,7 @@
 /**
  * Hostile input never crashes or hangs the loader: each case ends in problems that name the
- * file, within a time bound. The inputs are generated into a temp folder (some are megabytes).
+ * file; a hang fails through mocha's timeout (no wall-clock budget here: time is measured in
+ * scripts/bench.ts). The inputs are generated into a temp folder (some are megabytes).
  */
 import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,18 +12,16 @@ import { formatProblem, type ScenarioProblem } from '../../harness/scenario/prob
 
 const MB = 1024 * 1024;
 
-describe('scenario loader: hostile input ends in problems, in bounded time', function () {
+describe('scenario loader: hostile input ends in problems', function () {
   this.timeout(30_000);
   let dir: string;
   before(() => { dir = mkdtempSync(join(tmpdir(), 'tlsgate-hostile-')); });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function problemsOf(name: string, content: string | Buffer, withinMs = 5_000): Promise<ScenarioProblem[]> {
+  async function problemsOf(name: string, content: string | Buffer): Promise<ScenarioProblem[]> {
     const file = join(dir, name);
     writeFileSync(file, content);
-    const started = performance.now();
     const { scenarios, problems } = await loadScenarios([file]);
-    expect(performance.now() - started, `${name} took too long`).to.be.below(withinMs);
     expect(scenarios).to.deep.equal([]);
     expect(problems.length, name).to.be.at.least(1);
     for (const p of problems) expect(p.file).to.equal(file);
@@ -30,7 +29,7 @@ describe('scenario loader: hostile input ends in problems, in bounded time', fun
   }
 
   it('a file over 5 MB: one problem giving its size, without parsing it', async () => {
-    const problems = await problemsOf('big.yaml', `a: ${'x'.repeat(Math.round(12.3 * MB))}\n`, 2_000);
+    const problems = await problemsOf('big.yaml', `a: ${'x'.repeat(Math.round(12.3 * MB))}\n`);
     expect(problems.map(formatProblem)).to.deep.equal([`${join(dir, 'big.yaml')}:1:1  -  file is 12.3 MB; scenario files are limited to 5 MB  (split it into several files in one folder)`]);
   });
 
@@ -62,7 +61,7 @@ describe('scenario loader: hostile input ends in problems, in bounded time', fun
       ['mixed.yaml', Array.from({ length: 1500 }, (_, i) => `${' '.repeat(i)}k:\n${' '.repeat(i)}- `).join('') + 'x\n'],
     ] as const;
     for (const [name, content] of deep) {
-      const problems = await problemsOf(name, content, 3_000);
+      const problems = await problemsOf(name, content);
       expect(problems.map((p) => p.message), name).to.deep.equal(['collections nest more than 32 levels deep']);
     }
   });
