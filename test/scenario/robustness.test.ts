@@ -13,7 +13,7 @@ import { formatProblem, type ScenarioProblem } from '../../harness/scenario/prob
 const MB = 1024 * 1024;
 
 describe('scenario loader: hostile input ends in problems', function () {
-  this.timeout(30_000);
+  this.timeout(120_000);
   let dir: string;
   before(() => { dir = mkdtempSync(join(tmpdir(), 'tlsgate-hostile-')); });
   after(() => rmSync(dir, { recursive: true, force: true }));
