@@ -4,7 +4,7 @@
  * printing none, so every difference that would change the verdict is named here.
  */
 import { isIP } from 'node:net';
-import type { Scenario } from '../model.js';
+import type { FaultSpec, Scenario } from '../model.js';
 import type { ScenarioMaterials } from '../scenario-materials.js';
 
 /** drivers whose handshake is Node's own TLS stack with the scenario's options */
@@ -27,9 +27,12 @@ const RULES: readonly Rule[] = [
     : s.client.driver === 'undici'
       ? 'the scenario checks the undici client (its Agent options, how it reports errors); s_client reproduces only the TLS handshake under it'
       : `the client is the custom driver '${s.client.driver}'; s_client is not that client`,
-  (s) => s.faults?.length
-    ? `the verdict comes from injected revocation-server faults (${s.faults.map((f) => `${f.server} ${f.fault.kind}`).join(', ')}), which exist only inside tlsgate's CRL server and OCSP responder`
-    : undefined,
+  (s) => {
+    const faults = (s.faults ?? []).filter((f) => !faultReachesTheFiles(s, f));
+    return faults.length
+      ? `the verdict comes from injected revocation-server faults (${faults.map((f) => `${f.server} ${f.fault.kind}`).join(', ')}), which exist only inside tlsgate's CRL server and OCSP responder`
+      : undefined;
+  },
   (s) => {
     const mode = s.client.revocation?.mode ?? 'none';
     return mode === 'ocsp' || mode === 'ocsp-then-crl' || mode === 'ocsp-stapled'
@@ -53,6 +56,14 @@ export function whyNotExpressible(s: Scenario, m: ScenarioMaterials): string | u
     if (reason) return reason;
   }
   return undefined;
+}
+
+/**
+ * A CRL-server fault under a `crl`-mode client changes only which CRLs the client ends up with:
+ * the reproduction fetches them through the same faulted server, so the files hold what Node gets.
+ */
+function faultReachesTheFiles(s: Scenario, f: FaultSpec): boolean {
+  return f.server === 'crl' && s.client.revocation?.mode === 'crl' && !s.server.crl?.length;
 }
 
 function alpnMismatch(s: Scenario): boolean {

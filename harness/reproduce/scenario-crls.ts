@@ -1,7 +1,7 @@
 /**
  * The CRLs a reproduction loads, fetched the way a run fetches them: the server's from tlsgate's
- * CRL server, the client's by the same revocation plan a `crl`-mode client uses (so OpenSSL gets
- * exactly the CRLs Node would get).
+ * CRL server, the client's by the same revocation plan a `crl`-mode client uses, through the
+ * scenario's CRL faults (so OpenSSL gets exactly the CRLs Node would get).
  */
 import type { Materials } from '../../ca/materials.js';
 import type { RevocationServers } from '../../ca/revocation-servers.js';
@@ -27,7 +27,7 @@ export async function scenarioCrls(
   s: Scenario, generated: Materials | undefined, m: ScenarioMaterials, servers: RevocationServers | undefined, signal: AbortSignal,
 ): Promise<ScenarioCrls> {
   const wantsServer = !!s.server.crl?.length;
-  const wantsClient = s.client.revocation?.mode === 'crl' && !s.faults?.length;
+  const wantsClient = s.client.revocation?.mode === 'crl';
   if (!wantsServer && !wantsClient) return {};
   if (!servers || !generated) throw new Error(`'${s.id}' checks CRLs, which needs a generated PKI (pki.certs)`);
   const pki = attachPki(servers, CERTS_NAMESPACE, generated, s);
@@ -48,6 +48,6 @@ async function clientCrls(s: Scenario, m: ScenarioMaterials, signal: AbortSignal
   }, signal);
   if (plan.crlPem) return { client: plan.crlPem };
   return {
-    clientNotExpressible: `not every CA's CRL could be had (${plan.checks.filter((c) => c.result !== 'good').map((c) => `${c.cert}: ${c.result}${c.detail ? ` ${c.detail}` : ''}`).join('; ') || 'none fetched'}), so tlsgate judges the CRLs itself instead of handing them to OpenSSL`,
+    clientNotExpressible: `not every CA's CRL could be had (${plan.checks.filter((c) => c.result !== 'good').map((c) => `${c.result}: ${c.detail ?? c.url ?? c.cert}`).join('; ') || 'none fetched'}), so tlsgate judges the CRLs itself instead of handing them to OpenSSL`,
   };
 }
