@@ -3,14 +3,31 @@
  * server first (the client starts once it prints ACCEPT), the client with the request the printed
  * `printf` pipes in. Every process has a deadline and is killed on every path.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+
+/** what s_client reports it negotiated, in Node's spelling (the cipher's standard name) */
+export interface Negotiated {
+  protocol?: string;
+  cipher?: string;
+  group?: string;
+  /** false: none negotiated */
+  alpn?: string | false;
+}
 
 export interface PairVerdict {
   outcome: 'accept' | 'reject';
+  negotiated: Negotiated;
   /** who refused, when the logs tell: the client's own verification, or an error the server logged */
   side?: 'client' | 'server';
   serverLog: string;
   clientLog: string;
+}
+
+/** another process took the port between choosing it and s_server binding it: print the lines again with another */
+export class PortTaken extends Error {
+  constructor() {
+    super('the port was taken before s_server could bind it');
+  }
 }
 
 /** the words of a printed line after `openssl`, undoing the printer's single quotes */
@@ -44,6 +61,8 @@ interface Running {
 
 function launch(args: string[]): Running {
   const child = spawn('openssl', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  // a client that gave up on the handshake exits without reading the request: EPIPE is its verdict, not ours
+  child.stdin!.on('error', () => undefined);
   // kept apart: interleaved, a stderr line can split a stdout line in two
   let out = '';
   let err = '';
@@ -86,6 +105,36 @@ function logged(p: Running, pattern: RegExp, ms: number): Promise<void> {
   });
 }
 
+function negotiated(clientLog: string): Negotiated {
+  // the session's protocol as SSL_get_version spells it (TLSv1, not the cipher table's TLSv1.0), as Node does
+  const protocol = /^\s*Protocol\s*: (\S+)/m.exec(clientLog);
+  const cipher = /^New, \S+, Cipher is ([^(\s]\S*)/m.exec(clientLog);
+  const tempKey = /^Server Temp Key: (?:ECDH, )?([^,\s]+)/m.exec(clientLog);
+  const alpn = /^ALPN protocol: (\S+)/m.exec(clientLog);
+  return {
+    ...(protocol ? { protocol: protocol[1]! } : {}),
+    ...(cipher ? { cipher: standardCipherName(cipher[1]!) } : {}),
+    ...(tempKey ? { group: tempKey[1]! } : {}),
+    ...(alpn ? { alpn: alpn[1]! } : /^No ALPN negotiated/m.test(clientLog) ? { alpn: false } : {}),
+  };
+}
+
+const standardNames = new Map<string, string>();
+
+/** OpenSSL's name of a cipher -> its standard (IANA) name, as `openssl ciphers -stdname` says */
+function standardCipherName(name: string): string {
+  if (name.startsWith('TLS_')) return name;
+  let standard = standardNames.get(name);
+  if (!standard) {
+    // lines are `STANDARD - OPENSSL-NAME ...`, TLS 1.3 suites always listed first
+    const lines = execFileSync('openssl', ['ciphers', '-stdname', name], { encoding: 'utf8' }).split('\n');
+    const line = lines.find((l) => l.split(/\s+/)[2] === name);
+    standard = line?.split(/\s+/)[0] ?? name;
+    standardNames.set(name, standard);
+  }
+  return standard;
+}
+
 const CLIENT_VERIFY_FAILED = /verify error:num=|certificate verify failed/;
 const SERVER_ERROR = /:error:|verify error:num=/;
 
@@ -95,19 +144,20 @@ export async function runPrintedPair(printed: string, timeoutMs = 10_000): Promi
   try {
     server.child.stdin!.end();
     if (!(await within(listening(server), timeoutMs, 's_server start'))) {
-      return { outcome: 'reject', side: 'server', serverLog: server.log(), clientLog: '' };
+      if (/Address already in use/.test(server.log())) throw new PortTaken();
+      return { outcome: 'reject', side: 'server', negotiated: {}, serverLog: server.log(), clientLog: '' };
     }
     client = launch(opensslWords(printed, 's_client'));
     client.child.stdin!.end(pipedRequest(printed));
     await within(client.exited, timeoutMs, 's_client');
     const clientLog = client.log();
     // s_client prints its session summary and the bytes it reads through separate buffers, so not line-aligned
-    if (/HTTP\/1\.0 200 ok/.test(clientLog)) return { outcome: 'accept', serverLog: server.log(), clientLog };
+    if (/HTTP\/1\.0 200 ok/.test(clientLog)) return { outcome: 'accept', negotiated: negotiated(clientLog), serverLog: server.log(), clientLog };
     // the server logs its refusal as it sends the alert; the pipe may bring the line a little after the client's exit
     if (!CLIENT_VERIFY_FAILED.test(clientLog)) await logged(server, SERVER_ERROR, 1000);
     const serverLog = server.log();
     const side = CLIENT_VERIFY_FAILED.test(clientLog) ? 'client' : SERVER_ERROR.test(serverLog) ? 'server' : undefined;
-    return { outcome: 'reject', ...(side ? { side } : {}), serverLog, clientLog };
+    return { outcome: 'reject', ...(side ? { side } : {}), negotiated: negotiated(clientLog), serverLog, clientLog };
   } finally {
     for (const p of [client, server]) {
       if (p && p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
