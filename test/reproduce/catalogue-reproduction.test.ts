@@ -2,7 +2,8 @@
  * `tlsgate certs` reproduces what it says it reproduces: for every catalogue scenario, the
  * printed openssl s_server and s_client lines run for real on 127.0.0.1, and their verdict
  * (accept/reject, who refused where the logs tell, and the protocol, cipher, group and ALPN
- * s_client negotiated where the scenario expects them) equals the scenario's expectation. A
+ * s_client negotiated where the scenario expects them) equals the scenario's expectation; so
+ * does the printed curl line's (exit 0 or not), where one is printed. A
  * scenario the lines cannot express must say why, and most of the catalogue must be expressible.
  */
 import { expect } from 'chai';
@@ -32,6 +33,7 @@ function disagreement(s: Scenario, got: PairVerdict): string | undefined {
   const want = s.expect;
   const outcome = got.outcome === 'accept' ? 'accept' : 'reject';
   if (outcome !== want.outcome) return `expected ${want.outcome}, openssl says ${outcome}`;
+  if (got.curl && got.curl.outcome !== want.outcome) return `expected ${want.outcome}, the curl line says ${got.curl.outcome}: ${got.curl.log.trim().split('\n').at(-1)}`;
   if (want.outcome === 'reject' && want.side && got.side !== want.side) return `expected the ${want.side} to refuse, openssl says ${got.side ?? 'unknown side'}`;
   if (want.outcome === 'accept') {
     for (const field of ['protocol', 'cipher', 'group', 'alpn'] as const) {
@@ -68,6 +70,7 @@ describe('tlsgate certs: the printed openssl commands reproduce every catalogue 
     const reproduced: string[] = [];
     const notExpressible: string[] = [];
     const disagreements: string[] = [];
+    let withCurl = 0;
     await eachLimited(scenarios, 3, async (s, i) => {
       const print = async () => writeScenarioCerts(s, { out: join(dir, String(i)), certsDir: sharedCertsDir(), port: await freePort(s.client.connect) });
       let written = await print();
@@ -90,11 +93,12 @@ describe('tlsgate certs: the printed openssl commands reproduce every catalogue 
         const why = disagreement(s, got);
         if (why) disagreements.push(`${s.id}: ${why}\n    client: ${tail(got.clientLog)}\n    server: ${tail(got.serverLog)}`);
         else reproduced.push(s.id);
+        if (!why && got.curl) withCurl++;
       } catch (err) {
         disagreements.push(`${s.id}: the printed pair did not run: ${String(err)}`);
       }
     });
-    console.log(`      reproduced by openssl: ${reproduced.length} of ${scenarios.length}; not expressible: ${notExpressible.length}`);
+    console.log(`      reproduced by openssl: ${reproduced.length} of ${scenarios.length} (and by the curl line: ${withCurl}); not expressible: ${notExpressible.length}`);
     for (const line of notExpressible.sort()) console.log(`        - ${line}`);
     expect(disagreements, disagreements.join('\n')).to.deep.equal([]);
     expect(reproduced.length + notExpressible.length).to.equal(scenarios.length);

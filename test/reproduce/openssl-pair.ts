@@ -16,6 +16,8 @@ export interface Negotiated {
 
 export interface PairVerdict {
   outcome: 'accept' | 'reject';
+  /** the printed curl line against the same server, when one was printed: exit 0 is accept */
+  curl?: { outcome: 'accept' | 'reject'; log: string };
   negotiated: Negotiated;
   /** who refused, when the logs tell: the client's own verification, or an error the server logged */
   side?: 'client' | 'server';
@@ -59,8 +61,14 @@ interface Running {
   exited: Promise<number | null>;
 }
 
-function launch(args: string[]): Running {
-  const child = spawn('openssl', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+/** the printed curl line's words, if there is one */
+function curlWords(printed: string): string[] | undefined {
+  const line = printed.split('\n').find((l) => l.startsWith('curl '));
+  return line ? shellWords(line).slice(1) : undefined;
+}
+
+function launch(args: string[], command = 'openssl'): Running {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   // a client that gave up on the handshake exits without reading the request: EPIPE is its verdict, not ours
   child.stdin!.on('error', () => undefined);
   // kept apart: interleaved, a stderr line can split a stdout line in two
@@ -103,6 +111,21 @@ function logged(p: Running, pattern: RegExp, ms: number): Promise<void> {
     void p.exited.then(done);
     check();
   });
+}
+
+/** the curl line, as a second client of the same s_server (it serves one connection after another) */
+async function runCurl(printed: string, timeoutMs: number): Promise<PairVerdict['curl']> {
+  const words = curlWords(printed);
+  if (!words) return undefined;
+  const curl = launch(words, 'curl');
+  try {
+    curl.child.stdin!.end();
+    const code = await within(curl.exited, timeoutMs, 'curl');
+    return { outcome: code === 0 ? 'accept' : 'reject', log: curl.log() };
+  } finally {
+    if (curl.child.exitCode === null && curl.child.signalCode === null) curl.child.kill('SIGKILL');
+    await curl.exited;
+  }
 }
 
 function negotiated(clientLog: string): Negotiated {
@@ -151,13 +174,15 @@ export async function runPrintedPair(printed: string, timeoutMs = 10_000): Promi
     client.child.stdin!.end(pipedRequest(printed));
     await within(client.exited, timeoutMs, 's_client');
     const clientLog = client.log();
+    const curl = await runCurl(printed, timeoutMs);
+    const withCurl = curl ? { curl } : {};
     // s_client prints its session summary and the bytes it reads through separate buffers, so not line-aligned
-    if (/HTTP\/1\.0 200 ok/.test(clientLog)) return { outcome: 'accept', negotiated: negotiated(clientLog), serverLog: server.log(), clientLog };
+    if (/HTTP\/1\.0 200 ok/.test(clientLog)) return { outcome: 'accept', ...withCurl, negotiated: negotiated(clientLog), serverLog: server.log(), clientLog };
     // the server logs its refusal as it sends the alert; the pipe may bring the line a little after the client's exit
     if (!CLIENT_VERIFY_FAILED.test(clientLog)) await logged(server, SERVER_ERROR, 1000);
     const serverLog = server.log();
     const side = CLIENT_VERIFY_FAILED.test(clientLog) ? 'client' : SERVER_ERROR.test(serverLog) ? 'server' : undefined;
-    return { outcome: 'reject', ...(side ? { side } : {}), negotiated: negotiated(clientLog), serverLog, clientLog };
+    return { outcome: 'reject', ...withCurl, ...(side ? { side } : {}), negotiated: negotiated(clientLog), serverLog, clientLog };
   } finally {
     for (const p of [client, server]) {
       if (p && p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
