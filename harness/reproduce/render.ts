@@ -8,8 +8,9 @@ const PRINTF_REQUEST = `printf ${shellWord(HTTP_REQUEST.replace(/\r/g, '\\r').re
 
 export function renderReproduction(r: Reproduction): string {
   if (!r.expressible) return `# not reproducible with openssl: ${r.reason}\n`;
-  const { server, client, curl } = r.commands;
+  const { server, client, curl, notes } = r.commands;
   return [
+    ...notes.map((n) => `# note: ${n}`),
     "# the server end, as the scenario's (sends exactly its chain; Node's defaults made explicit):",
     `openssl ${shellLine(server)}`,
     '# the client end (openssl), stopping at the first verification error; it sends one request and waits for the answer:',

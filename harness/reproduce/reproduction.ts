@@ -24,6 +24,8 @@ export interface Commands {
   server: string[];
   client: string[];
   curl: CurlCommand;
+  /** what a reader should know to read the lines right */
+  notes: string[];
 }
 
 export type Reproduction = { expressible: true; commands: Commands } | { expressible: false; reason: string };
@@ -50,8 +52,18 @@ export function reproduction(s: Scenario, m: ScenarioMaterials, inputs: Reproduc
   const anchorsIncludeNonRoot = anchors !== 'system' && anchors.some((id) => m.pathToRoot(id).length > 1);
   return {
     expressible: true,
-    commands: { files, server: sServerArgs(server), client: sClientArgs(client), curl: curlCommand(client, { anchorsIncludeNonRoot }) },
+    commands: { files, server: sServerArgs(server), client: sClientArgs(client), curl: curlCommand(client, { anchorsIncludeNonRoot }), notes: notesFor(s, inputs.crls) },
   };
+}
+
+function notesFor(s: Scenario, crls: ScenarioCrls): string[] {
+  const oneCrl = '(-CRL would load only one)';
+  return [
+    ...(crls.server?.length ? [`${FILES.serverTrustsForClients} holds the client CAs, then the CRL of every CA the server checks ${oneCrl}`] : []),
+    ...(crls.client?.length ? [`${FILES.clientTrusts} holds the trust anchors, then the CRLs a crl-mode client fetched from the distribution points ${oneCrl}`] : []),
+    ...(s.client.identity && s.client.identityFormat === 'pkcs12' ? ['the scenario hands Node the client identity as PKCS#12; the same key and certificates are given here as PEM'] : []),
+    ...(s.client.trust === 'system' ? ["the client trusts the system store: s_client uses OpenSSL's default paths where Node uses its bundled root store; neither holds tlsgate's roots"] : []),
+  ];
 }
 
 type PathOf = (name: string, content?: string) => string;
