@@ -17,7 +17,7 @@ function freePort(): Promise<number> {
 }
 
 describe('tlsgate certs (spawned process; the printed openssl commands run for real)', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let dir: string;
   before(() => { dir = mkdtempSync(join(tmpdir(), 'tlsgate-certs-')); });
   after(() => rmSync(dir, { recursive: true, force: true }));

@@ -59,7 +59,7 @@ async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T, 
 const tail = (log: string) => log.split('\n').filter((l) => /error|verify|alert|HTTP|ACCEPT/i.test(l)).slice(-4).join(' | ');
 
 describe('tlsgate certs: the printed openssl commands reproduce every catalogue scenario they can express', function () {
-  this.timeout(300_000);
+  this.timeout(600_000);
   let dir: string;
   before(() => { dir = mkdtempSync(join(tmpdir(), 'tlsgate-reproduce-')); });
   after(() => rmSync(dir, { recursive: true, force: true }));
