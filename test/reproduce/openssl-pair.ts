@@ -161,7 +161,8 @@ function standardCipherName(name: string): string {
 const CLIENT_VERIFY_FAILED = /verify error:num=|certificate verify failed/;
 const SERVER_ERROR = /:error:|verify error:num=/;
 
-export async function runPrintedPair(printed: string, timeoutMs = 10_000): Promise<PairVerdict> {
+/** `timeoutMs` bounds each process (a hang guard, generous for a loaded machine), not the verdict */
+export async function runPrintedPair(printed: string, timeoutMs = 30_000): Promise<PairVerdict> {
   const server = launch(opensslWords(printed, 's_server'));
   let client: Running | undefined;
   try {
