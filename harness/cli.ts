@@ -69,10 +69,11 @@ function buildParser(argv: string[], run: Runner): Argv<Common> {
     (a) => run(a.verbose, async () => (await import('./commands/validate.js')).validateCommand(scenarioPathsOf(a.paths))))
     .command('certs <scenario> [paths..]', "write a scenario's certificates and keys to a folder, with openssl/curl command lines that reproduce it", (y) => certsDirOption(pathsPositional(y)
       .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario id (file#name, see `tlsgate list`) or a unique name' })
-      .option('out', { type: 'string', demandOption: true, describe: 'folder to write to' }))
-      .example('$0 certs "chain/paths.yaml#valid 3-level chain" --out /tmp/chain', 'materials of one scenario'),
+      .option('out', { type: 'string', demandOption: true, describe: 'folder to write to' })
+      .option('port', { type: 'number', default: 8443, describe: 'port the printed s_server listens on and the printed clients connect to', coerce: portNumber('--port') }))
+      .example('$0 certs "chain/paths.yaml#valid 3-level chain" --out /tmp/chain', 'materials of one scenario, with openssl s_server/s_client and curl lines that reproduce it (or why they cannot)'),
     (a) => run(a.verbose, async () => (await import('./commands/certs.js')).certsCommand({
-      paths: scenarioPathsOf(a.paths), scenario: String(a.scenario), out: a.out, certsDir: certsDirOf(a.certs),
+      paths: scenarioPathsOf(a.paths), scenario: String(a.scenario), out: a.out, certsDir: certsDirOf(a.certs), port: a.port,
     })))
     .command('inventory', 'print the fingerprint of the TLS stack under test (versions, defaults, security level, root store, trust environment)', (y) => certsDirOption(y)
       .option('json', { type: 'boolean', default: false, describe: 'print JSON instead of a table' }),
@@ -200,6 +201,15 @@ function positiveInteger(flag: string): (v: unknown) => number {
     const last = Array.isArray(v) ? v.at(-1) : v;
     const n = Number(last);
     if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} wants a positive whole number, got ${Number.isNaN(n) ? 'something else' : String(last)}`);
+    return n;
+  };
+}
+
+function portNumber(flag: string): (v: unknown) => number {
+  const positive = positiveInteger(flag);
+  return (v) => {
+    const n = positive(v);
+    if (n > 65535) throw new Error(`${flag} wants a TCP port (1-65535), got ${n}`);
     return n;
   };
 }

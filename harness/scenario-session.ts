@@ -144,15 +144,9 @@ export class ScenarioSession {
     return { ocspStaple: (certDer, issuerDer) => fetchStaple(certDer, issuerDer, { timeoutMs }) };
   }
 
-  /** the server's CRLs come from tlsgate's own CRL server, over real HTTP, as PEM */
   private async serverCrls(caIds: string[], signal: AbortSignal): Promise<string[]> {
     if (!this.pki) throw new Error(`server.crl needs generated CA certificates (ids: ${caIds.join(', ')})`);
-    const endpoints = this.pki.endpoints;
-    return Promise.all(caIds.map(async (id) => {
-      const res = await fetch(`${endpoints.crlUrl(id)}?format=pem`, { signal });
-      if (!res.ok) throw new Error(`CRL of '${id}' could not be loaded for the server: HTTP ${res.status}`);
-      return res.text();
-    }));
+    return fetchServerCrls(this.pki.endpoints, caIds, signal);
   }
 
   private async applyRevocationChanges(step: ScenarioStep): Promise<void> {
@@ -191,7 +185,17 @@ async function loadDrivers(s: Scenario, m: ScenarioMaterials, placement: EndPlac
   return { client, server, clientVersion: info.version };
 }
 
-function attachPki(servers: RevocationServers, ns: string, materials: Materials, s: Scenario): PkiHandle {
+/** the server's CRLs come from tlsgate's own CRL server, over real HTTP, as PEM */
+export function fetchServerCrls(endpoints: RevocationEndpoints, caIds: string[], signal: AbortSignal): Promise<string[]> {
+  return Promise.all(caIds.map(async (id) => {
+    const res = await fetch(`${endpoints.crlUrl(id)}?format=pem`, { signal });
+    if (!res.ok) throw new Error(`CRL of '${id}' could not be loaded for the server: HTTP ${res.status}`);
+    return res.text();
+  }));
+}
+
+/** the PKI served under `ns`, with the scenario's set-up revocations and faults */
+export function attachPki(servers: RevocationServers, ns: string, materials: Materials, s: Scenario): PkiHandle {
   const pki = servers.attach(ns, materials);
   for (const r of s.pki.revoked ?? []) pki.registry.revoke(r.cert, { reason: r.reason, time: r.time, invalidityDate: r.invalidityDate });
   for (const f of s.faults ?? []) {

@@ -22,7 +22,7 @@ export function serverPlan(s: Scenario, m: ScenarioMaterials, crlPem: string[] |
     host: s.client.connect,
     certChainPem: m.pems([end.cert, ...chain]),
     keyPem: m.keyOf(end.key ?? end.cert),
-    clientCaPem: end.clientCert === 'none' ? undefined : clientAnchors(s, m).map((id) => m.get(id).pem),
+    clientCaPem: end.clientCert === 'none' ? undefined : serverClientAnchors(s, m).map((id) => m.get(id).pem),
     requestCert: end.clientCert !== 'none',
     requireClientCert: end.clientCert === 'require',
     crlPem,
@@ -31,7 +31,7 @@ export function serverPlan(s: Scenario, m: ScenarioMaterials, crlPem: string[] |
 }
 
 /** who the server trusts for client certs: explicit, else the root of the client's identity */
-function clientAnchors(s: Scenario, m: ScenarioMaterials): string[] {
+export function serverClientAnchors(s: Scenario, m: ScenarioMaterials): string[] {
   if (s.server.clientCa) return s.server.clientCa;
   if (s.client.identity) return [m.rootOf(s.client.identity)];
   return [m.rootOf(s.server.cert)];
