@@ -6,7 +6,7 @@ import type { Static } from 'typebox';
 import type { PkiSpec } from '../ca/spec.js';
 import type {
   CLIENT_CERT_POLICIES, ClientEndSchema, ClientEnvironmentSchema, ClientRevocationSchema, ExpectationSchema, FAILURE_POLICIES, FaultSpecSchema,
-  NODE_TLS_FLAGS, PemFile, REVOCATION_MODES, SecurityLevelNumber, ServerEndSchema, SIDES, StepSchema, TLS_VERSIONS,
+  NODE_TLS_FLAGS, PemFile, REVOCATION_MODES, REVOCATION_SERVERS, REVOCATION_SOURCES, SecurityLevelNumber, ServerEndSchema, SIDES, StepSchema, TLS_VERSIONS,
 } from './scenario-format.js';
 
 /**
@@ -90,6 +90,10 @@ export interface Scenario {
 
 // ---------------------------------------------------------------- observation
 
+/** what a connection did (the scenario file's `accept`/`reject` is what it must do) */
+export const OBSERVED_OUTCOMES = ['accepted', 'rejected'] as const;
+export type ObservedOutcome = (typeof OBSERVED_OUTCOMES)[number];
+
 export interface PeerInfo {
   subject: string;
   /** e.g. `DNS:localhost`, `IP Address:127.0.0.1`, `URI:spiffe://x/y` as Node prints them */
@@ -103,7 +107,7 @@ export interface RevocationCheck {
   /** id or subject of the certificate checked */
   cert: string;
   serial: string;
-  source: 'crl' | 'ocsp' | 'staple';
+  source: (typeof REVOCATION_SOURCES)[number];
   url?: string;
   /** `good`, `revoked`, `unknown`, `unavailable`, `stale`, `invalid`, `loaded` */
   result: string;
@@ -113,7 +117,7 @@ export interface RevocationCheck {
 
 /** One request the revocation servers logged during a connection: proof that someone checked. */
 export interface RevocationRequest {
-  server: 'crl' | 'ocsp';
+  server: (typeof REVOCATION_SERVERS)[number];
   path: string;
   serials: string[];
   answer: string;
@@ -138,7 +142,7 @@ export interface ServerObservation {
 }
 
 export interface ClientObservation {
-  outcome: 'accepted' | 'rejected';
+  outcome: ObservedOutcome;
   code?: string;
   message?: string;
   /** TLS alert received, when one can be told */
@@ -157,7 +161,7 @@ export interface ClientObservation {
 }
 
 export interface Observation {
-  outcome: 'accepted' | 'rejected';
+  outcome: ObservedOutcome;
   code?: string;
   message?: string;
   category?: Category;

@@ -7,10 +7,14 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { named, ref } from '../ca/json-schema.js';
 import { DRIFT_CLASSES } from './baseline/drift.js';
-import { CATEGORIES } from './model.js';
+import type { Environment as RunEnvironment } from './environment.js';
+import { CATEGORIES, OBSERVED_OUTCOMES, type ResultStatus } from './model.js';
 import { REVOCATION_SERVERS, REVOCATION_SOURCES, SIDES } from './scenario-format.js';
 
-export const RESULT_STATUSES = ['passed', 'failed', 'skipped', 'error'] as const;
+/** a verdict's status (model.ts Verdict); listed here for the schema's enum */
+export const RESULT_STATUSES = ['passed', 'failed', 'skipped', 'error'] as const satisfies readonly ResultStatus[];
+/** compile-time: a status added to Verdict and not to the list fails here */
+export const EVERY_STATUS_LISTED: [Exclude<ResultStatus, (typeof RESULT_STATUSES)[number]>] extends [never] ? true : never = true;
 
 const optional = Type.Optional;
 /** `{ const: value }`, without the `type` TypeBox's Literal adds */
@@ -27,7 +31,7 @@ const NullableString = named('nullableString', Type.Union([Type.String(), Type.N
 const DriftClass = named('driftClass', Type.Enum(DRIFT_CLASSES));
 
 const ConnectionSnapshot = named('connectionSnapshot', noExtraKeys({
-  outcome: Type.Enum(['accepted', 'rejected']),
+  outcome: Type.Enum(OBSERVED_OUTCOMES),
   code: optional(string()),
   category: optional(string()),
   side: optional(string()),
@@ -60,7 +64,7 @@ const Environment = named('environment', Type.Object({
   tlsgate: optional(string()),
   node: string('process.versions.node'),
   openssl: string('process.versions.openssl'),
-  undici: optional(Type.Unsafe<null | { version: string; source: 'project' | 'tlsgate' }>({
+  undici: optional(Type.Unsafe<RunEnvironment['undici']>({
     description: 'the undici the undici driver used: the project\'s own (resolved from the working directory) or tlsgate\'s',
     oneOf: [Type.Null(), noExtraKeys({ version: string(), source: Type.Enum(['project', 'tlsgate']) })],
   })),
@@ -86,7 +90,7 @@ const Peer = named('peer', Type.Object({
 }));
 
 const Observation = named('observation', Type.Object({
-  outcome: Type.Enum(['accepted', 'rejected']),
+  outcome: Type.Enum(OBSERVED_OUTCOMES),
   code: ref(NullableString, 'the error code as Node/OpenSSL gave it; changes between versions'),
   category: Type.Unsafe<(typeof CATEGORIES)[number] | null>({
     description: 'the stable error category (README: taxonomy); compare this across versions',
