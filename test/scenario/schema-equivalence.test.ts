@@ -2,7 +2,10 @@
  * The scenario schema judges exactly as the hand-written one did: the corpus recorded with it
  * (scripts/record-schema-corpus.ts: the catalogue, every fixture, 5,000 mutations of them) gets
  * the same accept/reject and the same findings, and every bad fixture the same `tlsgate
- * validate` output, byte for byte.
+ * validate` output, byte for byte. The lists of allowed values in the mutations' hints are left
+ * out of the comparison, so that adding a value to a closed set (a category) does not need a new
+ * recording; the bad fixtures' output is compared whole. A deliberate change of the format
+ * needs one: `node dist/scripts/record-schema-corpus.js`.
  */
 import { expect } from 'chai';
 import { join } from 'node:path';
@@ -10,7 +13,11 @@ import { Writable } from 'node:stream';
 import { validateCommand } from '../../harness/commands/validate.js';
 import { packageRoot } from '../../harness/paths.js';
 import { scenarioSchemaValidator, schemaFindings } from '../../harness/scenario/schema-check.js';
-import { applyMutation, readCorpus, shapeVerdict } from './schema-corpus.js';
+import { applyMutation, readCorpus, shapeVerdict, type ShapeVerdict } from './schema-corpus.js';
+
+/** a verdict without the lists of allowed values its hints end with */
+const comparable = (v: ShapeVerdict | undefined): string =>
+  JSON.stringify(v && { ...v, findings: v.findings.map((f) => f.replace(/allowed( here)?: [^)]*\)/, 'allowed$1: ...)')) });
 
 class Capture extends Writable {
   text = '';
@@ -36,7 +43,7 @@ describe('scenario schema: the same judgement as the recorded corpus', function 
   it('every catalogue and fixture file: the same accept/reject and findings', () => {
     const differ = corpus.files.flatMap((f, i) => {
       const now = shapeVerdict(accepts, schemaFindings, f.doc);
-      return JSON.stringify(now) === JSON.stringify(corpus.verdicts[i]) ? [] : [{ file: f.file, was: corpus.verdicts[i], now }];
+      return comparable(now) === comparable(corpus.verdicts[i]) ? [] : [{ file: f.file, was: corpus.verdicts[i], now }];
     });
     expect(differ).to.deep.equal([]);
   });
@@ -44,7 +51,7 @@ describe('scenario schema: the same judgement as the recorded corpus', function 
   it('every mutation: the same accept/reject and findings', () => {
     const differ = corpus.mutations.flatMap(({ verdict, ...m }) => {
       const now = shapeVerdict(accepts, schemaFindings, applyMutation(corpus.files[m.base]!.doc, m));
-      return JSON.stringify(now) === JSON.stringify(verdict) ? [] : [{ file: corpus.files[m.base]!.file, ...m, was: verdict, now }];
+      return comparable(now) === comparable(verdict) ? [] : [{ file: corpus.files[m.base]!.file, ...m, was: verdict, now }];
     });
     expect(differ.slice(0, 5), `${differ.length} of ${corpus.mutations.length} differ`).to.deep.equal([]);
   });
