@@ -29,5 +29,5 @@ export const closed = <P extends TProperties>(description: string, properties: P
 export const text = (description: string, options: TSchemaOptions = {}): TString => Type.String({ minLength: 1, description, ...options });
 
 /** a string from a closed set: `{ type: string, enum: [...] }` */
-export const oneOf = <const V extends string[]>(values: readonly [...V], description: string): TEnum<V> =>
+export const stringEnum = <const V extends string[]>(values: readonly [...V], description: string): TEnum<V> =>
   Type.Enum(values, { type: 'string', description });

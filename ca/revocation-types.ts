@@ -3,7 +3,7 @@
  * Defined once, as the scenario schema's `fault` definition (a union discriminated by `kind`).
  */
 import Type, { type Static, type TObject, type TProperties, type TUnsafe } from 'typebox';
-import { closed, named, oneOf } from './json-schema.js';
+import { closed, named, stringEnum } from './json-schema.js';
 
 export const OCSP_ERROR_STATUSES = ['malformedRequest', 'internalError', 'tryLater', 'sigRequired', 'unauthorized'] as const;
 export type OcspErrorStatus = (typeof OCSP_ERROR_STATUSES)[number];
@@ -11,7 +11,7 @@ export type OcspErrorStatus = (typeof OCSP_ERROR_STATUSES)[number];
 /** one kind of fault: `{ kind, ...its parameters }`, refusing other keys */
 function fault<K extends string, P extends TProperties = {}>(kind: K, description: string, parameters?: P): TObject<{ kind: TUnsafe<K> } & P> {
   const tag = Type.Unsafe<K>({ const: kind, description: `\`${kind}\`: ${description}` });
-  return closed(description, { kind: tag, ...(parameters ?? {}) } as { kind: TUnsafe<K> } & P, { type: 'object' });
+  return closed(description, { kind: tag, ...(parameters ?? {}) } as { kind: TUnsafe<K> } & P);
 }
 
 const FAULT_VARIANTS = [
@@ -29,7 +29,7 @@ const FAULT_VARIANTS = [
   fault('certid-mismatch', 'OCSP: the SingleResponse names another certificate\'s CertID'),
   fault('nonce-mismatch', 'OCSP: a nonce that differs from the request\'s'),
   fault('unknown-status', 'OCSP: a signed answer with certStatus unknown'),
-  fault('ocsp-status', 'OCSP: an error responseStatus instead of a response', { status: oneOf(OCSP_ERROR_STATUSES, 'the OCSP responseStatus to answer with') }),
+  fault('ocsp-status', 'OCSP: an error responseStatus instead of a response', { status: stringEnum(OCSP_ERROR_STATUSES, 'the OCSP responseStatus to answer with') }),
 ] as const;
 
 export type Fault = Static<(typeof FAULT_VARIANTS)[number]>;

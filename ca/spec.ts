@@ -5,7 +5,7 @@
  * derived from them.
  */
 import Type, { type Static } from 'typebox';
-import { closed, named, oneOf, ref, text } from './json-schema.js';
+import { closed, named, ref, stringEnum, text } from './json-schema.js';
 
 /** Key algorithms the factory can generate. RSA-512/1024 exist to test legacy refusal. */
 export const KEY_ALGORITHMS = [
@@ -120,17 +120,17 @@ export type BrokenSpec = Static<typeof Broken>;
 
 export const CertSpecSchema = named('certSpec', closed('A certificate tlsgate generates.', {
   id: ref(CertId, 'Unique in this file; how scenarios, issuers and revocations refer to this certificate. Letters, digits, `.`, `_` and `-`, starting with a letter or digit.'),
-  role: oneOf(CERT_ROLES, 'What the certificate is for; sets default extensions: root, intermediate, server, client or ocsp-signer.'),
+  role: stringEnum(CERT_ROLES, 'What the certificate is for; sets default extensions: root, intermediate, server, client or ocsp-signer.'),
   issuer: Type.Optional(ref(CertRef, 'Id of the issuing certificate; leave out for a self-signed one.')),
   subject: text('Distinguished name, e.g. `CN=Test Root,O=tlsgate`.'),
-  key: Type.Optional(oneOf(KEY_ALGORITHMS, 'Key algorithm; default ec-p256.')),
+  key: Type.Optional(stringEnum(KEY_ALGORITHMS, 'Key algorithm; default ec-p256.')),
   keyFrom: Type.Optional(ref(CertRef, 'Reuse the key pair of another certificate (cross-signing: one key, two certificates).')),
-  signature: Type.Optional(oneOf(SIGNATURE_HASHES, 'Signature digest; default sha256 (sha384 for P-384, sha512 for P-521). Ignored for Ed25519.')),
+  signature: Type.Optional(stringEnum(SIGNATURE_HASHES, 'Signature digest; default sha256 (sha384 for P-384, sha512 for P-521). Ignored for Ed25519.')),
   validity: Type.Optional(Validity),
   serial: Type.Optional(text('Serial number in hex; default 16 random bytes.', { pattern: '^[0-9A-Fa-f]{1,40}$', errorMessage: 'not a hex serial number (1 to 40 hex digits)' })),
   basicConstraints: Type.Optional(BasicConstraints),
-  keyUsage: Type.Optional(Type.Array(oneOf(KEY_USAGES, 'a keyUsage bit'), { description: 'keyUsage bits; default from the role.' })),
-  extKeyUsage: Type.Optional(Type.Array(oneOf(EXT_KEY_USAGES, 'an extended key usage'), {
+  keyUsage: Type.Optional(Type.Array(stringEnum(KEY_USAGES, 'a keyUsage bit'), { description: 'keyUsage bits; default from the role.' })),
+  extKeyUsage: Type.Optional(Type.Array(stringEnum(EXT_KEY_USAGES, 'an extended key usage'), {
     description: 'extendedKeyUsage; default from the role (server: serverAuth, client: clientAuth, ocsp-signer: ocspSigning). An empty list omits the extension.',
   })),
   san: Type.Optional(ref(Subtrees, 'subjectAltName entries: dns, ip, uri, email.')),
@@ -152,7 +152,7 @@ export const ResponderSpecSchema = named('responderSpec', closed('How the OCSP r
   ca: ref(CertRef, 'Id of the CA whose certificates this answers for.'),
   signer: Type.Optional(ref(CertRef, 'Id of a delegated responder certificate issued by that CA (role ocsp-signer); default the CA itself.')),
   includeCerts: flag('Put the signer\'s certificate in the response; default true for a delegated signer, false for the CA.'),
-  responderId: Type.Optional(oneOf(RESPONDER_IDS, 'ResponderID by name (default) or by key hash.')),
+  responderId: Type.Optional(stringEnum(RESPONDER_IDS, 'ResponderID by name (default) or by key hash.')),
   validity: Type.Optional(Type.Union([
     Type.Literal('none'),
     Type.String({ pattern: '^(now|[+-][0-9]{1,6}[smhdwy])$' }),
@@ -165,7 +165,7 @@ export type ResponderSpec = Static<typeof ResponderSpecSchema>;
 
 export const RevocationSpecSchema = named('revocationSpec', closed('A certificate revoked at start.', {
   cert: ref(CertRef, 'Id of the revoked certificate.'),
-  reason: Type.Optional(oneOf(REVOCATION_REASONS, 'CRL reason code; default keyCompromise.')),
+  reason: Type.Optional(stringEnum(REVOCATION_REASONS, 'CRL reason code; default keyCompromise.')),
   time: Type.Optional(ref(TimeSpecSchema, `Revocation time (default -1h): ${TIME_WORDS}`)),
   invalidityDate: Type.Optional(ref(TimeSpecSchema, `Invalidity date (CRL entry extension): ${TIME_WORDS}`)),
 }));

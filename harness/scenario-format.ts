@@ -7,7 +7,7 @@
  * ca/revocation-types.ts.
  */
 import Type, { type Static } from 'typebox';
-import { closed, named, oneOf, ref, text } from '../ca/json-schema.js';
+import { closed, named, ref, stringEnum, text } from '../ca/json-schema.js';
 import { FaultSchema } from '../ca/revocation-types.js';
 import { CertId, CertRef, CertSpecSchema, ResponderSpecSchema, RevocationSpecSchema, Subtrees, TimeSpecSchema, UrlList } from '../ca/spec.js';
 import { CATEGORIES } from './model.js';
@@ -39,7 +39,7 @@ const flag = (description: string) => optional(Type.Boolean({ description }));
 const certRefs = (description: string, options = {}) => optional(Type.Array(ref(CertRef), { description, ...options }));
 const texts = (description: string, item: string) => optional(Type.Array(text(item), { description }));
 
-export const TlsVersionSchema = named('tlsVersion', oneOf(TLS_VERSIONS, 'A TLS protocol version.'));
+export const TlsVersionSchema = named('tlsVersion', stringEnum(TLS_VERSIONS, 'A TLS protocol version.'));
 
 export const Tag = named('tag', text('A tag: one word (no spaces or commas), for `--tag`.', {
   pattern: '^[^\\s,]+$',
@@ -79,11 +79,11 @@ export const ServerEndSchema = named('serverEnd', closed('The TLS server end.', 
   ciphers: optional(text('OpenSSL cipher string, e.g. `DEFAULT@SECLEVEL=0`.')),
   ecdhCurve: optional(text('Key-exchange groups, e.g. `P-256` or `X25519:P-256`.')),
   alpn: texts('ALPN protocols the server offers, e.g. [h2, http/1.1].', 'an ALPN protocol id'),
-  clientCert: optional(oneOf(CLIENT_CERT_POLICIES, 'Client certificates: none (default), request, or require.')),
+  clientCert: optional(stringEnum(CLIENT_CERT_POLICIES, 'Client certificates: none (default), request, or require.')),
   clientCa: certRefs('Ids trusted for client certificates; default: the root of client.identity.'),
   crl: certRefs('Ids of CAs whose CRLs the server loads (server-side revocation of client certificates).'),
   authorizeSpiffeIds: texts('SPIFFE IDs the server authorizes: a client certificate must carry exactly one URI SAN, and one of these.', 'a SPIFFE ID, e.g. spiffe://example.org/service'),
-  staple: optional(oneOf(STAPLE_MODES, 'OCSP stapling: `responder` staples tlsgate\'s responder\'s answer, `none` never staples.')),
+  staple: optional(stringEnum(STAPLE_MODES, 'OCSP stapling: `responder` staples tlsgate\'s responder\'s answer, `none` never staples.')),
 }));
 
 export const ClientEnvironmentSchema = named('clientEnvironment', closed(
@@ -96,7 +96,7 @@ export const ClientEnvironmentSchema = named('clientEnvironment', closed(
       maximum: 5,
       description: 'OPENSSL_CONF: a config file whose system default is `CipherString = DEFAULT@SECLEVEL=<n>` (Node reads its nodejs_conf section at start).',
     }))),
-    nodeFlags: optional(Type.Array(oneOf(NODE_TLS_FLAGS, 'a Node flag that changes TLS trust or defaults'), {
+    nodeFlags: optional(Type.Array(stringEnum(NODE_TLS_FLAGS, 'a Node flag that changes TLS trust or defaults'), {
       uniqueItems: true,
       description: 'Node flags the client process starts with, e.g. --use-openssl-ca or --tls-min-v1.0.',
     })),
@@ -104,8 +104,8 @@ export const ClientEnvironmentSchema = named('clientEnvironment', closed(
 ));
 
 export const ClientRevocationSchema = named('clientRevocation', closed('How the client checks revocation.', {
-  mode: oneOf(REVOCATION_MODES, 'none, crl, ocsp, ocsp-stapled, or ocsp-then-crl.'),
-  failure: oneOf(FAILURE_POLICIES, 'hard: no answer means reject; soft: no answer means accept.'),
+  mode: stringEnum(REVOCATION_MODES, 'none, crl, ocsp, ocsp-stapled, or ocsp-then-crl.'),
+  failure: stringEnum(FAILURE_POLICIES, 'hard: no answer means reject; soft: no answer means accept.'),
   timeoutMs: optional(Type.Integer({ minimum: 1, maximum: 600000, description: 'Timeout of each fetch, ms; default 300.' })),
   clockSkewSec: optional(Type.Integer({ minimum: 0, maximum: 604800, description: 'Allowed clock skew for thisUpdate/nextUpdate, seconds; default 300.' })),
   nonce: flag('Send an OCSP nonce; default true.'),
@@ -121,9 +121,9 @@ export const ClientEndSchema = named('clientEnd', closed('The TLS client end.', 
     errorMessage: 'must be a list of certificate ids or `system`',
   })),
   servername: optional(text('SNI and the hostname to check; default localhost. An IP literal sends no SNI.')),
-  connect: optional(oneOf(CONNECT_ADDRESSES, 'Address to connect to: 127.0.0.1 (default) or ::1.')),
+  connect: optional(stringEnum(CONNECT_ADDRESSES, 'Address to connect to: 127.0.0.1 (default) or ::1.')),
   identity: optional(ref(CertRef, 'Id of the client certificate.')),
-  identityFormat: optional(oneOf(IDENTITY_FORMATS, 'How the identity is handed to Node: pem (default) or pkcs12.')),
+  identityFormat: optional(stringEnum(IDENTITY_FORMATS, 'How the identity is handed to Node: pem (default) or pkcs12.')),
   minVersion: optional(ref(TlsVersionSchema, 'Lowest TLS version the client offers.')),
   maxVersion: optional(ref(TlsVersionSchema, 'Highest TLS version the client offers.')),
   ciphers: optional(text('OpenSSL cipher string, e.g. `DEFAULT@SECLEVEL=2`.')),
@@ -141,7 +141,7 @@ const PeerExpectationSchema = closed('What the client saw of the server certific
 });
 
 export const ExpectationSchema = named('expectation', closed('What a connection must do.', {
-  outcome: oneOf(OUTCOMES, 'accept: the handshake completes and data flows; reject: it does not.'),
+  outcome: stringEnum(OUTCOMES, 'accept: the handshake completes and data flows; reject: it does not.'),
   code: optional(Type.Union([
     Type.String({ minLength: 1 }),
     Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
@@ -149,8 +149,8 @@ export const ExpectationSchema = named('expectation', closed('What a connection 
     description: 'The exact error code, or a list of codes any one of which matches (e.g. CERT_HAS_EXPIRED).',
     errorMessage: 'must be an error code or a list of codes',
   })),
-  category: optional(oneOf(CATEGORIES, 'The stable error category (see README), e.g. expired or hostname-mismatch.')),
-  side: optional(oneOf(SIDES, 'Which side refused: client or server.')),
+  category: optional(stringEnum(CATEGORIES, 'The stable error category (see README), e.g. expired or hostname-mismatch.')),
+  side: optional(stringEnum(SIDES, 'Which side refused: client or server.')),
   message: optional(text('A regular expression the error message must match.')),
   protocol: optional(ref(TlsVersionSchema, 'The negotiated TLS version.')),
   cipher: optional(text('The negotiated cipher suite, e.g. TLS_AES_256_GCM_SHA384.')),
@@ -164,7 +164,7 @@ export const ExpectationSchema = named('expectation', closed('What a connection 
     presented: flag('The client sent a certificate.'),
     authorized: flag('The server accepted it.'),
   })),
-  revocationChecked: optional(Type.Array(oneOf(REVOCATION_SOURCES, 'a revocation source'), {
+  revocationChecked: optional(Type.Array(stringEnum(REVOCATION_SOURCES, 'a revocation source'), {
     description: 'Revocation sources that must have been asked: crl, ocsp, staple.',
     uniqueItems: true,
   })),
@@ -178,7 +178,7 @@ export const StepSchema = named('step', closed('A further connection.', {
 }));
 
 export const FaultSpecSchema = named('faultSpec', closed('A fault a revocation server injects.', {
-  server: oneOf(REVOCATION_SERVERS, 'Which server: crl or ocsp.'),
+  server: stringEnum(REVOCATION_SERVERS, 'Which server: crl or ocsp.'),
   ca: optional(ref(CertRef, 'The fault applies to every request about this CA (give ca or cert, not both).')),
   cert: optional(ref(CertRef, 'The fault applies to requests about this certificate only (give ca or cert, not both).')),
   fault: ref(FaultSchema, 'What goes wrong: `{ kind: ... }`.'),
