@@ -1,39 +1,49 @@
-/** Faults the CRL server and OCSP responder can inject. Each produces exactly the bytes it names. */
-export type Fault =
-  /** answer correctly after `ms` milliseconds */
-  | { kind: 'delay'; ms: number }
-  /** accept the request and never answer (until the server closes) */
-  | { kind: 'hang' }
-  /** answer with this HTTP status and an empty body */
-  | { kind: 'http-status'; status: number }
-  /** the correct answer cut to half its length */
-  | { kind: 'truncate' }
-  /** random bytes instead of DER */
-  | { kind: 'garbage' }
-  /** send the body one byte every `intervalMs` */
-  | { kind: 'trickle'; intervalMs: number }
-  /** an endless body */
-  | { kind: 'endless' }
-  /** nextUpdate in the past (CRL and OCSP) */
-  | { kind: 'stale' }
-  /** thisUpdate in the future (CRL and OCSP) */
-  | { kind: 'future' }
-  /** signed by a key unrelated to the CA */
-  | { kind: 'wrong-key' }
-  /** OCSP: signed by a delegated responder cert that lacks id-kp-OCSPSigning */
-  | { kind: 'signer-without-eku' }
-  /** OCSP: the SingleResponse names another certificate's CertID */
-  | { kind: 'certid-mismatch' }
-  /** OCSP: a nonce that differs from the request's */
-  | { kind: 'nonce-mismatch' }
-  /** OCSP: a signed answer with certStatus unknown */
-  | { kind: 'unknown-status' }
-  /** OCSP: an error responseStatus instead of a response */
-  | { kind: 'ocsp-status'; status: OcspErrorStatus };
+/**
+ * Faults the CRL server and OCSP responder can inject. Each produces exactly the bytes it names.
+ * Defined once, as the scenario schema's `fault` definition (a union discriminated by `kind`).
+ */
+import Type, { type Static, type TObject, type TProperties, type TUnsafe } from 'typebox';
+import { closed, named, stringEnum } from './json-schema.js';
 
-export type OcspErrorStatus = 'malformedRequest' | 'internalError' | 'tryLater' | 'sigRequired' | 'unauthorized';
+export const OCSP_ERROR_STATUSES = ['malformedRequest', 'internalError', 'tryLater', 'sigRequired', 'unauthorized'] as const;
+export type OcspErrorStatus = (typeof OCSP_ERROR_STATUSES)[number];
 
+/** one kind of fault: `{ kind, ...its parameters }`, refusing other keys */
+function fault<K extends string, P extends TProperties = {}>(kind: K, description: string, parameters?: P): TObject<{ kind: TUnsafe<K> } & P> {
+  const tag = Type.Unsafe<K>({ const: kind, description: `\`${kind}\`: ${description}` });
+  return closed(description, { kind: tag, ...(parameters ?? {}) } as { kind: TUnsafe<K> } & P);
+}
+
+const FAULT_VARIANTS = [
+  fault('delay', 'answer correctly after `ms` milliseconds', { ms: Type.Integer({ minimum: 0, maximum: 600000, description: 'how long to wait before answering, ms' }) }),
+  fault('hang', 'accept the request and never answer (until the server closes)'),
+  fault('http-status', 'answer with this HTTP status and an empty body', { status: Type.Integer({ minimum: 100, maximum: 599, description: 'the HTTP status code, e.g. 404 or 500' }) }),
+  fault('truncate', 'the correct answer cut to half its length'),
+  fault('garbage', 'random bytes instead of DER'),
+  fault('trickle', 'send the body one byte every `intervalMs`', { intervalMs: Type.Integer({ minimum: 1, maximum: 600000, description: 'pause between two bytes, ms' }) }),
+  fault('endless', 'an endless body'),
+  fault('stale', 'nextUpdate in the past (CRL and OCSP)'),
+  fault('future', 'thisUpdate in the future (CRL and OCSP)'),
+  fault('wrong-key', 'signed by a key unrelated to the CA'),
+  fault('signer-without-eku', 'OCSP: signed by a delegated responder cert that lacks id-kp-OCSPSigning'),
+  fault('certid-mismatch', 'OCSP: the SingleResponse names another certificate\'s CertID'),
+  fault('nonce-mismatch', 'OCSP: a nonce that differs from the request\'s'),
+  fault('unknown-status', 'OCSP: a signed answer with certStatus unknown'),
+  fault('ocsp-status', 'OCSP: an error responseStatus instead of a response', { status: stringEnum(OCSP_ERROR_STATUSES, 'the OCSP responseStatus to answer with') }),
+] as const;
+
+export type Fault = Static<(typeof FAULT_VARIANTS)[number]>;
 export type FaultKind = Fault['kind'];
+
+export const FAULT_KINDS: readonly FaultKind[] = FAULT_VARIANTS.map((v) => (v.properties.kind as { const?: unknown }).const as FaultKind);
+
+export const FaultSchema = named('fault', Type.Unsafe<Fault>({
+  type: 'object',
+  description: 'What goes wrong; `kind` says which fault.',
+  required: ['kind'],
+  discriminator: { propertyName: 'kind' },
+  oneOf: FAULT_VARIANTS,
+}));
 
 /** Where a fault applies: every request about a CA, or only about one certificate. */
 export type FaultScope = { caId: string } | { certId: string };

@@ -2,179 +2,67 @@
  * The domain of a tlsgate run. Data flows one way:
  * scenario file -> Scenario -> Materials -> endpoints -> handshake -> Observation -> Verdict -> report.
  */
+import type { Static } from 'typebox';
 import type { PkiSpec } from '../ca/spec.js';
-
-export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+import type {
+  CLIENT_CERT_POLICIES, ClientEndSchema, ClientEnvironmentSchema, ClientRevocationSchema, ExpectationSchema, FAILURE_POLICIES, FaultSpecSchema,
+  NODE_TLS_FLAGS, PemFile, REVOCATION_MODES, REVOCATION_SERVERS, REVOCATION_SOURCES, SecurityLevelNumber, ServerEndSchema, SIDES, StepSchema, TLS_VERSIONS,
+} from './scenario-format.js';
 
 /**
  * The stable error taxonomy. OpenSSL codes change between versions; categories do not.
  * harness/taxonomy.ts maps codes and messages to these, and README documents the mapping.
+ * The one list: the scenario and report schemas take their enums from it.
  */
-export type Category =
-  | 'expired' | 'not-yet-valid' | 'untrusted-root' | 'self-signed' | 'incomplete-chain'
-  | 'hostname-mismatch' | 'bad-purpose' | 'not-a-ca' | 'path-length' | 'name-constraints'
-  | 'weak-key' | 'weak-signature' | 'bad-signature' | 'unsupported-extension' | 'malformed-cert'
-  | 'client-cert-required' | 'client-cert-rejected' | 'protocol-mismatch' | 'no-shared-cipher'
-  | 'alpn-mismatch' | 'revoked' | 'revocation-unavailable' | 'revocation-stale' | 'revocation-invalid'
-  | 'timeout' | 'reset' | 'protocol-error' | 'config-error' | 'unknown';
-
-export const CATEGORIES: readonly Category[] = [
+export const CATEGORIES = [
   'expired', 'not-yet-valid', 'untrusted-root', 'self-signed', 'incomplete-chain',
   'hostname-mismatch', 'bad-purpose', 'not-a-ca', 'path-length', 'name-constraints',
   'weak-key', 'weak-signature', 'bad-signature', 'unsupported-extension', 'malformed-cert',
   'client-cert-required', 'client-cert-rejected', 'protocol-mismatch', 'no-shared-cipher',
   'alpn-mismatch', 'revoked', 'revocation-unavailable', 'revocation-stale', 'revocation-invalid',
   'timeout', 'reset', 'protocol-error', 'config-error', 'unknown',
-];
+] as const;
 
-export type Side = 'client' | 'server';
+export type Category = (typeof CATEGORIES)[number];
 
 // ---------------------------------------------------------------- scenario (validated)
+// The shapes are defined once, in harness/scenario-format.ts (the published JSON Schema); here
+// they are completed: defaults merged in, `code` always a list.
 
-export type ClientCertPolicy = 'none' | 'request' | 'require';
+export type TlsVersion = (typeof TLS_VERSIONS)[number];
+export type Side = (typeof SIDES)[number];
+export type ClientCertPolicy = (typeof CLIENT_CERT_POLICIES)[number];
+export type RevocationMode = (typeof REVOCATION_MODES)[number];
+export type FailurePolicy = (typeof FAILURE_POLICIES)[number];
+export type NodeTlsFlag = (typeof NODE_TLS_FLAGS)[number];
+export type { SecurityLevelNumber };
 
-export type RevocationMode = 'none' | 'crl' | 'ocsp' | 'ocsp-stapled' | 'ocsp-then-crl';
-export type FailurePolicy = 'hard' | 'soft';
-
-export interface ClientRevocation {
-  mode: RevocationMode;
-  failure: FailurePolicy;
-  /** ms for each fetch; default 300 */
-  timeoutMs?: number;
-  /** allowed clock skew for thisUpdate/nextUpdate, seconds; default 300 */
-  clockSkewSec?: number;
-  /** send an OCSP nonce; default true */
-  nonce?: boolean;
-}
+export type ClientRevocation = Static<typeof ClientRevocationSchema>;
 
 /** PEM files on disk instead of a generated PKI (a user's real production chain). */
-export interface PemFileRef {
-  cert: string;
-  key?: string;
-}
+export type PemFileRef = Static<typeof PemFile>;
 
-export interface ServerEnd {
-  /** server driver name; default `node-tls` */
-  driver: string;
-  /** cert id of the leaf the server presents */
-  cert: string;
-  /** ids sent after the leaf, in this order; default: the issuers up to, not including, the root */
-  chain?: string[];
-  /** id of the cert whose key the server uses; default `cert` */
-  key?: string;
-  minVersion?: TlsVersion;
-  maxVersion?: TlsVersion;
-  ciphers?: string;
-  ecdhCurve?: string;
-  alpn?: string[];
-  clientCert: ClientCertPolicy;
-  /** ids trusted for client certificates; default: the root of `client.identity` */
-  clientCa?: string[];
-  /** ids of CAs whose CRLs the server loads (server-side revocation of client certs) */
-  crl?: string[];
-  /**
-   * SPIFFE IDs the server authorizes: a client cert must carry exactly one URI SAN and it must be
-   * in this list (what a SPIFFE-aware server application does after the TLS handshake).
-   */
-  authorizeSpiffeIds?: string[];
-  /** staple OCSP responses when asked: `responder` asks tlsgate's responder; `none` never staples */
-  staple?: 'none' | 'responder';
-}
+/** the server end after defaults: `driver` (default `node-tls`), `cert` and `clientCert` always set */
+export type ServerEnd = Static<typeof ServerEndSchema> & Required<Pick<Static<typeof ServerEndSchema>, 'driver' | 'cert' | 'clientCert'>>;
 
-export interface ClientEnd {
-  /** client driver name; default `node-tls` */
-  driver: string;
-  /** ids of trust anchors; default: the root of the server's cert. `system` uses Node's default store. */
-  trust?: string[] | 'system';
-  /** SNI and hostname to check; default `localhost`. An IP literal sends no SNI. */
-  servername: string;
-  /** address to connect to; default 127.0.0.1 */
-  connect: '127.0.0.1' | '::1';
-  /** id of the client certificate */
-  identity?: string;
-  /** how the identity is handed to Node; default pem */
-  identityFormat: 'pem' | 'pkcs12';
-  minVersion?: TlsVersion;
-  maxVersion?: TlsVersion;
-  ciphers?: string;
-  ecdhCurve?: string;
-  alpn?: string[];
-  allowPartialTrustChain?: boolean;
-  revocation?: ClientRevocation;
-  /**
-   * Trust and defaults that come from how the client's Node process is started: the client then
-   * runs in a worker process started that way (one per distinct environment, reused).
-   */
-  environment?: ClientEnvironment;
-}
-
-/** Node flags that change TLS trust or defaults, accepted in `client.environment.nodeFlags` */
-export type NodeTlsFlag =
-  | '--use-openssl-ca' | '--use-bundled-ca' | '--openssl-legacy-provider'
-  | '--tls-min-v1.0' | '--tls-min-v1.1' | '--tls-min-v1.2' | '--tls-min-v1.3' | '--tls-max-v1.2' | '--tls-max-v1.3';
-
-/** OpenSSL security levels (0 allows everything, 5 asks for 256-bit security) */
-export type SecurityLevelNumber = 0 | 1 | 2 | 3 | 4 | 5;
+/** the client end after defaults: `driver`, `servername`, `connect` and `identityFormat` always set */
+export type ClientEnd = Static<typeof ClientEndSchema> & Required<Pick<Static<typeof ClientEndSchema>, 'driver' | 'servername' | 'connect' | 'identityFormat'>>;
 
 /**
  * The process environment of a client. Only what is set here applies: the worker starts without
  * the harness's own NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, SSL_CERT_DIR, OPENSSL_CONF and NODE_OPTIONS.
- * Certificates in the default store matter only with `trust: system`.
  */
-export interface ClientEnvironment {
-  /** NODE_EXTRA_CA_CERTS: a PEM file of these certificates, added to Node's default store at start */
-  extraCaCerts?: string[];
-  /** SSL_CERT_FILE: a PEM file of these certificates, OpenSSL's default store (used with --use-openssl-ca) */
-  sslCertFile?: string[];
-  /** OPENSSL_CONF: a config whose system default is `CipherString = DEFAULT@SECLEVEL=<n>` */
-  opensslSecurityLevel?: SecurityLevelNumber;
-  /** Node flags the worker starts with */
-  nodeFlags?: NodeTlsFlag[];
-}
+export type ClientEnvironment = Static<typeof ClientEnvironmentSchema>;
 
-export interface PeerExpectation {
-  subject?: string;
-  san?: string[];
-  spiffeId?: string;
-}
+export type PeerExpectation = NonNullable<Static<typeof ExpectationSchema>['peer']>;
 
-export interface Expectation {
-  outcome: 'accept' | 'reject';
-  /** exact code(s); any one matches */
-  code?: string[];
-  category?: Category;
-  side?: Side;
-  /** regex tested against the error message */
-  message?: string;
-  protocol?: TlsVersion;
-  cipher?: string;
-  group?: string;
-  /** negotiated ALPN; `false` = none negotiated */
-  alpn?: string | false;
-  peer?: PeerExpectation;
-  clientCert?: { presented?: boolean; authorized?: boolean };
-  /** revocation sources that must have been asked (`crl`, `ocsp`, `staple`) */
-  revocationChecked?: Array<'crl' | 'ocsp' | 'staple'>;
-}
+/** an expectation as written, but `code` always a list (any one matches) */
+export type Expectation = Omit<Static<typeof ExpectationSchema>, 'code'> & { code?: string[] };
 
 /** A step in a multi-connection scenario (e.g. revoke between two connections). */
-export interface ScenarioStep {
-  /** revoke or un-revoke a cert before this connection */
-  revoke?: string[];
-  unrevoke?: string[];
-  /** resume the previous connection's TLS session */
-  resume?: boolean;
-  expect: Expectation;
-}
+export type ScenarioStep = Omit<Static<typeof StepSchema>, 'expect'> & { expect: Expectation };
 
-export interface FaultSpec {
-  /** `crl` or `ocsp` */
-  server: 'crl' | 'ocsp';
-  /** CA id or cert id */
-  ca?: string;
-  cert?: string;
-  fault: import('../ca/revocation-types.js').Fault;
-}
+export type FaultSpec = Static<typeof FaultSpecSchema>;
 
 export interface Scenario {
   /** stable: `<relative file>#<name>` */
@@ -202,6 +90,10 @@ export interface Scenario {
 
 // ---------------------------------------------------------------- observation
 
+/** what a connection did (the scenario file's `accept`/`reject` is what it must do) */
+export const OBSERVED_OUTCOMES = ['accepted', 'rejected'] as const;
+export type ObservedOutcome = (typeof OBSERVED_OUTCOMES)[number];
+
 export interface PeerInfo {
   subject: string;
   /** e.g. `DNS:localhost`, `IP Address:127.0.0.1`, `URI:spiffe://x/y` as Node prints them */
@@ -215,7 +107,7 @@ export interface RevocationCheck {
   /** id or subject of the certificate checked */
   cert: string;
   serial: string;
-  source: 'crl' | 'ocsp' | 'staple';
+  source: (typeof REVOCATION_SOURCES)[number];
   url?: string;
   /** `good`, `revoked`, `unknown`, `unavailable`, `stale`, `invalid`, `loaded` */
   result: string;
@@ -225,7 +117,7 @@ export interface RevocationCheck {
 
 /** One request the revocation servers logged during a connection: proof that someone checked. */
 export interface RevocationRequest {
-  server: 'crl' | 'ocsp';
+  server: (typeof REVOCATION_SERVERS)[number];
   path: string;
   serials: string[];
   answer: string;
@@ -250,7 +142,7 @@ export interface ServerObservation {
 }
 
 export interface ClientObservation {
-  outcome: 'accepted' | 'rejected';
+  outcome: ObservedOutcome;
   code?: string;
   message?: string;
   /** TLS alert received, when one can be told */
@@ -269,7 +161,7 @@ export interface ClientObservation {
 }
 
 export interface Observation {
-  outcome: 'accepted' | 'rejected';
+  outcome: ObservedOutcome;
   code?: string;
   message?: string;
   category?: Category;

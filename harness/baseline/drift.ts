@@ -13,13 +13,12 @@
  */
 import { codeUnitOrder, type Baseline, type ConnectionSnapshot, type ScenarioSnapshot } from './snapshot.js';
 
-export type DriftClass =
-  | 'security-regression' | 'availability-regression' | 'error-changed' | 'negotiation-changed' | 'added' | 'removed';
-
 /** in order of severity, the order reports list them in */
-export const DRIFT_CLASSES: readonly DriftClass[] = [
+export const DRIFT_CLASSES = [
   'security-regression', 'availability-regression', 'error-changed', 'negotiation-changed', 'added', 'removed',
-];
+] as const;
+
+export type DriftClass = (typeof DRIFT_CLASSES)[number];
 
 export interface DriftChange {
   id: string;

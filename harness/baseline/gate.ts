@@ -8,7 +8,7 @@ import type { Inventory } from '../inventory/collect.js';
 import type { ScenarioResult } from '../model.js';
 import { writeFileAtomic } from '../reporters/output.js';
 import { readBaseline, writeBaseline } from './baseline-file.js';
-import { compareBaselines, type Drift, type DriftChange, type StackChange } from './drift.js';
+import { compareBaselines, type Drift, type DriftChange, type DriftClass, type StackChange } from './drift.js';
 import { fatalChanges, shownChanges, type DriftPolicy } from './policy.js';
 import { renderDriftMarkdown } from './render.js';
 import { baselineOf, type Baseline } from './snapshot.js';
@@ -37,8 +37,8 @@ export interface DriftOutcome {
 export interface DriftJson {
   baseline: string;
   failsGate: boolean;
-  fatalClasses: string[];
-  ignoredClasses: string[];
+  fatalClasses: DriftClass[];
+  ignoredClasses: DriftClass[];
   changes: DriftChange[];
   stack: StackChange[];
 }

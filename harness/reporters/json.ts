@@ -13,7 +13,7 @@ export const REPORT_VERSION = 1;
 
 /** the key fields are always present (null when not observed), so consumers need no guards */
 export type ReportObservation = Omit<Observation, KeyField> & {
-  [K in KeyField]: Exclude<Observation[K], undefined> | null;
+  [K in KeyField]: Exclude<Observation[K], undefined> | (undefined extends Observation[K] ? null : never);
 };
 
 export interface ReportResult {

@@ -4,10 +4,9 @@
  * holding only `pki:` works too). Problems come out like the loader's: file:line:col, path,
  * message, hint.
  */
-import { readFileSync } from 'node:fs';
 import type { ValidateFunction } from 'ajv';
 import type { PkiSpec } from '../../ca/spec.js';
-import { schemaPath } from '../paths.js';
+import { scenarioSchemaDocument } from '../published-schemas.js';
 import type { PkiInput } from './input.js';
 import { Locator } from './locator.js';
 import { parseYaml } from './parse-yaml.js';
@@ -22,10 +21,10 @@ let validator: ValidateFunction | undefined;
 
 /** the scenario schema's `pki` definition, with the rest of the file left alone */
 function pkiValidator(): ValidateFunction {
-  const schema = JSON.parse(readFileSync(schemaPath(), 'utf8')) as { $schema?: string; definitions: object };
+  const { $schema, definitions } = scenarioSchemaDocument();
   validator ??= compileSchema({
-    $schema: schema.$schema,
-    definitions: schema.definitions,
+    $schema,
+    definitions,
     type: 'object',
     required: ['pki'],
     properties: { pki: { $ref: '#/definitions/pki' } },

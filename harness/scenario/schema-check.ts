@@ -1,11 +1,11 @@
 /**
- * The file format's shape, checked against schema/scenario.schema.json: the same schema editors
- * use (through `# yaml-language-server: $schema=...`), so the editor and `tlsgate validate`
- * never disagree about what a valid file looks like.
+ * The file format's shape, checked against the scenario schema document: the one
+ * schema/scenario.schema.json is generated from and editors use (through
+ * `# yaml-language-server: $schema=...`), so the editor and `tlsgate validate` never disagree
+ * about what a valid file looks like.
  */
-import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
-import { schemaPath } from '../paths.js';
+import { scenarioSchemaDocument } from '../published-schemas.js';
 import type { Finding } from './problems.js';
 import { translateSchemaErrors } from './schema-errors.js';
 import { inlineDefinitions } from './schema-inline.js';
@@ -14,7 +14,7 @@ let validator: ValidateFunction | undefined;
 
 /** compiled once per process (about 150 ms), on first use */
 export function scenarioSchemaValidator(): ValidateFunction {
-  validator ??= compileSchema(JSON.parse(readFileSync(schemaPath(), 'utf8')) as object);
+  validator ??= compileSchema(scenarioSchemaDocument());
   return validator;
 }
 

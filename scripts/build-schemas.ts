@@ -1,0 +1,18 @@
+/**
+ * Writes schema/*.schema.json from their TypeBox definitions (harness/published-schemas.ts).
+ * Run by `npm run build` and `npm test`; the files stay committed because editors and the npm
+ * package read them, and a test fails when a committed file differs from what this writes.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../harness/paths.js';
+import { PUBLISHED_SCHEMAS, schemaFileText } from '../harness/published-schemas.js';
+
+for (const [name, document] of Object.entries(PUBLISHED_SCHEMAS)) {
+  const file = join(packageRoot(), 'schema', name);
+  const text = schemaFileText(document());
+  const before = readFileSync(file, 'utf8');
+  if (before === text) continue;
+  writeFileSync(file, text);
+  process.stdout.write(`build-schemas: wrote ${file}\n`);
+}

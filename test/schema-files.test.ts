@@ -1,0 +1,36 @@
+/**
+ * schema/*.schema.json are generated (scripts/build-schemas.ts, run by `npm run build` and `npm
+ * test`) from the one TypeBox definition of each format: the committed files must equal what
+ * the definitions give, so nobody edits them by hand.
+ */
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Type from 'typebox';
+import { named, ref } from '../ca/json-schema.js';
+import type { Environment } from '../harness/environment.js';
+import { packageRoot } from '../harness/paths.js';
+import { PUBLISHED_SCHEMAS, schemaFileText } from '../harness/published-schemas.js';
+import type { JsonReport } from '../harness/reporters/json.js';
+import type { Report } from '../harness/report-format.js';
+
+// Compile-time: what the JSON reporter builds is a report as the schema defines it (but for
+// `environment`, which reaches the reporter through the runner as an untyped record).
+export const reportFitsSchema = (report: Omit<JsonReport, 'environment'>): Omit<Report, 'environment'> => report;
+export const environmentFitsSchema = (environment: Environment): Report['environment'] => environment;
+
+describe('schema/ files', () => {
+  for (const [name, document] of Object.entries(PUBLISHED_SCHEMAS)) {
+    it(`schema/${name} is the generated one (run npm run build after changing its definition)`, () => {
+      const committed = readFileSync(join(packageRoot(), 'schema', name), 'utf8');
+      expect(committed === schemaFileText(document()), `schema/${name} differs from its definition`).to.equal(true);
+    });
+  }
+
+  it('a $ref names its definition and keeps its own description; an unnamed schema cannot be referred to', () => {
+    const Id = named('someId', Type.String({ description: 'an id' }));
+    expect(JSON.parse(JSON.stringify(ref(Id, 'mine')))).to.deep.equal({ $ref: '#/definitions/someId', description: 'mine' });
+    expect(JSON.parse(JSON.stringify(ref(Id)))).to.deep.equal({ $ref: '#/definitions/someId' });
+    expect(() => ref(Type.String())).to.throw(/not named/);
+  });
+});
