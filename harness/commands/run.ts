@@ -7,13 +7,15 @@ import { checkBaselineTarget } from '../baseline/baseline-file.js';
 import { BaselineGate } from '../baseline/gate.js';
 import { driftPolicy } from '../baseline/policy.js';
 import { describeEnvironment } from '../environment.js';
+import { resolve } from 'node:path';
 import type { Inventory } from '../inventory/collect.js';
 import { checkOutputPaths, type OutputPath } from '../output-paths.js';
+import { pathFrom } from '../paths.js';
 import { createReporter, checkTargets, parseReporterArg, reporterOutputPaths, type ReporterContext } from '../reporters/index.js';
 import { runSuite } from '../runner.js';
 import { EXIT } from './exit.js';
 import { trapInterrupts } from './interrupt.js';
-import { loadSelection, pathRelativeTo, type Filters } from './selection.js';
+import { loadSelection, type Filters } from './selection.js';
 
 export interface RunArgs extends Filters {
   paths: string[];
@@ -51,7 +53,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     process.stderr.write(`tlsgate: shard ${args.shard} has no scenarios (fewer scenarios than shards); nothing to run\n`);
   }
   const ctx: ReporterContext = {
-    annotationPath: pathRelativeTo(process.env.GITHUB_WORKSPACE ?? process.cwd(), args.paths),
+    annotationPath: (path) => pathFrom(resolve(path), process.env.GITHUB_WORKSPACE ?? process.cwd()),
     inventory,
     ...(gate?.comparing ? { drift: (results) => gate.evaluate(results) } : {}),
     ...args.reporterContext,

@@ -52,8 +52,8 @@ export interface ReporterContext {
   env?: NodeJS.ProcessEnv;
   /** for the json report's `inventory` field; collected only if a json reporter ends */
   inventory?: () => unknown | Promise<unknown>;
-  /** maps a scenario's `file` to a path relative to the repository, for GitHub annotations */
-  annotationPath?: (file: string) => string;
+  /** maps a scenario's `path` (from the working directory) to one from the repository root, for GitHub annotations */
+  annotationPath?: (path: string) => string;
   /** the drift against --baseline, for the console, json and github reporters (computed once) */
   drift?: (results: readonly ScenarioResult[]) => Promise<DriftOutcome | undefined>;
 }

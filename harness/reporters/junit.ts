@@ -60,7 +60,7 @@ function addSuite(root: XMLBuilder, file: string, cases: ScenarioResult[], ctx: 
     skipped: count('skipped'),
     time: seconds(cases.reduce((sum, r) => sum + r.durationMs, 0)),
     timestamp: antTimestamp(ctx.startedAt),
-    file,
+    file: cases[0]!.scenario.path,
   });
   const props = suite.ele('properties');
   for (const [name, value] of propertiesOf(ctx)) props.ele('property', { name, value });
@@ -71,7 +71,7 @@ function addCase(suite: XMLBuilder, r: ScenarioResult): void {
   const testcase = suite.ele('testcase', {
     classname: r.scenario.file,
     name: r.scenario.name,
-    file: r.scenario.file,
+    file: r.scenario.path,
     line: String(r.scenario.line),
     time: seconds(r.durationMs),
   });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { readmeExample } from './helpers.js';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -10,12 +11,6 @@ import type { HandshakeFacts } from '../../harness/drivers/types.js';
 import { run } from './helpers.js';
 import { testPki } from './openssl-pki.js';
 
-const readmeExample = (): string => {
-  const readme = readFileSync(join(packageRoot(), 'harness/drivers/README.md'), 'utf8');
-  const block = readme.split('<!-- example-driver -->')[1]?.match(/```js\n([\s\S]*?)```/);
-  if (!block) throw new Error('README.md lost its example driver block');
-  return block[1]!;
-};
 
 async function expectRejection(p: Promise<unknown>): Promise<Error> {
   try {
