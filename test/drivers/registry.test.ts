@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { readmeExample } from './helpers.js';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -8,7 +7,7 @@ import { getClientDriver, getServerDriver, isModulePath, listDrivers } from '../
 import { createUndiciClient } from '../../harness/drivers/undici-client.js';
 import { packageRoot } from '../../harness/paths.js';
 import type { HandshakeFacts } from '../../harness/drivers/types.js';
-import { run } from './helpers.js';
+import { readmeExample, run } from './helpers.js';
 import { testPki } from './openssl-pki.js';
 
 
