@@ -49,7 +49,7 @@ class ScenarioEngine implements Engine {
 
   async run(scenario: Scenario, signal: AbortSignal): Promise<ScenarioResult> {
     const started = performance.now();
-    const ref = { id: scenario.id, name: scenario.name, file: scenario.file, line: scenario.line, tags: scenario.tags };
+    const ref = { id: scenario.id, name: scenario.name, file: scenario.file, path: scenario.path, line: scenario.line, tags: scenario.tags };
     if (scenario.skip !== undefined) {
       return { scenario: ref, observations: [], verdict: { status: 'skipped', reason: scenario.skip }, durationMs: 0 };
     }

@@ -71,6 +71,8 @@ export interface Scenario {
   description?: string;
   tags: string[];
   file: string;
+  /** the scenario file as a CI tool opens it: relative to the working directory, `/`-separated */
+  path: string;
   line: number;
   column: number;
   /** generated PKI, or PEM files by id */
@@ -201,7 +203,7 @@ export type Verdict =
 export type ResultStatus = Verdict['status'];
 
 export interface ScenarioResult {
-  scenario: Pick<Scenario, 'id' | 'name' | 'file' | 'line' | 'tags'>;
+  scenario: Pick<Scenario, 'id' | 'name' | 'file' | 'path' | 'line' | 'tags'>;
   /** one per connection: the first, then each `then` step */
   observations: Observation[];
   verdict: Verdict;

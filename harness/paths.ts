@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The tlsgate package root, whether running from dist/ (compiled) or the sources (tsx). */
@@ -16,3 +16,13 @@ export function packageRoot(): string {
 export const builtinScenariosDir = (): string => join(packageRoot(), 'scenarios');
 export const schemaPath = (): string => join(packageRoot(), 'schema', 'scenario.schema.json');
 export const defaultCertsDir = (): string => join(packageRoot(), 'certs');
+
+/**
+ * `absolute` as a path a CI tool or terminal opens from `base` (the working directory by
+ * default): relative and `/`-separated, also for the built-in catalogue inside node_modules
+ * or elsewhere; absolute only where no relative path exists (another Windows drive).
+ */
+export function pathFrom(absolute: string, base = process.cwd()): string {
+  const rel = relative(base, absolute);
+  return isAbsolute(rel) ? absolute : rel.split(sep).join('/');
+}

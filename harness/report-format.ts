@@ -141,7 +141,8 @@ const Observation = named('observation', Type.Object({
 const Result = named('result', noExtraKeys({
   id: string('`<file>#<name>`, stable across runs'),
   name: string(),
-  file: string('the scenario file, relative to the folder it was found in'),
+  file: string('the scenario file, relative to the folder it was found in (as in `id`)'),
+  path: string('the scenario file as a CI tool opens it: relative to the working directory, `/`-separated'),
   line: Type.Integer({ minimum: 1 }),
   tags: strings(),
   status: Type.Enum(RESULT_STATUSES),

@@ -205,7 +205,7 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined
 
 function resultOf(s: Scenario, verdict: Verdict, observations: Observation[], durationMs: number): ScenarioResult {
   return {
-    scenario: { id: s.id, name: s.name, file: s.file, line: s.line, tags: s.tags },
+    scenario: { id: s.id, name: s.name, file: s.file, path: s.path, line: s.line, tags: s.tags },
     observations,
     verdict,
     durationMs,

@@ -1,6 +1,6 @@
 /**
  * Writes schema/*.schema.json from their TypeBox definitions (harness/published-schemas.ts).
- * Run by `npm run build` and `npm test`; the files stay committed because editors and the npm
+ * Run by `npm run build:schemas`; the files stay committed because editors and the npm
  * package read them, and a test fails when a committed file differs from what this writes.
  */
 import { readFileSync, writeFileSync } from 'node:fs';

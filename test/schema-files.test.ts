@@ -1,6 +1,5 @@
 /**
- * schema/*.schema.json are generated (scripts/build-schemas.ts, run by `npm run build` and `npm
- * test`) from the one TypeBox definition of each format: the committed files must equal what
+ * schema/*.schema.json are generated (scripts/build-schemas.ts, run by `npm run build:schemas`) from the one TypeBox definition of each format: the committed files must equal what
  * the definitions give, so nobody edits them by hand.
  */
 import { expect } from 'chai';
@@ -21,7 +20,7 @@ export const environmentFitsSchema = (environment: Environment): Report['environ
 
 describe('schema/ files', () => {
   for (const [name, document] of Object.entries(PUBLISHED_SCHEMAS)) {
-    it(`schema/${name} is the generated one (run npm run build after changing its definition)`, () => {
+    it(`schema/${name} is the generated one (run npm run build:schemas after changing its definition)`, () => {
       const committed = readFileSync(join(packageRoot(), 'schema', name), 'utf8');
       expect(committed === schemaFileText(document()), `schema/${name} differs from its definition`).to.equal(true);
     });

@@ -14,6 +14,7 @@ import { parseNodeRequests } from '../matrix/node-request.js';
 import { resolveNodes, type ResolvedNode } from '../matrix/node-resolve.js';
 import { failingRuns, fatalCount, matrixJson, matrixReport, renderMatrixMarkdown, renderMatrixText } from '../matrix/report.js';
 import { runMatrix, type MatrixRuntime } from '../matrix/run-matrix.js';
+import { checkOutputPaths, type OutputPath } from '../output-paths.js';
 import { writeFileAtomic } from '../reporters/output.js';
 import { EXIT } from './exit.js';
 import { trapInterrupts } from './interrupt.js';
@@ -39,6 +40,7 @@ export interface MatrixArgs extends Filters {
 
 export async function matrixCommand(args: MatrixArgs): Promise<number> {
   const policy = driftPolicy(args.failOn, args.ignore);
+  checkOutputPaths(matrixOutputPaths(args));
   const requests = parseNodeRequests(args.node);
   const baseline = args.baseline ? { file: args.baseline, content: await readBaseline(args.baseline) } : undefined;
   const selection = await loadSelection(args.paths, args);
@@ -63,6 +65,16 @@ export async function matrixCommand(args: MatrixArgs): Promise<number> {
   if (args.json) await writeFileAtomic(args.json, `${JSON.stringify(matrixJson(report), null, 2)}\n`);
   if (outcome.interrupted) return EXIT.interrupted;
   return failingRuns(report).length > 0 || fatalCount(report) > 0 ? EXIT.failed : EXIT.passed;
+}
+
+/** every file and folder the matrix writes: checked before any Node is fetched */
+function matrixOutputPaths(args: MatrixArgs): OutputPath[] {
+  return [
+    { flag: '--certs', path: args.certsDir, kind: 'folder' },
+    { flag: '--node-cache', path: args.nodeCache ?? defaultNodeCache(), kind: 'folder' },
+    ...(args.driftMarkdown !== undefined ? [{ flag: `--drift-markdown ${args.driftMarkdown}`, path: args.driftMarkdown, kind: 'file' as const }] : []),
+    ...(args.json !== undefined ? [{ flag: `--json ${args.json}`, path: args.json, kind: 'file' as const }] : []),
+  ];
 }
 
 /** one runtime per Node, labelled by version (a repeated version gets `#2`, `#3`...) */

@@ -3,15 +3,19 @@
  * passed, 1 one failed or errored (or a drift against --baseline fails the gate), 2 bad input (thrown as UsageError/ScenarioProblems), 130
  * interrupted.
  */
+import { checkBaselineTarget } from '../baseline/baseline-file.js';
 import { BaselineGate } from '../baseline/gate.js';
 import { driftPolicy } from '../baseline/policy.js';
 import { describeEnvironment } from '../environment.js';
+import { resolve } from 'node:path';
 import type { Inventory } from '../inventory/collect.js';
-import { createReporter, checkTargets, parseReporterArg, type ReporterContext } from '../reporters/index.js';
+import { checkOutputPaths, type OutputPath } from '../output-paths.js';
+import { pathFrom } from '../paths.js';
+import { createReporter, checkTargets, parseReporterArg, reporterOutputPaths, type ReporterContext } from '../reporters/index.js';
 import { runSuite } from '../runner.js';
 import { EXIT } from './exit.js';
 import { trapInterrupts } from './interrupt.js';
-import { loadSelection, pathRelativeTo, type Filters } from './selection.js';
+import { loadSelection, type Filters } from './selection.js';
 
 export interface RunArgs extends Filters {
   paths: string[];
@@ -34,6 +38,8 @@ export interface RunArgs extends Filters {
 export async function runCommand(args: RunArgs): Promise<number> {
   const targets = args.reporters.map(parseReporterArg);
   checkTargets(targets);
+  checkOutputPaths([...reporterOutputPaths(targets), ...runOutputPaths(args)]);
+  if (args.updateBaseline !== undefined) checkBaselineTarget(args.updateBaseline);
   const inventory = lazyInventory(args.certsDir);
   const gate = await BaselineGate.prepare({
     ...(args.baseline !== undefined ? { compareWith: args.baseline } : {}),
@@ -47,7 +53,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     process.stderr.write(`tlsgate: shard ${args.shard} has no scenarios (fewer scenarios than shards); nothing to run\n`);
   }
   const ctx: ReporterContext = {
-    annotationPath: pathRelativeTo(process.env.GITHUB_WORKSPACE ?? process.cwd(), args.paths),
+    annotationPath: (path) => pathFrom(resolve(path), process.env.GITHUB_WORKSPACE ?? process.cwd()),
     inventory,
     ...(gate?.comparing ? { drift: (results) => gate.evaluate(results) } : {}),
     ...args.reporterContext,
@@ -76,6 +82,15 @@ export async function runCommand(args: RunArgs): Promise<number> {
     await engine.close();
     interrupts.release();
   }
+}
+
+/** what a run writes besides its reports */
+function runOutputPaths(args: RunArgs): OutputPath[] {
+  return [
+    { flag: '--certs', path: args.certsDir, kind: 'folder' },
+    ...(args.updateBaseline !== undefined ? [{ flag: `--update-baseline ${args.updateBaseline}`, path: args.updateBaseline, kind: 'file' as const, suggestedName: 'tlsgate.baseline.json' }] : []),
+    ...(args.driftMarkdown !== undefined ? [{ flag: `--drift-markdown ${args.driftMarkdown}`, path: args.driftMarkdown, kind: 'file' as const, suggestedName: 'tlsgate-drift.md' }] : []),
+  ];
 }
 
 /** the stack inventory, collected at most once and only if a reporter or the baseline wants it */

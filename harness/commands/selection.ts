@@ -2,8 +2,8 @@
  * What `run` and `list` share: which paths to scan by default, and loading + filtering the
  * scenarios there. Scenario file problems are bad input: every one is printed, nothing runs.
  */
-import { existsSync, realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Scenario } from '../model.js';
 import { builtinScenariosDir } from '../paths.js';
 import { UsageError } from './usage.js';
@@ -85,27 +85,5 @@ export class ScenarioProblems extends Error {
   override readonly name = 'ScenarioProblems';
   constructor(readonly problems: string[]) {
     super(`${problems.length} problem${problems.length === 1 ? '' : 's'} in scenario files`);
-  }
-}
-
-/**
- * A scenario's `file` (relative to the folder it was found in) as a path relative to `base`,
- * e.g. the repository root for GitHub annotations. Falls back to the file as given.
- */
-export function pathRelativeTo(base: string, roots: readonly string[]): (file: string) => string {
-  const folders = roots.map((r) => resolve(isFile(r) ? dirname(r) : r));
-  return (file) => {
-    const absolute = isAbsolute(file) ? file : folders.map((f) => join(f, file)).find((p) => existsSync(p));
-    if (!absolute) return file;
-    const rel = relative(base, absolute);
-    return rel.startsWith('..') || isAbsolute(rel) ? absolute : rel.split(sep).join('/');
-  };
-}
-
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
   }
 }

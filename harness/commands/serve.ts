@@ -11,6 +11,7 @@ import { DEFAULT_PKI } from '../serve/default-pki.js';
 import { startHttpsEndpoints, type HttpsEndpoint } from '../serve/https-endpoints.js';
 import { describeServe } from '../serve/instructions.js';
 import { writePki } from '../serve/manifest.js';
+import { checkOutputPaths } from '../output-paths.js';
 import { EXIT } from './exit.js';
 
 export interface ServeArgs {
@@ -27,6 +28,7 @@ const NAMESPACE = 'pki';
 export async function serveCommand(args: ServeArgs): Promise<number> {
   const stdout = args.stdout ?? process.stdout;
   const stderr = args.stderr ?? process.stderr;
+  checkOutputPaths([{ flag: '--out', path: args.out, kind: 'folder' }, ...(args.certsDir ? [{ flag: '--certs', path: args.certsDir, kind: 'folder' as const }] : [])]);
   const spec = args.spec === undefined ? DEFAULT_PKI : await specFrom(args.spec, stderr);
   if (!spec) return EXIT.usage;
   const servers = await RevocationServers.start();

@@ -1,10 +1,13 @@
 /**
  * Driver lookup by name. Built-in drivers are listed here; any other name that looks like a path
  * (starts with `.` or `/`, or ends with `.js`/`.mjs`) is imported as a user module whose default
- * export is a ClientDriver or ServerDriver. Relative paths resolve from the working directory.
+ * export is a ClientDriver or ServerDriver. The scenario loader has made a scenario's module
+ * paths absolute (from its YAML file, see scenario/driver-modules.ts); a relative path reaching
+ * here (a test, the API) resolves from the working directory.
  */
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isModulePath } from './module-path.js';
 import { hostileCloseServer } from './hostile-close.js';
 import { hostileGarbageServer } from './hostile-garbage.js';
 import { hostileSilentServer } from './hostile-silent.js';
@@ -37,8 +40,7 @@ export function listHostileDrivers(): { client: string[]; server: string[] } {
   return { client: [...HOSTILE_CLIENT_DRIVERS.keys()], server: [...HOSTILE_SERVER_DRIVERS.keys()] };
 }
 
-export const isModulePath = (name: string): boolean =>
-  name.startsWith('.') || name.startsWith('/') || isAbsolute(name) || /\.m?js$/.test(name);
+export { isModulePath };
 
 export async function getClientDriver(name: string, cwd = process.cwd()): Promise<ClientDriver> {
   const builtin = CLIENT_DRIVERS.get(name) ?? HOSTILE_CLIENT_DRIVERS.get(name);

@@ -12,7 +12,8 @@ export function formatDuration(ms: number): string {
 }
 
 /** `file:line`, the way editors and CI link to a place in a file */
-export const location = (r: ScenarioResult): string => `${r.scenario.file}:${r.scenario.line}`;
+/** where a terminal or CI tool opens the scenario: its path from the working directory, and line */
+export const location = (r: ScenarioResult): string => `${r.scenario.path}:${r.scenario.line}`;
 
 export const STATUS_LABEL: Record<ResultStatus, string> = {
   passed: 'PASS',

@@ -17,8 +17,8 @@ export const MAX_ERROR_ANNOTATIONS = 10;
 export interface GithubReporterOptions {
   /** the file to append the Markdown summary to (the job's GITHUB_STEP_SUMMARY) */
   stepSummaryFile?: string;
-  /** maps a scenario's `file` to a path relative to the repository root, for annotations */
-  annotationPath?: (file: string) => string;
+  /** maps a scenario's `path` (from the working directory) to one from the repository root */
+  annotationPath?: (path: string) => string;
   /** the drift against --baseline: an error annotation when it fails the gate, Markdown in the summary */
   drift?: (results: readonly ScenarioResult[]) => Promise<DriftOutcome | undefined>;
 }
@@ -38,10 +38,10 @@ export function githubReporter(out: Output, opts: GithubReporterOptions = {}): R
   };
 }
 
-export function annotations(results: readonly ScenarioResult[], pathOf: (file: string) => string): string {
+export function annotations(results: readonly ScenarioResult[], pathOf: (path: string) => string): string {
   const problems = results.filter(isProblem);
   const lines = problems.slice(0, MAX_ERROR_ANNOTATIONS).map((r) => command('error', {
-    file: pathOf(r.scenario.file),
+    file: pathOf(r.scenario.path),
     line: String(r.scenario.line),
     title: `tlsgate: ${r.scenario.name}`,
   }, headline(r)));

@@ -5,6 +5,7 @@
 import type { DriftOutcome } from '../baseline/gate.js';
 import { UsageError } from '../commands/usage.js';
 import type { ScenarioResult } from '../model.js';
+import type { OutputPath } from '../output-paths.js';
 import { consoleOptionsFor, consoleReporter } from './console.js';
 import { githubReporter } from './github.js';
 import { jsonReporter } from './json.js';
@@ -30,24 +31,29 @@ export function parseReporterArg(arg: string): ReporterTarget {
   return file === undefined ? { name } : { name, file };
 }
 
-/** two reporters cannot share stdout (their output would interleave), nor one file */
+/** two reporters cannot share stdout (their output would interleave); files: see reporterOutputPaths */
 export function checkTargets(targets: readonly ReporterTarget[]): void {
   const onStdout = targets.filter((t) => t.file === undefined).map((t) => t.name);
   if (onStdout.length > 1) {
     throw new UsageError(`reporters ${onStdout.join(' and ')} would both write to stdout; give all but one a file, e.g. --reporter ${onStdout[1]}:tlsgate-${onStdout[1]}.out`);
   }
-  const files = targets.flatMap((t) => (t.file === undefined ? [] : [t.file]));
-  const repeated = files.find((f, i) => files.indexOf(f) !== i);
-  if (repeated) throw new UsageError(`two reporters write to the same file ${repeated}; give each its own file`);
 }
+
+/** the reporters' files, for checkOutputPaths (which also refuses two on one path) */
+export const reporterOutputPaths = (targets: readonly ReporterTarget[]): OutputPath[] =>
+  targets.flatMap((t) => (t.file === undefined ? [] : [{
+    flag: `--reporter ${t.name}:${t.file}`, path: t.file, kind: 'file' as const, suggestedName: `tlsgate.${REPORT_EXTENSIONS[t.name as ReporterName] ?? 'out'}`,
+  }]));
+
+const REPORT_EXTENSIONS: Record<ReporterName, string> = { console: 'txt', json: 'json', junit: 'xml', tap: 'tap', github: 'txt' };
 
 export interface ReporterContext {
   stdout?: NodeJS.WritableStream & { isTTY?: boolean };
   env?: NodeJS.ProcessEnv;
   /** for the json report's `inventory` field; collected only if a json reporter ends */
   inventory?: () => unknown | Promise<unknown>;
-  /** maps a scenario's `file` to a path relative to the repository, for GitHub annotations */
-  annotationPath?: (file: string) => string;
+  /** maps a scenario's `path` (from the working directory) to one from the repository root, for GitHub annotations */
+  annotationPath?: (path: string) => string;
   /** the drift against --baseline, for the console, json and github reporters (computed once) */
   drift?: (results: readonly ScenarioResult[]) => Promise<DriftOutcome | undefined>;
 }

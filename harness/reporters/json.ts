@@ -20,6 +20,8 @@ export interface ReportResult {
   id: string;
   name: string;
   file: string;
+  /** from the working directory, for CI tools */
+  path: string;
   line: number;
   tags: string[];
   status: ResultStatus;
@@ -92,6 +94,7 @@ function reportResult(r: ScenarioResult): ReportResult {
     id: r.scenario.id,
     name: r.scenario.name,
     file: r.scenario.file,
+    path: r.scenario.path,
     line: r.scenario.line,
     tags: [...r.scenario.tags],
     status: v.status,

@@ -2,6 +2,9 @@
  * JUnit XML, the format every CI server reads. One <testsuite> per scenario file, one <testcase>
  * per scenario with `file` and `line` pointing into its YAML (GitLab and Jenkins link to them).
  * Checked against test/fixtures/junit.xsd (Jenkins' JUnit schema plus testcase file/line).
+ * An interrupted run ends with one more suite, `tlsgate run`, holding an errored testcase `run
+ * interrupted`: CI servers show error counts and testcases, not properties, so that is where a
+ * run that stopped early must say so.
  */
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
@@ -24,11 +27,12 @@ export function junitReporter(out: Output): Reporter {
 
 export function buildJunitXml(run: RunInfo | undefined, summary: RunSummary, results: readonly ScenarioResult[]): string {
   const doc = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '\uFFFD' });
+  const interruption = summary.interrupted ? 1 : 0;
   const root = doc.ele('testsuites', {
     name: 'tlsgate',
-    tests: String(summary.total),
+    tests: String(summary.total + interruption),
     failures: String(summary.failed),
-    errors: String(summary.errors),
+    errors: String(summary.errors + interruption),
     skipped: String(summary.skipped),
     time: seconds(summary.durationMs),
   });
@@ -36,6 +40,7 @@ export function buildJunitXml(run: RunInfo | undefined, summary: RunSummary, res
   for (const [file, cases] of byFile(results)) {
     addSuite(root, file, cases, { startedAt, environment: run?.environment ?? {}, interrupted: summary.interrupted });
   }
+  if (summary.interrupted) addInterruption(root, run, summary, startedAt);
   return doc.end({ prettyPrint: true }) + '\n';
 }
 
@@ -55,7 +60,7 @@ function addSuite(root: XMLBuilder, file: string, cases: ScenarioResult[], ctx: 
     skipped: count('skipped'),
     time: seconds(cases.reduce((sum, r) => sum + r.durationMs, 0)),
     timestamp: antTimestamp(ctx.startedAt),
-    file,
+    file: cases[0]!.scenario.path,
   });
   const props = suite.ele('properties');
   for (const [name, value] of propertiesOf(ctx)) props.ele('property', { name, value });
@@ -66,7 +71,7 @@ function addCase(suite: XMLBuilder, r: ScenarioResult): void {
   const testcase = suite.ele('testcase', {
     classname: r.scenario.file,
     name: r.scenario.name,
-    file: r.scenario.file,
+    file: r.scenario.path,
     line: String(r.scenario.line),
     time: seconds(r.durationMs),
   });
@@ -76,6 +81,18 @@ function addCase(suite: XMLBuilder, r: ScenarioResult): void {
   if (v.status === 'failed') testcase.ele('failure', { message: oneLine(v.message), type: 'VerdictMismatch' }).txt(details());
   if (v.status === 'error') testcase.ele('error', { message: oneLine(v.message), type: 'ScenarioError' }).txt(details());
   if (v.status === 'skipped') testcase.ele('skipped', { message: oneLine(v.reason) });
+}
+
+const INTERRUPTION_SUITE = 'tlsgate run';
+
+function addInterruption(root: XMLBuilder, run: RunInfo | undefined, summary: RunSummary, startedAt: Date): void {
+  const suite = root.ele('testsuite', {
+    name: INTERRUPTION_SUITE, tests: '1', failures: '0', errors: '1', skipped: '0', time: seconds(summary.durationMs), timestamp: antTimestamp(startedAt),
+  });
+  const finished = run ? `${summary.total} of ${run.total}` : String(summary.total);
+  const message = `run interrupted: ${finished} scenarios finished; the others did not run or were stopped, and are not in this report`;
+  suite.ele('testcase', { classname: INTERRUPTION_SUITE, name: 'run interrupted', time: seconds(summary.durationMs) })
+    .ele('error', { message, type: 'Interrupted' }).txt(`${message}. Exit code 130.`);
 }
 
 /** environment values flattened to strings: `undici` is an object */

@@ -42,7 +42,7 @@ function diagnostics(r: ScenarioResult): Record<string, unknown> {
   return {
     message: headline(r),
     severity: v.status === 'error' ? 'error' : 'fail',
-    at: { file: r.scenario.file, line: r.scenario.line },
+    at: { file: r.scenario.path, line: r.scenario.line },
     ...(v.status === 'failed'
       ? { mismatches: v.mismatches.map((m) => ({ field: m.field, expected: formatValue(m.expected), got: formatValue(m.actual) })) }
       : {}),

@@ -17,6 +17,8 @@ export const BUILTIN_CLIENT_DEFAULTS = {
 export interface ScenarioContext {
   /** relative to the folder that was given, `/`-separated */
   file: string;
+  /** relative to the working directory, `/`-separated */
+  path: string;
   pki: PkiSpec;
   pemFiles: Record<string, PemFileRef> | undefined;
   defaults: DefaultsInput;
@@ -30,6 +32,7 @@ export function completeScenario(input: ScenarioInput, at: { line: number; colum
     name: input.name,
     tags: unique([...(d.tags ?? []), ...(input.tags ?? [])]),
     file: ctx.file,
+    path: ctx.path,
     line: at.line,
     column: at.column,
     pki: ctx.pki,

@@ -4,7 +4,9 @@
  * PEM files, unique names, the PKI's consistency). All of these report together, so one run of
  * `tlsgate validate` shows everything; scenarios are built only from a file with no problems.
  */
+import { isModulePath } from '../drivers/module-path.js';
 import type { PemFileRef, Scenario } from '../model.js';
+import { pathFrom } from '../paths.js';
 import { completeScenario, type ScenarioContext } from './defaults.js';
 import type { ScenarioFileRef } from './find-files.js';
 import type { ScenarioFileInput } from './input.js';
@@ -44,7 +46,8 @@ export async function loadScenarioFile(ref: ScenarioFileRef): Promise<FileResult
   const findings = [...documentFindings(root, known, locator), ...pem.findings];
   if (findings.length > 0) return { scenarios: [], problems: locator.problems(findings) };
   const input = root as ScenarioFileInput;
-  return buildScenarios(input, ref, input.pki?.files ? pem.files : undefined, locator);
+  const built = buildScenarios(input, ref, input.pki?.files ? pem.files : undefined, locator);
+  return usesDriverModules(built.scenarios) ? withDriverModules(built, input, ref, locator) : built;
 }
 
 /** everything but the PEM files (which need the disk) */
@@ -60,7 +63,7 @@ function documentFindings(root: unknown, known: KnownCerts, locator: Locator): F
 }
 
 function buildScenarios(input: ScenarioFileInput, ref: ScenarioFileRef, pemFiles: Record<string, PemFileRef> | undefined, locator: Locator): FileResult {
-  const context: ScenarioContext = { file: ref.relative, pki: pkiSpecOf(input.pki), pemFiles, defaults: input.defaults ?? {} };
+  const context: ScenarioContext = { file: ref.relative, path: pathFrom(ref.absolute), pki: pkiSpecOf(input.pki), pemFiles, defaults: input.defaults ?? {} };
   const scenarios: Scenario[] = [];
   const findings: Finding[] = [];
   input.scenarios.forEach((scenarioInput, i) => {
@@ -69,6 +72,17 @@ function buildScenarios(input: ScenarioFileInput, ref: ScenarioFileRef, pemFiles
     scenarios.push(scenario);
   });
   return findings.length > 0 ? { scenarios: [], problems: locator.problems(findings) } : { scenarios, problems: [] };
+}
+
+const usesDriverModules = (scenarios: readonly Scenario[]): boolean =>
+  scenarios.some((s) => isModulePath(s.client.driver) || isModulePath(s.server.driver));
+
+/** driver module paths resolved from the YAML file, and the modules checked (see driver-modules.ts) */
+async function withDriverModules(built: FileResult, input: ScenarioFileInput, ref: ScenarioFileRef, locator: Locator): Promise<FileResult> {
+  const { driverModuleFindings, resolveDriverModules } = await import('./driver-modules.js');
+  resolveDriverModules(built.scenarios, ref.absolute);
+  const findings = await driverModuleFindings(built.scenarios, input.scenarios);
+  return findings.length > 0 ? { scenarios: [], problems: locator.problems(findings) } : built;
 }
 
 function topLevelFinding(root: unknown): Finding | undefined {

@@ -10,11 +10,13 @@ import { finding, type Finding } from './problems.js';
 import { quote } from './quote.js';
 import type { YamlPath } from './yaml-path.js';
 
+/** where `end.key` of scenario `index` was written: the scenario's own value wins over the defaults' */
+export const writtenAt = (input: ScenarioInput, index: number, end: 'server' | 'client', key: string): YamlPath =>
+  (input[end] && Object.hasOwn(input[end], key) ? ['scenarios', index, end, key] : ['defaults', end, key]);
+
 export function mergedFindings(s: Scenario, input: ScenarioInput, index: number, pemFiles: Record<string, PemFileRef> | undefined): Finding[] {
   const own: YamlPath = ['scenarios', index];
-  /** where `end.key` was written: the scenario's own value wins over the defaults' */
-  const source = (end: 'server' | 'client', key: string): YamlPath =>
-    (input[end] && Object.hasOwn(input[end], key) ? [...own, end, key] : ['defaults', end, key]);
+  const source = (end: 'server' | 'client', key: string): YamlPath => writtenAt(input, index, end, key);
 
   if (typeof s.server.cert !== 'string') {
     return [finding([...own, 'server', 'cert'], "missing required key 'cert'", 'the id of the certificate the server presents: set server.cert here or in defaults.server')];

@@ -161,7 +161,7 @@ describe('baseline files', () => {
     writeFileSync(badEntry, JSON.stringify({ format: BASELINE_FORMAT, scenarios: { a: { verdict: 'maybe', connections: [] } } }));
     const cases: Array<[string, RegExp]> = [
       [join(dir, 'missing.json'), /cannot read it \(no such file\); record one first with `tlsgate run --update-baseline/],
-      [broken, /not valid JSON/],
+      [broken, /not a tlsgate baseline \(not JSON/],
       [foreign, /format "tlsgate-baseline\/0" is not "tlsgate-baseline\/1"/],
       [badEntry, /scenario "a": verdict "maybe"/],
     ];

@@ -82,7 +82,7 @@ describe('tlsgate run --update-baseline / --baseline (spawned CLI, real handshak
     writeFileSync(broken, 'not json');
     const cases: Array<[string[], RegExp]> = [
       [['--baseline', join(dir, 'nope.json')], /baseline .*nope\.json: cannot read it \(no such file\); record one first with `tlsgate run --update-baseline/],
-      [['--baseline', broken], /baseline .*broken\.json: not valid JSON .*re-record it with --update-baseline/],
+      [['--baseline', broken], /baseline .*broken\.json: not a tlsgate baseline \(not JSON: .*\); give the file recorded by `tlsgate run --update-baseline FILE`$/m],
       [['--baseline', base, '--fail-on', 'everything'], /--fail-on everything: unknown drift class; use one of: security-regression, availability-regression/],
     ];
     for (const [flags, message] of cases) {

@@ -2,6 +2,9 @@
  * Shared pieces of the driver tests: plans from the openssl test PKI, one real connection
  * through a client driver against the node-tls server driver, and its Observation.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../harness/paths.js';
 import { nodeTlsServer } from '../../harness/drivers/node-tls-server.js';
 import type { ClientDriver, ClientHooks, ClientPlan, ServerHandle, ServerHooks, ServerPlan } from '../../harness/drivers/types.js';
 import type { ClientObservation, Observation, ServerObservation } from '../../harness/model.js';
@@ -75,3 +78,11 @@ export async function connectTo(driver: ClientDriver, handle: ServerHandle, clie
   const obs = observe(c, s, { clientDriver: driver.name, serverDriver: 'node-tls', revocation: [], warnings: [], totalMs: 0 });
   return { client: c, server: s, obs };
 }
+
+/** the example driver module in harness/drivers/README.md (the tests load that very block) */
+export const readmeExample = (): string => {
+  const readme = readFileSync(join(packageRoot(), 'harness/drivers/README.md'), 'utf8');
+  const block = readme.split('<!-- example-driver -->')[1]?.match(/```js\n([\s\S]*?)```/);
+  if (!block) throw new Error('README.md lost its example driver block');
+  return block[1]!;
+};

@@ -7,15 +7,9 @@ import { getClientDriver, getServerDriver, isModulePath, listDrivers } from '../
 import { createUndiciClient } from '../../harness/drivers/undici-client.js';
 import { packageRoot } from '../../harness/paths.js';
 import type { HandshakeFacts } from '../../harness/drivers/types.js';
-import { run } from './helpers.js';
+import { readmeExample, run } from './helpers.js';
 import { testPki } from './openssl-pki.js';
 
-const readmeExample = (): string => {
-  const readme = readFileSync(join(packageRoot(), 'harness/drivers/README.md'), 'utf8');
-  const block = readme.split('<!-- example-driver -->')[1]?.match(/```js\n([\s\S]*?)```/);
-  if (!block) throw new Error('README.md lost its example driver block');
-  return block[1]!;
-};
 
 async function expectRejection(p: Promise<unknown>): Promise<Error> {
   try {

@@ -72,6 +72,21 @@ describe('junit reporter', () => {
     expect(xml).to.include('timestamp="2025-05-01T10:00:00"');
   });
 
+  it('an interrupted run says so where CI servers look: an error count and an errored "run interrupted" testcase', () => {
+    const partial = results.slice(0, 2);
+    const doc = create(buildJunitXml(run, summarize(partial, 1234, true), partial)).root().node as unknown as Element;
+    expect(['tests', 'failures', 'errors'].map((a) => doc.getAttribute(a))).to.deep.equal(['3', '1', '1']);
+    const suites = [...doc.getElementsByTagName('testsuite')];
+    const last = suites.at(-1)!;
+    expect(['name', 'tests', 'errors'].map((a) => last.getAttribute(a))).to.deep.equal(['tlsgate run', '1', '1']);
+    const testcase = [...last.getElementsByTagName('testcase')][0]!;
+    expect(testcase.getAttribute('name')).to.equal('run interrupted');
+    const error = [...testcase.getElementsByTagName('error')][0]!;
+    expect(error.getAttribute('message')).to.match(/^run interrupted: 2 of 5 scenarios finished/);
+    const complete = create(xml).root().node as unknown as Element;
+    expect([...complete.getElementsByTagName('testcase')].map((c) => c.getAttribute('name')), 'a whole run has no such testcase').to.not.include('run interrupted');
+  });
+
   const title = validator
     ? `validates against test/fixtures/junit.xsd with ${validator.name}, and the validator rejects a broken file`
     : 'validates against test/fixtures/junit.xsd (SKIPPED: neither xmllint nor java is on PATH)';
@@ -81,9 +96,11 @@ describe('junit reporter', () => {
     try {
       const good = join(dir, 'report.xml');
       const bad = join(dir, 'broken.xml');
+      const interrupted = join(dir, 'interrupted.xml');
       writeFileSync(good, xml);
+      writeFileSync(interrupted, buildJunitXml(run, summarize(results.slice(0, 2), 1234, true), results.slice(0, 2)));
       writeFileSync(bad, xml.replace(/ tests="4"/, ' tests="four"'));
-      const goodRun = validator!.run([good]);
+      const goodRun = validator!.run([good, interrupted]);
       expect(goodRun.status, goodRun.stdout + goodRun.stderr).to.equal(0);
       const badRun = validator!.run([bad]);
       expect(badRun.status).to.not.equal(0);

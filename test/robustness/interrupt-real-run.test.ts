@@ -2,7 +2,8 @@
  * Ctrl-C and SIGTERM in the middle of a real `tlsgate run` over the built-in catalogue (spawned,
  * real TLS, real revocation servers): the run stops, everything closes by itself (TLSGATE_DEBUG=1
  * would name anything still open at exit), the exit code is 130, the JSON report is partial and
- * lists exactly the scenarios that finished, and the material cache holds no temp file.
+ * lists exactly the scenarios that finished, the JUnit report counts the interruption as an
+ * error (where CI servers look), and the material cache holds no temp file.
  * test/cli/interrupt.test.ts covers the same with stub scenarios, and the second Ctrl-C.
  */
 import { expect } from 'chai';
@@ -45,7 +46,8 @@ describe('interrupting a real run of the catalogue (spawned CLI)', function () {
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     it(`${sig} after a few results: exit 130 on its own, nothing left open, a partial report of what finished`, async () => {
       const report = join(dir, 'report.json');
-      const child = children.track(start([...CLI, 'run', builtinScenariosDir(), '--certs', sharedCertsDir(), '--concurrency', '2', '--reporter', 'console', '--reporter', `json:${report}`], { env: { TLSGATE_DEBUG: '1' } }));
+      const junit = join(dir, 'junit.xml');
+      const child = children.track(start([...CLI, 'run', builtinScenariosDir(), '--certs', sharedCertsDir(), '--concurrency', '2', '--reporter', 'console', '--reporter', `json:${report}`, '--reporter', `junit:${junit}`], { env: { TLSGATE_DEBUG: '1' } }));
       await afterResults(child, 6);
       const sent = performance.now();
       child.kill(sig);
@@ -63,6 +65,10 @@ describe('interrupting a real run of the catalogue (spawned CLI)', function () {
       expect(doc.summary.total).to.be.at.least(6).and.below(150);
       expect(doc.results.every((r) => r.status === 'passed'), 'interrupted scenarios are left out, not reported as errors').to.equal(true);
       expect(doc.results.map((r) => r.name).sort()).to.deep.equal(printed.sort());
+
+      const xml = readFileSync(junit, 'utf8');
+      expect(xml).to.match(new RegExp(`<testsuites [^>]*tests="${doc.summary.total + 1}"[^>]*errors="1"`));
+      expect(xml).to.match(/<testcase classname="tlsgate run" name="run interrupted"[^>]*>\s*<error message="run interrupted: \d+ of \d+ scenarios finished/);
 
       const temp = filesUnder(sharedCertsDir()).filter((f) => f.endsWith('.tmp'));
       expect(temp, 'half-written cache files').to.deep.equal([]);
