@@ -14,6 +14,7 @@ import { issuePki } from '../../ca/factory.js';
 import type { Materials } from '../../ca/materials.js';
 import { RevocationServers, type PkiHandle } from '../../ca/revocation-servers.js';
 import type { PkiSpec } from '../../ca/spec.js';
+import { resolveTime } from '../../ca/time.js';
 import type { FaultSpec } from '../model.js';
 import { DEFAULT_PKI } from '../serve/default-pki.js';
 import { faultArg, faultFindings, parseFaultArgs } from '../serve/faults.js';
@@ -37,6 +38,8 @@ export interface ServeArgs {
 }
 
 const NAMESPACE = 'pki';
+/** the registry's default, taken from the issuance time instead of the start time */
+const DEFAULT_REVOCATION_TIME = '-1h';
 const MAX_PORT = 65_535;
 
 /** what the spec file and the command line ask to serve, all checked */
@@ -69,7 +72,9 @@ export async function serveCommand(args: ServeArgs): Promise<number> {
       ...(args.port !== undefined ? { cacheDir: join(out, CACHE_FOLDER) } : args.certsDir ? { cacheDir: args.certsDir } : {}),
     });
     const pki = servers.attach(NAMESPACE, materials);
-    for (const r of plan.spec.revoked ?? []) pki.registry.revoke(r.cert, { ...(r.reason ? { reason: r.reason } : {}), ...(r.time ? { time: r.time } : {}), ...(r.invalidityDate ? { invalidityDate: r.invalidityDate } : {}) });
+    // relative to the PKI's issuance, so a restart that reuses it answers with the same times
+    const at = (t: string) => resolveTime(t, issuedAt);
+    for (const r of plan.spec.revoked ?? []) pki.registry.revoke(r.cert, { ...(r.reason ? { reason: r.reason } : {}), time: at(r.time ?? DEFAULT_REVOCATION_TIME), ...(r.invalidityDate ? { invalidityDate: at(r.invalidityDate) } : {}) });
     // the endpoints load the CRLs before any fault can spoil them: they are the relying party
     endpoints = await startHttpsEndpoints(materials, { crlPem: await currentCrls(pki, materials), ...(plan.ports ? { ports: plan.ports.https } : {}) }).catch((err: unknown) => {
       throw portInUse(err) ? new ServeUsageError(portInUse(err)!) : err;
