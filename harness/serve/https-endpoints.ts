@@ -60,7 +60,7 @@ async function startOne(m: Materials, certId: string, roots: string[], crlPem: s
     const v4 = await listen(serverFor(certId, options), port ?? 0, '127.0.0.1');
     const chosen = (v4.address() as AddressInfo).port;
     try {
-      const v6 = withIpv6 ? await listen(serverFor(certId, options), chosen, '::1') : undefined;
+      const v6 = withIpv6 ? await listenIpv6(serverFor(certId, options), chosen) : undefined;
       const servers = v6 ? [v4, v6] : [v4];
       return {
         certId,
@@ -103,6 +103,16 @@ function listen(server: Server, port: number, host: string): Promise<Server> {
       resolve(server);
     });
   });
+}
+
+/** on ::1, or undefined on a host without IPv6 loopback (the certificate's ::1 then has no listener) */
+async function listenIpv6(server: Server, port: number): Promise<Server | undefined> {
+  try {
+    return await listen(server, port, '::1');
+  } catch (err) {
+    if (['EADDRNOTAVAIL', 'EAFNOSUPPORT'].includes((err as NodeJS.ErrnoException).code ?? '')) return undefined;
+    throw err;
+  }
 }
 
 const closeServer = (server: Server): Promise<void> => new Promise((resolve) => {

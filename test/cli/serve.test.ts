@@ -64,19 +64,23 @@ async function freePorts(count: number): Promise<number> {
   throw new Error('no free port range');
 }
 
-/** `tlsgate serve ARGS` until it printed its commands; then `use(stdout)`, then Ctrl-C, expecting exit 0 */
-async function whileServing(args: string[], use: (stdout: string) => Promise<void>): Promise<{ stdout: string; stderr: string }> {
-  const child = start([...CLI, 'serve', ...args]);
+/**
+ * `tlsgate serve ARGS` until it printed its commands; then `use(stdout)`, then Ctrl-C (or SIGTERM),
+ * expecting exit 0 with nothing left open (TLSGATE_DEBUG=1 makes the CLI name what still is)
+ */
+async function whileServing(args: string[], use: (stdout: string) => Promise<void>, signal: NodeJS.Signals = 'SIGINT'): Promise<{ stdout: string; stderr: string }> {
+  const child = start([...CLI, 'serve', ...args], { env: { TLSGATE_DEBUG: '1' } });
   let stdout = '';
   child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
   try {
     await waitForOutput(child, 'Press Ctrl-C');
     await use(stdout);
   } finally {
-    child.kill('SIGINT');
+    child.kill(signal);
   }
   const done = await child.done;
   expect(done.code, done.stderr).to.equal(0);
+  expect(done.stderr).to.not.include('still open at exit');
   return { stdout: done.stdout, stderr: done.stderr };
 }
 
@@ -182,17 +186,20 @@ describe('tlsgate serve (spawned process, real servers, openssl and curl as clie
 
   it('--fault values that are not faults of this PKI: one line each naming the value, exit 2, nothing written', async () => {
     const out = join(dir, 'never-fault');
-    for (const [value, expected] of [
+    const cases = [
       ['ocsp:ca=intermediate:kind=explode', /--fault 'ocsp:ca=intermediate:kind=explode': fault\.kind: .*explode/],
       ['ocsp:ca=good-server:kind=hang', /'good-server' is not a CA of this PKI \(.*cert=good-server/],
       ['ocsp:ca=intermediat:kind=hang', /'intermediat' is not a CA of this PKI \(did you mean intermediate\?/],
       ['crl:ca=root:kind=delay', /ms/],
       ['hang', /expected SERVER:ca=ID:kind=KIND/],
-    ] as const) {
-      const r = await tlsgate(['serve', '--out', out, '--fault', value]);
-      expect(r.code, `${value}: ${r.stderr}`).to.equal(2);
-      expect(r.stderr, value).to.match(expected);
-    }
+    ] as const;
+    const r = await tlsgate(['serve', '--out', out, ...cases.flatMap(([value]) => ['--fault', value])]);
+    expect(r.code, r.stderr).to.equal(2);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines, r.stderr).to.have.length(cases.length);
+    cases.forEach(([value, expected], i) => {
+      expect(lines[i], value).to.include(`--fault '${value}'`).and.match(expected);
+    });
     expect(existsSync(out)).to.equal(false);
   });
 
@@ -241,7 +248,7 @@ describe('tlsgate serve (spawned process, real servers, openssl and curl as clie
     writeFileSync(join(out, 'notes.txt'), 'mine\n');
     const spec = join(dir, 'small.yaml');
     writeFileSync(spec, 'pki:\n  certs:\n    - { id: ca, role: root, subject: "CN=small" }\n    - { id: leaf, role: server, issuer: ca, subject: "CN=localhost", san: { dns: [localhost] } }\n');
-    await whileServing(['--spec', spec, '--out', out], async () => undefined);
+    await whileServing(['--spec', spec, '--out', out], async () => undefined, 'SIGTERM');
     expect(readdirSync(out).sort()).to.deep.equal(['ca.chain.pem', 'ca.key', 'ca.pem', 'leaf.chain.pem', 'leaf.key', 'leaf.pem', 'manifest.json', 'notes.txt']);
     const foreign = join(dir, 'foreign');
     mkdirSync(foreign);
