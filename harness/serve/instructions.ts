@@ -37,7 +37,13 @@ export function describeServe(m: Manifest, out: string): string {
     lines.push(...pointerNotes(c));
     lines.push(`openssl ocsp -issuer ${f(issuer.files.cert)} -cert ${f(c.files.cert)} -url ${sh(c.servedBy!.ocsp)} -CAfile ${f(root.files.cert)}`);
     lines.push(`curl -fsS ${[...new Set(crlSources)].join(' ')} > ${f('crls.pem')} && openssl verify -crl_check_all -CAfile ${f(root.files.cert)} -untrusted ${f(issuer.files.cert)} -CRLfile ${f('crls.pem')} ${f(c.files.cert)}`);
-    for (const url of c.httpsUrls ?? []) lines.push(`curl -fsS --cacert ${f(root.files.cert)} --cert-status ${sh(url)}    # checks the stapled OCSP answer`);
+    // the endpoint staples what the responder in the certificate's AIA answers
+    const staples = c.ocspUrls.includes(c.servedBy!.ocsp);
+    for (const url of c.httpsUrls ?? []) {
+      lines.push(staples
+        ? `curl -fsS --cacert ${f(root.files.cert)} --cert-status ${sh(url)}    # checks the stapled OCSP answer`
+        : `curl -fsS --cacert ${f(root.files.cert)} ${sh(url)}    # no staple: its AIA names no responder of this serve`);
+    }
     if (c.role === 'client') {
       const server = m.certificates.find((x) => x.https);
       if (server) lines.push(`curl -fsS --cacert ${f(rootOf(server).files.cert)} --cert ${f(c.files.chain)} --key ${f(c.files.key)} ${sh(server.https!)}    # the server checks it against the CRLs: ${c.revoked ? 'revoked' : 'verified'}`);
