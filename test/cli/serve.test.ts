@@ -259,6 +259,35 @@ describe('tlsgate serve (spawned process, real servers, openssl and curl as clie
     expect(readdirSync(foreign)).to.deep.equal(['report.txt']);
   });
 
+  it('the printed commands run as printed, from another folder, and each says what the table says (good passes, revoked fails)', async () => {
+    const out = join(dir, 'printed');
+    await whileServing(['--out', out], async (stdout) => {
+      const blocks = stdout.split('\n# ').slice(1).map((b) => b.split('\n').filter((l) => /^(openssl|curl) /.test(l)));
+      const headers = stdout.split('\n# ').slice(1).map((b) => b.split('\n')[0]!);
+      expect(headers).to.deep.equal(['good-server (good)', 'revoked-server (revoked)', 'good-client (good)', 'revoked-client (revoked)']);
+      const sh = (line: string) => run('bash', ['-c', line], { cwd: tmpdir() }).then(
+        (r) => ({ code: 0, text: r.stdout + r.stderr }),
+        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, text: e.stdout + e.stderr }));
+      for (const [i, lines] of blocks.entries()) {
+        const revoked = headers[i]!.endsWith('(revoked)');
+        for (const line of lines) {
+          expect(line, 'absolute paths only').to.not.match(/ (?:-CAfile|-issuer|-cert|--cacert|--cert|--key|-untrusted|-CRLfile|>) (?!\/)/);
+          const r = await sh(line);
+          const what = `${headers[i]}: ${line}\n${r.text}`;
+          if (line.startsWith('openssl ocsp')) expect(r.text, what).to.include('Response verify OK').and.match(revoked ? /: revoked/ : /: good/);
+          else if (line.includes('openssl verify')) expect(r.code === 0, what).to.equal(!revoked);
+          else if (line.includes('--cert-status')) expect(r.code, what).to.equal(revoked ? 91 : 0);
+          else {
+            expect(r.code, what).to.equal(0);
+            expect(r.text, what).to.include(revoked ? ': revoked (CERT_REVOKED)' : ': verified');
+          }
+        }
+      }
+      // servers: ocsp, CRLs, the endpoint on 127.0.0.1 and on ::1; clients: ocsp, CRLs, mTLS
+      expect(blocks.flat().length).to.equal(2 * 4 + 2 * 3);
+    });
+  });
+
   it('a spec with problems prints each as file:line:col, serves nothing and exits 2', async () => {
     const spec = join(dir, 'bad.yaml');
     const certs = 'pki:\n  certs:\n    - { id: root, role: root, subject: "CN=r" }\n';
