@@ -6,7 +6,7 @@
  * someone else's: serve refuses it rather than write among foreign files.
  */
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { filesOf, MANIFEST_FORMAT, type Manifest } from './manifest.js';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -33,10 +33,10 @@ export async function prepareOutFolder(out: string, wanted: Wanted): Promise<Out
     if (err.code === 'ENOTDIR') return null;
     throw err;
   });
-  if (entries === null) return { kind: 'refused', reason: `--out ${out} is a file; give a folder (new, empty, or one a previous tlsgate serve wrote)` };
+  if (entries === null) return { kind: 'refused', reason: `--out ${out} is not a folder (or lies under a file); give a folder: new, empty, or one a previous tlsgate serve wrote` };
   if (entries === undefined) {
-    await mkdir(out, { recursive: true });
-    return { kind: 'fresh' };
+    const failed = await makeFolder(out).then(() => undefined, (err: NodeJS.ErrnoException) => err.code ?? err.message);
+    return failed === undefined ? { kind: 'fresh' } : { kind: 'refused', reason: `--out ${out} cannot be created (${failed}); give a folder you can write` };
   }
   if (entries.length === 0) return { kind: 'fresh' };
   const previous = await previousManifest(join(out, MANIFEST_FILE));
@@ -46,6 +46,22 @@ export async function prepareOutFolder(out: string, wanted: Wanted): Promise<Out
   if (reusable(previous, wanted)) return { kind: 'reuse', issuedAt: new Date(previous.issuedAt) };
   await removePreviousServe(out, previous);
   return { kind: 'fresh' };
+}
+
+/**
+ * `mkdir -p`, one level at a time: Node's recursive mkdir never returns for a path under /proc
+ * (it retries ENOENT forever), and a typo must end in a message, not a hang.
+ */
+async function makeFolder(path: string): Promise<void> {
+  try {
+    await mkdir(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT' || dirname(path) === path) throw err;
+    await makeFolder(dirname(path));
+    await mkdir(path);
+  }
 }
 
 async function previousManifest(path: string): Promise<Manifest | undefined> {
