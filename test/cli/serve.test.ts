@@ -257,6 +257,10 @@ describe('tlsgate serve (spawned process, real servers, openssl and curl as clie
     expect(r.code, r.stderr).to.equal(2);
     expect(r.stderr).to.include('is not empty and holds no tlsgate serve manifest.json');
     expect(readdirSync(foreign)).to.deep.equal(['report.txt']);
+    // a folder that cannot be made (Node's own recursive mkdir never returns for this one)
+    const unmakeable = await tlsgate(['serve', '--out', '/proc/tlsgate-serve-test/pki']);
+    expect(unmakeable.code, unmakeable.stderr).to.equal(2);
+    expect(unmakeable.stderr).to.include('cannot be created');
   });
 
   it('the printed commands run as printed, from another folder, and each says what the table says (good passes, revoked fails)', async () => {
