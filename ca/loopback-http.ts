@@ -1,6 +1,6 @@
 /**
  * The HTTP server under the CRL server and the OCSP responder: node:http on a loopback address,
- * port 0, a bounded request body, and the transport faults (delay, hang, HTTP status, truncated,
+ * port 0 (or the port a user asked for), a bounded request body, and the transport faults (delay, hang, HTTP status, truncated,
  * garbage, trickled or endless bodies). Whatever a fault leaves open (a hung response, a trickle
  * timer, an endless body) is closed by `close()`, so a run never leaks a socket or a timer.
  */
@@ -27,6 +27,8 @@ export type RequestHandler = (req: IncomingMessage, body: Buffer) => HandlerResu
 
 export interface LoopbackHttpOptions {
   host?: LoopbackHost;
+  /** default 0 (the system picks); a fixed port only when a user asks for one (`serve --port`) */
+  port?: number;
   /** larger bodies get 413; default 64 KiB */
   maxBodyBytes?: number;
 }
@@ -58,7 +60,7 @@ export class LoopbackHttpServer {
     // A listener replaces that handler, and the client then gets a bare close with no answer.
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, self.host, () => {
+      server.listen(opts.port ?? 0, self.host, () => {
         server.off('error', reject);
         resolve();
       });

@@ -18,7 +18,8 @@ import { reasonCode, reasonFromCode } from './revocation-reason.js';
 import type { KeyPair } from './signer.js';
 import type { RevocationReason, SignatureHash } from './spec.js';
 
-export type CertIdHash = 'sha1' | 'sha256';
+/** the CertID hash algorithms a request may use: RFC 6960 allows any, OpenSSL offers these */
+export type CertIdHash = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
 
 export interface CertIdFields {
   hash: CertIdHash;
@@ -83,8 +84,14 @@ export interface ParsedOcspResponse {
   basic?: ParsedBasicResponse;
 }
 
-const HASH_OIDS: Readonly<Record<CertIdHash, string>> = { sha1: '1.3.14.3.2.26', sha256: '2.16.840.1.101.3.4.2.1' };
-const HASH_LENGTHS: Readonly<Record<CertIdHash, number>> = { sha1: 20, sha256: 32 };
+const HASH_OIDS: Readonly<Record<CertIdHash, string>> = {
+  sha1: '1.3.14.3.2.26',
+  sha224: '2.16.840.1.101.3.4.2.4',
+  sha256: '2.16.840.1.101.3.4.2.1',
+  sha384: '2.16.840.1.101.3.4.2.2',
+  sha512: '2.16.840.1.101.3.4.2.3',
+};
+const HASH_LENGTHS: Readonly<Record<CertIdHash, number>> = { sha1: 20, sha224: 28, sha256: 32, sha384: 48, sha512: 64 };
 const NONCE_OID = '1.3.6.1.5.5.7.48.1.2';
 const BASIC_RESPONSE_OID = '1.3.6.1.5.5.7.48.1.1';
 
@@ -125,7 +132,7 @@ function certIdOf(id: CertIdFields): pkijs.CertID {
 function certIdFields(certId: pkijs.CertID): CertIdFields {
   const oid = certId.hashAlgorithm.algorithmId;
   const hash = (Object.keys(HASH_OIDS) as CertIdHash[]).find((h) => HASH_OIDS[h] === oid);
-  if (!hash) throw new Error(`CertID hash algorithm ${oid} is neither SHA-1 nor SHA-256`);
+  if (!hash) throw new Error(`CertID hash algorithm ${oid} is not SHA-1, SHA-224, SHA-256, SHA-384 or SHA-512`);
   const params: unknown = certId.hashAlgorithm.algorithmParams; // pkijs types it as any
   if (params !== undefined && !(params instanceof asn1js.Null)) throw new Error('CertID hash algorithm parameters are not NULL');
   const issuerNameHash = Buffer.from(certId.issuerNameHash.valueBlock.valueHexView);

@@ -30,9 +30,14 @@ export class RevocationServers {
     this.directory = directory;
   }
 
-  static async start(opts: { host?: LoopbackHost } = {}): Promise<RevocationServers> {
+  /** on port 0 unless `ports` fixes them (`tlsgate serve --port`) */
+  static async start(opts: { host?: LoopbackHost; ports?: { crl: number; ocsp: number } } = {}): Promise<RevocationServers> {
     const directory = new PkiDirectory();
-    const [crl, ocsp] = await Promise.allSettled([CrlServer.start(directory, opts), OcspResponder.start(directory, opts)]);
+    const host = opts.host ? { host: opts.host } : {};
+    const [crl, ocsp] = await Promise.allSettled([
+      CrlServer.start(directory, { ...host, ...(opts.ports ? { port: opts.ports.crl } : {}) }),
+      OcspResponder.start(directory, { ...host, ...(opts.ports ? { port: opts.ports.ocsp } : {}) }),
+    ]);
     if (crl.status === 'rejected' || ocsp.status === 'rejected') {
       await Promise.all([crl, ocsp].map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
       throw (crl.status === 'rejected' ? crl.reason : (ocsp as PromiseRejectedResult).reason) as Error;

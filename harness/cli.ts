@@ -95,10 +95,14 @@ function buildParser(argv: string[], run: Runner): Argv<Common> {
     })))
     .command('serve', 'run the mock CA, OCSP responder and CRL server until Ctrl-C', (y) => certsDirOption(y)
       .option('spec', { type: 'string', describe: 'YAML file whose `pki:` section to issue and serve (any scenario file works); default: a root, an intermediate, good and revoked server and client leaves' })
-      .option('out', { type: 'string', default: 'tlsgate-pki', describe: 'folder for the issued certificates and keys' })
+      .option('out', { type: 'string', default: 'tlsgate-pki', describe: "folder for the issued certificates and keys: new, empty, or a previous serve's (its files are replaced; any other non-empty folder is refused)" })
+      .option('port', { type: 'number', describe: 'fixed ports instead of the system\'s: BASE the CRL server, BASE+1 the OCSP responder, BASE+2... the HTTPS endpoints (one per server certificate, in spec order); a restart with the same --port and --out serves the same certificates', coerce: positiveInteger('--port') })
+      .option('fault', { type: 'string', describe: `make the CRL server or OCSP responder misbehave, as a scenario's faults: do (repeatable): ${SERVE_FAULT_SYNTAX}, or a YAML mapping such as '{ server: ocsp, ca: intermediate, fault: { kind: ocsp-status, status: tryLater } }'. Kinds: delay (ms), hang, http-status (status), truncate, garbage, trickle (intervalMs), endless, stale, future, wrong-key, signer-without-eku, certid-mismatch, nonce-mismatch, unknown-status, ocsp-status (status)` })
       .example('$0 serve --out ./pki', 'the default PKI, with ready-to-paste openssl and curl commands')
+      .example('$0 serve --out ./pki --port 8880', 'fixed ports 8880 (CRL), 8881 (OCSP), 8882... (HTTPS): restarts reuse ./pki')
+      .example('$0 serve --out ./pki --fault ocsp:ca=intermediate:kind=hang', 'an OCSP responder that never answers about the intermediate\'s certificates')
       .example('$0 serve --spec scenarios/revocation/ocsp.yaml --out ./pki', "serve a scenario file's PKI"),
-    (a) => run(a.verbose, () => serve(a.spec, a.out, certsDirOf(a.certs))))
+    (a) => run(a.verbose, () => serve({ ...(a.spec !== undefined ? { spec: a.spec } : {}), out: a.out, certsDir: certsDirOf(a.certs), ...(a.port !== undefined ? { port: a.port } : {}), faults: listOf(a.fault) })))
     .demandCommand(1, 'give a command: run, list, validate, certs or serve (or inventory, matrix)')
     .recommendCommands()
     .strict()
@@ -179,6 +183,9 @@ const matrixOptions = <T>(y: Argv<T>) => certsDirOption(y)
   .option('json', { type: 'string', describe: 'write the matrix as JSON to this file (per runtime: summary, inventory, baseline; the drifts)' })
   .option('all', { type: 'boolean', default: false, describe: 'show every scenario in the table, not only those that differ or did not pass' });
 
+/** kept in step with harness/serve/faults.ts (not imported: --help must not load it) */
+const SERVE_FAULT_SYNTAX = 'SERVER:ca=ID:kind=KIND[:NAME=VALUE...] or SERVER:cert=ID:..., e.g. ocsp:ca=intermediate:kind=hang, crl:ca=root:kind=http-status:status=503';
+
 const DRIFT_CLASS_NAMES = 'security-regression, availability-regression, error-changed, negotiation-changed, added, removed';
 
 /** the baseline flags, each only when given */
@@ -225,11 +232,11 @@ function filtersOf(a: { grep?: unknown; tag?: unknown; shard?: unknown }) {
 
 const scenarioPathsOf = (given: unknown): string[] => scenarioPaths(listOf(given));
 
-async function serve(spec: string | undefined, out: string, certsDir: string): Promise<number> {
+async function serve(args: Omit<import('./commands/serve.js').ServeArgs, 'signal'>): Promise<number> {
   const [{ serveCommand }, { trapInterrupts }] = await Promise.all([import('./commands/serve.js'), import('./commands/interrupt.js')]);
   const interrupts = trapInterrupts();
   try {
-    return await serveCommand({ ...(spec !== undefined ? { spec } : {}), out, certsDir, signal: interrupts.signal });
+    return await serveCommand({ ...args, signal: interrupts.signal });
   } finally {
     interrupts.release();
   }

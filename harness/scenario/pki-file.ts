@@ -2,11 +2,15 @@
  * A PKI spec on its own, for `tlsgate serve --spec FILE`: a YAML file whose `pki` section has
  * exactly the scenario format's shape (so any scenario file can be served as it is, and a file
  * holding only `pki:` works too). Problems come out like the loader's: file:line:col, path,
- * message, hint.
+ * message, hint. A top-level `faults:` list (the scenario format's fault entries) is what
+ * `serve` injects; the faults of the file's scenarios are returned too, by scenario name, so
+ * serve can say how to apply them instead of ignoring them.
  */
 import type { ValidateFunction } from 'ajv';
 import type { PkiSpec } from '../../ca/spec.js';
 import { scenarioSchemaDocument } from '../published-schemas.js';
+import type { FaultSpec } from '../model.js';
+import { faultFindings } from '../serve/faults.js';
 import type { PkiInput } from './input.js';
 import { Locator } from './locator.js';
 import { parseYaml } from './parse-yaml.js';
@@ -27,21 +31,42 @@ function pkiValidator(): ValidateFunction {
     definitions,
     type: 'object',
     required: ['pki'],
-    properties: { pki: { $ref: '#/definitions/pki' } },
+    properties: { pki: { $ref: '#/definitions/pki' }, faults: { type: 'array', items: { $ref: '#/definitions/faultSpec' } } },
   });
   return validator;
 }
 
-export async function loadPkiFile(file: string): Promise<{ spec?: PkiSpec; problems: ScenarioProblem[] }> {
+export interface PkiFile {
+  spec?: PkiSpec;
+  /** the top-level `faults:` list */
+  faults: FaultSpec[];
+  /** faults of the file's scenarios, which serve does not inject (it runs no scenario) */
+  scenarioFaults: Array<{ scenario: string; faults: FaultSpec[] }>;
+  problems: ScenarioProblem[];
+}
+
+export async function loadPkiFile(file: string): Promise<PkiFile> {
+  const none = { faults: [], scenarioFaults: [] };
   const source = await readSourceText(file);
-  if (!source.ok) return { problems: [{ file, line: source.line, column: source.column, path: '', message: source.message, ...(source.hint ? { hint: source.hint } : {}) }] };
+  if (!source.ok) return { ...none, problems: [{ file, line: source.line, column: source.column, path: '', message: source.message, ...(source.hint ? { hint: source.hint } : {}) }] };
   const parsed = parseYaml(source.text);
   const locator = new Locator(file, parsed.doc, parsed.lines);
-  if (!parsed.ok) return { problems: locator.problems(parsed.findings) };
+  if (!parsed.ok) return { ...none, problems: locator.problems(parsed.findings) };
   const findings = shapeFindings(parsed.value);
-  if (findings.length === 0) findings.push(...pkiFindings(pkiSpecOf((parsed.value as { pki: PkiInput }).pki)));
-  if (findings.length > 0) return { problems: locator.problems(findings) };
-  return { spec: pkiSpecOf((parsed.value as { pki: PkiInput }).pki), problems: [] };
+  const value = parsed.value as { pki: PkiInput; faults?: FaultSpec[]; scenarios?: unknown };
+  if (findings.length === 0) findings.push(...pkiFindings(pkiSpecOf(value.pki)));
+  if (findings.length === 0) (value.faults ?? []).forEach((f, i) => findings.push(...faultFindings(f, pkiSpecOf(value.pki), ['faults', i])));
+  if (findings.length > 0) return { ...none, problems: locator.problems(findings) };
+  return { spec: pkiSpecOf(value.pki), faults: value.faults ?? [], scenarioFaults: scenarioFaultsOf(value.scenarios), problems: [] };
+}
+
+/** each scenario's `faults:` that look like fault entries, by name (the scenario loader checks them) */
+function scenarioFaultsOf(scenarios: unknown): PkiFile['scenarioFaults'] {
+  if (!Array.isArray(scenarios)) return [];
+  return scenarios.flatMap((s, i) => {
+    if (!isRecord(s) || !Array.isArray(s.faults) || s.faults.length === 0) return [];
+    return [{ scenario: typeof s.name === 'string' ? s.name : `scenarios[${i}]`, faults: s.faults.filter(isRecord) as unknown as FaultSpec[] }];
+  });
 }
 
 function shapeFindings(value: unknown): Finding[] {

@@ -1,9 +1,11 @@
 /**
  * What `tlsgate serve` writes: every certificate, key, chain and (for clients) PKCS#12 bundle of
- * the PKI, and manifest.json describing them with the URLs that serve their revocation status.
+ * the PKI, and manifest.json describing them: the revocation pointers each certificate carries
+ * (read from its extensions) and the URLs of this serve that answer about it.
  * Files are written atomically and the manifest last, so a reader never sees half a PKI.
  */
 import { join } from 'node:path';
+import { certFacts } from '../revocation/cert-facts.js';
 import { writeFileAtomic } from '../../ca/atomic-file.js';
 import type { Materials } from '../../ca/materials.js';
 import { pkcs12 } from '../../ca/pkcs12.js';
@@ -23,21 +25,48 @@ export interface ManifestEntry {
   notAfter: string;
   revoked: { reason: string; time: string } | null;
   files: { cert: string; key: string; chain: string; pkcs12?: string };
-  /** where its issuer's CRL and OCSP responder are (what a relying party asks about it) */
+  /** the first CRL distribution point URI the certificate names; null when it names none */
   crlUrl: string | null;
+  /** the first OCSP URI of its authorityInfoAccess; null when it names none */
   ocspUrl: string | null;
+  /** every CDP URI and every AIA OCSP URI the certificate names, in its order */
+  crlUrls: string[];
+  ocspUrls: string[];
+  /** this serve's CRL and OCSP URLs for its issuer (they answer whatever the certificate names); null for a root */
+  servedBy: { crl: string; ocsp: string } | null;
+  /** its HTTPS endpoint (a server certificate); also on [::1] when the certificate names ::1 */
   https?: string;
+  httpsUrls?: string[];
 }
 
 export interface Manifest {
   format: typeof MANIFEST_FORMAT;
   crlServer: string;
   ocspResponder: string;
+  /** `--port` (fixed ports, a restart reuses this PKI), or null (ports the system picked) */
+  port: number | null;
+  /** what the PKI was issued from and when: a restart with the same --port and spec reissues nothing */
+  specDigest: string;
+  issuedAt: string;
+  /** the faults injected, as --fault values */
+  faults: string[];
   pkcs12Passphrase: string;
   certificates: ManifestEntry[];
 }
 
-export async function writePki(out: string, m: Materials, pki: PkiHandle, endpoints: readonly HttpsEndpoint[], origins: { crl: string; ocsp: string }): Promise<Manifest> {
+/** how this run was set up, recorded in the manifest */
+export interface ServeSetup {
+  origins: { crl: string; ocsp: string };
+  port: number | null;
+  specDigest: string;
+  issuedAt: Date;
+  faults: string[];
+}
+
+/** every file a manifest names (what cleaning a previous serve's folder removes) */
+export const filesOf = (m: Pick<Manifest, 'certificates'>): string[] => m.certificates.flatMap((c) => Object.values(c.files));
+
+export async function writePki(out: string, m: Materials, pki: PkiHandle, endpoints: readonly HttpsEndpoint[], setup: ServeSetup): Promise<Manifest> {
   const entries: ManifestEntry[] = [];
   for (const cert of m.certs.values()) {
     const files = { cert: `${cert.id}.pem`, key: `${cert.id}.key`, chain: `${cert.id}.chain.pem` };
@@ -50,6 +79,8 @@ export async function writePki(out: string, m: Materials, pki: PkiHandle, endpoi
     if (bundle) await writeFileAtomic(join(out, bundle), await pkcs12(cert, chainIds.slice(1, -1).map((id) => m.get(id)), PKCS12_PASSPHRASE), { mode: 0o600 });
     const revoked = pki.registry.status(cert.id);
     const issuer = cert.issuerId;
+    const facts = certFacts(cert.der);
+    const endpoint = endpoints.find((e) => e.certId === cert.id);
     entries.push({
       id: cert.id,
       role: cert.spec.role,
@@ -60,14 +91,25 @@ export async function writePki(out: string, m: Materials, pki: PkiHandle, endpoi
       notAfter: cert.notAfter.toISOString(),
       revoked: revoked ? { reason: revoked.reason, time: revoked.revokedAt.toISOString() } : null,
       files: { ...files, ...(bundle ? { pkcs12: bundle } : {}) },
-      crlUrl: issuer ? pki.endpoints.crlUrl(issuer) : null,
-      ocspUrl: issuer ? pki.endpoints.ocspUrl(issuer) : null,
-      ...withHttps(endpoints.find((e) => e.certId === cert.id)),
+      crlUrl: facts.crlUrls[0] ?? null,
+      ocspUrl: facts.ocspUrls[0] ?? null,
+      crlUrls: facts.crlUrls,
+      ocspUrls: facts.ocspUrls,
+      servedBy: issuer !== undefined && issuer !== cert.id ? { crl: pki.endpoints.crlUrl(issuer), ocsp: pki.endpoints.ocspUrl(issuer) } : null,
+      ...(endpoint ? { https: endpoint.urls[0]!, httpsUrls: endpoint.urls } : {}),
     });
   }
-  const manifest: Manifest = { format: MANIFEST_FORMAT, crlServer: origins.crl, ocspResponder: origins.ocsp, pkcs12Passphrase: PKCS12_PASSPHRASE, certificates: entries };
+  const manifest: Manifest = {
+    format: MANIFEST_FORMAT,
+    crlServer: setup.origins.crl,
+    ocspResponder: setup.origins.ocsp,
+    port: setup.port,
+    specDigest: setup.specDigest,
+    issuedAt: setup.issuedAt.toISOString(),
+    faults: setup.faults,
+    pkcs12Passphrase: PKCS12_PASSPHRASE,
+    certificates: entries,
+  };
   await writeFileAtomic(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n', { mode: 0o644 });
   return manifest;
 }
-
-const withHttps = (e: HttpsEndpoint | undefined) => (e ? { https: e.url } : {});

@@ -168,6 +168,23 @@ describe('ca/revocation-servers: CRL server and OCSP responder checked by openss
       expect(i.output).to.contain('Response verify OK');
     });
 
+    it('a CertID hashed with SHA-224, SHA-384 or SHA-512 is answered (good and revoked), verify OK, with that CertID echoed', async function () {
+      pa.registry.revoke('revoked', { reason: 'keyCompromise' });
+      try {
+        for (const hash of ['sha224', 'sha384', 'sha512']) {
+          const r = await openssl(['ocsp', `-${hash}`, '-issuer', f('int'), '-cert', f('good'), '-cert', f('revoked'), '-url', ocspUrl('int'), '-CAfile', f('root'), '-resp_text']);
+          expect(r.code, `${hash}: ${r.output}`).to.equal(0);
+          expect(r.output, hash).to.contain('Response verify OK');
+          expect(statusOf(r.output, f('good')), `${hash}: ${r.output}`).to.equal('good');
+          expect(statusOf(r.output, f('revoked')), `${hash}: ${r.output}`).to.equal('revoked');
+          // openssl matched each answer to its request by CertID, so the answer carries the request's algorithm
+          expect(r.output, hash).to.contain(`Hash Algorithm: ${hash}`);
+        }
+      } finally {
+        pa.registry.unrevoke('revoked');
+      }
+    });
+
     it('the `auto` AIA/CDP URLs in the certs point at these servers', async function () {
       const text = await opensslOk(['x509', '-in', f('good'), '-noout', '-ext', 'crlDistributionPoints,authorityInfoAccess']);
       expect(text).to.contain(`URI:${crlUrl('int')}`);

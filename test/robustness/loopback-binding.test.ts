@@ -55,13 +55,16 @@ const title = 'every server binds to loopback only (checked in /proc/net/tcp*)';
     const child = children.track(start([...CLI, 'serve', '--out', out, '--certs', sharedCertsDir()]));
     try {
       await waitForOutput(child, 'Press Ctrl-C');
-      const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { certificates: Array<{ https?: string }> };
+      const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { certificates: Array<{ https?: string; httpsUrls?: string[] }> };
       const httpsPorts = manifest.certificates.flatMap((c) => (c.https ? [Number(new URL(c.https).port)] : []));
+      // the default server certificates name ::1, so their endpoints listen there too (same port)
+      const expected = manifest.certificates.flatMap((c) => (c.httpsUrls ?? []).map((u) => `${u.includes('[::1]') ? '::1' : '127.0.0.1'}:${new URL(u).port}`));
       const listening = listeningSocketsOf(child.pid!);
       expect(httpsPorts.length).to.be.at.least(2);
-      expect(listening.map((s) => s.port)).to.include.members(httpsPorts);
-      expect(listening.length, 'the HTTPS endpoints, the CRL server and the OCSP responder').to.equal(httpsPorts.length + 2);
-      expect(listening.filter((s) => s.address !== '127.0.0.1').map((s) => `${s.address}:${s.port}`)).to.deep.equal([]);
+      expect(listening.map((s) => `${s.address}:${s.port}`)).to.include.members(expected);
+      expect(expected.filter((a) => a.startsWith('::1'))).to.have.length(httpsPorts.length);
+      expect(listening.length, 'the HTTPS endpoints (127.0.0.1 and ::1), the CRL server and the OCSP responder').to.equal(expected.length + 2);
+      expect(listening.filter((s) => s.address !== '127.0.0.1' && s.address !== '::1').map((s) => `${s.address}:${s.port}`)).to.deep.equal([]);
     } finally {
       child.kill('SIGINT');
       const done = await child.done;

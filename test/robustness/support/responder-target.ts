@@ -8,7 +8,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { issuePki } from '../../../ca/factory.js';
 import type { Materials } from '../../../ca/materials.js';
-import { buildOcspRequest, certIdFor, parseOcspRequest, parseOcspResponse, type CertIdFields, type ParsedOcspRequest } from '../../../ca/ocsp.js';
+import { buildOcspRequest, certIdFor, parseOcspRequest, parseOcspResponse, type CertIdFields, type CertIdHash, type ParsedOcspRequest } from '../../../ca/ocsp.js';
 import { parseCrl } from '../../../ca/crl.js';
 import { RevocationServers } from '../../../ca/revocation-servers.js';
 import { verifySignature } from '../../../ca/signature-verify.js';
@@ -58,7 +58,7 @@ export class ResponderTarget {
   readonly ocspPath = `/${NAMESPACE}/int`;
   readonly crlPath = `/${NAMESPACE}/int.crl`;
 
-  certId(certId: 'good' | 'revoked', hash: 'sha1' | 'sha256' = 'sha1'): CertIdFields {
+  certId(certId: 'good' | 'revoked', hash: CertIdHash = 'sha1'): CertIdFields {
     return certIdFor(this.materials.get(certId).der, this.materials.get('int').der, hash);
   }
 
