@@ -15,7 +15,8 @@ import { resolveNodes, type ResolvedNode } from '../matrix/node-resolve.js';
 import { failingRuns, fatalCount, matrixJson, matrixReport, renderMatrixMarkdown, renderMatrixText } from '../matrix/report.js';
 import { runMatrix, type MatrixRuntime } from '../matrix/run-matrix.js';
 import { writeFileAtomic } from '../reporters/output.js';
-import { EXIT } from './exit.js';
+import { describeInternalError } from '../runner.js';
+import { EXIT, reportContainedErrors } from './exit.js';
 import { trapInterrupts } from './interrupt.js';
 import { loadSelection, type Filters } from './selection.js';
 
@@ -61,7 +62,9 @@ export async function matrixCommand(args: MatrixArgs): Promise<number> {
   process.stdout.write(renderMatrixText(report, { all: args.all }));
   if (args.driftMarkdown) await writeFileAtomic(args.driftMarkdown, renderMatrixMarkdown(report));
   if (args.json) await writeFileAtomic(args.json, `${JSON.stringify(matrixJson(report), null, 2)}\n`);
+  if (outcome.internalErrors.length) reportContainedErrors(outcome.internalErrors.map(describeInternalError), process.stderr);
   if (outcome.interrupted) return EXIT.interrupted;
+  if (outcome.internalErrors.length) return EXIT.internal;
   return failingRuns(report).length > 0 || fatalCount(report) > 0 ? EXIT.failed : EXIT.passed;
 }
 

@@ -1,15 +1,16 @@
 /**
  * `tlsgate run`: load, filter, run through the engine, report. Exit codes: 0 every scenario
- * passed, 1 one failed or errored (or a drift against --baseline fails the gate), 2 bad input (thrown as UsageError/ScenarioProblems), 130
- * interrupted.
+ * passed, 1 one failed or errored (or a drift against --baseline fails the gate), 2 bad input (thrown as UsageError/ScenarioProblems),
+ * 3 a bug was met (the scenario it hit ended in an internal error; everything else ran and was
+ * reported), 130 interrupted.
  */
 import { BaselineGate } from '../baseline/gate.js';
 import { driftPolicy } from '../baseline/policy.js';
 import { describeEnvironment } from '../environment.js';
 import type { Inventory } from '../inventory/collect.js';
 import { createReporter, checkTargets, parseReporterArg, type ReporterContext } from '../reporters/index.js';
-import { runSuite } from '../runner.js';
-import { EXIT } from './exit.js';
+import { describeInternalError, runSuite } from '../runner.js';
+import { EXIT, reportContainedErrors } from './exit.js';
 import { trapInterrupts } from './interrupt.js';
 import { loadSelection, pathRelativeTo, type Filters } from './selection.js';
 
@@ -58,7 +59,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const engine = await createEngine({ certsDir: args.certsDir, timeoutMs: args.timeoutMs });
   const interrupts = trapInterrupts();
   try {
-    const { summary, results } = await runSuite(selection.scenarios, {
+    const { summary, results, internalErrors } = await runSuite(selection.scenarios, {
       execute: (s, signal) => engine.run(s, signal),
       reporters,
       timeoutMs: args.timeoutMs,
@@ -68,8 +69,14 @@ export async function runCommand(args: RunArgs): Promise<number> {
       environment: { ...describeEnvironment() },
       ...(selection.shard ? { shard: selection.shard } : {}),
     });
+    if (internalErrors.length) reportContainedErrors(internalErrors.map(describeInternalError), process.stderr);
     if (summary.interrupted) return EXIT.interrupted;
-    await gate?.finish(results);
+    // a verdict a bug decided is no record of how the stack behaves: the baseline is left as it was
+    await gate?.finish(results, { record: internalErrors.length === 0 });
+    if (internalErrors.length) {
+      if (args.updateBaseline !== undefined) process.stderr.write(`tlsgate: ${args.updateBaseline} was not updated, because of the internal error\n`);
+      return EXIT.internal;
+    }
     const drift = await gate?.evaluate(results);
     return summary.failed + summary.errors > 0 || !!drift?.fatal.length ? EXIT.failed : EXIT.passed;
   } finally {
