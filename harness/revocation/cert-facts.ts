@@ -6,6 +6,7 @@ import { X509Certificate as NodeX509 } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import * as asn1 from '@peculiar/asn1-x509';
 import { canonicalSerialHex } from '../../ca/asn1-values.js';
+import { formatSubject } from '../drivers/peer.js';
 
 const TLS_FEATURE = '1.3.6.1.5.5.7.1.24';
 
@@ -47,7 +48,7 @@ function parseFacts(der: Buffer): CertFacts {
     der,
     node,
     serialHex: canonicalSerialHex(node.serialNumber),
-    label: node.subject.split('\n').join(', '),
+    label: formatSubject(node.subject) || '(empty subject)',
     crlUrls: cdp.flatMap((dp) => uris(dp.distributionPoint?.fullName)),
     ocspUrls: uris(aia.filter((a) => a.accessMethod === asn1.id_ad_ocsp).map((a) => a.accessLocation)),
     mustStaple: extensions.some((e) => e.extnID === TLS_FEATURE),
