@@ -24,6 +24,15 @@ export const formatSpecPath = (path: Path): string =>
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const HEX_SERIAL = /^[0-9a-fA-F]{1,40}$/;
+
+/**
+ * The CA writes a serial's bytes as they are given (ca/certificate.ts), so `0001` would become an
+ * INTEGER with illegal padding, which OpenSSL refuses: found by the certificate fuzz.
+ */
+function hasRedundantZeroByte(hex: string): boolean {
+  const bytes = Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex');
+  return bytes.length > 1 && bytes[0] === 0 && bytes[1]! < 0x80;
+}
 /** digests an RSA-512 key is too small to sign (PKCS#1 v1.5 padding needs 11 bytes + DigestInfo) */
 const TOO_BIG_FOR_RSA_512 = new Set(['sha384', 'sha512']);
 
@@ -78,6 +87,7 @@ function checkCert(c: CertSpec, at: Path, byId: ReadonlyMap<string, CertSpec>, k
   checkSubject(c.subject, [...at, 'subject'], add);
   checkValidity(c, at, add, now);
   if (c.serial !== undefined && !HEX_SERIAL.test(c.serial)) add([...at, 'serial'], `'${c.serial}' is not a serial number`, 'give 1 to 40 hex digits (at most 20 bytes, RFC 5280)');
+  else if (c.serial !== undefined && hasRedundantZeroByte(c.serial)) add([...at, 'serial'], `serial '${c.serial}' starts with a zero byte that DER does not allow (OpenSSL refuses the certificate)`, `write it without the leading zeros: '${c.serial.replace(/^0+(?=.)/, '')}'`);
   const pathLen = c.basicConstraints?.pathLen;
   if (pathLen !== undefined && (!Number.isInteger(pathLen) || pathLen < 0 || pathLen > 255)) add([...at, 'basicConstraints', 'pathLen'], `pathLen ${pathLen} is not a whole number from 0 to 255`, 'pathLen counts the CAs allowed below this one: 0 for a CA that only issues leaves');
   if (pathLen !== undefined && c.basicConstraints?.ca === false) add([...at, 'basicConstraints', 'pathLen'], 'pathLen on a certificate that is not a CA', 'set ca: true, or remove pathLen');
