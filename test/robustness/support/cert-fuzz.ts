@@ -19,7 +19,7 @@ import type { Scenario } from '../../../harness/model.js';
 import { describeInternalError, runSuite } from '../../../harness/runner.js';
 import { loadScenarios } from '../../../harness/scenario/load.js';
 import {
-  KEY_KINDS, SAN_KINDS, SERIAL_KINDS, STRING_TYPES, mutate, oddChain, pemOf,
+  KEY_KINDS, KNOWN_EXTENSION_OIDS, SAN_KINDS, SERIAL_KINDS, STRING_TYPES, mutate, oddChain, pemOf,
   type CertShape, type Mutation, type NameShape,
 } from './odd-certificates.js';
 
@@ -28,6 +28,8 @@ import {
 interface FilesCase {
   via: 'files';
   shapes: CertShape[];
+  /** the client's revocation settings (parses the chain's CDP and AIA, garbage or not) */
+  revocation: Record<string, unknown> | undefined;
   /** which certificate (index from the leaf: 0 leaf, 1 its issuer) the mutation hits */
   mutateAt: number;
   mutation: Mutation;
@@ -40,6 +42,9 @@ interface SpecCase {
 }
 
 export type FuzzCase = FilesCase | SpecCase;
+
+/** present or not (undefined one time in two) */
+const odd = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined, freq: 2 });
 
 const ODD_TEXT = fc.constantFrom(
   'localhost', 'Ünïcødé Örg', '日本語の名前', 'emoji 🔐 name', 'a,b+c=d"e\\f', ' leading and trailing ', 'x'.repeat(300),
@@ -61,6 +66,7 @@ const certShape: fc.Arbitrary<CertShape> = fc.record({
   san: fc.constantFrom(...SAN_KINDS),
   longSanCount: fc.constantFrom(50, 500, 2000),
   extensions: fc.array(fc.record({
+    oid: fc.option(fc.constantFrom(...KNOWN_EXTENSION_OIDS), { nil: undefined, freq: 3 }),
     arc: fc.integer({ min: 1, max: 5 }),
     critical: fc.boolean(),
     bytes: fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 40 }),
@@ -82,9 +88,12 @@ function chainOf<T>(one: fc.Arbitrary<T>, n: number): fc.Arbitrary<T[]> {
   return fc.tuple(one, one, one).map(([first, middle, last]) => [first, ...Array.from({ length: n - 2 }, () => middle), last]);
 }
 
+const revocation = odd(fc.record({ mode: fc.constantFrom('crl', 'ocsp', 'ocsp-then-crl', 'none'), failure: fc.constantFrom('soft', 'hard') }));
+
 const filesCase: fc.Arbitrary<FilesCase> = depth.chain((n) => fc.record({
   via: fc.constant('files' as const),
   shapes: chainOf(certShape, n),
+  revocation,
   mutateAt: fc.integer({ min: 0, max: 1 }),
   mutation,
 }));
@@ -100,8 +109,6 @@ const ODD_SERIAL = fc.oneof(
 );
 
 const ODD_DNS = fc.constantFrom('localhost', '*.localhost', 'xn--nxasmq6b.test', 'UPPER.CASE.TEST', 'trailing.dot.', 'a'.repeat(63) + '.test', 'under_score.test');
-
-const odd = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined, freq: 2 });
 
 const specCert = fc.record({
   key: odd(fc.constantFrom(...KEY_ALGORITHMS.filter((k) => k !== 'rsa-3072' && k !== 'rsa-4096'))),
@@ -145,7 +152,7 @@ const specCase: fc.Arbitrary<SpecCase> = depth.chain((n) => fc.record({
   certs: chainOf(specCert, n).map((certs) => certs.map((c, i) => withChainRole(c as Record<string, unknown>, i, n))),
   client: fc.record({
     driver: fc.constantFrom('node-tls', 'node-https', 'undici'),
-    revocation: odd(fc.record({ mode: fc.constantFrom('crl', 'ocsp', 'ocsp-then-crl', 'none'), failure: fc.constantFrom('soft', 'hard') })),
+    revocation,
   }, { requiredKeys: ['driver'] }),
 }));
 
@@ -199,7 +206,7 @@ function filesDocument(c: FilesCase, dir: string): unknown {
   return {
     pki: { files },
     scenarios: [
-      { name: 'odd chain', server: { cert: leaf, chain: between }, client: { trust: ['c0'], servername: 'localhost' }, expect: { outcome: 'accept' } },
+      { name: 'odd chain', server: { cert: leaf, chain: between }, client: { trust: ['c0'], servername: 'localhost', ...(c.revocation ? { revocation: c.revocation } : {}) }, expect: { outcome: 'accept' } },
       { name: 'odd chain, partial trust in its issuer', server: { cert: leaf, chain: [] }, client: { trust: [chain.length > 1 ? `c${chain.length - 2}` : leaf], servername: 'localhost', allowPartialTrustChain: true }, expect: { outcome: 'reject' } },
     ],
   };

@@ -24,8 +24,12 @@ export type SerialKind = (typeof SERIAL_KINDS)[number];
 export const SAN_KINDS = ['none', 'empty', 'localhost', 'long', 'odd-types'] as const;
 export type SanKind = (typeof SAN_KINDS)[number];
 
+/** extensions relying parties parse (CDP, AIA, SAN, basic constraints, key usages, TLS feature), to fill with garbage */
+export const KNOWN_EXTENSION_OIDS = ['2.5.29.31', '1.3.6.1.5.5.7.1.1', '2.5.29.17', '2.5.29.19', '2.5.29.15', '2.5.29.37', '1.3.6.1.5.5.7.1.24'] as const;
+
 export interface ExtraExtension {
-  /** last arc under 1.3.6.1.4.1.55555.2 */
+  /** a known extension's OID (its value then is garbage), or an unknown one: 1.3.6.1.4.1.55555.2.<arc> */
+  oid: string | undefined;
   arc: number;
   critical: boolean;
   bytes: number[];
@@ -189,7 +193,7 @@ export function oddChain(shapes: readonly CertShape[]): OddCert[] {
     const extensions = [
       ...(isLeaf && shapes.length > 1 ? [] : caExtensions()),
       ...(isLeaf ? [sanExtension(shape)].filter((e): e is asn1.Extension => e !== undefined) : []),
-      ...shape.extensions.map((e) => extension(`1.3.6.1.4.1.55555.2.${e.arc}`, e.critical, new Uint8Array(e.bytes).buffer)),
+      ...shape.extensions.map((e) => extension(e.oid ?? `1.3.6.1.4.1.55555.2.${e.arc}`, e.critical, new Uint8Array(e.bytes).buffer)),
     ];
     const now = Date.now();
     const tbs = new asn1.TBSCertificate({
