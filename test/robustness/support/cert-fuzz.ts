@@ -251,12 +251,16 @@ export interface FuzzOptions {
 }
 
 export async function runCertFuzz(opts: FuzzOptions): Promise<FuzzOutcome> {
+  return runFuzzCases(fuzzCases(opts.count, opts.seed), opts);
+}
+
+/** the campaign over given cases (a subset, to replay one) */
+export async function runFuzzCases(cases: readonly FuzzCase[], opts: Omit<FuzzOptions, 'count' | 'seed'>): Promise<FuzzOutcome> {
   const started = performance.now();
   const root = mkdtempSync(join(tmpdir(), 'tlsgate-cert-fuzz-'));
   const outcome: FuzzOutcome = { cases: 0, validationErrors: 0, scenarios: 0, verdicts: {}, observed: {}, sampleProblems: [], crashes: [], ms: 0 };
   const engine = await createEngine({ certsDir: join(root, 'certs'), timeoutMs: opts.timeoutMs ?? 3000 });
   try {
-    const cases = fuzzCases(opts.count, opts.seed);
     const batch = opts.batch ?? 50;
     for (let from = 0; from < cases.length; from += batch) {
       const scenarios = await loadBatch(cases.slice(from, from + batch), from, root, outcome);
@@ -301,10 +305,14 @@ async function loadBatch(cases: readonly FuzzCase[], offset: number, root: strin
   return scenarios;
 }
 
-async function runBatch(scenarios: Scenario[], engine: Awaited<ReturnType<typeof createEngine>>, opts: FuzzOptions, outcome: FuzzOutcome): Promise<void> {
+async function runBatch(scenarios: Scenario[], engine: Awaited<ReturnType<typeof createEngine>>, opts: Pick<FuzzOptions, 'concurrency' | 'timeoutMs'>, outcome: FuzzOutcome): Promise<void> {
   if (!scenarios.length) return;
   const timeoutMs = opts.timeoutMs ?? 3000;
-  const { results, internalErrors } = await runSuite(scenarios, { execute: (s, signal) => engine.run(s, signal), reporters: [], timeoutMs, concurrency: opts.concurrency });
+  // timeoutMs bounds connections, not preparation: issuing a 100-deep chain on a busy machine takes
+  // longer than the default grace, and a verdict is what the fuzz is after
+  const { results, internalErrors } = await runSuite(scenarios, {
+    execute: (s, signal) => engine.run(s, signal), reporters: [], timeoutMs, concurrency: opts.concurrency, graceMs: 120_000,
+  });
   for (const r of results) {
     outcome.scenarios++;
     count(outcome.verdicts, r.verdict.status);
