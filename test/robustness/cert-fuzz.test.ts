@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tlsgate } from '../cli/spawn.js';
 import { fuzzCases, runCertFuzz } from './support/cert-fuzz.js';
-import { KEY_KINDS, SAN_KINDS, SERIAL_KINDS, STRING_TYPES } from './support/odd-certificates.js';
+import { X509Certificate } from 'node:crypto';
+import { certFacts } from '../../harness/revocation/cert-facts.js';
+import { KEY_KINDS, SAN_KINDS, SERIAL_KINDS, STRING_TYPES, oddChain, type CertShape } from './support/odd-certificates.js';
 
 const SEED = Number(process.env.TLSGATE_FUZZ_SEED ?? 20261201);
 const FULL_SIZE = 1200;
@@ -68,5 +70,25 @@ describe('certificate fuzz: odd certificates and chains end in a verdict or a va
       if (r.code === 2) expect(output).to.match(/pki\.certs\[0\]\.serial\s+serial '0001'/);
       else expect(r.code, output).to.equal(0); // issued DER-minimal: the rejection expected (the name does not match) happens
     });
+  });
+});
+
+describe('found by the fuzz: revocation facts of certificates OpenSSL accepts but @peculiar/asn1-x509 cannot read', () => {
+  const leafWith = (extensions: CertShape['extensions'], serial: CertShape['serial']): Buffer => oddChain([{
+    key: 'ec-p256', subject: { kind: 'rdns', type: 'utf8', values: ['odd'] }, emptyIssuer: false, serial, san: 'localhost', longSanCount: 0, extensions,
+  }])[0]!.der;
+
+  it('garbage under the CDP and AIA OIDs gives no URLs instead of throwing', () => {
+    const der = leafWith(['2.5.29.31', '1.3.6.1.5.5.7.1.1'].map((oid) => ({ oid, arc: 1, critical: false, bytes: [0x30, 0x05, 0x01] })), 'small');
+    expect(new X509Certificate(der).subject, 'OpenSSL reads it').to.equal('CN=odd');
+    const facts = certFacts(der);
+    expect(facts.crlUrls).to.deep.equal([]);
+    expect(facts.ocspUrls).to.deep.equal([]);
+  });
+
+  it('a negative serial is read from its DER (Node prints it as -F0, which is no hex)', () => {
+    const der = leafWith([], 'negative');
+    expect(new X509Certificate(der).serialNumber).to.match(/^-/);
+    expect(certFacts(der).serialHex).to.equal('ff10');
   });
 });
