@@ -1,5 +1,6 @@
 /** A client identity handed to Node as a PKCS#12 bundle (the format many real clients load). */
 import { pkcs12 } from '../ca/pkcs12.js';
+import { ScenarioError } from './internal-fault.js';
 import type { Scenario } from './model.js';
 import type { ScenarioMaterials } from './scenario-materials.js';
 import type { ClientIdentity } from './tls-plans.js';
@@ -9,7 +10,7 @@ const PASSPHRASE = 'tlsgate';
 export async function pkcs12Identity(s: Scenario, m: ScenarioMaterials): Promise<ClientIdentity> {
   const generated = m.generated;
   const id = s.client.identity!;
-  if (!generated?.certs.has(id)) throw new Error(`identityFormat pkcs12 needs a generated client certificate; '${id}' is not one`);
+  if (!generated?.certs.has(id)) throw new ScenarioError(`identityFormat pkcs12 needs a generated client certificate; '${id}' is not one`);
   const chain = m.defaultChain(id).map((c) => generated.get(c));
   const bundle = await pkcs12(generated.get(id), chain, PASSPHRASE);
   return { pfxBase64: bundle.toString('base64'), passphrase: PASSPHRASE };

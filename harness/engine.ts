@@ -5,6 +5,8 @@
 import { performance } from 'node:perf_hooks';
 import type { RevocationServers } from '../ca/revocation-servers.js';
 import { DriverUnavailable } from './drivers/remote-errors.js';
+import { unowned } from './fault-containment.js';
+import { internalErrorVerdict, ScenarioError } from './internal-fault.js';
 import { localPlacement, type EndPlacement } from './drivers/remote-placement.js';
 import { judge } from './judge.js';
 import { memoryGovernor } from './memory-governor.js';
@@ -43,7 +45,8 @@ class ScenarioEngine implements Engine {
   /** started on first need: most chain/hostname scenarios never touch revocation */
   private revocationServers = (): Promise<RevocationServers> => {
     if (this.opts.revocationServers) return this.opts.revocationServers();
-    this.servers ??= import('../ca/revocation-servers.js').then((m) => m.RevocationServers.start());
+    // shared by every scenario, so no scenario owns what its sockets might throw
+    this.servers ??= unowned(() => import('../ca/revocation-servers.js').then((m) => m.RevocationServers.start()));
     return this.servers;
   };
 
@@ -59,10 +62,7 @@ class ScenarioEngine implements Engine {
       observations = await this.observe(scenario, signal);
       verdict = judgeSteps(scenario, observations);
     } catch (err) {
-      // a driver this runtime cannot run (undici 7 on Node 18) is not this scenario's failure
-      verdict = err instanceof DriverUnavailable && !signal.aborted
-        ? { status: 'skipped', reason: err.message }
-        : { status: 'error', message: errorMessage(err, signal) };
+      verdict = verdictOfError(err, signal);
     }
     this.memory.check();
     return { scenario: ref, observations, verdict, durationMs: Math.round(performance.now() - started) };
@@ -106,7 +106,14 @@ function judgeSteps(s: Scenario, observations: Observation[]): Verdict {
   return { status: 'passed' };
 }
 
-function errorMessage(err: unknown, signal: AbortSignal): string {
-  if (signal.aborted) return `aborted: ${String(signal.reason instanceof Error ? signal.reason.message : signal.reason)}`;
-  return err instanceof Error ? err.message : String(err);
+/**
+ * What a scenario that threw gets: skipped when its driver cannot run on this runtime (undici 7
+ * on Node 18), an error when it cannot run as written or was aborted (the runner says why), and
+ * an internal error, naming the bug, for anything else: tlsgate's own code threw.
+ */
+function verdictOfError(err: unknown, signal: AbortSignal): Verdict {
+  if (signal.aborted) return { status: 'error', message: `aborted: ${String(signal.reason instanceof Error ? signal.reason.message : signal.reason)}` };
+  if (err instanceof DriverUnavailable) return { status: 'skipped', reason: err.message };
+  if (err instanceof ScenarioError) return { status: 'error', message: err.message };
+  return internalErrorVerdict(err);
 }

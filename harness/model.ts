@@ -197,8 +197,17 @@ export interface Mismatch {
 export type Verdict =
   | { status: 'passed' }
   | { status: 'failed'; mismatches: Mismatch[]; message: string }
-  | { status: 'error'; message: string }
+  /** `internal`: a bug in tlsgate or in a driver module it loaded, not the peer's doing (harness/internal-fault.ts) */
+  | { status: 'error'; message: string; internal?: InternalFault }
   | { status: 'skipped'; reason: string };
+
+/** a bug, named: see harness/internal-fault.ts */
+export interface InternalFault {
+  /** error class and message, e.g. `TypeError: Cannot read properties of undefined (reading 'split')` */
+  error: string;
+  /** the first stack frame, e.g. `formatSubject (dist/harness/drivers/peer.js:42:51)`, when there is one */
+  at?: string;
+}
 
 export type ResultStatus = Verdict['status'];
 

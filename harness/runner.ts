@@ -1,11 +1,16 @@
 /**
  * Runs a suite of scenarios with bounded concurrency and turns whatever each one does (pass, fail,
  * throw, hang) into a ScenarioResult, so one bad scenario never stops the run or leaves a promise
- * rejected. Verdicts come from `execute` alone: order and concurrency only change timing.
+ * rejected. An exception inside a scenario, even one thrown from an event handler, ends only that
+ * scenario (an internal `error` verdict); one inside a reporter, only that reporter's call. Both
+ * are listed in the outcome's `internalErrors`. Verdicts come from `execute` alone: order and
+ * concurrency only change timing.
  */
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
+import { containFaults, ownedBy, type FaultSink } from './fault-containment.js';
+import { InternalFaultAbort, describeFault, internalErrorVerdict, internalFaultOf, isInternalError, type InternalFault } from './internal-fault.js';
 import type { Observation, RunSummary, Scenario, ScenarioResult, Verdict } from './model.js';
 import type { Reporter, RunInfo } from './reporters/types.js';
 
@@ -40,6 +45,15 @@ export interface RunOutcome {
   summary: RunSummary;
   /** in catalogue order; without scenarios that were never started or were interrupted */
   results: ScenarioResult[];
+  /** bugs met on the way (in scenarios, in reporters, outside both): the run exits 3 when any */
+  internalErrors: InternalErrorReport[];
+}
+
+/** one bug met during a run, and where */
+export interface InternalErrorReport {
+  /** `scenario <id> (<file>:<line>)`, `the json reporter`, or `outside any scenario` */
+  where: string;
+  fault: InternalFault;
 }
 
 export const DEFAULT_GRACE_MS = 2000;
@@ -80,6 +94,7 @@ export async function runSuite(scenarios: readonly Scenario[], opts: RunOptions)
   });
 
   const run = new RunState(opts);
+  const releaseContainment = containFaults(run.strays);
   const limit = pLimit(concurrency);
   const finished: ScenarioResult[] = [];
   const record = (result: ScenarioResult | undefined) => {
@@ -96,9 +111,20 @@ export async function runSuite(scenarios: readonly Scenario[], opts: RunOptions)
 
   const results = finished.sort((a, b) => catalogueOrder(a.scenario, b.scenario));
   const summary = summarize(results, Math.round(performance.now() - started), run.interrupted);
-  await reporters.end(summary, results);
-  return { summary, results };
+  try {
+    await reporters.end(summary, results);
+  } finally {
+    releaseContainment();
+  }
+  const internalErrors = [
+    ...results.flatMap((r) => (isInternalError(r.verdict) ? [{ where: scenarioWhere(r.scenario), fault: r.verdict.internal }] : [])),
+    ...run.faults,
+    ...reporters.faults,
+  ];
+  return { summary, results, internalErrors };
 }
+
+const scenarioWhere = (s: Pick<Scenario, 'id' | 'file' | 'line'>): string => `scenario ${s.id} (${s.file}:${s.line})`;
 
 export function summarize(results: readonly ScenarioResult[], durationMs: number, interrupted: boolean): RunSummary {
   const count = (status: Verdict['status']) => results.filter((r) => r.verdict.status === status).length;
@@ -113,9 +139,12 @@ export function summarize(results: readonly ScenarioResult[], durationMs: number
   };
 }
 
-/** the run-wide state: whether to start more scenarios, and the interruption signal */
+/** the run-wide state: whether to start more scenarios, the interruption signal, faults outside scenarios */
 class RunState {
   private stopped = false;
+  /** faults no finished scenario can carry: outside any scenario, or in an interrupted one */
+  readonly faults: InternalErrorReport[] = [];
+  readonly strays: FaultSink = { report: (err) => this.faults.push({ where: 'outside any scenario', fault: internalFaultOf(err) }) };
   private readonly interruption = new AbortController();
   private readonly onExternalAbort = () => {
     this.stopScheduling();
@@ -143,7 +172,7 @@ class RunState {
   async scenario(s: Scenario): Promise<ScenarioResult | undefined> {
     if (this.stopped) return undefined;
     if (s.skip !== undefined) return resultOf(s, { status: 'skipped', reason: s.skip }, [], 0);
-    return runGuarded(s, this.opts, this.interruption.signal);
+    return runGuarded(s, this.opts, this.interruption.signal, this.strays, (fault) => this.faults.push({ where: scenarioWhere(s), fault }));
   }
 }
 
@@ -151,7 +180,13 @@ class RunState {
  * One scenario under its own signal, which its deadline or the run's interruption aborts.
  * undefined: interrupted (it did not run to an end, so it has no result).
  */
-async function runGuarded(s: Scenario, opts: RunOptions, interruption: AbortSignal): Promise<ScenarioResult | undefined> {
+async function runGuarded(
+  s: Scenario,
+  opts: RunOptions,
+  interruption: AbortSignal,
+  strays: FaultSink,
+  unreported: (fault: InternalFault) => void,
+): Promise<ScenarioResult | undefined> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const deadline = scenarioDeadlineMs(s, opts.timeoutMs, opts.graceMs);
@@ -162,27 +197,57 @@ async function runGuarded(s: Scenario, opts: RunOptions, interruption: AbortSign
   const forwardInterruption = () => controller.abort(interruption.reason);
   if (interruption.aborted) forwardInterruption();
   else interruption.addEventListener('abort', forwardInterruption, { once: true });
+  const faults = new ScenarioFaults(controller, strays);
   try {
-    const execution = settle(s, opts.execute, controller.signal);
+    const execution = ownedBy(faults, () => settle(s, opts.execute, controller.signal));
     const first = await Promise.race([execution, abortOf(controller.signal)]);
     if (!controller.signal.aborted && first) return first;
     const late = first ?? await within(execution, opts.settleMs ?? DEFAULT_SETTLE_MS);
-    if (controller.signal.reason instanceof RunInterrupted) return undefined;
-    return resultOf(s, { status: 'error', message: abortMessage(controller.signal.reason) }, late?.observations ?? [], elapsed());
+    if (controller.signal.reason instanceof RunInterrupted) {
+      if (faults.first) unreported(faults.first);
+      return undefined;
+    }
+    const verdict: Verdict = faults.first
+      ? internalErrorVerdict(new InternalFaultAbort(faults.first))
+      : { status: 'error', message: abortMessage(controller.signal.reason) };
+    return resultOf(s, verdict, late?.observations ?? [], elapsed());
   } finally {
+    faults.close();
     clearTimeout(timer);
     interruption.removeEventListener('abort', forwardInterruption);
   }
 }
 
-/** execute's promise, never rejecting: a throw becomes an error verdict */
+/**
+ * Where a scenario's uncaught exceptions go: the first one aborts the scenario (which then cleans
+ * up like on a timeout) and becomes its verdict. Once the scenario is over, what its leftovers
+ * throw belongs to the run.
+ */
+class ScenarioFaults implements FaultSink {
+  first: InternalFault | undefined;
+  private closed = false;
+
+  constructor(private readonly controller: AbortController, private readonly strays: FaultSink) {}
+
+  report(err: unknown): void {
+    if (this.closed) return this.strays.report(err);
+    const fault = internalFaultOf(err);
+    this.first ??= fault;
+    this.controller.abort(new InternalFaultAbort(fault));
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+}
+
+/** execute's promise, never rejecting: execute is tlsgate's own, so a throw is an internal error */
 async function settle(s: Scenario, execute: Execute, signal: AbortSignal): Promise<ScenarioResult> {
   const started = performance.now();
   try {
     return await execute(s, signal);
   } catch (err) {
-    const message = `the scenario could not be run: ${errorText(err)}`;
-    return resultOf(s, { status: 'error', message }, [], Math.round(performance.now() - started));
+    return resultOf(s, internalErrorVerdict(err), [], Math.round(performance.now() - started));
   }
 }
 
@@ -213,7 +278,7 @@ function resultOf(s: Scenario, verdict: Verdict, observations: Observation[], du
 }
 
 function abortMessage(reason: unknown): string {
-  if (reason instanceof ScenarioTimeout) return reason.message;
+  if (reason instanceof ScenarioTimeout || reason instanceof InternalFaultAbort) return reason.message;
   return `aborted: ${reasonText(reason) ?? 'no reason given'}`;
 }
 
@@ -222,16 +287,14 @@ function reasonText(reason: unknown): string | undefined {
   return reason instanceof Error ? reason.message : String(reason);
 }
 
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message || err.name : String(err);
-}
 
 /**
  * Calls reporters so that one reporter's exception neither stops the run nor hides the others'
- * output; the first such error is rethrown once every reporter has ended.
+ * output; each reporter's first exception is kept in `faults`.
  */
 class ReporterCalls {
-  private firstError: unknown;
+  readonly faults: InternalErrorReport[] = [];
+  private readonly failed = new Set<Reporter>();
 
   constructor(private readonly reporters: readonly Reporter[]) {}
 
@@ -248,24 +311,25 @@ class ReporterCalls {
       try {
         await r.onEnd(summary, results);
       } catch (err) {
-        this.firstError ??= new ReporterError(r.name, err);
+        this.failure(r, err);
       }
     }
-    if (this.firstError !== undefined) throw this.firstError;
   }
 
   private guard(r: Reporter, call: () => void): void {
     try {
       call();
     } catch (err) {
-      this.firstError ??= new ReporterError(r.name, err);
+      this.failure(r, err);
     }
+  }
+
+  private failure(r: Reporter, err: unknown): void {
+    if (this.failed.has(r)) return;
+    this.failed.add(r);
+    this.faults.push({ where: `the ${r.name} reporter`, fault: internalFaultOf(err) });
   }
 }
 
-export class ReporterError extends Error {
-  override readonly name = 'ReporterError';
-  constructor(readonly reporter: string, override readonly cause: unknown) {
-    super(`the ${reporter} reporter failed: ${errorText(cause)}`);
-  }
-}
+/** `scenario x (f.yaml:3): TypeError: boom (at ...)` */
+export const describeInternalError = (e: InternalErrorReport): string => `${e.where}: ${describeFault(e.fault)}`;

@@ -5,6 +5,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Materials } from '../ca/materials.js';
+import { ScenarioError } from './internal-fault.js';
 import type { PemFileRef } from './model.js';
 
 export interface CertMaterial {
@@ -33,13 +34,13 @@ export class ScenarioMaterials {
 
   get(id: string): CertMaterial {
     const m = this.byId.get(id);
-    if (!m) throw new Error(`no certificate with id '${id}' in this scenario's PKI`);
+    if (!m) throw new ScenarioError(`no certificate with id '${id}' in this scenario's PKI`);
     return m;
   }
 
   keyOf(id: string): string {
     const key = this.get(id).keyPem;
-    if (!key) throw new Error(`certificate '${id}' has no private key (give 'key:' for it under pki.files)`);
+    if (!key) throw new ScenarioError(`certificate '${id}' has no private key (give 'key:' for it under pki.files)`);
     return key;
   }
 

@@ -18,6 +18,7 @@ import { leaseNamespace, type NamespaceLease } from './namespace-lease.js';
 import { loadPemFiles, ScenarioMaterials } from './scenario-materials.js';
 import { clientAnchorIds, clientPlan, pemIdentity, serverPlan, type ClientIdentity } from './tls-plans.js';
 import { pkcs12Identity } from './client-identity.js';
+import { ScenarioError } from './internal-fault.js';
 
 export interface SessionEnv {
   certsDir: string;
@@ -145,13 +146,13 @@ export class ScenarioSession {
   }
 
   private async serverCrls(caIds: string[], signal: AbortSignal): Promise<string[]> {
-    if (!this.pki) throw new Error(`server.crl needs generated CA certificates (ids: ${caIds.join(', ')})`);
+    if (!this.pki) throw new ScenarioError(`server.crl needs generated CA certificates (ids: ${caIds.join(', ')})`);
     return fetchServerCrls(this.pki.endpoints, caIds, signal);
   }
 
   private async applyRevocationChanges(step: ScenarioStep): Promise<void> {
     if (!step.revoke?.length && !step.unrevoke?.length) return;
-    if (!this.pki) throw new Error('revoke/unrevoke steps need a generated PKI');
+    if (!this.pki) throw new ScenarioError('revoke/unrevoke steps need a generated PKI');
     for (const id of step.revoke ?? []) this.pki.registry.revoke(id, { reason: 'keyCompromise' });
     for (const id of step.unrevoke ?? []) this.pki.registry.unrevoke(id);
     if (this.s.server.crl && this.server) {
@@ -188,8 +189,12 @@ async function loadDrivers(s: Scenario, m: ScenarioMaterials, placement: EndPlac
 /** the server's CRLs come from tlsgate's own CRL server, over real HTTP, as PEM */
 export function fetchServerCrls(endpoints: RevocationEndpoints, caIds: string[], signal: AbortSignal): Promise<string[]> {
   return Promise.all(caIds.map(async (id) => {
-    const res = await fetch(`${endpoints.crlUrl(id)}?format=pem`, { signal });
-    if (!res.ok) throw new Error(`CRL of '${id}' could not be loaded for the server: HTTP ${res.status}`);
+    const failed = (why: string) => new ScenarioError(`CRL of '${id}' could not be loaded for the server: ${why}`);
+    const res = await fetch(`${endpoints.crlUrl(id)}?format=pem`, { signal }).catch((err: unknown) => {
+      // a fault the scenario injected into the CRL server (reset, hang) lands here
+      throw signal.aborted ? err : failed(String((err as Error)?.message ?? err));
+    });
+    if (!res.ok) throw failed(`HTTP ${res.status}`);
     return res.text();
   }));
 }

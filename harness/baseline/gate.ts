@@ -78,13 +78,13 @@ export class BaselineGate {
     return { against: this.args.compareWith, drift, policy: this.args.policy, fatal: fatalChanges(drift, this.args.policy) };
   }
 
-  /** after the run: the new baseline and the Markdown report, as asked */
-  async finish(results: readonly ScenarioResult[]): Promise<void> {
+  /** after the run: the new baseline (unless told not to record) and the Markdown report, as asked */
+  async finish(results: readonly ScenarioResult[], opts: { record?: boolean } = {}): Promise<void> {
     const outcome = await this.evaluate(results);
     if (outcome && this.args.markdownFile) {
       await writeFileAtomic(this.args.markdownFile, renderDriftMarkdown(outcome.drift, outcome.policy, `tlsgate drift against ${outcome.against}`));
     }
-    if (this.args.updateFile) await this.record(this.args.updateFile, results);
+    if (this.args.updateFile && opts.record !== false) await this.record(this.args.updateFile, results);
   }
 
   private async record(file: string, results: readonly ScenarioResult[]): Promise<void> {

@@ -26,13 +26,29 @@ export function exitCodeOf(err: unknown, opts: { stderr: NodeJS.WritableStream; 
 
 export function reportInternalError(err: unknown, opts: { stderr: NodeJS.WritableStream; withStack: boolean }): void {
   const message = err instanceof Error ? err.message : String(err);
-  const lines = [
-    `tlsgate: internal error: ${message}`,
-    `This is a bug in tlsgate ${tlsgateVersion()}, not in your scenarios. Please report it at ${whereToReport()}`,
-    'with the command line and the output of the same command run with --verbose (or TLSGATE_DEBUG=1).',
-  ];
+  const lines = [`tlsgate: internal error: ${message}`, ...whereToReportLines('')];
   if (opts.withStack && err instanceof Error && err.stack) lines.push('', err.stack);
   opts.stderr.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * Bugs a run contained (each ended only its own scenario or reporter call): one line each, after
+ * the reports were written. The run then exits 3.
+ */
+export function reportContainedErrors(described: readonly string[], stderr: NodeJS.WritableStream): void {
+  const lines = [
+    `tlsgate: internal error${described.length === 1 ? '' : 's'} (the other scenarios ran and every report was written):`,
+    ...described.map((d) => `  ${d}`),
+    ...whereToReportLines(' or in a driver module it loaded'),
+  ];
+  stderr.write(`${lines.join('\n')}\n`);
+}
+
+function whereToReportLines(orElsewhere: string): string[] {
+  return [
+    `This is a bug in tlsgate ${tlsgateVersion()}${orElsewhere}, not in your scenarios. Please report it at ${whereToReport()}`,
+    'with the command line and the output of the same command run with --verbose (or TLSGATE_DEBUG=1).',
+  ];
 }
 
 interface PackageJson {

@@ -16,7 +16,8 @@ import { failingRuns, fatalCount, matrixJson, matrixReport, renderMatrixMarkdown
 import { runMatrix, type MatrixRuntime } from '../matrix/run-matrix.js';
 import { checkOutputPaths, type OutputPath } from '../output-paths.js';
 import { writeFileAtomic } from '../reporters/output.js';
-import { EXIT } from './exit.js';
+import { describeInternalError } from '../runner.js';
+import { EXIT, reportContainedErrors } from './exit.js';
 import { trapInterrupts } from './interrupt.js';
 import { loadSelection, type Filters } from './selection.js';
 
@@ -63,7 +64,9 @@ export async function matrixCommand(args: MatrixArgs): Promise<number> {
   process.stdout.write(renderMatrixText(report, { all: args.all }));
   if (args.driftMarkdown) await writeFileAtomic(args.driftMarkdown, renderMatrixMarkdown(report));
   if (args.json) await writeFileAtomic(args.json, `${JSON.stringify(matrixJson(report), null, 2)}\n`);
+  if (outcome.internalErrors.length) reportContainedErrors(outcome.internalErrors.map(describeInternalError), process.stderr);
   if (outcome.interrupted) return EXIT.interrupted;
+  if (outcome.internalErrors.length) return EXIT.internal;
   return failingRuns(report).length > 0 || fatalCount(report) > 0 ? EXIT.failed : EXIT.passed;
 }
 

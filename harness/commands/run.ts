@@ -1,7 +1,8 @@
 /**
  * `tlsgate run`: load, filter, run through the engine, report. Exit codes: 0 every scenario
- * passed, 1 one failed or errored (or a drift against --baseline fails the gate), 2 bad input (thrown as UsageError/ScenarioProblems), 130
- * interrupted.
+ * passed, 1 one failed or errored (or a drift against --baseline fails the gate), 2 bad input (thrown as UsageError/ScenarioProblems),
+ * 3 a bug was met (the scenario it hit ended in an internal error; everything else ran and was
+ * reported), 130 interrupted.
  */
 import { checkBaselineTarget } from '../baseline/baseline-file.js';
 import { BaselineGate } from '../baseline/gate.js';
@@ -12,8 +13,8 @@ import type { Inventory } from '../inventory/collect.js';
 import { checkOutputPaths, type OutputPath } from '../output-paths.js';
 import { pathFrom } from '../paths.js';
 import { createReporter, checkTargets, parseReporterArg, reporterOutputPaths, type ReporterContext } from '../reporters/index.js';
-import { runSuite } from '../runner.js';
-import { EXIT } from './exit.js';
+import { describeInternalError, runSuite } from '../runner.js';
+import { EXIT, reportContainedErrors } from './exit.js';
 import { trapInterrupts } from './interrupt.js';
 import { loadSelection, type Filters } from './selection.js';
 
@@ -64,7 +65,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const engine = await createEngine({ certsDir: args.certsDir, timeoutMs: args.timeoutMs });
   const interrupts = trapInterrupts();
   try {
-    const { summary, results } = await runSuite(selection.scenarios, {
+    const { summary, results, internalErrors } = await runSuite(selection.scenarios, {
       execute: (s, signal) => engine.run(s, signal),
       reporters,
       timeoutMs: args.timeoutMs,
@@ -74,8 +75,14 @@ export async function runCommand(args: RunArgs): Promise<number> {
       environment: { ...describeEnvironment() },
       ...(selection.shard ? { shard: selection.shard } : {}),
     });
+    if (internalErrors.length) reportContainedErrors(internalErrors.map(describeInternalError), process.stderr);
     if (summary.interrupted) return EXIT.interrupted;
-    await gate?.finish(results);
+    // a verdict a bug decided is no record of how the stack behaves: the baseline is left as it was
+    await gate?.finish(results, { record: internalErrors.length === 0 });
+    if (internalErrors.length) {
+      if (args.updateBaseline !== undefined) process.stderr.write(`tlsgate: ${args.updateBaseline} was not updated, because of the internal error\n`);
+      return EXIT.internal;
+    }
     const drift = await gate?.evaluate(results);
     return summary.failed + summary.errors > 0 || !!drift?.fatal.length ? EXIT.failed : EXIT.passed;
   } finally {

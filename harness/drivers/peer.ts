@@ -42,8 +42,11 @@ export function chainFromPeerCertificate(cert: PeerCertificate | DetailedPeerCer
   return chain;
 }
 
-/** Node prints one RDN per line; reports and expectations use `CN=a, O=b` (certificate order). */
-export const formatSubject = (subject: string): string => subject.split('\n').filter(Boolean).join(', ');
+/**
+ * Node prints one RDN per line; reports and expectations use `CN=a, O=b` (certificate order).
+ * An empty name (a SAN-only leaf, legal under RFC 5280) is undefined in Node: ''.
+ */
+export const formatSubject = (subject: string | undefined): string => (subject ?? '').split('\n').filter(Boolean).join(', ');
 
 /**
  * Node prints SANs as `DNS:a, IP Address:1.2.3.4, URI:spiffe://x`, and JSON-quotes a value that

@@ -12,6 +12,7 @@ import { hostileCloseServer } from './hostile-close.js';
 import { hostileGarbageServer } from './hostile-garbage.js';
 import { hostileSilentServer } from './hostile-silent.js';
 import { hostileStallClient } from './hostile-stall.js';
+import { ScenarioError } from '../internal-fault.js';
 import { nodeHttpsClient } from './node-https-client.js';
 import { nodeTlsClient } from './node-tls-client.js';
 import { nodeTlsServer } from './node-tls-server.js';
@@ -66,7 +67,7 @@ async function importDriver(name: string, cwd: string): Promise<unknown> {
     const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
     return mod.default;
   } catch (err) {
-    throw new Error(`driver module ${file} could not be loaded: ${(err as Error).message}`);
+    throw new ScenarioError(`driver module ${file} could not be loaded: ${(err as Error).message}`);
   }
 }
 
@@ -81,12 +82,12 @@ function isServerDriver(d: unknown): d is ServerDriver {
 }
 
 function unknownDriver(kind: 'client' | 'server', name: string, known: string[]): Error {
-  return new Error(
+  return new ScenarioError(
     `unknown ${kind} driver '${name}'. Known ${kind} drivers: ${known.join(', ')}; `
     + `or give a path to a module (./my-driver.mjs) whose default export is a ${kind === 'client' ? 'ClientDriver' : 'ServerDriver'}`,
   );
 }
 
 function notADriver(kind: 'client' | 'server', name: string, needs: string): Error {
-  return new Error(`driver module ${name}: its default export is not a ${kind} driver (needs a string \`name\` and ${needs}); see harness/drivers/README.md`);
+  return new ScenarioError(`driver module ${name}: its default export is not a ${kind} driver (needs a string \`name\` and ${needs}); see harness/drivers/README.md`);
 }

@@ -15,7 +15,8 @@ import type { RuntimeSpec } from '../drivers/remote-runtime.js';
 import { createEngine, type Engine } from '../engine.js';
 import type { Inventory, InventoryProbes } from '../inventory/collect.js';
 import type { RunSummary, Scenario, ScenarioResult } from '../model.js';
-import { catalogueOrder, runSuite, summarize } from '../runner.js';
+import { catalogueOrder, runSuite, summarize, type InternalErrorReport } from '../runner.js';
+import { unowned } from '../fault-containment.js';
 import { needsRevocationServers } from '../scenario-session.js';
 
 export interface MatrixRuntime {
@@ -47,6 +48,8 @@ export interface MatrixOutcome {
   runs: RuntimeRun[];
   interrupted: boolean;
   durationMs: number;
+  /** bugs met (each ended only its own scenario on its runtime); `where` names the runtime */
+  internalErrors: InternalErrorReport[];
 }
 
 export async function runMatrix(scenarios: readonly Scenario[], runtimes: readonly MatrixRuntime[], opts: MatrixOptions): Promise<MatrixOutcome> {
@@ -58,7 +61,7 @@ export async function runMatrix(scenarios: readonly Scenario[], runtimes: readon
     for (const placement of placements) {
       engines.push(await createEngine({ certsDir: opts.certsDir, timeoutMs: opts.timeoutMs, placement, revocationServers: servers.get }));
     }
-    const results = await runAll(scenarios, runtimes, engines, opts);
+    const { results, internalErrors } = await runAll(scenarios, runtimes, engines, opts);
     const inventories = await Promise.all(placements.map((p) => inventoryOf(p, opts.probes)));
     const durationMs = Math.round(performance.now() - started);
     const interrupted = opts.signal.aborted;
@@ -66,7 +69,7 @@ export async function runMatrix(scenarios: readonly Scenario[], runtimes: readon
       const sorted = results[i]!.sort((a, b) => catalogueOrder(a.scenario, b.scenario));
       return { runtime, results: sorted, summary: summarize(sorted, durationMs, interrupted), inventory: inventories[i] };
     });
-    return { runs, interrupted, durationMs };
+    return { runs, interrupted, durationMs, internalErrors };
   } finally {
     // engines own their placements (and so the workers); placements never given an engine too
     await Promise.allSettled([...engines.map((e) => e.close()), ...placements.slice(engines.length).map((p) => p.close())]);
@@ -74,17 +77,21 @@ export async function runMatrix(scenarios: readonly Scenario[], runtimes: readon
   }
 }
 
-async function runAll(scenarios: readonly Scenario[], runtimes: readonly MatrixRuntime[], engines: Engine[], opts: MatrixOptions): Promise<ScenarioResult[][]> {
+async function runAll(
+  scenarios: readonly Scenario[], runtimes: readonly MatrixRuntime[], engines: Engine[], opts: MatrixOptions,
+): Promise<{ results: ScenarioResult[][]; internalErrors: InternalErrorReport[] }> {
   const results = runtimes.map((): ScenarioResult[] => []);
+  const internalErrors: InternalErrorReport[] = [];
   const limit = pLimit(Math.max(1, opts.concurrency));
   // every (scenario, runtime) in flight listens for the interruption
   setMaxListeners(opts.concurrency * runtimes.length + 10, opts.signal);
   const runOn = async (s: Scenario, i: number) => {
     if (opts.signal.aborted) return;
     // runSuite gives each pair the runner's deadline, interruption and error handling
-    const { results: [result] } = await runSuite([s], {
+    const { results: [result], internalErrors: bugs } = await runSuite([s], {
       execute: (x, signal) => engines[i]!.run(x, signal), reporters: [], timeoutMs: opts.timeoutMs, concurrency: 1, signal: opts.signal,
     });
+    internalErrors.push(...bugs.map((b) => ({ ...b, where: `${b.where} on ${runtimes[i]!.label}` })));
     if (!result) return;
     results[i]!.push(result);
     opts.onResult?.(runtimes[i]!, result);
@@ -96,7 +103,7 @@ async function runAll(scenarios: readonly Scenario[], runtimes: readonly MatrixR
     }
     for (const i of engines.keys()) await runOn(s, i);
   })));
-  return results;
+  return { results, internalErrors };
 }
 
 async function inventoryOf(placement: EndPlacement, probes: InventoryProbes | undefined): Promise<Inventory | undefined> {
@@ -113,7 +120,7 @@ function sharedRevocationServers() {
   let servers: Promise<RevocationServers> | undefined;
   return {
     get: (): Promise<RevocationServers> => {
-      servers ??= import('../../ca/revocation-servers.js').then((m) => m.RevocationServers.start());
+      servers ??= unowned(() => import('../../ca/revocation-servers.js').then((m) => m.RevocationServers.start()));
       return servers;
     },
     close: async (): Promise<void> => {

@@ -3,7 +3,7 @@ import { getEventListeners } from 'node:events';
 import type { RunSummary, Scenario, ScenarioResult } from '../../harness/model.js';
 import type { Reporter, RunInfo } from '../../harness/reporters/types.js';
 import {
-  ReporterError, RunInterrupted, ScenarioTimeout, catalogueOrder, runSuite, scenarioDeadlineMs, type Execute,
+  RunInterrupted, ScenarioTimeout, catalogueOrder, describeInternalError, runSuite, scenarioDeadlineMs, type Execute,
 } from '../../harness/runner.js';
 import { errored, failed, makeScenario, numberedScenarios, passed, resultFor, sleep } from './fixtures.js';
 
@@ -112,19 +112,58 @@ describe('runner (stub execute functions: tests the runner, not TLS)', () => {
     expect(scenarioDeadlineMs(plain, 3e9, 0), 'capped where setTimeout still works').to.equal(2 ** 31 - 1);
   });
 
-  it('turns a throwing or rejecting execute into an error result with its message', async () => {
+  it('turns a throwing or rejecting execute into an internal error naming the error and where it was thrown', async () => {
     const [a, b, c] = numberedScenarios(3);
     const execute: Execute = async (s) => {
       if (s === a) throw new Error('driver exploded');
       if (s === b) return Promise.reject(new TypeError('bad plan'));
       return passed(s);
     };
-    const { results, summary } = await runSuite([a!, b!, c!], { execute, reporters: [], timeoutMs: 1000 });
+    const { results, summary, internalErrors } = await runSuite([a!, b!, c!], { execute, reporters: [], timeoutMs: 1000 });
     expect(statuses(results)).to.deep.equal(['s1:error', 's2:error', 's3:passed']);
-    expect(results.map((r) => (r.verdict.status === 'error' ? r.verdict.message : ''))).to.deep.equal([
-      'the scenario could not be run: driver exploded', 'the scenario could not be run: bad plan', '',
-    ]);
+    const messages = results.map((r) => (r.verdict.status === 'error' ? r.verdict.message : ''));
+    expect(messages[0]).to.match(/^internal error: Error: driver exploded \(at .*runner\.test\.[jt]s:\d+:\d+\)?\)$/);
+    expect(messages[1]).to.match(/^internal error: TypeError: bad plan \(at .*runner\.test\.[jt]s:\d+:\d+\)?\)$/);
     expect(summary.errors).to.equal(2);
+    expect(internalErrors.map(describeInternalError)).to.have.length(2);
+    expect(describeInternalError(internalErrors[0]!)).to.match(/^scenario fixtures\/runner\.yaml#s1 \(fixtures\/runner\.yaml:10\): Error: driver exploded/);
+  });
+
+  it('ends only the scenario whose event handler or timer threw, and finishes the others', async function () {
+    // mocha (and this suite's own check) fail the test on any uncaught exception or unhandled
+    // rejection: step aside while the runner contains them
+    const saved = [process.listeners('uncaughtException'), process.listeners('unhandledRejection')] as const;
+    process.removeAllListeners('uncaughtException').removeAllListeners('unhandledRejection');
+    try {
+      const [a, b, c] = numberedScenarios(3);
+      let cleanedUp = false;
+      const execute: Execute = (s, signal) => {
+        if (s === a) {
+          return new Promise((resolve) => {
+            setTimeout(() => { throw new TypeError('thrown in a timer'); }, 5);
+            signal.addEventListener('abort', () => { cleanedUp = true; resolve(resultFor(s, { status: 'error', message: 'aborted' }, [])); });
+          });
+        }
+        if (s === b) {
+          void Promise.reject(new RangeError('nobody awaited this'));
+          return sleep(20).then(() => passed(s));
+        }
+        return sleep(30).then(() => passed(s));
+      };
+      const { results, internalErrors } = await runSuite([a!, b!, c!], { execute, reporters: [], timeoutMs: 5000, concurrency: 3 });
+      expect(statuses(results)).to.deep.equal(['s1:error', 's2:error', 's3:passed']);
+      expect(cleanedUp, 'the faulty scenario was aborted and cleaned up').to.equal(true);
+      expect(results[0]!.verdict).to.deep.include({ internal: { error: 'TypeError: thrown in a timer', at: results[0]!.verdict.status === 'error' ? results[0]!.verdict.internal?.at : '' } });
+      expect(results[1]!.verdict.status === 'error' && results[1]!.verdict.message).to.match(/^internal error: RangeError: nobody awaited this \(at /);
+      expect(internalErrors.map((e) => e.where)).to.deep.equal([
+        'scenario fixtures/runner.yaml#s1 (fixtures/runner.yaml:10)', 'scenario fixtures/runner.yaml#s2 (fixtures/runner.yaml:20)',
+      ]);
+      const left = [process.listenerCount('uncaughtException'), process.listenerCount('unhandledRejection')];
+      expect(left, 'containment released after the run').to.deep.equal([0, 0]);
+    } finally {
+      for (const l of saved[0]) process.on('uncaughtException', l);
+      for (const l of saved[1]) process.on('unhandledRejection', l);
+    }
   });
 
   it('skips `skip` scenarios without running them', async () => {
@@ -203,13 +242,14 @@ describe('runner (stub execute functions: tests the runner, not TLS)', () => {
     expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).to.equal(timersBefore);
   });
 
-  it('still ends every reporter when one throws, then fails with a ReporterError naming it', async () => {
-    const broken: Reporter = { name: 'broken', onResult() { throw new Error('disk full'); }, onEnd() {} };
+  it('still runs every scenario and ends every reporter when one throws, and names it once in internalErrors', async () => {
+    const broken: Reporter = { name: 'broken', onResult() { throw new Error('disk full'); }, onEnd() { throw new Error('still full'); } };
     const good = new RecordingReporter();
-    const attempt = runSuite(numberedScenarios(2), { execute: async (s) => passed(s), reporters: [broken, good], timeoutMs: 1000 });
-    const err = await attempt.then(() => undefined, (e: unknown) => e);
-    expect(err).to.be.instanceOf(ReporterError);
-    expect((err as Error).message).to.equal('the broken reporter failed: disk full');
+    const { results, internalErrors } = await runSuite(numberedScenarios(2), { execute: async (s) => passed(s), reporters: [broken, good], timeoutMs: 1000 });
+    expect(statuses(results)).to.deep.equal(['s1:passed', 's2:passed']);
+    expect(good.seen).to.have.length(2);
     expect(good.ended?.results).to.have.length(2);
+    expect(internalErrors.map(describeInternalError)).to.have.length(1);
+    expect(describeInternalError(internalErrors[0]!)).to.match(/^the broken reporter: Error: disk full \(at .*runner\.test/);
   });
 });
