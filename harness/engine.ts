@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import type { RevocationServers } from '../ca/revocation-servers.js';
 import { DriverUnavailable } from './drivers/remote-errors.js';
 import { localPlacement, type EndPlacement } from './drivers/remote-placement.js';
+import { errorMessage } from './errors.js';
 import { judge } from './judge.js';
 import { memoryGovernor } from './memory-governor.js';
 import type { Observation, Scenario, ScenarioResult, Verdict } from './model.js';
@@ -62,7 +63,7 @@ class ScenarioEngine implements Engine {
       // a driver this runtime cannot run (undici 7 on Node 18) is not this scenario's failure
       verdict = err instanceof DriverUnavailable && !signal.aborted
         ? { status: 'skipped', reason: err.message }
-        : { status: 'error', message: errorMessage(err, signal) };
+        : { status: 'error', message: failureMessage(err, signal) };
     }
     this.memory.check();
     return { scenario: ref, observations, verdict, durationMs: Math.round(performance.now() - started) };
@@ -106,7 +107,7 @@ function judgeSteps(s: Scenario, observations: Observation[]): Verdict {
   return { status: 'passed' };
 }
 
-function errorMessage(err: unknown, signal: AbortSignal): string {
-  if (signal.aborted) return `aborted: ${String(signal.reason instanceof Error ? signal.reason.message : signal.reason)}`;
-  return err instanceof Error ? err.message : String(err);
+function failureMessage(err: unknown, signal: AbortSignal): string {
+  if (signal.aborted) return `aborted: ${errorMessage(signal.reason)}`;
+  return errorMessage(err);
 }

@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
+import { errorMessage } from './errors.js';
 import type { Observation, RunSummary, Scenario, ScenarioResult, Verdict } from './model.js';
 import type { Reporter, RunInfo } from './reporters/types.js';
 
@@ -219,7 +220,7 @@ function abortMessage(reason: unknown): string {
 
 function reasonText(reason: unknown): string | undefined {
   if (reason === undefined) return undefined;
-  return reason instanceof Error ? reason.message : String(reason);
+  return errorMessage(reason);
 }
 
 function errorText(err: unknown): string {

@@ -4,7 +4,7 @@
  * file and how to fix it.
  */
 import { readFile } from 'node:fs/promises';
-import { UsageError } from '../commands/usage.js';
+import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../reporters/output.js';
 import { BASELINE_FORMAT, serializeBaseline, type Baseline, type ScenarioSnapshot } from './snapshot.js';
 

@@ -3,7 +3,7 @@
  * writing to its file, or to stdout when it has none.
  */
 import type { DriftOutcome } from '../baseline/gate.js';
-import { UsageError } from '../commands/usage.js';
+import { UsageError } from '../errors.js';
 import type { ScenarioResult } from '../model.js';
 import { consoleOptionsFor, consoleReporter } from './console.js';
 import { githubReporter } from './github.js';
