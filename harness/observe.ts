@@ -26,13 +26,13 @@
  * `code`/`message` always stay the client's, so scenarios can expect what a client sees
  * (`ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED`); the server's raw codes stay in `server`.
  */
-import { alertOf } from './drivers/client-common.js';
-import { SPIFFE_REJECTED } from './drivers/node-tls-server.js';
+import { NO_CLIENT_CERT, SPIFFE_REJECTED } from './codes.js';
 import type { TlsSetupError } from './drivers/setup-error.js';
 import type {
   Category, ClientObservation, Observation, RevocationCheck, RevocationRequest, ServerObservation, Side,
 } from './model.js';
 import { categorize } from './taxonomy.js';
+import { alertIn } from './tls-alerts.js';
 
 export interface ObserveContext {
   clientDriver: string;
@@ -43,8 +43,6 @@ export interface ObserveContext {
   warnings: string[];
   totalMs: number;
 }
-
-const NO_CERT = 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE';
 
 export function observe(client: ClientObservation, server: ServerObservation, ctx: ObserveContext): Observation {
   const verdict = client.outcome === 'accepted' ? {} : judgeRefusal(client, server);
@@ -87,7 +85,7 @@ interface Refusal {
 
 function judgeRefusal(client: ClientObservation, server: ServerObservation): Refusal {
   const clientCategory = categorize(client.code, client.message);
-  const peerEnded = clientCategory === 'reset' || alertOf(client.code, client.message) !== undefined;
+  const peerEnded = clientCategory === 'reset' || alertIn(client.code, client.message) !== undefined;
   if (!peerEnded) {
     return clientCategory === 'timeout' ? serverReason(server) ?? { category: 'timeout' } : { side: 'client', category: clientCategory };
   }
@@ -100,7 +98,7 @@ function serverReason(server: ServerObservation): Refusal | undefined {
     if (server.authorizationError === SPIFFE_REJECTED) return { side: 'server', category: 'client-cert-rejected' };
     return { side: 'server', category: server.clientCertPresented ? 'client-cert-rejected' : 'client-cert-required' };
   }
-  if (server.errorCode === NO_CERT) return { side: 'server', category: 'client-cert-required' };
+  if (server.errorCode === NO_CLIENT_CERT) return { side: 'server', category: 'client-cert-required' };
   if (!server.errorCode) return undefined;
   const category = categorize(server.errorCode, server.errorMessage);
   return category === 'reset' || category === 'unknown' ? undefined : { side: 'server', category };
