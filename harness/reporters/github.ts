@@ -4,8 +4,7 @@
  * step, so the rest are counted in one `::warning` instead of silently vanishing.
  */
 import { appendFile } from 'node:fs/promises';
-import type { DriftOutcome } from '../baseline/gate.js';
-import { driftHeadline, renderDriftMarkdown } from '../baseline/render.js';
+import { driftHeadline, renderDriftMarkdown, type DriftOutcome } from '../baseline/render.js';
 import type { RunSummary, ScenarioResult } from '../model.js';
 import type { Reporter } from './types.js';
 import { countsLine, expectedAndGot, headline, isProblem, location, oneLine, problemsFirst } from './format.js';

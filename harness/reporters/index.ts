@@ -2,7 +2,7 @@
  * Reporters by name: `--reporter NAME[:FILE]` becomes a ReporterTarget, and a target a Reporter
  * writing to its file, or to stdout when it has none.
  */
-import type { DriftOutcome } from '../baseline/gate.js';
+import type { DriftOutcome } from '../baseline/render.js';
 import { UsageError } from '../errors.js';
 import type { ScenarioResult } from '../model.js';
 import { consoleOptionsFor, consoleReporter } from './console.js';
