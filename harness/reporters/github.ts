@@ -7,7 +7,7 @@ import { appendFile } from 'node:fs/promises';
 import { driftHeadline, renderDriftMarkdown, type DriftOutcome } from '../baseline/render.js';
 import type { RunSummary, ScenarioResult } from '../model.js';
 import type { Reporter } from './types.js';
-import { countsLine, expectedAndGot, headline, isProblem, location, oneLine, problemsFirst } from './format.js';
+import { collapseLineBreaks, countsLine, expectedAndGot, headline, isProblem, location, problemsFirst } from './format.js';
 import type { Output } from './output.js';
 
 /** GitHub's documented limit of error annotations shown per step */
@@ -77,7 +77,7 @@ const MAX_CELL = 300;
 
 /** one table cell: no line breaks, `|` escaped, HTML neutralized, bounded length */
 function cell(text: string): string {
-  const flat = oneLine(text);
+  const flat = collapseLineBreaks(text);
   const short = flat.length > MAX_CELL ? `${flat.slice(0, MAX_CELL - 1)}…` : flat;
   return short.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
 }
