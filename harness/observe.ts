@@ -45,13 +45,13 @@ export interface ObserveContext {
 }
 
 export function observe(client: ClientObservation, server: ServerObservation, ctx: ObserveContext): Observation {
-  const verdict = client.outcome === 'accepted' ? {} : judgeRefusal(client, server);
+  const refusal = client.outcome === 'accepted' ? {} : attributeRefusal(client, server);
   const { staple: _staple, session: _session, handshakeMs, sessionReused, outcome, code, message, alert, ...negotiated } = client;
   return {
     outcome,
     ...(code !== undefined ? { code } : {}),
     ...(message !== undefined ? { message } : {}),
-    ...verdict,
+    ...refusal,
     ...(alert !== undefined ? { alert } : {}),
     ...negotiated,
     server,
@@ -83,7 +83,8 @@ interface Refusal {
   category: Category;
 }
 
-function judgeRefusal(client: ClientObservation, server: ServerObservation): Refusal {
+/** who refused (side) and why (category): attribution, not the verdict (judge.ts compares with the expectation) */
+function attributeRefusal(client: ClientObservation, server: ServerObservation): Refusal {
   const clientCategory = categorize(client.code, client.message);
   const peerEnded = clientCategory === 'reset' || alertIn(client.code, client.message) !== undefined;
   if (!peerEnded) {

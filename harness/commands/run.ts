@@ -5,7 +5,7 @@
  */
 import { BaselineGate } from '../baseline/gate.js';
 import { driftPolicy } from '../baseline/policy.js';
-import { describeEnvironment } from '../environment.js';
+import { summarizeStack } from '../environment.js';
 import type { Inventory } from '../inventory/collect.js';
 import { createReporter, checkTargets, parseReporterArg, type ReporterContext } from '../reporters/index.js';
 import { runSuite } from '../runner.js';
@@ -65,7 +65,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       concurrency: args.concurrency,
       bail: args.bail,
       signal: interrupts.signal,
-      environment: { ...describeEnvironment() },
+      environment: { ...summarizeStack() },
       ...(selection.shard ? { shard: selection.shard } : {}),
     });
     if (summary.interrupted) return EXIT.interrupted;
