@@ -16,8 +16,9 @@ import {
   combineFindings, fetchStaple, NOTHING_FOUND, planClientRevocation, type RevocationFindings, type RevocationPlan,
 } from './revocation/plan.js';
 import { leaseNamespace, type NamespaceLease } from './namespace-lease.js';
+import { needsRevocationServers } from './scenario/revocation-needs.js';
 import { loadPemFiles, ScenarioMaterials } from './scenario-materials.js';
-import { clientAnchorIds, clientPlan, pemIdentity, serverPlan, type ClientIdentity } from './tls-plans.js';
+import { clientAnchorIds, clientPlan, endsRequest, pemIdentity, serverPlan, type ClientIdentity } from './tls-plans.js';
 import { pkcs12Identity } from './client-identity.js';
 
 export interface SessionEnv {
@@ -192,7 +193,7 @@ export class ScenarioSession {
 }
 
 async function loadDrivers(s: Scenario, m: ScenarioMaterials, placement: EndPlacement): Promise<Drivers> {
-  const { client, server } = await placement.drivers(s, m);
+  const { client, server } = await placement.drivers(endsRequest(s, m));
   const info = await client.info();
   return { client, server, clientVersion: info.version };
 }
@@ -204,17 +205,6 @@ function attachPki(servers: RevocationServers, ns: string, materials: Materials,
     pki.faults.set(f.ca !== undefined ? { caId: f.ca } : { certId: f.cert! }, f.server, f.fault);
   }
   return pki;
-}
-
-/** some certificate's revocation URLs are `auto`: tlsgate's servers must run to issue it */
-export const pointsAtTlsgate = (s: Scenario): boolean =>
-  s.pki.certs.some((c) => c.crlDistributionPoints === 'auto' || c.ocsp === 'auto' || c.caIssuers === 'auto');
-
-export function needsRevocationServers(s: Scenario): boolean {
-  const usesAuto = pointsAtTlsgate(s);
-  const mode = s.client.revocation?.mode ?? 'none';
-  return usesAuto || mode !== 'none' || !!s.faults?.length || s.server.staple === 'responder' || !!s.server.crl?.length
-    || !!s.pki.revoked?.length || !!s.then?.some((t) => t.revoke?.length || t.unrevoke?.length);
 }
 
 /** the plan's after-handshake check as a driver hook: the driver gets the decision, `keep` the findings */

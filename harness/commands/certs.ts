@@ -11,7 +11,7 @@ import type { Scenario } from '../model.js';
 import { loadScenarios } from '../scenario/load.js';
 import { formatProblem } from '../scenario/problems.js';
 import { loadPemFiles, ScenarioMaterials } from '../scenario-materials.js';
-import { pointsAtTlsgate } from '../scenario-session.js';
+import { pointsAtTlsgate } from '../scenario/revocation-needs.js';
 import { clientAnchorIds } from '../tls-plans.js';
 
 export interface CertsArgs {

@@ -16,7 +16,7 @@ import { createEngine, type Engine } from '../engine.js';
 import type { Inventory, InventoryProbes } from '../inventory/collect.js';
 import type { RunSummary, Scenario, ScenarioResult } from '../model.js';
 import { catalogueOrder, runSuite, summarize } from '../runner.js';
-import { needsRevocationServers } from '../scenario-session.js';
+import { needsRevocationServers } from '../scenario/revocation-needs.js';
 
 export interface MatrixRuntime {
   /** unique within the matrix, e.g. `node 20.20.2` */
