@@ -8,7 +8,6 @@ import { DriverUnavailable } from './drivers/remote-errors.js';
 import { localPlacement, type EndPlacement } from './drivers/remote-placement.js';
 import { errorMessage } from './errors.js';
 import { judge } from './judge.js';
-import { memoryGovernor } from './memory-governor.js';
 import type { Observation, Scenario, ScenarioResult, Verdict } from './model.js';
 import { ScenarioSession } from './scenario-session.js';
 
@@ -35,7 +34,6 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
 class ScenarioEngine implements Engine {
   private servers: Promise<RevocationServers> | undefined;
   private readonly placement: EndPlacement;
-  private readonly memory = memoryGovernor();
 
   constructor(private readonly opts: EngineOptions) {
     this.placement = opts.placement ?? localPlacement();
@@ -65,7 +63,6 @@ class ScenarioEngine implements Engine {
         ? { status: 'skipped', reason: err.message }
         : { status: 'error', message: failureMessage(err, signal) };
     }
-    this.memory.check();
     return { scenario: ref, observations, verdict, durationMs: Math.round(performance.now() - started) };
   }
 
