@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { parseDer, toDer } from './der.js';
+import { parseDer } from './der.js';
 
 // ---------------------------------------------------------------- times
 
@@ -120,9 +120,6 @@ function parseCertificateOnce(der: Uint8Array, what: string): pkijs.Certificate 
     throw new Error(`${what}: not an X.509 certificate (${(e as Error).message})`);
   }
 }
-
-/** the subject Name exactly as encoded in the certificate */
-export const subjectNameDer = (cert: pkijs.Certificate): Buffer => toDer(cert.subject.toSchema());
 
 /** the subjectPublicKey BIT STRING contents (no unused-bits octet): what OCSP and key ids hash */
 export const publicKeyBits = (cert: pkijs.Certificate): Buffer =>

@@ -8,9 +8,9 @@ import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import {
-  extension, findExtension, generalizedTime, parseCertificate, publicKeyBits, serialHexOf, serialInteger, sha1,
-  subjectNameDer, wholeSeconds,
+  extension, findExtension, generalizedTime, parseCertificate, publicKeyBits, serialHexOf, serialInteger, sha1, wholeSeconds,
 } from './asn1-values.js';
+import { subjectNameDer } from './certificate.js';
 import { parseDer, pkijsFromDer, toDer } from './der.js';
 import { signatureAlgorithmFor, signatureBits } from './pkijs-signature.js';
 import type { OcspErrorStatus } from './revocation-types.js';
@@ -114,7 +114,7 @@ export function certIdFor(certDer: Buffer, issuerDer: Buffer, hash: CertIdHash =
   const issuer = parseCertificate(issuerDer, 'issuer certificate');
   return {
     hash,
-    issuerNameHash: digest(hash, subjectNameDer(issuer)),
+    issuerNameHash: digest(hash, subjectNameDer(issuerDer)),
     issuerKeyHash: digest(hash, publicKeyBits(issuer)),
     serialHex: serialHexOf(cert.serialNumber),
   };

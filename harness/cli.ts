@@ -12,6 +12,7 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT, exitCodeOf, reportInternalError, tlsgateVersion } from './commands/exit.js';
 import { scenarioPaths } from './commands/selection.js';
+import { errorMessage } from './errors.js';
 import { defaultCertsDir } from './paths.js';
 
 /** what a command handler resolves to: its exit code */
@@ -29,7 +30,7 @@ export async function main(argv: string[]): Promise<number> {
     await parser.parseAsync();
   } catch (err) {
     // only usage errors reach here: handlers never throw (guarded)
-    process.stderr.write(`tlsgate: ${err instanceof Error ? err.message : String(err)}\nRun 'tlsgate --help' (or 'tlsgate <command> --help') for usage.\n`);
+    process.stderr.write(`tlsgate: ${errorMessage(err)}\nRun 'tlsgate --help' (or 'tlsgate <command> --help') for usage.\n`);
     return EXIT.usage;
   }
   return exitCode;

@@ -8,8 +8,8 @@ import { DriverUnavailable } from './drivers/remote-errors.js';
 import { unowned } from './fault-containment.js';
 import { internalErrorVerdict, ScenarioError } from './internal-fault.js';
 import { localPlacement, type EndPlacement } from './drivers/remote-placement.js';
+import { errorMessage } from './errors.js';
 import { judge } from './judge.js';
-import { memoryGovernor } from './memory-governor.js';
 import type { Observation, Scenario, ScenarioResult, Verdict } from './model.js';
 import { ScenarioSession } from './scenario-session.js';
 
@@ -36,7 +36,6 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
 class ScenarioEngine implements Engine {
   private servers: Promise<RevocationServers> | undefined;
   private readonly placement: EndPlacement;
-  private readonly memory = memoryGovernor();
 
   constructor(private readonly opts: EngineOptions) {
     this.placement = opts.placement ?? localPlacement();
@@ -64,7 +63,6 @@ class ScenarioEngine implements Engine {
     } catch (err) {
       verdict = verdictOfError(err, signal);
     }
-    this.memory.check();
     return { scenario: ref, observations, verdict, durationMs: Math.round(performance.now() - started) };
   }
 
@@ -112,7 +110,7 @@ function judgeSteps(s: Scenario, observations: Observation[]): Verdict {
  * an internal error, naming the bug, for anything else: tlsgate's own code threw.
  */
 function verdictOfError(err: unknown, signal: AbortSignal): Verdict {
-  if (signal.aborted) return { status: 'error', message: `aborted: ${String(signal.reason instanceof Error ? signal.reason.message : signal.reason)}` };
+  if (signal.aborted) return { status: 'error', message: `aborted: ${errorMessage(signal.reason)}` };
   if (err instanceof DriverUnavailable) return { status: 'skipped', reason: err.message };
   if (err instanceof ScenarioError) return { status: 'error', message: err.message };
   return internalErrorVerdict(err);

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { locateUndici } from './inventory/undici-version.js';
 import { packageRoot } from './paths.js';
 
-export interface Environment {
+/** the report's `environment` block: the stack that ran, not a scenario's client.environment */
+export interface StackSummary {
   tlsgate: string;
   node: string;
   openssl: string;
@@ -17,7 +18,7 @@ export interface Environment {
   arch: string;
 }
 
-export function describeEnvironment(cwd = process.cwd()): Environment {
+export function summarizeStack(cwd = process.cwd()): StackSummary {
   const undici = locateUndici(cwd);
   return {
     tlsgate: tlsgateVersion(),

@@ -33,8 +33,7 @@
  * `code`/`message` always stay the client's, so scenarios can expect what a client sees
  * (`ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED`); the server's raw codes stay in `server`.
  */
-import { alertOf } from './drivers/client-common.js';
-import { SPIFFE_REJECTED } from './drivers/node-tls-server.js';
+import { NO_CLIENT_CERT, SPIFFE_REJECTED } from './codes.js';
 import type { TlsSetupError } from './drivers/setup-error.js';
 import type {
   Category, ClientObservation, Observation, RevocationCheck, RevocationRequest, ServerObservation, Side,
@@ -42,6 +41,7 @@ import type {
 import { keyExchangeGroup } from './group-names.js';
 import { UNVERIFIABLE_LEAF, unverifiableLeafCategory, type LeafIssuerPlacement } from './leaf-issuer.js';
 import { categorize } from './taxonomy.js';
+import { alertIn } from './tls-alerts.js';
 
 export interface ObserveContext {
   clientDriver: string;
@@ -55,17 +55,15 @@ export interface ObserveContext {
   leafIssuer?: () => LeafIssuerPlacement;
 }
 
-const NO_CERT = 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE';
-
 export function observe(client: ClientObservation, server: ServerObservation, ctx: ObserveContext): Observation {
-  const { note, ...verdict } = client.outcome === 'accepted' ? {} : judgeRefusal(client, server, ctx);
+  const { note, ...refusal } = client.outcome === 'accepted' ? {} : attributeRefusal(client, server, ctx);
   const { staple: _staple, session: _session, handshakeMs, sessionReused, outcome, code, message, alert, group: _group, ...negotiated } = client;
   const group = keyExchangeGroup(client);
   return {
     outcome,
     ...(code !== undefined ? { code } : {}),
     ...(message !== undefined ? { message } : {}),
-    ...verdict,
+    ...refusal,
     ...(alert !== undefined ? { alert } : {}),
     ...negotiated,
     ...(group !== undefined ? { group } : {}),
@@ -100,9 +98,10 @@ interface Refusal {
   note?: string;
 }
 
-function judgeRefusal(client: ClientObservation, server: ServerObservation, ctx: ObserveContext): Refusal {
+/** who refused (side) and why (category): attribution, not the verdict (judge.ts compares with the expectation) */
+function attributeRefusal(client: ClientObservation, server: ServerObservation, ctx: ObserveContext): Refusal {
   const clientCategory = categorize(client.code, client.message);
-  const peerEnded = clientCategory === 'reset' || alertOf(client.code, client.message) !== undefined;
+  const peerEnded = clientCategory === 'reset' || alertIn(client.code, client.message) !== undefined;
   if (!peerEnded) {
     if (clientCategory === 'timeout') return serverReason(server) ?? { category: 'timeout' };
     if (client.code === UNVERIFIABLE_LEAF && ctx.leafIssuer) return { side: 'client', ...unverifiableLeafCategory(ctx.leafIssuer()) };
@@ -117,7 +116,7 @@ function serverReason(server: ServerObservation): Refusal | undefined {
     if (server.authorizationError === SPIFFE_REJECTED) return { side: 'server', category: 'client-cert-rejected' };
     return { side: 'server', category: server.clientCertPresented ? 'client-cert-rejected' : 'client-cert-required' };
   }
-  if (server.errorCode === NO_CERT) return { side: 'server', category: 'client-cert-required' };
+  if (server.errorCode === NO_CLIENT_CERT) return { side: 'server', category: 'client-cert-required' };
   if (!server.errorCode) return undefined;
   const category = categorize(server.errorCode, server.errorMessage);
   return category === 'reset' || category === 'unknown' ? undefined : { side: 'server', category };

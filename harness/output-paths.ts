@@ -8,7 +8,7 @@
  */
 import { accessSync, closeSync, constants, openSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { UsageError } from './commands/usage.js';
+import { UsageError } from './errors.js';
 
 export interface OutputPath {
   /** the option as the user gave it, e.g. `--reporter junit:reports/x.xml` or `--out` */

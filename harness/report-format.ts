@@ -7,7 +7,7 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { named, ref } from '../ca/json-schema.js';
 import { DRIFT_CLASSES } from './baseline/drift.js';
-import type { Environment as RunEnvironment } from './environment.js';
+import type { StackSummary as RunEnvironment } from './environment.js';
 import { CATEGORIES, OBSERVED_OUTCOMES, type ResultStatus } from './model.js';
 import { REVOCATION_SERVERS, REVOCATION_SOURCES, SIDES } from './scenario-format.js';
 
@@ -60,7 +60,7 @@ const Drift = named('drift', noExtraKeys({
   }),
 }, { description: 'what changed against `--baseline FILE`, when the run compared against one (classes ignored with --ignore are left out)' }));
 
-const Environment = named('environment', Type.Object({
+const StackSummary = named('environment', Type.Object({
   tlsgate: optional(string()),
   node: string('process.versions.node'),
   openssl: string('process.versions.openssl'),
@@ -172,7 +172,7 @@ const Result = named('result', noExtraKeys({
 export const ReportSchema = noExtraKeys({
   version: constant(1, 'format version of this report'),
   startedAt: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$', description: 'when the run began (ISO 8601, UTC)' }),
-  environment: ref(Environment),
+  environment: ref(StackSummary),
   inventory: optional(Type.Unknown({ description: 'the TLS stack inventory (`tlsgate inventory --json`), when the run collected one' })),
   drift: optional(ref(Drift)),
   summary: ref(Summary),
@@ -189,6 +189,6 @@ export type Report = Static<typeof ReportSchema>;
 
 /** the `definitions` of the published schema, in the order the file lists them */
 export const REPORT_DEFINITIONS: Record<string, TSchema> = {
-  drift: Drift, driftClass: DriftClass, connectionSnapshot: ConnectionSnapshot, environment: Environment, count: Count,
+  drift: Drift, driftClass: DriftClass, connectionSnapshot: ConnectionSnapshot, environment: StackSummary, count: Count,
   summary: Summary, result: Result, nullableString: NullableString, observation: Observation, peer: Peer,
 };

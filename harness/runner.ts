@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
 import { containFaults, ownedBy, type FaultSink } from './fault-containment.js';
 import { InternalFaultAbort, describeFault, internalErrorVerdict, internalFaultOf, isInternalError, type InternalFault } from './internal-fault.js';
+import { errorMessage } from './errors.js';
 import type { Observation, RunSummary, Scenario, ScenarioResult, Verdict } from './model.js';
 import type { Reporter, RunInfo } from './reporters/types.js';
 
@@ -284,7 +285,7 @@ function abortMessage(reason: unknown): string {
 
 function reasonText(reason: unknown): string | undefined {
   if (reason === undefined) return undefined;
-  return reason instanceof Error ? reason.message : String(reason);
+  return errorMessage(reason);
 }
 
 

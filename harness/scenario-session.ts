@@ -10,13 +10,16 @@ import type { PkiHandle, RevocationServers } from '../ca/revocation-servers.js';
 import type { EndPlacement } from './drivers/remote-placement.js';
 import type { ClientDriver, ClientHooks, ServerDriver, ServerHandle, ServerHooks } from './drivers/types.js';
 import type { Observation, RevocationRequest, Scenario, ScenarioStep } from './model.js';
-import { observe, observeSetupFailure } from './observe.js';
+import { observe, observeSetupFailure, type ObserveContext } from './observe.js';
 import { TlsSetupError } from './drivers/setup-error.js';
-import { fetchStaple, planClientRevocation, type RevocationPlan } from './revocation/plan.js';
+import {
+  combineFindings, fetchStaple, NOTHING_FOUND, planClientRevocation, type RevocationFindings, type RevocationPlan,
+} from './revocation/plan.js';
 import { placeLeafIssuer } from './leaf-issuer.js';
 import { leaseNamespace, type NamespaceLease } from './namespace-lease.js';
+import { needsRevocationServers } from './scenario/revocation-needs.js';
 import { loadPemFiles, ScenarioMaterials } from './scenario-materials.js';
-import { clientAnchorIds, clientPlan, pemIdentity, serverPlan, type ClientIdentity } from './tls-plans.js';
+import { clientAnchorIds, clientPlan, endsRequest, pemIdentity, serverPlan, type ClientIdentity } from './tls-plans.js';
 import { pkcs12Identity } from './client-identity.js';
 import { ScenarioError } from './internal-fault.js';
 
@@ -39,35 +42,35 @@ export class ScenarioSession {
   private lastSession: Buffer | undefined;
 
   private constructor(
-    private readonly s: Scenario,
+    private readonly scenario: Scenario,
     private readonly env: SessionEnv,
-    private readonly m: ScenarioMaterials,
+    private readonly materials: ScenarioMaterials,
     private readonly pki: PkiHandle | undefined,
     private readonly drivers: Drivers,
     private readonly identity: ClientIdentity,
     private readonly lease: NamespaceLease | undefined,
   ) {}
 
-  static async open(s: Scenario, env: SessionEnv, signal: AbortSignal): Promise<ScenarioSession> {
-    const servers = needsRevocationServers(s) ? await env.revocationServers() : undefined;
-    const lease = servers ? leaseNamespace(servers, s.pki) : undefined;
+  static async open(scenario: Scenario, env: SessionEnv, signal: AbortSignal): Promise<ScenarioSession> {
+    const servers = needsRevocationServers(scenario) ? await env.revocationServers() : undefined;
+    const lease = servers ? leaseNamespace(servers, scenario.pki) : undefined;
     let pki: PkiHandle | undefined;
     try {
       const endpoints: RevocationEndpoints | undefined = lease && servers?.endpointsFor(lease.namespace);
       const [generated, files] = await Promise.all([
-        s.pki.certs.length > 0 ? issuePki(s.pki, { cacheDir: env.certsDir, endpoints }) : Promise.resolve(undefined),
-        loadPemFiles(s.pemFiles),
+        scenario.pki.certs.length > 0 ? issuePki(scenario.pki, { cacheDir: env.certsDir, endpoints }) : Promise.resolve(undefined),
+        loadPemFiles(scenario.pemFiles),
       ]);
       signal.throwIfAborted();
-      const m = new ScenarioMaterials(generated, files);
+      const materials = new ScenarioMaterials(generated, files);
       // after the materials: a client's environment may name certificates (NODE_EXTRA_CA_CERTS)
-      const drivers = await loadDrivers(s, m, env.placement);
+      const drivers = await loadDrivers(scenario, materials, env.placement);
       signal.throwIfAborted();
-      pki = servers && lease && generated ? attachPki(servers, lease.namespace, generated, s) : undefined;
-      const identity = s.client.identityFormat === 'pkcs12' && s.client.identity
-        ? await pkcs12Identity(s, m)
-        : pemIdentity(s, m);
-      return new ScenarioSession(s, env, m, pki, drivers, identity, lease);
+      pki = servers && lease && generated ? attachPki(servers, lease.namespace, generated, scenario) : undefined;
+      const identity = scenario.client.identityFormat === 'pkcs12' && scenario.client.identity
+        ? await pkcs12Identity(scenario, materials)
+        : pemIdentity(scenario, materials);
+      return new ScenarioSession(scenario, env, materials, pki, drivers, identity, lease);
     } catch (err) {
       pki?.detach();
       lease?.release();
@@ -77,7 +80,7 @@ export class ScenarioSession {
 
   async runAllSteps(signal: AbortSignal): Promise<Observation[]> {
     const observations = [await this.connect(undefined, signal)];
-    for (const step of this.s.then ?? []) observations.push(await this.connect(step, signal));
+    for (const step of this.scenario.then ?? []) observations.push(await this.connect(step, signal));
     return observations;
   }
 
@@ -86,16 +89,21 @@ export class ScenarioSession {
     const started = performance.now();
     const startedAt = Date.now();
     const revocation = await this.planRevocation(signal);
-    const context = () => ({
-      clientDriver: this.drivers.client.name,
-      serverDriver: this.drivers.server.name,
-      clientVersion: this.drivers.clientVersion,
-      revocation: revocation?.checks ?? [],
-      revocationRequests: this.requestsSince(startedAt),
-      warnings: revocation?.warnings ?? [],
-      totalMs: Math.round(performance.now() - started),
-      leafIssuer: () => placeLeafIssuer(this.s, this.m),
-    });
+    // what the revocation check finds: the plan's findings, then the after-handshake hook's
+    const found = [revocation?.found ?? NOTHING_FOUND];
+    const context = (): ObserveContext => {
+      const { checks, warnings } = combineFindings(...found);
+      return {
+        clientDriver: this.drivers.client.name,
+        serverDriver: this.drivers.server.name,
+        clientVersion: this.drivers.clientVersion,
+        revocation: checks,
+        revocationRequests: this.requestsSince(startedAt),
+        warnings,
+        totalMs: Math.round(performance.now() - started),
+        leafIssuer: () => placeLeafIssuer(this.scenario, this.materials),
+      };
+    };
     let server: ServerHandle;
     try {
       server = await this.ensureServer(signal);
@@ -105,14 +113,15 @@ export class ScenarioSession {
       throw err;
     }
     server.reset();
-    const client = await this.drivers.client.connect(this.clientPlanFor(server, step, revocation), hooksOf(revocation), signal);
+    const hooks = hooksOf(revocation, (f) => found.push(f));
+    const client = await this.drivers.client.connect(this.clientPlanFor(server, step, revocation), hooks, signal);
     const serverObs = await server.observation();
     if (client.session) this.lastSession = client.session;
     return observe(client, serverObs, context());
   }
 
   private clientPlanFor(server: ServerHandle, step: ScenarioStep | undefined, revocation: RevocationPlan | undefined) {
-    const plan = clientPlan(this.s, this.m, server.port, this.identity, this.env.timeoutMs);
+    const plan = clientPlan(this.scenario, this.materials, server.port, this.identity, this.env.timeoutMs);
     if (step?.resume && this.lastSession) plan.sessionBase64 = this.lastSession.toString('base64');
     if (revocation?.crlPem) plan.crlPem = revocation.crlPem;
     if (revocation?.requestOCSP) plan.requestOCSP = true;
@@ -120,28 +129,28 @@ export class ScenarioSession {
   }
 
   private async planRevocation(signal: AbortSignal): Promise<RevocationPlan | undefined> {
-    const config = this.s.client.revocation;
+    const config = this.scenario.client.revocation;
     if (!config || config.mode === 'none') return undefined;
-    const chainIds = [this.s.server.cert, ...(this.s.server.chain ?? this.m.defaultChain(this.s.server.cert))];
-    const anchors = clientAnchorIds(this.s, this.m);
+    const chainIds = [this.scenario.server.cert, ...(this.scenario.server.chain ?? this.materials.defaultChain(this.scenario.server.cert))];
+    const anchors = clientAnchorIds(this.scenario, this.materials);
     return planClientRevocation({
       config,
-      serverChainDer: chainIds.map((id) => this.m.get(id).der),
-      anchorsDer: anchors === 'system' ? [] : anchors.map((id) => this.m.get(id).der),
+      serverChainDer: chainIds.map((id) => this.materials.get(id).der),
+      anchorsDer: anchors === 'system' ? [] : anchors.map((id) => this.materials.get(id).der),
     }, signal);
   }
 
   /** the server loads CRLs at start, so a revocation change between connections restarts it */
   private async ensureServer(signal: AbortSignal): Promise<ServerHandle> {
     if (this.server) return this.server;
-    const crlPem = this.s.server.crl ? await this.serverCrls(this.s.server.crl, signal) : undefined;
-    this.server = await this.drivers.server.listen(serverPlan(this.s, this.m, crlPem), this.serverHooks(), signal);
+    const crlPem = this.scenario.server.crl ? await this.serverCrls(this.scenario.server.crl, signal) : undefined;
+    this.server = await this.drivers.server.listen(serverPlan(this.scenario, this.materials, crlPem), this.serverHooks(), signal);
     return this.server;
   }
 
   private serverHooks(): ServerHooks {
-    if (this.s.server.staple !== 'responder') return {};
-    const timeoutMs = this.s.client.revocation?.timeoutMs ?? 300;
+    if (this.scenario.server.staple !== 'responder') return {};
+    const timeoutMs = this.scenario.client.revocation?.timeoutMs ?? 300;
     return { ocspStaple: (certDer, issuerDer) => fetchStaple(certDer, issuerDer, { timeoutMs }) };
   }
 
@@ -155,7 +164,7 @@ export class ScenarioSession {
     if (!this.pki) throw new ScenarioError('revoke/unrevoke steps need a generated PKI');
     for (const id of step.revoke ?? []) this.pki.registry.revoke(id, { reason: 'keyCompromise' });
     for (const id of step.unrevoke ?? []) this.pki.registry.unrevoke(id);
-    if (this.s.server.crl && this.server) {
+    if (this.scenario.server.crl && this.server) {
       await this.server.close();
       this.server = undefined;
     }
@@ -181,7 +190,7 @@ export class ScenarioSession {
 }
 
 async function loadDrivers(s: Scenario, m: ScenarioMaterials, placement: EndPlacement): Promise<Drivers> {
-  const { client, server } = await placement.drivers(s, m);
+  const { client, server } = await placement.drivers(endsRequest(s, m));
   const info = await client.info();
   return { client, server, clientVersion: info.version };
 }
@@ -209,17 +218,15 @@ export function attachPki(servers: RevocationServers, ns: string, materials: Mat
   return pki;
 }
 
-/** some certificate's revocation URLs are `auto`: tlsgate's servers must run to issue it */
-export const pointsAtTlsgate = (s: Scenario): boolean =>
-  s.pki.certs.some((c) => c.crlDistributionPoints === 'auto' || c.ocsp === 'auto' || c.caIssuers === 'auto');
-
-export function needsRevocationServers(s: Scenario): boolean {
-  const usesAuto = pointsAtTlsgate(s);
-  const mode = s.client.revocation?.mode ?? 'none';
-  return usesAuto || mode !== 'none' || !!s.faults?.length || s.server.staple === 'responder' || !!s.server.crl?.length
-    || !!s.pki.revoked?.length || !!s.then?.some((t) => t.revoke?.length || t.unrevoke?.length);
-}
-
-function hooksOf(plan: RevocationPlan | undefined): ClientHooks {
-  return plan?.afterHandshake ? { afterHandshake: plan.afterHandshake } : {};
+/** the plan's after-handshake check as a driver hook: the driver gets the decision, `keep` the findings */
+function hooksOf(plan: RevocationPlan | undefined, keep: (found: RevocationFindings) => void): ClientHooks {
+  const check = plan?.afterHandshake;
+  if (!check) return {};
+  return {
+    afterHandshake: async (facts) => {
+      const { decision, ...found } = await check(facts);
+      keep(found);
+      return decision;
+    },
+  };
 }

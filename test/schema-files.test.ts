@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Type from 'typebox';
 import { named, ref } from '../ca/json-schema.js';
-import type { Environment } from '../harness/environment.js';
+import type { StackSummary } from '../harness/environment.js';
 import { packageRoot } from '../harness/paths.js';
 import { PUBLISHED_SCHEMAS, schemaFileText } from '../harness/published-schemas.js';
 import type { JsonReport } from '../harness/reporters/json.js';
@@ -16,7 +16,7 @@ import type { Report } from '../harness/report-format.js';
 // Compile-time: what the JSON reporter builds is a report as the schema defines it (but for
 // `environment`, which reaches the reporter through the runner as an untyped record).
 export const reportFitsSchema = (report: Omit<JsonReport, 'environment'>): Omit<Report, 'environment'> => report;
-export const environmentFitsSchema = (environment: Environment): Report['environment'] => environment;
+export const environmentFitsSchema = (environment: StackSummary): Report['environment'] => environment;
 
 describe('schema/ files', () => {
   for (const [name, document] of Object.entries(PUBLISHED_SCHEMAS)) {

@@ -7,7 +7,7 @@ import { connect as netConnect, createServer as createTcpServer, type Socket } f
 import { nodeTlsClient } from '../harness/drivers/node-tls-client.js';
 import { nodeTlsServer } from '../harness/drivers/node-tls-server.js';
 import { CATEGORIES } from '../harness/model.js';
-import { alertOf } from '../harness/drivers/client-common.js';
+import { alertIn } from '../harness/tls-alerts.js';
 import { ALERT_CATEGORIES, categorize, CODE_CATEGORIES, CODE_PREFIX_CATEGORIES, MESSAGE_CATEGORIES } from '../harness/taxonomy.js';
 import { testPki } from './drivers/openssl-pki.js';
 import { chainPem, identity, mtlsServerPlan, never, run, serverPlan } from './drivers/helpers.js';
@@ -43,11 +43,11 @@ describe('taxonomy table', () => {
       const old = ['SSLV3', 'TLSV1', 'TLSV13'].map((v) => categorize(`ERR_SSL_${v}_ALERT_${name}`, undefined));
       expect(old, alert).to.include(category);
       expect(categorize(`ERR_SSL_SSL/TLS_ALERT_${name}`, undefined), alert).to.equal(category);
-      expect(alertOf(`ERR_SSL_SSL/TLS_ALERT_${name}`), alert).to.equal(alert);
+      expect(alertIn(`ERR_SSL_SSL/TLS_ALERT_${name}`), alert).to.equal(alert);
     }
     // Node 22's message for the handshake_failure alert (OpenSSL 3.5), as https reports it with EPROTO
-    expect(alertOf('EPROTO', 'C0DC6B82927F0000:error:0A000410:SSL routines:ssl3_read_bytes:ssl/tls alert handshake failure:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:918:SSL alert number 40')).to.equal('handshake_failure');
-    expect(alertOf('EPROTO', 'error:0A000410:SSL routines:ssl3_read_bytes:sslv3 alert handshake failure:ssl/record/rec_layer_s3.c:1601:SSL alert number 40')).to.equal('handshake_failure');
+    expect(alertIn('EPROTO', 'C0DC6B82927F0000:error:0A000410:SSL routines:ssl3_read_bytes:ssl/tls alert handshake failure:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:918:SSL alert number 40')).to.equal('handshake_failure');
+    expect(alertIn('EPROTO', 'error:0A000410:SSL routines:ssl3_read_bytes:sslv3 alert handshake failure:ssl/record/rec_layer_s3.c:1601:SSL alert number 40')).to.equal('handshake_failure');
   });
 
   it('reads the message when the code says nothing (UNSPECIFIED, EPROTO, none)', () => {

@@ -6,14 +6,14 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { UsageError } from '../commands/usage.js';
-import { writeFileAtomic } from '../reporters/output.js';
+import { PUBLIC_FILE, writeFileAtomic } from '../../ca/atomic-file.js';
+import { UsageError } from '../errors.js';
 import { BASELINE_FORMAT, serializeBaseline, type Baseline, type ScenarioSnapshot } from './snapshot.js';
 
 export class BaselineError extends UsageError {}
 
 export async function writeBaseline(path: string, b: Baseline): Promise<void> {
-  await writeFileAtomic(path, serializeBaseline(b));
+  await writeFileAtomic(path, serializeBaseline(b), PUBLIC_FILE);
 }
 
 export async function readBaseline(path: string): Promise<Baseline> {

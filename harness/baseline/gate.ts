@@ -4,13 +4,13 @@
  * record the new baseline, and write the Markdown drift report.
  */
 import { existsSync } from 'node:fs';
+import { PUBLIC_FILE, writeFileAtomic } from '../../ca/atomic-file.js';
 import type { Inventory } from '../inventory/collect.js';
 import type { ScenarioResult } from '../model.js';
-import { writeFileAtomic } from '../reporters/output.js';
 import { readBaseline, writeBaseline } from './baseline-file.js';
-import { compareBaselines, type Drift, type DriftChange, type DriftClass, type StackChange } from './drift.js';
-import { fatalChanges, shownChanges, type DriftPolicy } from './policy.js';
-import { renderDriftMarkdown } from './render.js';
+import { compareBaselines } from './drift.js';
+import { fatalChanges, type DriftPolicy } from './policy.js';
+import { renderDriftMarkdown, type DriftOutcome } from './render.js';
 import { baselineOf, type Baseline } from './snapshot.js';
 
 export interface BaselineArgs {
@@ -23,24 +23,6 @@ export interface BaselineArgs {
   policy: DriftPolicy;
   /** only part of the catalogue runs (filters): missing scenarios are not "removed", and an update merges */
   partial: boolean;
-}
-
-/** the drift of one run against one baseline */
-export interface DriftOutcome {
-  against: string;
-  drift: Drift;
-  policy: DriftPolicy;
-  fatal: DriftChange[];
-}
-
-/** the drift as the JSON report carries it */
-export interface DriftJson {
-  baseline: string;
-  failsGate: boolean;
-  fatalClasses: DriftClass[];
-  ignoredClasses: DriftClass[];
-  changes: DriftChange[];
-  stack: StackChange[];
 }
 
 export class BaselineGate {
@@ -82,7 +64,7 @@ export class BaselineGate {
   async finish(results: readonly ScenarioResult[], opts: { record?: boolean } = {}): Promise<void> {
     const outcome = await this.evaluate(results);
     if (outcome && this.args.markdownFile) {
-      await writeFileAtomic(this.args.markdownFile, renderDriftMarkdown(outcome.drift, outcome.policy, `tlsgate drift against ${outcome.against}`));
+      await writeFileAtomic(this.args.markdownFile, renderDriftMarkdown(outcome.drift, outcome.policy, `tlsgate drift against ${outcome.against}`), PUBLIC_FILE);
     }
     if (this.args.updateFile && opts.record !== false) await this.record(this.args.updateFile, results);
   }
@@ -92,17 +74,6 @@ export class BaselineGate {
     const kept = this.args.partial ? (file === this.args.compareWith ? this.before : await readIfPresent(file)) : undefined;
     await writeBaseline(file, kept ? { ...now, scenarios: { ...kept.scenarios, ...now.scenarios } } : now);
   }
-}
-
-export function driftJson(o: DriftOutcome): DriftJson {
-  return {
-    baseline: o.against,
-    failsGate: o.fatal.length > 0,
-    fatalClasses: [...o.policy.fatal],
-    ignoredClasses: [...o.policy.ignored],
-    changes: shownChanges(o.drift, o.policy),
-    stack: o.drift.stack,
-  };
 }
 
 async function readIfPresent(file: string): Promise<Baseline | undefined> {

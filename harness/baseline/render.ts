@@ -1,7 +1,39 @@
-/** Drift as text for a terminal, and as Markdown for a pull request or a CI job summary. */
-import type { Drift, DriftChange, DriftClass } from './drift.js';
+/**
+ * Drift as text for a terminal, as Markdown for a pull request or a CI job summary, and as the
+ * JSON report carries it. Reporters import this module; it imports nothing from them.
+ */
+import type { Drift, DriftChange, DriftClass, StackChange } from './drift.js';
 import { fatalChanges, shownChanges, type DriftPolicy } from './policy.js';
 import type { ConnectionSnapshot } from './snapshot.js';
+
+/** the drift of one run against one baseline */
+export interface DriftOutcome {
+  against: string;
+  drift: Drift;
+  policy: DriftPolicy;
+  fatal: DriftChange[];
+}
+
+/** the drift as the JSON report carries it */
+export interface DriftJson {
+  baseline: string;
+  failsGate: boolean;
+  fatalClasses: DriftClass[];
+  ignoredClasses: DriftClass[];
+  changes: DriftChange[];
+  stack: StackChange[];
+}
+
+export function driftJson(o: DriftOutcome): DriftJson {
+  return {
+    baseline: o.against,
+    failsGate: o.fatal.length > 0,
+    fatalClasses: [...o.policy.fatal],
+    ignoredClasses: [...o.policy.ignored],
+    changes: shownChanges(o.drift, o.policy),
+    stack: o.drift.stack,
+  };
+}
 
 const TITLES: Record<DriftClass, string> = {
   'security-regression': 'Security regressions',

@@ -14,7 +14,8 @@ import { CERTS_NAMESPACE, scenarioCrls } from '../reproduce/scenario-crls.js';
 import { loadScenarios } from '../scenario/load.js';
 import { formatProblem } from '../scenario/problems.js';
 import { loadPemFiles, ScenarioMaterials } from '../scenario-materials.js';
-import { needsRevocationServers } from '../scenario-session.js';
+import { needsRevocationServers } from '../scenario/revocation-needs.js';
+import { clientAnchorIds } from '../tls-plans.js';
 
 export interface CertsArgs {
   paths: string[];

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
 import { ScenarioProblems } from './selection.js';
-import { UsageError } from './usage.js';
+import { errorMessage, UsageError } from '../errors.js';
 
 export const EXIT = { passed: 0, failed: 1, usage: 2, internal: 3, interrupted: 130 } as const;
 
@@ -25,7 +25,7 @@ export function exitCodeOf(err: unknown, opts: { stderr: NodeJS.WritableStream; 
 }
 
 export function reportInternalError(err: unknown, opts: { stderr: NodeJS.WritableStream; withStack: boolean }): void {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   const lines = [`tlsgate: internal error: ${message}`, ...whereToReportLines('')];
   if (opts.withStack && err instanceof Error && err.stack) lines.push('', err.stack);
   opts.stderr.write(`${lines.join('\n')}\n`);

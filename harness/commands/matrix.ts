@@ -5,6 +5,7 @@
  * unreachable registry, a bad baseline), 130 interrupted.
  */
 import { availableParallelism } from 'node:os';
+import { PUBLIC_FILE, writeFileAtomic } from '../../ca/atomic-file.js';
 import { readBaseline } from '../baseline/baseline-file.js';
 import { driftPolicy } from '../baseline/policy.js';
 import { thisNode } from '../drivers/remote-placement.js';
@@ -15,7 +16,6 @@ import { resolveNodes, type ResolvedNode } from '../matrix/node-resolve.js';
 import { failingRuns, fatalCount, matrixJson, matrixReport, renderMatrixMarkdown, renderMatrixText } from '../matrix/report.js';
 import { runMatrix, type MatrixRuntime } from '../matrix/run-matrix.js';
 import { checkOutputPaths, type OutputPath } from '../output-paths.js';
-import { writeFileAtomic } from '../reporters/output.js';
 import { describeInternalError } from '../runner.js';
 import { EXIT, reportContainedErrors } from './exit.js';
 import { trapInterrupts } from './interrupt.js';
@@ -62,8 +62,8 @@ export async function matrixCommand(args: MatrixArgs): Promise<number> {
   }
   const report = matrixReport(outcome, policy, baseline);
   process.stdout.write(renderMatrixText(report, { all: args.all }));
-  if (args.driftMarkdown) await writeFileAtomic(args.driftMarkdown, renderMatrixMarkdown(report));
-  if (args.json) await writeFileAtomic(args.json, `${JSON.stringify(matrixJson(report), null, 2)}\n`);
+  if (args.driftMarkdown) await writeFileAtomic(args.driftMarkdown, renderMatrixMarkdown(report), PUBLIC_FILE);
+  if (args.json) await writeFileAtomic(args.json, `${JSON.stringify(matrixJson(report), null, 2)}\n`, PUBLIC_FILE);
   if (outcome.internalErrors.length) reportContainedErrors(outcome.internalErrors.map(describeInternalError), process.stderr);
   if (outcome.interrupted) return EXIT.interrupted;
   if (outcome.internalErrors.length) return EXIT.internal;

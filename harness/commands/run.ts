@@ -7,7 +7,7 @@
 import { checkBaselineTarget } from '../baseline/baseline-file.js';
 import { BaselineGate } from '../baseline/gate.js';
 import { driftPolicy } from '../baseline/policy.js';
-import { describeEnvironment } from '../environment.js';
+import { summarizeStack } from '../environment.js';
 import { resolve } from 'node:path';
 import type { Inventory } from '../inventory/collect.js';
 import { checkOutputPaths, type OutputPath } from '../output-paths.js';
@@ -72,7 +72,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       concurrency: args.concurrency,
       bail: args.bail,
       signal: interrupts.signal,
-      environment: { ...describeEnvironment() },
+      environment: { ...summarizeStack() },
       ...(selection.shard ? { shard: selection.shard } : {}),
     });
     if (internalErrors.length) reportContainedErrors(internalErrors.map(describeInternalError), process.stderr);

@@ -6,7 +6,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Scenario } from '../model.js';
 import { builtinScenariosDir } from '../paths.js';
-import { UsageError } from './usage.js';
+import { errorMessage, UsageError } from '../errors.js';
 
 export interface Filters {
   grep?: string;
@@ -68,7 +68,7 @@ function parseShardArg<T>(parse: (text: string) => T, text: string): T {
   try {
     return parse(text);
   } catch (err) {
-    throw new UsageError(`--shard ${text}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new UsageError(`--shard ${text}: ${errorMessage(err)}`);
   }
 }
 

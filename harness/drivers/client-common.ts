@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { checkServerIdentity, type ConnectionOptions, type PeerCertificate, type TLSSocket } from 'node:tls';
 import type { LookupFunction } from 'node:net';
 import type { ClientObservation } from '../model.js';
+import { CODES } from '../codes.js';
 import { alertIn } from '../tls-alerts.js';
 import { chainFromPeerCertificate, peerInfoFromChain } from './peer.js';
 import type { ClientHooks, ClientPlan, HandshakeFacts, PeerDecision, DriverInfo, TlsOptionsPlan } from './types.js';
@@ -20,22 +21,6 @@ import type { ClientHooks, ClientPlan, HandshakeFacts, PeerDecision, DriverInfo,
 /** what a client sends after the handshake, and what the node-tls server answers */
 export const PING = 'tlsgate-ping\n';
 export const OK_BODY = 'tlsgate-ok';
-
-/** tlsgate's own codes for what a peer did (see README.md and harness/taxonomy.ts) */
-export const CODES = {
-  /** no answer within the plan's timeout */
-  timeout: 'TLSGATE_TIMEOUT',
-  /** the handshake completed, then the peer closed without data and without an alert */
-  closedAfterHandshake: 'TLSGATE_CLOSED_AFTER_HANDSHAKE',
-  /** the transport closed before the handshake completed, with no error reported */
-  closedDuringHandshake: 'TLSGATE_CLOSED_DURING_HANDSHAKE',
-  /** the server answered, but not `tlsgate-ok` */
-  unexpectedResponse: 'TLSGATE_UNEXPECTED_RESPONSE',
-  /** the library refused the plan itself (bad key, unloadable PKCS#12, ...) and gave no code */
-  configError: 'TLSGATE_CONFIG_ERROR',
-  /** an afterHandshake hook threw instead of deciding */
-  hookFailed: 'TLSGATE_HOOK_FAILED',
-} as const;
 
 // ------------------------------------------------------------------ options and addressing
 
@@ -187,7 +172,7 @@ export class HandshakeRecorder {
   }
 
   rejected(code: string | undefined, message: string): ClientObservation {
-    const alert = alertOf(code, message);
+    const alert = alertIn(code, message);
     return { outcome: 'rejected', ...(code ? { code } : {}), message, ...(alert ? { alert } : {}), ...this.common() };
   }
 
@@ -238,10 +223,6 @@ export function readableMessage(err: unknown): string {
   const alert = message.match(/SSL alert number (\d+)/);
   return `${openssl[1]}${reason}${alert ? ` (SSL alert number ${alert[1]})` : ''}`;
 }
-
-/** `ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED` -> `certificate_required` (an alert we received) */
-/** the alert a rejection names (see harness/tls-alerts.ts for OpenSSL's two spellings) */
-export const alertOf = (code: string | undefined, message?: string): string | undefined => alertIn(code, message);
 
 /** a rejection with whatever the recorder saw, or a bare one when no socket was ever made */
 export function rejection(recorder: HandshakeRecorder | undefined, code: string | undefined, message: string): ClientObservation {

@@ -9,7 +9,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ServerObservation } from '../model.js';
-import { emptyServerObservation } from './node-tls-server.js';
+import { emptyServerObservation } from './server-observation.js';
 import { StepConnections } from './step-connections.js';
 import type { ServerDriver, ServerHandle, ServerPlan } from './types.js';
 

@@ -11,8 +11,9 @@
  */
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { CODES } from '../codes.js';
 import type { ClientObservation } from '../model.js';
-import { bounded, CODES, errorFacts } from './client-common.js';
+import { bounded, errorFacts } from './client-common.js';
 import { captureClientHello } from './hostile-client-hello.js';
 import type { ClientDriver, ClientHooks, ClientPlan, DriverInfo } from './types.js';
 

@@ -11,9 +11,10 @@
 import { Agent, request, type RequestOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
+import { CODES } from '../codes.js';
 import type { ClientObservation } from '../model.js';
 import {
-  bounded, CODES, configRejection, decideAfterHandshake, errorFacts, HandshakeRecorder, OK_BODY,
+  bounded, configRejection, decideAfterHandshake, errorFacts, HandshakeRecorder, OK_BODY,
   rejection, targetOf, targetTlsOptions, timeoutMessage, tlsOptionsFromPlan, nodeDriverInfo,
 } from './client-common.js';
 import type { ClientDriver, ClientHooks, ClientPlan, DriverInfo, PeerDecision } from './types.js';

@@ -17,9 +17,11 @@
  */
 import type { Socket } from 'node:net';
 import { createServer, type Server, type TlsOptions, type TLSSocket } from 'node:tls';
+import { NO_CLIENT_CERT, SPIFFE_REJECTED } from '../codes.js';
 import type { PeerInfo, ServerObservation } from '../model.js';
 import { negotiationOptions, OK_BODY, readableMessage } from './client-common.js';
 import { chainFromPeerCertificate, peerInfoFromChain } from './peer.js';
+import { emptyServerObservation } from './server-observation.js';
 import { TlsSetupError } from './setup-error.js';
 import { StepConnections } from './step-connections.js';
 import type { ServerDriver, ServerHandle, ServerHooks, ServerPlan } from './types.js';
@@ -27,18 +29,6 @@ import type { ServerDriver, ServerHandle, ServerHooks, ServerPlan } from './type
 export { SERVER_SETTLE_MS } from './step-connections.js';
 
 const HTTP_REQUEST = /^(?:GET|POST|HEAD|PUT|OPTIONS) /;
-const NO_CERT = 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE';
-export const SPIFFE_REJECTED = 'TLSGATE_SPIFFE_ID_REJECTED';
-
-/** a server's record before anything happened: also what a server that never handshakes reports */
-export const emptyServerObservation = (): ServerObservation => ({
-  handshake: false,
-  clientCertPresented: false,
-  authorized: false,
-  stapleRequested: false,
-  stapleSent: false,
-  bytesReceived: 0,
-});
 
 export const nodeTlsServer: ServerDriver = {
   name: 'node-tls',
@@ -177,7 +167,7 @@ class NodeTlsServerHandle implements ServerHandle {
     const rec = this.record;
     rec.errorCode ??= err.code;
     rec.errorMessage ??= readableMessage(err);
-    if (err.code === NO_CERT) {
+    if (err.code === NO_CLIENT_CERT) {
       rec.clientCertPresented = false;
       rec.authorized = false;
     } else if (socket?.authorizationError) {

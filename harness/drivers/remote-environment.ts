@@ -1,5 +1,5 @@
 /**
- * A scenario's `client.environment` as a worker to start: NODE_EXTRA_CA_CERTS and SSL_CERT_FILE
+ * A client's process environment (a scenario's `client.environment`) as a worker to start: NODE_EXTRA_CA_CERTS and SSL_CERT_FILE
  * point at PEM files of the named certificates, OPENSSL_CONF at a config that sets the security
  * level, and the Node flags join execArgv. Files are named by their content, so scenarios that
  * ask for the same environment get the same spec, hence the same long-lived worker.
@@ -8,13 +8,24 @@ import { createHash } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TRUST_ENV } from '../inventory/collect.js';
-import type { ClientEnvironment, SecurityLevelNumber } from '../model.js';
+import type { SecurityLevelNumber } from '../model.js';
 import type { RuntimeSpec } from './remote-runtime.js';
 
-/** PEM of certificates by id (the scenario's materials) */
-export type PemOf = (ids: readonly string[]) => string;
+/** certificates by id, and their PEM (the ids label the worker) */
+export interface NamedPem {
+  ids: readonly string[];
+  pem: string;
+}
 
-export function environmentRuntime(base: RuntimeSpec, environment: ClientEnvironment, pemOf: PemOf, filesDir: string): RuntimeSpec {
+/** `client.environment` as plain data: the certificates it names already turned into PEM */
+export interface ClientProcessEnvironment {
+  extraCaCerts?: NamedPem;
+  sslCertFile?: NamedPem;
+  opensslSecurityLevel?: SecurityLevelNumber;
+  nodeFlags?: readonly string[];
+}
+
+export function clientEnvironmentRuntime(base: RuntimeSpec, environment: ClientProcessEnvironment, filesDir: string): RuntimeSpec {
   const env: NodeJS.ProcessEnv = { ...base.env };
   for (const name of TRUST_ENV) delete env[name];
   const shown: string[] = [];
@@ -22,8 +33,8 @@ export function environmentRuntime(base: RuntimeSpec, environment: ClientEnviron
     env[name] = file;
     shown.push(`${name}=${what}`);
   };
-  if (environment.extraCaCerts) set('NODE_EXTRA_CA_CERTS', contentFile(filesDir, pemOf(environment.extraCaCerts), 'pem'), environment.extraCaCerts.join('+'));
-  if (environment.sslCertFile) set('SSL_CERT_FILE', contentFile(filesDir, pemOf(environment.sslCertFile), 'pem'), environment.sslCertFile.join('+'));
+  if (environment.extraCaCerts) set('NODE_EXTRA_CA_CERTS', contentFile(filesDir, environment.extraCaCerts.pem, 'pem'), environment.extraCaCerts.ids.join('+'));
+  if (environment.sslCertFile) set('SSL_CERT_FILE', contentFile(filesDir, environment.sslCertFile.pem, 'pem'), environment.sslCertFile.ids.join('+'));
   if (environment.opensslSecurityLevel !== undefined) {
     set('OPENSSL_CONF', contentFile(filesDir, opensslConfig(environment.opensslSecurityLevel), 'cnf'), `SECLEVEL=${environment.opensslSecurityLevel}`);
   }

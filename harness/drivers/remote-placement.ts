@@ -7,11 +7,9 @@
  */
 import { resolve } from 'node:path';
 import { collectInventory, type Inventory, type InventoryProbes } from '../inventory/collect.js';
-import type { Scenario } from '../model.js';
-import type { ScenarioMaterials } from '../scenario-materials.js';
 import { getClientDriver, getServerDriver, isModulePath } from './registry.js';
 import { remoteClientDriver, remoteServerDriver } from './remote-drivers.js';
-import { environmentRuntime } from './remote-environment.js';
+import { clientEnvironmentRuntime, type ClientProcessEnvironment } from './remote-environment.js';
 import { WorkerPool } from './remote-pool.js';
 import type { RuntimeSpec } from './remote-runtime.js';
 import type { ClientDriver, ServerDriver } from './types.js';
@@ -21,10 +19,18 @@ export interface ScenarioDrivers {
   server: ServerDriver;
 }
 
+/** what a placement needs to know of a scenario's ends (plain data: no scenario model) */
+export interface EndsRequest {
+  clientDriver: string;
+  serverDriver: string;
+  /** the client runs in a process of its own, started so */
+  clientEnvironment?: ClientProcessEnvironment;
+}
+
 export interface EndPlacement {
   /** where this placement runs the ends, e.g. `in-process` or `node 18.20.8` */
   readonly label: string;
-  drivers(s: Scenario, m: ScenarioMaterials): Promise<ScenarioDrivers>;
+  drivers(ends: EndsRequest): Promise<ScenarioDrivers>;
   /** the stack the ends run on: this process's, or the runtime's (asked of its worker) */
   inventory(probes: InventoryProbes): Promise<Inventory>;
   /** the workers of this placement, for tests and diagnostics */
@@ -58,22 +64,18 @@ class Placement implements EndPlacement {
     return this.runtime?.label ?? 'in-process';
   }
 
-  async drivers(s: Scenario, m: ScenarioMaterials): Promise<ScenarioDrivers> {
-    return { client: await this.client(s, m), server: await this.server(s) };
+  async drivers(ends: EndsRequest): Promise<ScenarioDrivers> {
+    return { client: await this.client(ends.clientDriver, ends.clientEnvironment), server: await this.server(ends.serverDriver) };
   }
 
-  private async client(s: Scenario, m: ScenarioMaterials): Promise<ClientDriver> {
-    const name = s.client.driver;
-    if (!s.client.environment && !this.runtime) return getClientDriver(name);
+  private async client(name: string, environment: ClientProcessEnvironment | undefined): Promise<ClientDriver> {
+    if (!environment && !this.runtime) return getClientDriver(name);
     const base = this.runtime ?? thisNode();
-    const spec = s.client.environment
-      ? environmentRuntime(base, s.client.environment, (ids) => ids.map((id) => m.get(id).pem).join(''), this.pool.filesDir())
-      : base;
+    const spec = environment ? clientEnvironmentRuntime(base, environment, this.pool.filesDir()) : base;
     return remoteClientDriver(() => this.pool.get(spec), remoteName(name), spec.label);
   }
 
-  private async server(s: Scenario): Promise<ServerDriver> {
-    const name = s.server.driver;
+  private async server(name: string): Promise<ServerDriver> {
     if (!this.runtime) return getServerDriver(name);
     const spec = this.runtime;
     return remoteServerDriver(() => this.pool.get(spec), remoteName(name), spec.label);

@@ -9,6 +9,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { errorMessage } from '../errors.js';
 import type { Call, CallResults, ToHarness, ToWorker, WireError, WireHandshakeFacts } from './remote-protocol.js';
 import type { PeerDecision } from './types.js';
 
@@ -111,7 +112,7 @@ export class RemoteRuntime {
     });
     // an aborted call settles at once; the worker is told, so its driver cleans up its sockets
     const onAbort = () => {
-      this.send({ type: 'abort', id, reason: reasonText(opts.signal?.reason) });
+      this.send({ type: 'abort', id, reason: errorMessage(opts.signal?.reason) });
       this.pending.get(id)?.reject(opts.signal?.reason as Error);
       this.pending.delete(id);
     };
@@ -178,7 +179,7 @@ export class RemoteRuntime {
         : await required(hooks?.ocspStaple, m.hook)(m.certDer, m.issuerDer);
       this.send({ type: 'hook-answer', id: m.id, ok: true, value });
     } catch (err) {
-      this.send({ type: 'hook-answer', id: m.id, ok: false, message: err instanceof Error ? err.message : String(err) });
+      this.send({ type: 'hook-answer', id: m.id, ok: false, message: errorMessage(err) });
     }
   }
 
@@ -197,7 +198,6 @@ export class RemoteRuntime {
   }
 }
 
-const reasonText = (reason: unknown): string => (reason instanceof Error ? reason.message : String(reason));
 
 function required<F>(hook: F | undefined, name: string): F {
   if (!hook) throw new Error(`no ${name} hook registered for this call`);

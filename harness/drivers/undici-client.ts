@@ -13,10 +13,11 @@ import { createRequire } from 'node:module';
 import type { TLSSocket } from 'node:tls';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { CODES } from '../codes.js';
 import { locateUndici } from '../inventory/undici-version.js';
 import type { ClientObservation } from '../model.js';
 import {
-  bounded, CODES, decideAfterHandshake, errorFacts, HandshakeRecorder, OK_BODY, rejection,
+  bounded, decideAfterHandshake, errorFacts, HandshakeRecorder, OK_BODY, rejection,
   targetOf, targetTlsOptions, timeoutMessage, tlsOptionsFromPlan,
 } from './client-common.js';
 import type { ClientDriver, ClientHooks, ClientPlan, DriverInfo, PeerDecision } from './types.js';

@@ -1,5 +1,5 @@
 /** What `--node` asks for: a major, an exact version, or a Node binary on disk. */
-import { UsageError } from '../commands/usage.js';
+import { UsageError } from '../errors.js';
 
 export type NodeRequest =
   | { kind: 'major'; major: number; text: string }

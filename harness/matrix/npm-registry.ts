@@ -4,7 +4,7 @@
  * resolves a major to its newest version; `npm pack` fetches one tarball (no install scripts).
  */
 import { execFile } from 'node:child_process';
-import { UsageError } from '../commands/usage.js';
+import { errorMessage, UsageError } from '../errors.js';
 import { compareVersions } from './node-request.js';
 
 /** runs npm with these arguments; resolves to stdout, or rejects with the npm error */
@@ -91,7 +91,7 @@ export class RegistryUnreachable extends UsageError {}
 
 function registryError(err: unknown, spec: string, range: string): Error {
   if (err instanceof NpmError && err.npmCode === 'E404') return noSuchNode(range, spec.replace(/@.*$/, ''));
-  const why = err instanceof Error ? err.message : String(err);
+  const why = errorMessage(err);
   return new RegistryUnreachable(
     `--node ${range}: could not get ${spec} from the npm registry (${why}). `
     + 'Check the network and `npm config get registry`, or pass a Node binary you have: --node /path/to/node',

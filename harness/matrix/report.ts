@@ -4,9 +4,8 @@
  * runtime's drift against --baseline when one is given. As text, as Markdown and as JSON.
  */
 import { compareBaselines, type Drift } from '../baseline/drift.js';
-import { driftJson, type DriftJson } from '../baseline/gate.js';
 import { fatalChanges, type DriftPolicy } from '../baseline/policy.js';
-import { md, renderDriftMarkdown, renderDriftText } from '../baseline/render.js';
+import { driftJson, md, renderDriftMarkdown, renderDriftText, type DriftJson } from '../baseline/render.js';
 import { baselineOf, type Baseline } from '../baseline/snapshot.js';
 import { formatDuration } from '../reporters/format.js';
 import { matrixRows, renderTableMarkdown, renderTableText } from './table.js';

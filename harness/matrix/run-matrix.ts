@@ -17,7 +17,7 @@ import type { Inventory, InventoryProbes } from '../inventory/collect.js';
 import type { RunSummary, Scenario, ScenarioResult } from '../model.js';
 import { catalogueOrder, runSuite, summarize, type InternalErrorReport } from '../runner.js';
 import { unowned } from '../fault-containment.js';
-import { needsRevocationServers } from '../scenario-session.js';
+import { needsRevocationServers } from '../scenario/revocation-needs.js';
 
 export interface MatrixRuntime {
   /** unique within the matrix, e.g. `node 20.20.2` */

@@ -3,8 +3,7 @@
  * they happen. Elsewhere (CI logs): one plain line per scenario. Then a summary, failures first,
  * each with file:line, expected vs got, and what was observed.
  */
-import type { DriftOutcome } from '../baseline/gate.js';
-import { renderDriftText } from '../baseline/render.js';
+import { renderDriftText, type DriftOutcome } from '../baseline/render.js';
 import type { ResultStatus, RunSummary, ScenarioResult } from '../model.js';
 import type { Reporter, RunInfo } from './types.js';
 import {

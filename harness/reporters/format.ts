@@ -54,7 +54,7 @@ export function observationLines(r: ScenarioResult): string[] {
   const several = r.observations.length > 1;
   return r.observations.map((obs, i) => {
     const label = several ? `observed (connection ${i + 1})` : 'observed';
-    const message = obs.message ? `  message="${oneLine(obs.message)}"` : '';
+    const message = obs.message ? `  message="${collapseLineBreaks(obs.message)}"` : '';
     return `${label}: ${formatObservation(obs)}${message}`;
   });
 }
@@ -109,4 +109,4 @@ export function problemsFirst(results: readonly ScenarioResult[]): ScenarioResul
   return [...results.filter(isProblem), ...results.filter((r) => !isProblem(r))];
 }
 
-export const oneLine = (s: string): string => s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+export const collapseLineBreaks = (s: string): string => s.replace(/\s*[\r\n]+\s*/g, ' ').trim();

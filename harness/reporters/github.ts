@@ -4,11 +4,10 @@
  * step, so the rest are counted in one `::warning` instead of silently vanishing.
  */
 import { appendFile } from 'node:fs/promises';
-import type { DriftOutcome } from '../baseline/gate.js';
-import { driftHeadline, renderDriftMarkdown } from '../baseline/render.js';
+import { driftHeadline, renderDriftMarkdown, type DriftOutcome } from '../baseline/render.js';
 import type { RunSummary, ScenarioResult } from '../model.js';
 import type { Reporter } from './types.js';
-import { countsLine, expectedAndGot, headline, isProblem, location, oneLine, problemsFirst } from './format.js';
+import { collapseLineBreaks, countsLine, expectedAndGot, headline, isProblem, location, problemsFirst } from './format.js';
 import type { Output } from './output.js';
 
 /** GitHub's documented limit of error annotations shown per step */
@@ -78,7 +77,7 @@ const MAX_CELL = 300;
 
 /** one table cell: no line breaks, `|` escaped, HTML neutralized, bounded length */
 function cell(text: string): string {
-  const flat = oneLine(text);
+  const flat = collapseLineBreaks(text);
   const short = flat.length > MAX_CELL ? `${flat.slice(0, MAX_CELL - 1)}…` : flat;
   return short.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
 }

@@ -2,8 +2,8 @@
  * Reporters by name: `--reporter NAME[:FILE]` becomes a ReporterTarget, and a target a Reporter
  * writing to its file, or to stdout when it has none.
  */
-import type { DriftOutcome } from '../baseline/gate.js';
-import { UsageError } from '../commands/usage.js';
+import type { DriftOutcome } from '../baseline/render.js';
+import { UsageError } from '../errors.js';
 import type { ScenarioResult } from '../model.js';
 import type { OutputPath } from '../output-paths.js';
 import { consoleOptionsFor, consoleReporter } from './console.js';

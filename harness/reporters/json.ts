@@ -3,7 +3,7 @@
  * reports can be compared field by field, so every result carries its full observations and the
  * report carries the environment that produced them.
  */
-import { driftJson, type DriftJson, type DriftOutcome } from '../baseline/gate.js';
+import { driftJson, type DriftJson, type DriftOutcome } from '../baseline/render.js';
 import type { Mismatch, Observation, ResultStatus, RunSummary, ScenarioResult } from '../model.js';
 import type { Reporter, RunInfo } from './types.js';
 import { KEY_FIELDS, type KeyField } from './format.js';

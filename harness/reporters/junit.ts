@@ -10,7 +10,7 @@ import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import type { RunSummary, ScenarioResult } from '../model.js';
 import type { Reporter, RunInfo } from './types.js';
-import { failureDetails, oneLine } from './format.js';
+import { collapseLineBreaks, failureDetails } from './format.js';
 import type { Output } from './output.js';
 
 export function junitReporter(out: Output): Reporter {
@@ -78,9 +78,9 @@ function addCase(suite: XMLBuilder, r: ScenarioResult): void {
   const v = r.verdict;
   const details = () => failureDetails(r).join('\n');
   // attribute values on one line: parsers turn raw line breaks in attributes into spaces anyway
-  if (v.status === 'failed') testcase.ele('failure', { message: oneLine(v.message), type: 'VerdictMismatch' }).txt(details());
-  if (v.status === 'error') testcase.ele('error', { message: oneLine(v.message), type: 'ScenarioError' }).txt(details());
-  if (v.status === 'skipped') testcase.ele('skipped', { message: oneLine(v.reason) });
+  if (v.status === 'failed') testcase.ele('failure', { message: collapseLineBreaks(v.message), type: 'VerdictMismatch' }).txt(details());
+  if (v.status === 'error') testcase.ele('error', { message: collapseLineBreaks(v.message), type: 'ScenarioError' }).txt(details());
+  if (v.status === 'skipped') testcase.ele('skipped', { message: collapseLineBreaks(v.reason) });
 }
 
 const INTERRUPTION_SUITE = 'tlsgate run';

@@ -2,8 +2,7 @@
  * Where a reporter's text goes. stdout is written as it comes (a live console); a file is
  * written once, atomically, when the reporter ends, so a reader never sees half a report.
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { PUBLIC_FILE, writeFileAtomic } from '../../ca/atomic-file.js';
 
 export interface Output {
   /** a terminal a human watches: live progress lines and colors make sense */
@@ -26,7 +25,7 @@ export function fileOutput(path: string): Output {
   return {
     isTTY: false,
     write: (text) => void chunks.push(text),
-    close: () => writeFileAtomic(path, chunks.join('')),
+    close: async () => void await writeFileAtomic(path, chunks.join(''), PUBLIC_FILE),
   };
 }
 
@@ -39,16 +38,4 @@ export function memoryOutput(opts: { isTTY?: boolean } = {}): Output & { text():
     close: async () => {},
     text: () => chunks.join(''),
   };
-}
-
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    await writeFile(tmp, text);
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
 }

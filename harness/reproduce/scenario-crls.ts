@@ -48,6 +48,6 @@ async function clientCrls(s: Scenario, m: ScenarioMaterials, signal: AbortSignal
   }, signal);
   if (plan.crlPem) return { client: plan.crlPem };
   return {
-    clientNotExpressible: `not every CA's CRL could be had (${plan.checks.filter((c) => c.result !== 'good').map((c) => `${c.result}: ${c.detail ?? c.url ?? c.cert}`).join('; ') || 'none fetched'}), so tlsgate judges the CRLs itself instead of handing them to OpenSSL`,
+    clientNotExpressible: `not every CA's CRL could be had (${plan.found.checks.filter((c) => c.result !== 'good').map((c) => `${c.result}: ${c.detail ?? c.url ?? c.cert}`).join('; ') || 'none fetched'}), so tlsgate judges the CRLs itself instead of handing them to OpenSSL`,
   };
 }

@@ -25,16 +25,34 @@ import { applyPolicy, checkRecord, type RevocationOutcome, type Source } from '.
 export const DEFAULT_REVOCATION_TIMEOUT_MS = 300;
 export const DEFAULT_CLOCK_SKEW_SEC = 300;
 
+/** what a stage of the revocation check found: the observation's `revocation` and `warnings` */
+export interface RevocationFindings {
+  checks: RevocationCheck[];
+  warnings: string[];
+}
+
+/** the after-handshake decision, with what was found to reach it */
+export interface RevocationDecision extends RevocationFindings {
+  decision: PeerDecision;
+}
+
 export interface RevocationPlan {
   /** PEM CRLs for the handshake's `crl` option */
   crlPem?: string[];
   requestOCSP?: boolean;
-  /** decides after the handshake, before application data */
-  afterHandshake?: (facts: HandshakeFacts) => Promise<PeerDecision>;
-  /** filled in as checks happen (before connecting for CRLs, during the connection for OCSP) */
-  checks: RevocationCheck[];
-  warnings: string[];
+  /** what planning found (the CRLs fetched before connecting) */
+  found: RevocationFindings;
+  /** decides after the handshake, before application data; the caller keeps what it found */
+  afterHandshake?: (facts: HandshakeFacts) => Promise<RevocationDecision>;
 }
+
+export const NOTHING_FOUND: RevocationFindings = Object.freeze({ checks: [], warnings: [] });
+
+/** the findings of several stages, in order (copies: the inputs stay as they are) */
+export const combineFindings = (...stages: readonly RevocationFindings[]): RevocationFindings => ({
+  checks: stages.flatMap((f) => f.checks),
+  warnings: stages.flatMap((f) => f.warnings),
+});
 
 export interface RevocationInputs {
   config: ClientRevocation;
@@ -61,18 +79,17 @@ const settingsOf = (c: ClientRevocation): Settings => ({
 export async function planClientRevocation(inputs: RevocationInputs, signal: AbortSignal): Promise<RevocationPlan> {
   const s = settingsOf(inputs.config);
   const anchors = inputs.anchorsDer.map(certFacts);
-  const plan: RevocationPlan = { checks: [], warnings: [] };
   switch (inputs.config.mode) {
     case 'none':
-      return plan;
+      return { found: NOTHING_FOUND };
     case 'crl':
-      return planCrl(plan, inputs.serverChainDer.map(certFacts), anchors, s, signal);
+      return planCrl(inputs.serverChainDer.map(certFacts), anchors, s, signal);
     case 'ocsp':
-      return { ...plan, afterHandshake: (facts) => checkChain(plan, facts, anchors, s, signal, false) };
+      return { found: NOTHING_FOUND, afterHandshake: (facts) => checkChain(facts, anchors, s, signal, false) };
     case 'ocsp-then-crl':
-      return { ...plan, afterHandshake: (facts) => checkChain(plan, facts, anchors, s, signal, true) };
+      return { found: NOTHING_FOUND, afterHandshake: (facts) => checkChain(facts, anchors, s, signal, true) };
     case 'ocsp-stapled':
-      return { ...plan, requestOCSP: true, afterHandshake: (facts) => checkStaple(plan, facts, anchors, s) };
+      return { found: NOTHING_FOUND, requestOCSP: true, afterHandshake: (facts) => checkStaple(facts, anchors, s) };
   }
 }
 
@@ -89,12 +106,10 @@ function pathOf(chain: readonly CertFacts[], anchors: readonly CertFacts[]): { p
   return { path, pool };
 }
 
-async function planCrl(plan: RevocationPlan, chain: CertFacts[], anchors: CertFacts[], s: Settings, signal: AbortSignal): Promise<RevocationPlan> {
+async function planCrl(chain: CertFacts[], anchors: CertFacts[], s: Settings, signal: AbortSignal): Promise<RevocationPlan> {
   const { path, pool } = pathOf(chain, anchors);
   const crls = await fetchCrls(path, pool, { timeoutMs: s.timeoutMs, clockSkewSec: s.clockSkewSec, signal });
-  for (const c of crls) {
-    plan.checks.push(checkRecord(c.issuer?.label ?? '(unknown issuer)', '', 'crl', c.url, c.crl && c.verdict.kind === 'good' ? { kind: 'good' } : c.verdict, c.ms));
-  }
+  const checks = crls.map((c) => checkRecord(c.issuer?.label ?? '(unknown issuer)', '', 'crl', c.url, c.crl && c.verdict.kind === 'good' ? { kind: 'good' } : c.verdict, c.ms));
   // tlsgate's own reading of every certificate: used when OpenSSL cannot be asked (below)
   const statuses: CertResult[] = path.map((cert) => ({ cert, ...crlStatus(cert, issuerIn(cert, pool), crls), source: 'crl', ms: 0 }));
   const uncovered = statuses.filter((r) => r.outcome.kind !== 'good' && r.outcome.kind !== 'revoked').map((r) => r.cert);
@@ -104,10 +119,12 @@ async function planCrl(plan: RevocationPlan, chain: CertFacts[], anchors: CertFa
   // soft-fail: under hard-fail the missing CRLs refuse the connection.
   if (parsed.length > 0 && (s.policy === 'hard' || uncovered.length === 0)) {
     // OpenSSL decides: every CRL that parses goes in, stale or badly signed ones included
-    return { ...plan, crlPem: parsed };
+    return { found: { checks, warnings: [] }, crlPem: parsed };
   }
-  if (s.policy === 'soft') plan.warnings.push(`soft-fail: no usable CRL for ${uncovered.map((c) => c.label).join('; ')}; connecting without OpenSSL CRL checking, tlsgate checks the CRLs it has`);
-  return { ...plan, afterHandshake: async () => firstRefusal(plan, statuses, s, false) };
+  const warnings = s.policy === 'soft'
+    ? [`soft-fail: no usable CRL for ${uncovered.map((c) => c.label).join('; ')}; connecting without OpenSSL CRL checking, tlsgate checks the CRLs it has`]
+    : [];
+  return { found: { checks, warnings }, afterHandshake: async () => firstRefusal(statuses, s, false) };
 }
 
 interface CertResult {
@@ -118,16 +135,23 @@ interface CertResult {
   ms: number;
 }
 
-/** records every result, then applies the policy leaf first: the first refusal decides */
-function firstRefusal(plan: RevocationPlan, results: readonly CertResult[], s: Settings, record = true): PeerDecision {
+/** what one certificate's check found beyond its results (an OCSP failure a CRL replaced, a warning) */
+interface CertCheck extends RevocationFindings {
+  results: CertResult[];
+}
+
+/** records every result (unless recorded already), then applies the policy leaf first: the first refusal decides */
+function firstRefusal(results: readonly CertResult[], s: Settings, record = true): RevocationDecision {
   let decision: PeerDecision = { allow: true };
+  const checks: RevocationCheck[] = [];
+  const warnings: string[] = [];
   for (const r of results) {
-    if (record) plan.checks.push(checkRecord(r.cert.label, r.cert.serialHex, r.source, r.url, r.outcome, r.ms));
+    if (record) checks.push(checkRecord(r.cert.label, r.cert.serialHex, r.source, r.url, r.outcome, r.ms));
     const judged = applyPolicy(r.outcome, r.source, r.cert.label, s.policy);
-    if (judged.warning) plan.warnings.push(judged.warning);
+    if (judged.warning) warnings.push(judged.warning);
     if (decision.allow && !judged.decision.allow) decision = judged.decision;
   }
-  return decision;
+  return { decision, checks, warnings };
 }
 
 /**
@@ -135,68 +159,70 @@ function firstRefusal(plan: RevocationPlan, results: readonly CertResult[], s: S
  * certificate at all: an application-level check has nothing to look at. That is "no
  * revocation information", judged by the policy like any other.
  */
-function nothingToCheck(plan: RevocationPlan, facts: HandshakeFacts, source: Source, s: Settings): PeerDecision | undefined {
+function nothingToCheck(facts: HandshakeFacts, source: Source, s: Settings): RevocationDecision | undefined {
   if (facts.peerChainDer.length > 0) return undefined;
   const why = facts.sessionReused
     ? 'the session was resumed and Node exposes no peer certificate (getPeerCertificate() is empty), so there is nothing to check'
     : 'the handshake delivered no peer certificate';
   const judged = applyPolicy({ kind: 'unavailable', detail: why }, source, 'the server', s.policy);
-  if (judged.warning) plan.warnings.push(judged.warning);
-  return judged.decision.allow ? judged.decision : { ...judged.decision, code: facts.sessionReused ? 'TLSGATE_REVOCATION_UNAVAILABLE_RESUMED' : judged.decision.code };
+  const decision = judged.decision.allow ? judged.decision : { ...judged.decision, code: facts.sessionReused ? 'TLSGATE_REVOCATION_UNAVAILABLE_RESUMED' : judged.decision.code };
+  return { decision, checks: [], warnings: judged.warning ? [judged.warning] : [] };
 }
 
-async function checkChain(plan: RevocationPlan, facts: HandshakeFacts, anchors: CertFacts[], s: Settings, signal: AbortSignal, crlFallback: boolean): Promise<PeerDecision> {
-  const empty = nothingToCheck(plan, facts, 'ocsp', s);
+async function checkChain(facts: HandshakeFacts, anchors: CertFacts[], s: Settings, signal: AbortSignal, crlFallback: boolean): Promise<RevocationDecision> {
+  const empty = nothingToCheck(facts, 'ocsp', s);
   if (empty) return empty;
   const { path, pool } = pathOf(facts.peerChainDer.map(certFacts), anchors);
   const toCheck = path.filter((c) => !c.selfIssued);
-  const results = await Promise.all(toCheck.map((cert) => checkOne(cert, issuerIn(cert, pool), pool, s, signal, crlFallback, plan)));
-  return firstRefusal(plan, results.flat(), s);
+  const perCert = await Promise.all(toCheck.map((cert) => checkOne(cert, issuerIn(cert, pool), pool, s, signal, crlFallback)));
+  const judged = firstRefusal(perCert.flatMap((c) => c.results), s);
+  return { decision: judged.decision, ...combineFindings(...perCert, judged) };
 }
 
+const checked = (results: CertResult[], warnings: string[] = [], checks: RevocationCheck[] = []): CertCheck => ({ results, checks, warnings });
+
 async function checkOne(
-  cert: CertFacts, issuer: CertFacts | undefined, pool: CertFacts[], s: Settings, signal: AbortSignal, crlFallback: boolean, plan: RevocationPlan,
-): Promise<CertResult[]> {
+  cert: CertFacts, issuer: CertFacts | undefined, pool: CertFacts[], s: Settings, signal: AbortSignal, crlFallback: boolean,
+): Promise<CertCheck> {
   const url = cert.ocspUrls[0];
-  if (!issuer) return [{ cert, source: 'ocsp', ms: 0, outcome: { kind: 'unavailable', detail: 'its issuer is not in the chain' } }];
+  if (!issuer) return checked([{ cert, source: 'ocsp', ms: 0, outcome: { kind: 'unavailable', detail: 'its issuer is not in the chain' } }]);
   const ocsp: CertResult | undefined = url === undefined ? undefined : {
     cert, source: 'ocsp', url, ...(await queryOcsp(cert, issuer, { url, timeoutMs: s.timeoutMs, sendNonce: s.sendNonce, clockSkewSec: s.clockSkewSec, signal })),
   };
   const answered = ocsp && ocsp.outcome.kind !== 'unavailable';
   if (answered || !crlFallback) {
-    if (!ocsp) plan.warnings.push(`not checked: ${cert.label} names no OCSP responder`);
-    return ocsp ? [ocsp] : [];
+    return ocsp ? checked([ocsp]) : checked([], [`not checked: ${cert.label} names no OCSP responder`]);
   }
   if (cert.crlUrls.length === 0) {
-    if (!ocsp) plan.warnings.push(`not checked: ${cert.label} names neither an OCSP responder nor a CRL`);
-    return ocsp ? [ocsp] : [];
+    return ocsp ? checked([ocsp]) : checked([], [`not checked: ${cert.label} names neither an OCSP responder nor a CRL`]);
   }
   const crls = await fetchCrls([cert], pool, { timeoutMs: s.timeoutMs, clockSkewSec: s.clockSkewSec, signal });
   const fromCrl = crlStatus(cert, issuer, crls);
   const fallback: CertResult = { cert, source: 'crl', outcome: fromCrl.outcome, ms: crls.reduce((m, c) => Math.max(m, c.ms), 0), ...(fromCrl.url ? { url: fromCrl.url } : {}) };
   // the OCSP failure is recorded, but the CRL's answer is the one the policy judges
-  if (ocsp) plan.checks.push(checkRecord(cert.label, cert.serialHex, 'ocsp', url, ocsp.outcome, ocsp.ms));
-  return [fallback];
+  return checked([fallback], [], ocsp ? [checkRecord(cert.label, cert.serialHex, 'ocsp', url, ocsp.outcome, ocsp.ms)] : []);
 }
 
-async function checkStaple(plan: RevocationPlan, facts: HandshakeFacts, anchors: CertFacts[], s: Settings): Promise<PeerDecision> {
-  const empty = nothingToCheck(plan, facts, 'staple', s);
+async function checkStaple(facts: HandshakeFacts, anchors: CertFacts[], s: Settings): Promise<RevocationDecision> {
+  const empty = nothingToCheck(facts, 'staple', s);
   if (empty) return empty;
   const { path, pool } = pathOf(facts.peerChainDer.map(certFacts), anchors);
   const leaf = path[0]!;
   if (!facts.staple) {
     const outcome: RevocationOutcome = { kind: 'unavailable', detail: 'the server stapled no OCSP response' };
-    plan.checks.push(checkRecord(leaf.label, leaf.serialHex, 'staple', undefined, outcome, 0));
+    const missing = checkRecord(leaf.label, leaf.serialHex, 'staple', undefined, outcome, 0);
     if (leaf.mustStaple) {
-      return { allow: false, code: 'TLSGATE_MUST_STAPLE_MISSING', message: `${leaf.label} is must-staple (TLS feature status_request) but the server stapled no OCSP response` };
+      const decision: PeerDecision = { allow: false, code: 'TLSGATE_MUST_STAPLE_MISSING', message: `${leaf.label} is must-staple (TLS feature status_request) but the server stapled no OCSP response` };
+      return { decision, checks: [missing], warnings: [] };
     }
-    return firstRefusal(plan, [{ cert: leaf, source: 'staple', outcome, ms: 0 }], s, false);
+    const judged = firstRefusal([{ cert: leaf, source: 'staple', outcome, ms: 0 }], s, false);
+    return { ...judged, checks: [missing, ...judged.checks] };
   }
   const issuer = issuerIn(leaf, pool);
   const outcome: RevocationOutcome = issuer
     ? verifyOcspResponse(facts.staple, { cert: leaf, issuer, clockSkewSec: s.clockSkewSec, now: new Date() })
     : { kind: 'invalid', detail: 'the issuer of the leaf is not in the chain' };
-  return firstRefusal(plan, [{ cert: leaf, source: 'staple', outcome, ms: 0 }], s);
+  return firstRefusal([{ cert: leaf, source: 'staple', outcome, ms: 0 }], s);
 }
 
 /**

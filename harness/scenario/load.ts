@@ -2,6 +2,7 @@
  * Loading scenario files and folders: every file's scenarios, or every problem found in them.
  * A caller that gets any problem runs nothing (a gate that runs half its scenarios is not one).
  */
+import { errorMessage } from '../errors.js';
 import type { Scenario } from '../model.js';
 import { findScenarioFiles, type ScenarioFileRef } from './find-files.js';
 import { loadScenarioFile, type FileResult } from './load-file.js';
@@ -46,7 +47,7 @@ async function loadGuarded(ref: ScenarioFileRef): Promise<FileResult> {
   try {
     return await loadScenarioFile(ref);
   } catch (err) {
-    const message = `tlsgate could not check this file: ${err instanceof Error ? err.message : String(err)}`;
+    const message = `tlsgate could not check this file: ${errorMessage(err)}`;
     return { scenarios: [], problems: [{ file: ref.shown, line: 1, column: 1, path: '', message, hint: 'this is a bug in tlsgate; please report it with this file' }] };
   }
 }

@@ -6,6 +6,7 @@
  * alias budget for toJS (no "billion laughs"), duplicate keys in linear time.
  */
 import { Composer, Lexer, LineCounter, Parser, visit, type CST, type Document, type YAMLError } from 'yaml';
+import { errorMessage } from '../errors.js';
 import { duplicateKeys } from './duplicate-keys.js';
 import { LexicalLimits, lexicalProblem, nestingProblem, type LexicalProblem } from './lexical-limits.js';
 
@@ -100,7 +101,7 @@ function extraDocumentFinding(second: Document.Parsed): Finding {
 }
 
 function aliasFinding(doc: Document.Parsed, err: unknown): Finding {
-  const text = err instanceof Error ? err.message : String(err);
+  const text = errorMessage(err);
   if (/alias count/i.test(text)) {
     return {
       path: [], offset: aliasOffset(doc),

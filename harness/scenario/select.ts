@@ -2,7 +2,7 @@
  * Which scenarios a run takes: `--grep`, `--tag` and `--shard`. Always in catalogue order
  * (file, then line, then column), so a listing, a run and its shards agree on the order.
  */
-import { UsageError } from '../commands/usage.js';
+import { UsageError } from '../errors.js';
 import type { Scenario } from '../model.js';
 
 export interface Shard {

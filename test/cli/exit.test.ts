@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { PassThrough } from 'node:stream';
 import { EXIT, exitCodeOf } from '../../harness/commands/exit.js';
 import { ScenarioProblems } from '../../harness/commands/selection.js';
-import { UsageError } from '../../harness/commands/usage.js';
+import { UsageError } from '../../harness/errors.js';
 
 function classify(err: unknown, withStack = false): { code: number; text: string } {
   const stderr = new PassThrough();

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { environmentRuntime, opensslConfig } from '../../harness/drivers/remote-environment.js';
+import { clientEnvironmentRuntime, opensslConfig } from '../../harness/drivers/remote-environment.js';
 import { localPlacement, thisNode } from '../../harness/drivers/remote-placement.js';
 import { createEngine } from '../../harness/engine.js';
 import { builtinScenariosDir } from '../../harness/paths.js';
@@ -45,8 +45,8 @@ describe('client.environment: workers', function () {
 
   it('starts the worker with exactly the named environment, none of the harness\'s trust variables, files named by content', () => {
     const base = { ...thisNode(), env: { ...process.env, NODE_EXTRA_CA_CERTS: '/harness/own.pem', NODE_OPTIONS: '--use-openssl-ca', PATH: '/bin' } };
-    const pem = (ids: readonly string[]) => ids.map((id) => `PEM of ${id}\n`).join('');
-    const spec = environmentRuntime(base, { sslCertFile: ['root'], opensslSecurityLevel: 2, nodeFlags: ['--use-openssl-ca'] }, pem, dir);
+    const environment = { sslCertFile: { ids: ['root'], pem: 'PEM of root\n' }, opensslSecurityLevel: 2 as const, nodeFlags: ['--use-openssl-ca'] };
+    const spec = clientEnvironmentRuntime(base, environment, dir);
     expect(spec.env.NODE_EXTRA_CA_CERTS).to.equal(undefined);
     expect(spec.env.NODE_OPTIONS).to.equal(undefined);
     expect(spec.env.PATH).to.equal('/bin');
@@ -54,7 +54,7 @@ describe('client.environment: workers', function () {
     expect(readFileSync(spec.env.OPENSSL_CONF!, 'utf8')).to.equal(opensslConfig(2)).and.include('CipherString = DEFAULT@SECLEVEL=2');
     expect(spec.execArgv).to.deep.equal(['--use-openssl-ca']);
     expect(spec.label).to.match(/SSL_CERT_FILE=root OPENSSL_CONF=SECLEVEL=2 --use-openssl-ca$/);
-    const again = environmentRuntime(base, { sslCertFile: ['root'], opensslSecurityLevel: 2, nodeFlags: ['--use-openssl-ca'] }, pem, dir);
+    const again = clientEnvironmentRuntime(base, environment, dir);
     expect(again.env).to.deep.equal(spec.env);
   });
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { PassThrough } from 'node:stream';
-import { UsageError } from '../../harness/commands/usage.js';
+import { UsageError } from '../../harness/errors.js';
 import { checkTargets, createReporter, parseReporterArg, REPORTER_NAMES } from '../../harness/reporters/index.js';
 
 describe('reporter selection (--reporter NAME[:FILE])', () => {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { CATEGORIES } from '../../harness/model.js';
-import { describeEnvironment } from '../../harness/environment.js';
+import { summarizeStack } from '../../harness/environment.js';
 import { packageRoot } from '../../harness/paths.js';
 import { jsonReporter } from '../../harness/reporters/json.js';
 import { memoryOutput } from '../../harness/reporters/output.js';
@@ -28,7 +28,7 @@ function sample(): ScenarioResult[] {
 async function report(results: ScenarioResult[], opts: { interrupted?: boolean; inventory?: () => unknown } = {}) {
   const out = memoryOutput();
   const reporter = jsonReporter(out, opts.inventory ? { inventory: opts.inventory } : {});
-  reporter.onBegin?.({ total: results.length, concurrency: 2, environment: { ...describeEnvironment() }, startedAt: new Date('2025-05-01T10:00:00Z') });
+  reporter.onBegin?.({ total: results.length, concurrency: 2, environment: { ...summarizeStack() }, startedAt: new Date('2025-05-01T10:00:00Z') });
   await reporter.onEnd(summarize(results, 321, opts.interrupted ?? false), results);
   return JSON.parse(out.text());
 }
