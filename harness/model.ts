@@ -9,21 +9,8 @@ import type {
   NODE_TLS_FLAGS, PemFile, REVOCATION_MODES, REVOCATION_SERVERS, REVOCATION_SOURCES, SecurityLevelNumber, ServerEndSchema, SIDES, StepSchema, TLS_VERSIONS,
 } from './scenario-format.js';
 
-/**
- * The stable error taxonomy. OpenSSL codes change between versions; categories do not.
- * harness/taxonomy.ts maps codes and messages to these, and README documents the mapping.
- * The one list: the scenario and report schemas take their enums from it.
- */
-export const CATEGORIES = [
-  'expired', 'not-yet-valid', 'untrusted-root', 'self-signed', 'incomplete-chain',
-  'hostname-mismatch', 'bad-purpose', 'not-a-ca', 'path-length', 'name-constraints',
-  'weak-key', 'weak-signature', 'bad-signature', 'unsupported-extension', 'malformed-cert',
-  'client-cert-required', 'client-cert-rejected', 'protocol-mismatch', 'no-shared-cipher',
-  'alpn-mismatch', 'revoked', 'revocation-unavailable', 'revocation-stale', 'revocation-invalid',
-  'timeout', 'reset', 'protocol-error', 'config-error', 'unknown',
-] as const;
-
-export type Category = (typeof CATEGORIES)[number];
+export { CATEGORIES, type Category, OBSERVED_OUTCOMES, type ObservedOutcome } from './categories.js';
+import type { Category, ObservedOutcome } from './categories.js';
 
 // ---------------------------------------------------------------- scenario (validated)
 // The shapes are defined once, in harness/scenario-format.ts (the published JSON Schema); here
@@ -92,9 +79,6 @@ export interface Scenario {
 
 // ---------------------------------------------------------------- observation
 
-/** what a connection did (the scenario file's `accept`/`reject` is what it must do) */
-export const OBSERVED_OUTCOMES = ['accepted', 'rejected'] as const;
-export type ObservedOutcome = (typeof OBSERVED_OUTCOMES)[number];
 
 export interface PeerInfo {
   subject: string;

@@ -39,7 +39,7 @@ import type {
   Category, ClientObservation, Observation, RevocationCheck, RevocationRequest, ServerObservation, Side,
 } from './model.js';
 import { keyExchangeGroup } from './group-names.js';
-import { UNVERIFIABLE_LEAF, unverifiableLeafCategory, type LeafIssuerPlacement } from './leaf-issuer.js';
+import { UNVERIFIABLE_LEAF, unverifiableLeafCategory, type LeafIssuerPlacement } from './leaf-issuer-category.js';
 import { categorize } from './taxonomy.js';
 import { alertIn } from './tls-alerts.js';
 

@@ -6,9 +6,11 @@
  */
 import Type, { type Static, type TSchema } from 'typebox';
 import { named, ref } from '../ca/json-schema.js';
+import { schemaDocument, type JsonObject } from './schema-document.js';
 import { DRIFT_CLASSES } from './baseline/drift.js';
 import type { StackSummary as RunEnvironment } from './environment.js';
-import { CATEGORIES, OBSERVED_OUTCOMES, type ResultStatus } from './model.js';
+import { CATEGORIES, OBSERVED_OUTCOMES } from './categories.js';
+import type { ResultStatus } from './model.js';
 import { REVOCATION_SERVERS, REVOCATION_SOURCES, SIDES } from './scenario-format.js';
 
 /** a verdict's status (model.ts Verdict); listed here for the schema's enum */
@@ -192,3 +194,6 @@ export const REPORT_DEFINITIONS: Record<string, TSchema> = {
   drift: Drift, driftClass: DriftClass, connectionSnapshot: ConnectionSnapshot, environment: StackSummary, count: Count,
   summary: Summary, result: Result, nullableString: NullableString, observation: Observation, peer: Peer,
 };
+
+/** the JSON report's published JSON Schema document (schema/report.schema.json) */
+export const reportSchemaDocument = (): JsonObject => schemaDocument(ReportSchema, REPORT_DEFINITIONS);

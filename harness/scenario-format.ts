@@ -10,7 +10,7 @@ import Type, { type Static } from 'typebox';
 import { closed, named, ref, stringEnum, text } from '../ca/json-schema.js';
 import { FaultSchema } from '../ca/revocation-types.js';
 import { CertId, CertRef, CertSpecSchema, ResponderSpecSchema, RevocationSpecSchema, Subtrees, TimeSpecSchema, UrlList } from '../ca/spec.js';
-import { CATEGORIES } from './model.js';
+import { CATEGORIES } from './categories.js';
 
 export const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
 export const SIDES = ['client', 'server'] as const;

@@ -22,6 +22,7 @@ import { loadPemFiles, ScenarioMaterials } from './scenario-materials.js';
 import { clientAnchorIds, clientPlan, endsRequest, pemIdentity, serverPlan, type ClientIdentity } from './tls-plans.js';
 import { pkcs12Identity } from './client-identity.js';
 import { ScenarioError } from './internal-fault.js';
+import { attachPki, fetchServerCrls } from './session-pki.js';
 
 export interface SessionEnv {
   certsDir: string;
@@ -196,27 +197,7 @@ async function loadDrivers(s: Scenario, m: ScenarioMaterials, placement: EndPlac
 }
 
 /** the server's CRLs come from tlsgate's own CRL server, over real HTTP, as PEM */
-export function fetchServerCrls(endpoints: RevocationEndpoints, caIds: string[], signal: AbortSignal): Promise<string[]> {
-  return Promise.all(caIds.map(async (id) => {
-    const failed = (why: string) => new ScenarioError(`CRL of '${id}' could not be loaded for the server: ${why}`);
-    const res = await fetch(`${endpoints.crlUrl(id)}?format=pem`, { signal }).catch((err: unknown) => {
-      // a fault the scenario injected into the CRL server (reset, hang) lands here
-      throw signal.aborted ? err : failed(String((err as Error)?.message ?? err));
-    });
-    if (!res.ok) throw failed(`HTTP ${res.status}`);
-    return res.text();
-  }));
-}
 
-/** the PKI served under `ns`, with the scenario's set-up revocations and faults */
-export function attachPki(servers: RevocationServers, ns: string, materials: Materials, s: Scenario): PkiHandle {
-  const pki = servers.attach(ns, materials);
-  for (const r of s.pki.revoked ?? []) pki.registry.revoke(r.cert, { reason: r.reason, time: r.time, invalidityDate: r.invalidityDate });
-  for (const f of s.faults ?? []) {
-    pki.faults.set(f.ca !== undefined ? { caId: f.ca } : { certId: f.cert! }, f.server, f.fault);
-  }
-  return pki;
-}
 
 /** the plan's after-handshake check as a driver hook: the driver gets the decision, `keep` the findings */
 function hooksOf(plan: RevocationPlan | undefined, keep: (found: RevocationFindings) => void): ClientHooks {

@@ -32,7 +32,7 @@
  */
 import type { Category } from './model.js';
 import { alertInCode } from './tls-alerts.js';
-import { CATEGORIES } from './model.js';
+import { CATEGORIES } from './categories.js';
 
 /** exact code -> category */
 export const CODE_CATEGORIES: Readonly<Record<string, Category>> = {

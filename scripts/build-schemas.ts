@@ -1,12 +1,13 @@
 /**
- * Writes schema/*.schema.json from their TypeBox definitions (harness/published-schemas.ts).
+ * Writes schema/*.schema.json from their TypeBox definitions (scripts/published-schemas.ts).
  * Run by `npm run build:schemas`; the files stay committed because editors and the npm
  * package read them, and a test fails when a committed file differs from what this writes.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../harness/paths.js';
-import { PUBLISHED_SCHEMAS, schemaFileText } from '../harness/published-schemas.js';
+import { schemaFileText } from '../harness/schema-document.js';
+import { PUBLISHED_SCHEMAS } from './published-schemas.js';
 
 for (const [name, document] of Object.entries(PUBLISHED_SCHEMAS)) {
   const file = join(packageRoot(), 'schema', name);

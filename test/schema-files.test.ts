@@ -9,7 +9,8 @@ import Type from 'typebox';
 import { named, ref } from '../ca/json-schema.js';
 import type { StackSummary } from '../harness/environment.js';
 import { packageRoot } from '../harness/paths.js';
-import { PUBLISHED_SCHEMAS, schemaFileText } from '../harness/published-schemas.js';
+import { schemaFileText } from '../harness/schema-document.js';
+import { PUBLISHED_SCHEMAS } from '../scripts/published-schemas.js';
 import type { JsonReport } from '../harness/reporters/json.js';
 import type { Report } from '../harness/report-format.js';
 

@@ -8,7 +8,7 @@ import type { RevocationServers } from '../../ca/revocation-servers.js';
 import type { Scenario } from '../model.js';
 import { planClientRevocation } from '../revocation/plan.js';
 import type { ScenarioMaterials } from '../scenario-materials.js';
-import { attachPki, fetchServerCrls } from '../scenario-session.js';
+import { attachPki, fetchServerCrls } from '../session-pki.js';
 import { clientAnchorIds } from '../tls-plans.js';
 
 export interface ScenarioCrls {

@@ -8,7 +8,7 @@
  */
 import type { ValidateFunction } from 'ajv';
 import type { PkiSpec } from '../../ca/spec.js';
-import { scenarioSchemaDocument } from '../published-schemas.js';
+import { scenarioSchemaDocument } from './scenario-schema.js';
 import type { FaultSpec } from '../model.js';
 import { faultFindings } from '../serve/faults.js';
 import type { PkiInput } from './input.js';

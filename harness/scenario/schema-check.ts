@@ -5,7 +5,7 @@
  * about what a valid file looks like.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
-import { scenarioSchemaDocument } from '../published-schemas.js';
+import { scenarioSchemaDocument } from './scenario-schema.js';
 import type { Finding } from './problems.js';
 import { translateSchemaErrors } from './schema-errors.js';
 import { inlineDefinitions } from './schema-inline.js';

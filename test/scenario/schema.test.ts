@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { parseTimeSpec } from '../../ca/time.js';
-import { scenarioSchemaDocument } from '../../harness/published-schemas.js';
+import { scenarioSchemaDocument } from '../../harness/scenario/scenario-schema.js';
 import { compileSchema } from '../../harness/scenario/schema-check.js';
 import { inlineDefinitions } from '../../harness/scenario/schema-inline.js';
 

@@ -1,28 +1,17 @@
 /**
- * The published JSON Schemas (schema/scenario.schema.json, schema/report.schema.json) as
- * documents: each format's root with its named definitions, as plain JSON, keys in a readable
- * order. scripts/build-schemas.ts writes them; a test checks the committed files equal them; the
- * loader validates against the same document.
+ * A TypeBox format as a published JSON Schema document: the root with its named definitions, as
+ * plain JSON, keys in a readable order, and the file text. The scenario format
+ * (scenario/scenario-schema.ts) and the report format (reporters/report-format.ts) are both
+ * published this way; scripts/build-schemas.ts writes them under schema/.
  */
 import type { TSchema } from 'typebox';
-import { REPORT_DEFINITIONS, ReportSchema } from './report-format.js';
-import { SCENARIO_DEFINITIONS, ScenarioFileSchema } from './scenario-format.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
 const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
 
-export const scenarioSchemaDocument = (): JsonObject => schemaDocument(ScenarioFileSchema, SCENARIO_DEFINITIONS);
-export const reportSchemaDocument = (): JsonObject => schemaDocument(ReportSchema, REPORT_DEFINITIONS);
-
-/** the files under schema/, by name */
-export const PUBLISHED_SCHEMAS: Readonly<Record<string, () => JsonObject>> = {
-  'scenario.schema.json': scenarioSchemaDocument,
-  'report.schema.json': reportSchemaDocument,
-};
-
-function schemaDocument(root: TSchema, definitions: Record<string, TSchema>): JsonObject {
+export function schemaDocument(root: TSchema, definitions: Record<string, TSchema>): JsonObject {
   // JSON drops TypeBox's own (non-enumerable) markers: what is left is the schema itself
   const plain = JSON.parse(JSON.stringify({ $schema: DRAFT_07, ...root, definitions })) as JsonObject;
   return ordered(plain) as JsonObject;
