@@ -11,10 +11,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { issuePki } from '../ca/factory.js';
-import { buildOcspRequest, certIdFor } from '../ca/ocsp.js';
-import { RevocationServers } from '../ca/revocation-servers.js';
-import type { PkiSpec } from '../ca/spec.js';
+import { issuePki } from '../ca/issue/factory.js';
+import { buildOcspRequest, certIdFor } from '../ca/revocation/ocsp.js';
+import { RevocationServers } from '../ca/servers/revocation-servers.js';
+import type { PkiSpec } from '../ca/spec/spec.js';
 import { flag, printTable, rate, timeRepeated, writeJson, type Row } from './bench-lib.js';
 
 const LEAVES = 20;

@@ -17,14 +17,14 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { connect, createServer } from 'node:tls';
-import { issuePki } from '../ca/factory.js';
-import { packageRoot } from '../harness/paths.js';
+import { issuePki } from '../ca/issue/factory.js';
+import { packageRoot } from '../harness/model/paths.js';
 import { flag, printTable, timeRepeated, writeJson, type Row } from './bench-lib.js';
 import { generateSuite } from './generate-suite.js';
 
 const quick = process.argv.includes('--quick');
 const ROOT = packageRoot();
-const CLI = join(ROOT, 'dist', 'harness', 'cli.js');
+const CLI = join(ROOT, 'dist', 'harness', 'cli', 'main.js');
 const work = mkdtempSync(join(tmpdir(), 'tlsgate-bench-'));
 const warmCerts = join(work, 'certs');
 

@@ -5,8 +5,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../harness/paths.js';
-import { schemaFileText } from '../harness/schema-document.js';
+import { packageRoot } from '../harness/model/paths.js';
+import { schemaFileText } from '../harness/model/schema-document.js';
 import { PUBLISHED_SCHEMAS } from './published-schemas.js';
 
 for (const [name, document] of Object.entries(PUBLISHED_SCHEMAS)) {

@@ -12,7 +12,7 @@ import { extname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { packageRoot } from '../harness/paths.js';
+import { packageRoot } from '../harness/model/paths.js';
 
 interface ReportResult {
   id: string;
@@ -89,8 +89,8 @@ async function runOnce(label: string, concurrency: number): Promise<ReportResult
 function cliCommand(): string[] {
   const root = packageRoot();
   return extname(fileURLToPath(import.meta.url)) === '.js'
-    ? [join(root, 'dist', 'harness', 'cli.js')]
-    : ['--import', 'tsx', join(root, 'harness', 'cli.ts')];
+    ? [join(root, 'dist', 'harness', 'cli', 'main.js')]
+    : ['--import', 'tsx', join(root, 'harness', 'cli', 'main.ts')];
 }
 
 function record(tally: Tally, id: string, seen: string, run: string): void {

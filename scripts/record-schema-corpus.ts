@@ -13,11 +13,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Writable } from 'node:stream';
-import { validateCommand } from '../harness/commands/validate.js';
-import { packageRoot } from '../harness/paths.js';
+import { validateCommand } from '../harness/cli/commands/validate.js';
+import { packageRoot } from '../harness/model/paths.js';
 import { findScenarioFiles } from '../harness/scenario/find-files.js';
-import { parseYaml } from '../harness/scenario/parse-yaml.js';
-import { scenarioSchemaValidator, schemaFindings } from '../harness/scenario/schema-check.js';
+import { parseYaml } from '../harness/scenario/yaml/parse-yaml.js';
+import { scenarioSchemaValidator, schemaFindings } from '../harness/scenario/schema/schema-check.js';
 import { applyMutation, BAD_FIXTURE_FOLDERS, corpusPath, serializeCorpus, shapeVerdict, SOURCE_FOLDERS, type Corpus, type Mutation } from '../test/scenario/schema-corpus.js';
 
 /** drawn from each kind of mutation, so additions (by far the most candidates) do not crowd out the rest */

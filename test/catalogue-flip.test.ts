@@ -3,9 +3,9 @@
  * flipped (accept <-> reject, nothing else), every scenario that runs must fail.
  */
 import { expect } from 'chai';
-import { createEngine, type Engine } from '../harness/engine.js';
-import type { Scenario } from '../harness/model.js';
-import { builtinScenariosDir, defaultCertsDir } from '../harness/paths.js';
+import { createEngine, type Engine } from '../harness/session/engine.js';
+import type { Scenario } from '../harness/model/domain.js';
+import { builtinScenariosDir, defaultCertsDir } from '../harness/model/paths.js';
 import { loadScenarios } from '../harness/scenario/load.js';
 
 const flipped = (s: Scenario): Scenario => ({

@@ -7,8 +7,8 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEngine, type Engine } from '../harness/engine.js';
-import type { ScenarioResult } from '../harness/model.js';
+import { createEngine, type Engine } from '../harness/session/engine.js';
+import type { ScenarioResult } from '../harness/model/domain.js';
 import { loadScenarios } from '../harness/scenario/load.js';
 
 const SCENARIOS = `

@@ -1,5 +1,5 @@
 /**
- * OpenSSL's UNABLE_TO_VERIFY_LEAF_SIGNATURE gets the category of its true cause (harness/leaf-issuer.ts),
+ * OpenSSL's UNABLE_TO_VERIFY_LEAF_SIGNATURE gets the category of its true cause (harness/session/leaf-issuer.ts),
  * over real handshakes run by the engine: from generated chains (the spec's `broken`) and from PEM
  * files (`pki.files`) whose issuer link OpenSSL cannot use, made by tlsgate's CA and then altered.
  */
@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import * as asn1 from '@peculiar/asn1-x509';
-import { issuePki } from '../ca/factory.js';
-import { createEngine, type Engine } from '../harness/engine.js';
-import type { Observation } from '../harness/model.js';
+import { issuePki } from '../ca/issue/factory.js';
+import { createEngine, type Engine } from '../harness/session/engine.js';
+import type { Observation } from '../harness/model/domain.js';
 import { loadScenarios } from '../harness/scenario/load.js';
 import { opensslOk } from './ca/helpers.js';
 

@@ -27,7 +27,7 @@ describe('packaging (npm pack --dry-run)', function () {
   it('ships the product and its docs, not the tests, the scripts or source maps', () => {
     expect(packed.filter((p) => /^dist\/(test|scripts)\//.test(p) || p.endsWith('.map'))).to.deep.equal([]);
     expect(packed).to.include.members([
-      'bin/tlsgate.js', 'dist/harness/cli.js', 'dist/harness/drivers/remote-worker.js', 'dist/ca/factory.js',
+      'bin/tlsgate.js', 'dist/harness/cli/main.js', 'dist/harness/drivers/portable/worker/remote-worker.js', 'dist/ca/issue/factory.js',
       'harness/drivers/README.md', 'docs/robustness.md', 'docs/upgrade-workflow.md', 'docs/matrix-example.md',
       'schema/scenario.schema.json', 'schema/report.schema.json', 'scenarios/hostname/names.yaml', 'README.md', 'package.json',
     ]);

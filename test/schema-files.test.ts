@@ -6,13 +6,13 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Type from 'typebox';
-import { named, ref } from '../ca/json-schema.js';
-import type { StackSummary } from '../harness/environment.js';
-import { packageRoot } from '../harness/paths.js';
-import { schemaFileText } from '../harness/schema-document.js';
+import { named, ref } from '../ca/spec/json-schema.js';
+import type { StackSummary } from '../harness/inventory/environment.js';
+import { packageRoot } from '../harness/model/paths.js';
+import { schemaFileText } from '../harness/model/schema-document.js';
 import { PUBLISHED_SCHEMAS } from '../scripts/published-schemas.js';
 import type { JsonReport } from '../harness/reporters/json.js';
-import type { Report } from '../harness/report-format.js';
+import type { Report } from '../harness/reporters/report-format.js';
 
 // Compile-time: what the JSON reporter builds is a report as the schema defines it (but for
 // `environment`, which reaches the reporter through the runner as an untyped record).

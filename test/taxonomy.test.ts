@@ -4,11 +4,11 @@
  */
 import { expect } from 'chai';
 import { connect as netConnect, createServer as createTcpServer, type Socket } from 'node:net';
-import { nodeTlsClient } from '../harness/drivers/node-tls-client.js';
-import { nodeTlsServer } from '../harness/drivers/node-tls-server.js';
-import { CATEGORIES } from '../harness/model.js';
-import { alertIn } from '../harness/tls-alerts.js';
-import { ALERT_CATEGORIES, categorize, CODE_CATEGORIES, CODE_PREFIX_CATEGORIES, MESSAGE_CATEGORIES } from '../harness/taxonomy.js';
+import { nodeTlsClient } from '../harness/drivers/portable/node/node-tls-client.js';
+import { nodeTlsServer } from '../harness/drivers/portable/node/node-tls-server.js';
+import { CATEGORIES } from '../harness/model/domain.js';
+import { alertIn } from '../harness/model/tls-alerts.js';
+import { ALERT_CATEGORIES, categorize, CODE_CATEGORIES, CODE_PREFIX_CATEGORIES, MESSAGE_CATEGORIES } from '../harness/verdict/taxonomy.js';
 import { testPki } from './drivers/openssl-pki.js';
 import { chainPem, identity, mtlsServerPlan, never, run, serverPlan } from './drivers/helpers.js';
 

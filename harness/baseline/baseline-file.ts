@@ -6,8 +6,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { PUBLIC_FILE, writeFileAtomic } from '../../ca/atomic-file.js';
-import { UsageError } from '../errors.js';
+import { PUBLIC_FILE, writeFileAtomic } from '../../ca/issue/atomic-file.js';
+import { UsageError } from '../model/errors.js';
 import { BASELINE_FORMAT, serializeBaseline, type Baseline, type ScenarioSnapshot } from './snapshot.js';
 
 export class BaselineError extends UsageError {}

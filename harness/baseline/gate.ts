@@ -4,9 +4,9 @@
  * record the new baseline, and write the Markdown drift report.
  */
 import { existsSync } from 'node:fs';
-import { PUBLIC_FILE, writeFileAtomic } from '../../ca/atomic-file.js';
-import type { Inventory } from '../inventory/collect.js';
-import type { ScenarioResult } from '../model.js';
+import { PUBLIC_FILE, writeFileAtomic } from '../../ca/issue/atomic-file.js';
+import type { Inventory } from '../drivers/portable/inventory/collect.js';
+import type { ScenarioResult } from '../model/domain.js';
 import { readBaseline, writeBaseline } from './baseline-file.js';
 import { compareBaselines } from './drift.js';
 import { fatalChanges, type DriftPolicy } from './policy.js';

@@ -2,7 +2,7 @@
  * Which drift classes fail the gate. Default: the two regressions. `--fail-on` makes more
  * classes fatal; `--ignore` hides a class from reports and never fails on it.
  */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../model/errors.js';
 import { DRIFT_CLASSES, type Drift, type DriftChange, type DriftClass } from './drift.js';
 
 export const DEFAULT_FATAL: readonly DriftClass[] = ['security-regression', 'availability-regression'];

@@ -3,8 +3,8 @@
  * per scenario, no timestamps and no durations, one format version, so a baseline diff in code
  * review shows only behaviour, one changed line per changed scenario.
  */
-import type { Inventory } from '../inventory/collect.js';
-import type { Observation, ResultStatus, ScenarioResult } from '../model.js';
+import type { Inventory } from '../drivers/portable/inventory/collect.js';
+import type { Observation, ResultStatus, ScenarioResult } from '../model/domain.js';
 
 export const BASELINE_FORMAT = 'tlsgate-baseline/1';
 

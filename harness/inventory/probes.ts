@@ -3,9 +3,9 @@
  * digest check of a self-signed cert, so a self-signed SHA-1 cert would prove nothing). Issued
  * once into the material cache; later runs read them back in a few milliseconds.
  */
-import { issuePki } from '../../ca/factory.js';
-import type { PkiSpec } from '../../ca/spec.js';
-import type { InventoryProbes } from './collect.js';
+import { issuePki } from '../../ca/issue/factory.js';
+import type { PkiSpec } from '../../ca/spec/spec.js';
+import type { InventoryProbes } from '../drivers/portable/inventory/collect.js';
 
 const PROBE_PKI: PkiSpec = {
   certs: [

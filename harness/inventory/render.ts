@@ -1,5 +1,5 @@
 /** The inventory as a two-column table for a terminal. */
-import type { Inventory } from './collect.js';
+import type { Inventory } from '../drivers/portable/inventory/collect.js';
 
 export function renderInventory(inv: Inventory): string {
   const level = inv.securityLevel;

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../model/errors.js';
 import { compareVersions } from './node-request.js';
 import { packNode, runNpm, type NpmRunner } from './npm-registry.js';
 

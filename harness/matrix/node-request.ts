@@ -1,5 +1,5 @@
 /** What `--node` asks for: a major, an exact version, or a Node binary on disk. */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../model/errors.js';
 
 export type NodeRequest =
   | { kind: 'major'; major: number; text: string }
@@ -21,4 +21,4 @@ export function parseNodeRequest(text: string): NodeRequest {
   throw new UsageError(`--node ${text}: give a major (22), an exact version (22.11.0) or a path to a node binary (/usr/local/bin/node)`);
 }
 
-export { compareVersions } from '../versions.js';
+export { compareVersions } from '../model/versions.js';

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../model/errors.js';
 import { cachedNode, cachedVersions, installNode } from './node-cache.js';
 import type { NodeRequest } from './node-request.js';
 import { RegistryUnreachable, resolveVersion, runNpm, type NpmRunner } from './npm-registry.js';

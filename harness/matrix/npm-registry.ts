@@ -4,7 +4,7 @@
  * resolves a major to its newest version; `npm pack` fetches one tarball (no install scripts).
  */
 import { execFile } from 'node:child_process';
-import { errorMessage, UsageError } from '../errors.js';
+import { errorMessage, UsageError } from '../model/errors.js';
 import { compareVersions } from './node-request.js';
 
 /** runs npm with these arguments; resolves to stdout, or rejects with the npm error */

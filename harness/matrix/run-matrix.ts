@@ -9,14 +9,14 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
-import type { RevocationServers } from '../../ca/revocation-servers.js';
-import { runtimePlacement, type EndPlacement } from '../drivers/remote-placement.js';
-import type { RuntimeSpec } from '../drivers/remote-runtime.js';
-import { createEngine, type Engine } from '../engine.js';
-import type { Inventory, InventoryProbes } from '../inventory/collect.js';
-import type { RunSummary, Scenario, ScenarioResult } from '../model.js';
-import { catalogueOrder, runSuite, summarize, type InternalErrorReport } from '../runner.js';
-import { unowned } from '../fault-containment.js';
+import type { RevocationServers } from '../../ca/servers/revocation-servers.js';
+import { runtimePlacement, type EndPlacement } from '../drivers/remote/remote-placement.js';
+import type { RuntimeSpec } from '../drivers/remote/remote-runtime.js';
+import { createEngine, type Engine } from '../session/engine.js';
+import type { Inventory, InventoryProbes } from '../drivers/portable/inventory/collect.js';
+import type { RunSummary, Scenario, ScenarioResult } from '../model/domain.js';
+import { catalogueOrder, runSuite, summarize, type InternalErrorReport } from '../run/runner.js';
+import { unowned } from '../session/fault-containment.js';
 import { needsRevocationServers } from '../scenario/revocation-needs.js';
 
 export interface MatrixRuntime {
@@ -120,7 +120,7 @@ function sharedRevocationServers() {
   let servers: Promise<RevocationServers> | undefined;
   return {
     get: (): Promise<RevocationServers> => {
-      servers ??= unowned(() => import('../../ca/revocation-servers.js').then((m) => m.RevocationServers.start()));
+      servers ??= unowned(() => import('../../ca/servers/revocation-servers.js').then((m) => m.RevocationServers.start()));
       return servers;
     },
     close: async (): Promise<void> => {

@@ -3,7 +3,7 @@
  * what each connection did (`pass rejected expired`, `FAIL accepted`, `skip`). Rows that are the
  * same everywhere and passed can be left out, so the differences stand out.
  */
-import type { ScenarioResult } from '../model.js';
+import type { ScenarioResult } from '../model/domain.js';
 import { md } from '../baseline/render.js';
 import type { RuntimeRun } from './run-matrix.js';
 

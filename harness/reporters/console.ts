@@ -4,7 +4,7 @@
  * each with file:line, expected vs got, and what was observed.
  */
 import { renderDriftText, type DriftOutcome } from '../baseline/render.js';
-import type { ResultStatus, RunSummary, ScenarioResult } from '../model.js';
+import type { ResultStatus, RunSummary, ScenarioResult } from '../model/domain.js';
 import type { Reporter, RunInfo } from './types.js';
 import {
   countsLine, failureDetails, formatDuration, headline, isProblem, location, STATUS_LABEL,

@@ -2,7 +2,7 @@
  * Text every reporter shares: durations, locations, expected-vs-got, the key observation fields.
  * One wording everywhere, so a failure reads the same in the console, JUnit, TAP and GitHub.
  */
-import type { Mismatch, Observation, ResultStatus, RunSummary, ScenarioResult } from '../model.js';
+import type { Mismatch, Observation, ResultStatus, RunSummary, ScenarioResult } from '../model/domain.js';
 
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;

@@ -5,7 +5,7 @@
  */
 import { appendFile } from 'node:fs/promises';
 import { driftHeadline, renderDriftMarkdown, type DriftOutcome } from '../baseline/render.js';
-import type { RunSummary, ScenarioResult } from '../model.js';
+import type { RunSummary, ScenarioResult } from '../model/domain.js';
 import type { Reporter } from './types.js';
 import { collapseLineBreaks, countsLine, expectedAndGot, headline, isProblem, location, problemsFirst } from './format.js';
 import type { Output } from './output.js';

@@ -4,7 +4,7 @@
  * report carries the environment that produced them.
  */
 import { driftJson, type DriftJson, type DriftOutcome } from '../baseline/render.js';
-import type { Mismatch, Observation, ResultStatus, RunSummary, ScenarioResult } from '../model.js';
+import type { Mismatch, Observation, ResultStatus, RunSummary, ScenarioResult } from '../model/domain.js';
 import type { Reporter, RunInfo } from './types.js';
 import { KEY_FIELDS, type KeyField } from './format.js';
 import type { Output } from './output.js';

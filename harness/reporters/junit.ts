@@ -8,7 +8,7 @@
  */
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import type { RunSummary, ScenarioResult } from '../model.js';
+import type { RunSummary, ScenarioResult } from '../model/domain.js';
 import type { Reporter, RunInfo } from './types.js';
 import { collapseLineBreaks, failureDetails } from './format.js';
 import type { Output } from './output.js';

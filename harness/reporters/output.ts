@@ -2,7 +2,7 @@
  * Where a reporter's text goes. stdout is written as it comes (a live console); a file is
  * written once, atomically, when the reporter ends, so a reader never sees half a report.
  */
-import { PUBLIC_FILE, writeFileAtomic } from '../../ca/atomic-file.js';
+import { PUBLIC_FILE, writeFileAtomic } from '../../ca/issue/atomic-file.js';
 
 export interface Output {
   /** a terminal a human watches: live progress lines and colors make sense */

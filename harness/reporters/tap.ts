@@ -4,7 +4,7 @@
  * `Bail out!` when the run was interrupted.
  */
 import { stringify } from 'yaml';
-import type { RunSummary, ScenarioResult } from '../model.js';
+import type { RunSummary, ScenarioResult } from '../model/domain.js';
 import type { Reporter } from './types.js';
 import { formatObservation, formatValue, headline } from './format.js';
 import type { Output } from './output.js';

@@ -1,5 +1,5 @@
 /** Reporters are plug-ins: the runner calls them in order; each writes to its own stream. */
-import type { RunSummary, ScenarioResult } from '../model.js';
+import type { RunSummary, ScenarioResult } from '../model/domain.js';
 
 export interface RunInfo {
   /** total scenarios selected for this run (after --grep/--tag/--shard) */

@@ -5,7 +5,7 @@
  * Node's explicitly instead of inheriting the CLI's.
  */
 import { DEFAULT_CIPHERS, DEFAULT_MAX_VERSION, DEFAULT_MIN_VERSION } from 'node:tls';
-import type { TlsVersion } from '../model.js';
+import type { TlsVersion } from '../model/domain.js';
 
 /** the security level of Node's bundled OpenSSL (RSA-1024 and SHA-1 CA signatures load at 1) */
 export const NODE_SECURITY_LEVEL = 1;

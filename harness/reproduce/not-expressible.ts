@@ -4,8 +4,8 @@
  * printing none, so every difference that would change the verdict is named here.
  */
 import { isIP } from 'node:net';
-import type { FaultSpec, Scenario } from '../model.js';
-import type { ScenarioMaterials } from '../scenario-materials.js';
+import type { FaultSpec, Scenario } from '../model/domain.js';
+import type { ScenarioMaterials } from '../session/scenario-materials.js';
 
 /** drivers whose handshake is Node's own TLS stack with the scenario's options */
 const NODE_TLS_CLIENTS = new Set(['node-tls', 'node-https']);

@@ -4,8 +4,8 @@
  * states Node's defaults explicitly (node-defaults.ts), so the CLI's own defaults never decide.
  */
 import { isIP } from 'node:net';
-import type { TlsOptionsPlan } from '../drivers/types.js';
-import type { ClientCertPolicy } from '../model.js';
+import type { TlsOptionsPlan } from '../drivers/portable/types.js';
+import type { ClientCertPolicy } from '../model/domain.js';
 import { cipherArgs, versionArgs } from './node-defaults.js';
 
 export interface Address {

@@ -3,9 +3,9 @@
  * the precise reason it cannot be expressed that way.
  */
 import { join } from 'node:path';
-import type { Scenario } from '../model.js';
-import type { ScenarioMaterials } from '../scenario-materials.js';
-import { clientAnchorIds, serverClientAnchors } from '../tls-plans.js';
+import type { Scenario } from '../model/domain.js';
+import type { ScenarioMaterials } from '../session/scenario-materials.js';
+import { clientAnchorIds, serverClientAnchors } from '../session/tls-plans.js';
 import { whyNotExpressible } from './not-expressible.js';
 import { curlCommand, sClientArgs, sServerArgs, type Address, type CurlCommand, type IdentityFiles, type SClientPlan, type SServerPlan } from './openssl-commands.js';
 import type { ScenarioCrls } from './scenario-crls.js';

@@ -3,13 +3,13 @@
  * CRL server, the client's by the same revocation plan a `crl`-mode client uses, through the
  * scenario's CRL faults (so OpenSSL gets exactly the CRLs Node would get).
  */
-import type { Materials } from '../../ca/materials.js';
-import type { RevocationServers } from '../../ca/revocation-servers.js';
-import type { Scenario } from '../model.js';
-import { planClientRevocation } from '../revocation/plan.js';
-import type { ScenarioMaterials } from '../scenario-materials.js';
-import { attachPki, fetchServerCrls } from '../session-pki.js';
-import { clientAnchorIds } from '../tls-plans.js';
+import type { Materials } from '../../ca/issue/materials.js';
+import type { RevocationServers } from '../../ca/servers/revocation-servers.js';
+import type { Scenario } from '../model/domain.js';
+import { planClientRevocation } from '../session/revocation/plan.js';
+import type { ScenarioMaterials } from '../session/scenario-materials.js';
+import { attachPki, fetchServerCrls } from '../session/session-pki.js';
+import { clientAnchorIds } from '../session/tls-plans.js';
 
 export interface ScenarioCrls {
   /** PEM CRLs the server checks client certificates against */

@@ -5,9 +5,9 @@
  * by key (shallow: a scenario's `revocation` replaces the default one whole); for every other
  * key the scenario wins.
  */
-import type { PkiSpec } from '../../ca/spec.js';
-import type { ClientEnd, Expectation, PemFileRef, Scenario, ScenarioStep, ServerEnd } from '../model.js';
-import type { DefaultsInput, ExpectationInput, ScenarioInput } from './input.js';
+import type { PkiSpec } from '../../ca/spec/spec.js';
+import type { ClientEnd, Expectation, PemFileRef, Scenario, ScenarioStep, ServerEnd } from '../model/domain.js';
+import type { DefaultsInput, ExpectationInput, ScenarioInput } from './schema/input.js';
 
 export const BUILTIN_SERVER_DEFAULTS = { driver: 'node-tls', clientCert: 'none' } as const satisfies Partial<ServerEnd>;
 export const BUILTIN_CLIENT_DEFAULTS = {

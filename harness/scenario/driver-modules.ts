@@ -7,10 +7,10 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { isModulePath } from '../drivers/module-path.js';
-import type { Scenario } from '../model.js';
-import type { ScenarioInput } from './input.js';
-import { writtenAt } from './merged-checks.js';
+import { isModulePath } from '../model/module-path.js';
+import type { Scenario } from '../model/domain.js';
+import type { ScenarioInput } from './schema/input.js';
+import { writtenAt } from './checks/merged-checks.js';
 import { finding, type Finding } from './problems.js';
 
 const ENDS = ['client', 'server'] as const;
@@ -27,7 +27,7 @@ export function resolveDriverModules(scenarios: Scenario[], yamlFile: string): v
 
 /** a problem per scenario end whose module is missing or exports no driver of its kind */
 export async function driverModuleFindings(scenarios: readonly Scenario[], inputs: readonly ScenarioInput[]): Promise<Finding[]> {
-  const registry = await import('../drivers/registry.js');
+  const registry = await import('../drivers/portable/registry.js');
   const findings: Finding[] = [];
   for (const [index, s] of scenarios.entries()) {
     for (const end of ENDS) {

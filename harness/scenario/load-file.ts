@@ -4,23 +4,23 @@
  * PEM files, unique names, the PKI's consistency). All of these report together, so one run of
  * `tlsgate validate` shows everything; scenarios are built only from a file with no problems.
  */
-import { isModulePath } from '../drivers/module-path.js';
-import type { PemFileRef, Scenario } from '../model.js';
-import { pathFrom } from '../paths.js';
+import { isModulePath } from '../model/module-path.js';
+import type { PemFileRef, Scenario } from '../model/domain.js';
+import { pathFrom } from '../model/paths.js';
 import { completeScenario, type ScenarioContext } from './defaults.js';
 import type { ScenarioFileRef } from './find-files.js';
-import type { ScenarioFileInput } from './input.js';
-import { Locator } from './locator.js';
-import { mergedFindings } from './merged-checks.js';
-import { parseYaml } from './parse-yaml.js';
-import { checkPemFiles } from './pem-files.js';
-import { pkiFindings, pkiSpecOf } from './pki-checks.js';
+import type { ScenarioFileInput } from './schema/input.js';
+import { Locator } from './yaml/locator.js';
+import { mergedFindings } from './checks/merged-checks.js';
+import { parseYaml } from './yaml/parse-yaml.js';
+import { checkPemFiles } from './checks/pem-files.js';
+import { pkiFindings, pkiSpecOf } from './checks/pki-checks.js';
 import type { Finding, ScenarioProblem } from './problems.js';
-import { readSourceText } from './read-source.js';
-import { knownCerts, referenceFindings, type KnownCerts } from './references.js';
-import { scenarioFindings } from './scenario-checks.js';
-import { schemaFindings } from './schema-check.js';
-import { isRecord } from './yaml-path.js';
+import { readSourceText } from './yaml/read-source.js';
+import { knownCerts, referenceFindings, type KnownCerts } from './checks/references.js';
+import { scenarioFindings } from './checks/scenario-checks.js';
+import { schemaFindings } from './schema/schema-check.js';
+import { isRecord } from './yaml/yaml-path.js';
 
 export interface FileResult {
   scenarios: Scenario[];

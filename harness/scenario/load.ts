@@ -2,8 +2,8 @@
  * Loading scenario files and folders: every file's scenarios, or every problem found in them.
  * A caller that gets any problem runs nothing (a gate that runs half its scenarios is not one).
  */
-import { errorMessage } from '../errors.js';
-import type { Scenario } from '../model.js';
+import { errorMessage } from '../model/errors.js';
+import type { Scenario } from '../model/domain.js';
 import { findScenarioFiles, type ScenarioFileRef } from './find-files.js';
 import { loadScenarioFile, type FileResult } from './load-file.js';
 import type { ScenarioProblem } from './problems.js';

@@ -7,19 +7,19 @@
  * serve can say how to apply them instead of ignoring them.
  */
 import type { ValidateFunction } from 'ajv';
-import type { PkiSpec } from '../../ca/spec.js';
-import { scenarioSchemaDocument } from './scenario-schema.js';
-import type { FaultSpec } from '../model.js';
+import type { PkiSpec } from '../../ca/spec/spec.js';
+import { scenarioSchemaDocument } from './schema/scenario-schema.js';
+import type { FaultSpec } from '../model/domain.js';
 import { faultFindings } from '../serve/faults.js';
-import type { PkiInput } from './input.js';
-import { Locator } from './locator.js';
-import { parseYaml } from './parse-yaml.js';
-import { pkiFindings, pkiSpecOf } from './pki-checks.js';
+import type { PkiInput } from './schema/input.js';
+import { Locator } from './yaml/locator.js';
+import { parseYaml } from './yaml/parse-yaml.js';
+import { pkiFindings, pkiSpecOf } from './checks/pki-checks.js';
 import type { Finding, ScenarioProblem } from './problems.js';
-import { readSourceText } from './read-source.js';
-import { compileSchema } from './schema-check.js';
-import { translateSchemaErrors } from './schema-errors.js';
-import { isRecord } from './yaml-path.js';
+import { readSourceText } from './yaml/read-source.js';
+import { compileSchema } from './schema/schema-check.js';
+import { translateSchemaErrors } from './schema/schema-errors.js';
+import { isRecord } from './yaml/yaml-path.js';
 
 let validator: ValidateFunction | undefined;
 

@@ -4,7 +4,7 @@
  * position a terminal or editor can jump to).
  */
 import { oneLine } from './quote.js';
-import type { YamlPath } from './yaml-path.js';
+import type { YamlPath } from './yaml/yaml-path.js';
 
 export interface ScenarioProblem {
   /** the file as the user gave it (or joined to the folder they gave), something a terminal can click */

@@ -2,7 +2,7 @@
  * What a scenario asks of tlsgate's revocation servers: read from the scenario alone, so the
  * session, the matrix and `tlsgate certs` decide alike.
  */
-import type { Scenario } from '../model.js';
+import type { Scenario } from '../model/domain.js';
 
 /** some certificate's revocation URLs are `auto`: tlsgate's servers must run to issue it */
 export const pointsAtTlsgate = (s: Scenario): boolean =>

@@ -2,8 +2,8 @@
  * Which scenarios a run takes: `--grep`, `--tag` and `--shard`. Always in catalogue order
  * (file, then line, then column), so a listing, a run and its shards agree on the order.
  */
-import { UsageError } from '../errors.js';
-import type { Scenario } from '../model.js';
+import { UsageError } from '../model/errors.js';
+import type { Scenario } from '../model/domain.js';
 
 export interface Shard {
   /** 1-based */

@@ -1,5 +1,5 @@
 /** The PKI `tlsgate serve` issues when no spec is given: enough to try every revocation path. */
-import type { PkiSpec } from '../../ca/spec.js';
+import type { PkiSpec } from '../../ca/spec/spec.js';
 
 const pointers = { crlDistributionPoints: 'auto', ocsp: 'auto', caIssuers: 'auto' } as const;
 

@@ -12,15 +12,15 @@
 import { readFileSync } from 'node:fs';
 import type { ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
-import type { PkiSpec } from '../../ca/spec.js';
-import type { FaultSpec } from '../model.js';
-import { schemaPath } from '../paths.js';
+import type { PkiSpec } from '../../ca/spec/spec.js';
+import type { FaultSpec } from '../model/domain.js';
+import { schemaPath } from '../model/paths.js';
 import { finding, type Finding } from '../scenario/problems.js';
 import { quote } from '../scenario/quote.js';
-import { compileSchema } from '../scenario/schema-check.js';
-import { translateSchemaErrors } from '../scenario/schema-errors.js';
-import { didYouMean, listForHint } from '../scenario/suggest.js';
-import { formatPath, type YamlPath } from '../scenario/yaml-path.js';
+import { compileSchema } from '../scenario/schema/schema-check.js';
+import { translateSchemaErrors } from '../scenario/schema/schema-errors.js';
+import { didYouMean, listForHint } from '../scenario/checks/suggest.js';
+import { formatPath, type YamlPath } from '../scenario/yaml/yaml-path.js';
 
 export const FAULT_SYNTAX = 'SERVER:ca=ID:kind=KIND[:NAME=VALUE...] or SERVER:cert=ID:..., e.g. ocsp:ca=intermediate:kind=hang, crl:ca=root:kind=http-status:status=503, ocsp:cert=good-server:kind=delay:ms=3000';
 

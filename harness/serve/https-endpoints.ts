@@ -9,8 +9,8 @@ import { X509Certificate } from 'node:crypto';
 import { createServer, type Server, type ServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import type { Materials } from '../../ca/materials.js';
-import { fetchStaple } from '../revocation/plan.js';
+import type { Materials } from '../../ca/issue/materials.js';
+import { fetchStaple } from '../session/revocation/plan.js';
 
 export interface HttpsEndpoint {
   certId: string;

@@ -5,11 +5,11 @@
  * Files are written atomically and the manifest last, so a reader never sees half a PKI.
  */
 import { join } from 'node:path';
-import { certFacts } from '../revocation/cert-facts.js';
-import { writeFileAtomic } from '../../ca/atomic-file.js';
-import type { Materials } from '../../ca/materials.js';
-import { pkcs12 } from '../../ca/pkcs12.js';
-import type { PkiHandle } from '../../ca/revocation-servers.js';
+import { certFacts } from '../session/revocation/cert-facts.js';
+import { writeFileAtomic } from '../../ca/issue/atomic-file.js';
+import type { Materials } from '../../ca/issue/materials.js';
+import { pkcs12 } from '../../ca/issue/pkcs12.js';
+import type { PkiHandle } from '../../ca/servers/revocation-servers.js';
 import type { HttpsEndpoint } from './https-endpoints.js';
 
 export const MANIFEST_FORMAT = 'tlsgate-serve/1';

@@ -10,7 +10,7 @@ import { renderDriftMarkdown, renderDriftText } from '../../harness/baseline/ren
 import {
   BASELINE_FORMAT, baselineOf, connectionSnapshot, serializeBaseline, type Baseline, type ConnectionSnapshot, type ScenarioSnapshot,
 } from '../../harness/baseline/snapshot.js';
-import { UsageError } from '../../harness/errors.js';
+import { UsageError } from '../../harness/model/errors.js';
 import { makeObservation, makeScenario, rejectedObservation, resultFor } from '../runner/fixtures.js';
 
 const accepted = (over: Partial<ConnectionSnapshot> = {}): ConnectionSnapshot => ({

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { packageRoot } from '../../harness/paths.js';
+import { packageRoot } from '../../harness/model/paths.js';
 import { tlsgate } from '../cli/spawn.js';
 
 const BEFORE = 'test/baseline/fixtures/before';

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { createSecureContext } from 'node:tls';
 import * as asn1js from 'asn1js';
-import { crlPem, issueCrl, parseCrl, type CrlEntry, type CrlOptions } from '../../ca/crl.js';
-import { generateKey, keyPairFromPem } from '../../ca/keys.js';
-import { signatureAlgorithmDer, verifyTbs, type KeyPair } from '../../ca/signer.js';
-import { REVOCATION_REASONS, type KeyAlgorithm } from '../../ca/spec.js';
+import { crlPem, issueCrl, parseCrl, type CrlEntry, type CrlOptions } from '../../ca/revocation/crl.js';
+import { generateKey, keyPairFromPem } from '../../ca/issue/keys.js';
+import { signatureAlgorithmDer, verifyTbs, type KeyPair } from '../../ca/asn1/signer.js';
+import { REVOCATION_REASONS, type KeyAlgorithm } from '../../ca/spec/spec.js';
 import { buildTestCa, type OpensslCa } from './openssl-ca.js';
 
 const HOUR = 3_600_000;

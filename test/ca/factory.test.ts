@@ -1,5 +1,5 @@
 /**
- * The certificate factory (ca/factory.ts and what it uses), checked against an independent
+ * The certificate factory (ca/issue/factory.ts and what it uses), checked against an independent
  * oracle: the openssl CLI (`x509 -text`/`-ext`, `verify`) reads every certificate the factory
  * writes. Plus the material cache (keys 0600, warm runs, concurrent runs) and spec validation.
  */
@@ -7,11 +7,11 @@ import { expect } from 'chai';
 import { createPublicKey, X509Certificate } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { issuePki } from '../../ca/factory.js';
-import { packageRoot } from '../../harness/paths.js';
-import type { IssuedCert, Materials } from '../../ca/materials.js';
-import type { CertSpec, KeyAlgorithm, PkiSpec, SignatureHash } from '../../ca/spec.js';
-import { PkiSpecError, validatePkiSpec } from '../../ca/validate-spec.js';
+import { issuePki } from '../../ca/issue/factory.js';
+import { packageRoot } from '../../harness/model/paths.js';
+import type { IssuedCert, Materials } from '../../ca/issue/materials.js';
+import type { CertSpec, KeyAlgorithm, PkiSpec, SignatureHash } from '../../ca/spec/spec.js';
+import { PkiSpecError, validatePkiSpec } from '../../ca/spec/validate-spec.js';
 import { listFiles, openssl, opensslDate, opensslOk, run, tempDir } from './helpers.js';
 
 const MINUTE = 60_000;
@@ -609,7 +609,7 @@ describe('ca/factory: issuePki checked by the openssl CLI', function () {
       const spec: PkiSpec = { certs: SPEC.certs.map((c) => ({ ...c, key: c.keyFrom ? undefined : 'rsa-2048' })) };
       await mkdir(dir, { recursive: true });
       await writeFile(script, [
-        `import { issuePki } from ${JSON.stringify(join(REPO, 'ca/factory.ts'))};`,
+        `import { issuePki } from ${JSON.stringify(join(REPO, 'ca/issue/factory.ts'))};`,
         `const m = await issuePki(${JSON.stringify(spec)}, { cacheDir: ${JSON.stringify(dir)}, now: new Date(${now.getTime()}) });`,
         'const out = {};',
         'for (const c of m.certs.values()) out[c.id] = { key: c.keyPem, fp: c.fingerprint256 };',

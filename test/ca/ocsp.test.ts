@@ -1,14 +1,14 @@
 import { expect } from 'chai';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { generateKey, keyPairFromPem } from '../../ca/keys.js';
+import { generateKey, keyPairFromPem } from '../../ca/issue/keys.js';
 import {
   buildOcspRequest, buildOcspResponse, certIdFor, ocspErrorResponse, OcspRequestError, parseOcspRequest, parseOcspResponse,
   type CertIdFields, type OcspResponseOptions, type SingleAnswer,
-} from '../../ca/ocsp.js';
-import type { OcspErrorStatus } from '../../ca/revocation-types.js';
-import { signatureAlgorithmDer, verifyTbs, type KeyPair } from '../../ca/signer.js';
-import { REVOCATION_REASONS, type KeyAlgorithm } from '../../ca/spec.js';
+} from '../../ca/revocation/ocsp.js';
+import type { OcspErrorStatus } from '../../ca/revocation/revocation-types.js';
+import { signatureAlgorithmDer, verifyTbs, type KeyPair } from '../../ca/asn1/signer.js';
+import { REVOCATION_REASONS, type KeyAlgorithm } from '../../ca/spec/spec.js';
 import { buildTestCa, type OpensslCa } from './openssl-ca.js';
 
 const MINUTE = 60_000;

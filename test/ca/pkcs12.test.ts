@@ -1,7 +1,7 @@
 /**
- * ca/pkcs12.ts against the two real consumers of a PFX: Node's TLS stack (createSecureContext and a
+ * ca/issue/pkcs12.ts against the two real consumers of a PFX: Node's TLS stack (createSecureContext and a
  * real mTLS handshake) and the openssl CLI. The PKI (root, intermediate, server and client
- * certificates) is issued with the openssl CLI in a temp folder; client keys come from ca/keys.ts.
+ * certificates) is issued with the openssl CLI in a temp folder; client keys come from ca/issue/keys.ts.
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, createSecureContext, createServer, type TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import { generateKey, privateKeyPem } from '../../ca/keys.js';
-import { pkcs12, type Pkcs12Encryption } from '../../ca/pkcs12.js';
-import type { KeyAlgorithm } from '../../ca/spec.js';
+import { generateKey, privateKeyPem } from '../../ca/issue/keys.js';
+import { pkcs12, type Pkcs12Encryption } from '../../ca/issue/pkcs12.js';
+import type { KeyAlgorithm } from '../../ca/spec/spec.js';
 
 const PASSPHRASE = 'tlsgate-test';
 const WRONG_PASSPHRASE = 'not-the-passphrase';

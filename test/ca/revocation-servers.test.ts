@@ -1,5 +1,5 @@
 /**
- * The CRL server and OCSP responder (ca/revocation-servers.ts and everything under it), checked
+ * The CRL server and OCSP responder (ca/servers/revocation-servers.ts and everything under it), checked
  * from the outside: the openssl CLI is the OCSP client and CRL/chain verifier, raw HTTP (node:http
  * with agent:false) checks the transport. Every openssl call is asynchronous: the servers answer
  * on this process's event loop.
@@ -8,11 +8,11 @@ import { expect } from 'chai';
 import { readFile, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { issuePki } from '../../ca/factory.js';
-import type { Materials } from '../../ca/materials.js';
-import { RevocationServers, type PkiHandle } from '../../ca/revocation-servers.js';
-import type { Fault, OcspErrorStatus } from '../../ca/revocation-types.js';
-import type { PkiSpec } from '../../ca/spec.js';
+import { issuePki } from '../../ca/issue/factory.js';
+import type { Materials } from '../../ca/issue/materials.js';
+import { RevocationServers, type PkiHandle } from '../../ca/servers/revocation-servers.js';
+import type { Fault, OcspErrorStatus } from '../../ca/revocation/revocation-types.js';
+import type { PkiSpec } from '../../ca/spec/spec.js';
 import { http, ocspGetPath, openssl, opensslDate, opensslOk, sleep, tempDir, type ProcResult } from './helpers.js';
 
 type Temp = Awaited<ReturnType<typeof tempDir>>;

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { PassThrough } from 'node:stream';
-import { EXIT, exitCodeOf } from '../../harness/commands/exit.js';
-import { ScenarioProblems } from '../../harness/commands/selection.js';
-import { UsageError } from '../../harness/errors.js';
+import { EXIT, exitCodeOf } from '../../harness/cli/exit.js';
+import { ScenarioProblems } from '../../harness/cli/selection.js';
+import { UsageError } from '../../harness/model/errors.js';
 
 function classify(err: unknown, withStack = false): { code: number; text: string } {
   const stderr = new PassThrough();

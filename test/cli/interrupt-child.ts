@@ -4,11 +4,11 @@
  * MODE `cooperative`: scenarios clean up when aborted; `stuck`: cleanup never finishes.
  * Prints `ready` once scenarios are running.
  */
-import { EXIT } from '../../harness/commands/exit.js';
-import { trapInterrupts } from '../../harness/commands/interrupt.js';
-import { createReporter } from '../../harness/reporters/index.js';
-import { runSuite } from '../../harness/runner.js';
-import type { Scenario } from '../../harness/model.js';
+import { EXIT } from '../../harness/cli/exit.js';
+import { trapInterrupts } from '../../harness/cli/interrupt.js';
+import { createReporter } from '../../harness/run/reporters.js';
+import { runSuite } from '../../harness/run/runner.js';
+import type { Scenario } from '../../harness/model/domain.js';
 import { numberedScenarios, passed, resultFor } from '../runner/fixtures.js';
 
 const [reportFile, mode] = process.argv.slice(2);

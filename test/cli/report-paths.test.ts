@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { builtinScenariosDir } from '../../harness/paths.js';
+import { builtinScenariosDir } from '../../harness/model/paths.js';
 import { readmeExample } from '../drivers/helpers.js';
 import { ROOT, tlsgate } from './spawn.js';
 

@@ -8,7 +8,7 @@ import { ROOT, tlsgate } from './spawn.js';
 const FIXTURES = 'test/cli/fixtures';
 
 /** these tests need the scenario loader and the CA; until both are in the tree they say so and skip */
-const missing = ['harness/scenario/load.ts', 'harness/scenario/select.ts', 'ca/factory.ts'].filter((f) => !existsSync(join(ROOT, f)));
+const missing = ['harness/scenario/load.ts', 'harness/scenario/select.ts', 'ca/issue/factory.ts'].filter((f) => !existsSync(join(ROOT, f)));
 const title = 'tlsgate CLI on scenario files (spawned process, real handshakes)';
 
 (missing.length ? describe.skip : describe)(missing.length ? `${title} (SKIPPED: ${missing.join(', ')} not in the tree yet)` : title, function () {

@@ -18,8 +18,8 @@ export const ROOT = repoRoot();
 
 /** the built bin under `npm test`, the sources through tsx otherwise */
 export const CLI: string[] = ext === '.js'
-  ? [join(ROOT, 'dist', 'harness', 'cli.js')]
-  : ['--import', 'tsx', join(ROOT, 'harness', 'cli.ts')];
+  ? [join(ROOT, 'dist', 'harness', 'cli', 'main.js')]
+  : ['--import', 'tsx', join(ROOT, 'harness', 'cli', 'main.ts')];
 
 export const sibling = (name: string): string[] => ['--import', 'tsx', join(here, `${name}${ext}`)];
 

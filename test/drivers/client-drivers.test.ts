@@ -6,9 +6,9 @@
 import { expect } from 'chai';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
-import { nodeTlsServer } from '../../harness/drivers/node-tls-server.js';
-import { getClientDriver } from '../../harness/drivers/registry.js';
-import type { ClientDriver, HandshakeFacts } from '../../harness/drivers/types.js';
+import { nodeTlsServer } from '../../harness/drivers/portable/node/node-tls-server.js';
+import { getClientDriver } from '../../harness/drivers/portable/registry.js';
+import type { ClientDriver, HandshakeFacts } from '../../harness/drivers/portable/types.js';
 import { PKCS12_PASSPHRASE, testPki } from './openssl-pki.js';
 import { chainPem, connectTo, identity, mtlsServerPlan, never, run, serverPlan } from './helpers.js';
 

@@ -4,11 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../../harness/paths.js';
-import { nodeTlsServer } from '../../harness/drivers/node-tls-server.js';
-import type { ClientDriver, ClientHooks, ClientPlan, ServerHandle, ServerHooks, ServerPlan } from '../../harness/drivers/types.js';
-import type { ClientObservation, Observation, ServerObservation } from '../../harness/model.js';
-import { observe } from '../../harness/observe.js';
+import { packageRoot } from '../../harness/model/paths.js';
+import { nodeTlsServer } from '../../harness/drivers/portable/node/node-tls-server.js';
+import type { ClientDriver, ClientHooks, ClientPlan, ServerHandle, ServerHooks, ServerPlan } from '../../harness/drivers/portable/types.js';
+import type { ClientObservation, Observation, ServerObservation } from '../../harness/model/domain.js';
+import { observe } from '../../harness/verdict/observe.js';
 import { testPki } from './openssl-pki.js';
 
 export const never = new AbortController().signal;

@@ -4,11 +4,11 @@
  */
 import { expect } from 'chai';
 import { connect, type TLSSocket } from 'node:tls';
-import { nodeTlsServer, refuseSpiffe } from '../../harness/drivers/node-tls-server.js';
-import { nodeTlsClient } from '../../harness/drivers/node-tls-client.js';
-import { TlsSetupError } from '../../harness/drivers/setup-error.js';
-import type { ServerHandle } from '../../harness/drivers/types.js';
-import { observeSetupFailure } from '../../harness/observe.js';
+import { nodeTlsServer, refuseSpiffe } from '../../harness/drivers/portable/node/node-tls-server.js';
+import { nodeTlsClient } from '../../harness/drivers/portable/node/node-tls-client.js';
+import { TlsSetupError } from '../../harness/drivers/portable/setup-error.js';
+import type { ServerHandle } from '../../harness/drivers/portable/types.js';
+import { observeSetupFailure } from '../../harness/verdict/observe.js';
 import { testPki } from './openssl-pki.js';
 import { chainPem, connectTo, identity, mtlsServerPlan, never, run, serverPlan } from './helpers.js';
 

@@ -4,8 +4,8 @@
  * recorded nothing useful.
  */
 import { expect } from 'chai';
-import type { ClientObservation, ServerObservation } from '../../harness/model.js';
-import { observe, type ObserveContext } from '../../harness/observe.js';
+import type { ClientObservation, ServerObservation } from '../../harness/model/domain.js';
+import { observe, type ObserveContext } from '../../harness/verdict/observe.js';
 
 const quietServer = (over: Partial<ServerObservation> = {}): ServerObservation => ({
   handshake: false, clientCertPresented: false, authorized: false, stapleRequested: false, stapleSent: false, ...over,

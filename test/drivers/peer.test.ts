@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { chainFromPeerCertificate, formatSubject, peerInfoFromChain, spiffeIdOf, splitSubjectAltName } from '../../harness/drivers/peer.js';
+import { chainFromPeerCertificate, formatSubject, peerInfoFromChain, spiffeIdOf, splitSubjectAltName } from '../../harness/drivers/portable/peer.js';
 import { testPki } from './openssl-pki.js';
 
 /** a self-signed cert whose SANs hold a comma, made by openssl from a config section */

@@ -3,10 +3,10 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSy
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getClientDriver, getServerDriver, isModulePath, listDrivers } from '../../harness/drivers/registry.js';
-import { createUndiciClient } from '../../harness/drivers/undici-client.js';
-import { packageRoot } from '../../harness/paths.js';
-import type { HandshakeFacts } from '../../harness/drivers/types.js';
+import { getClientDriver, getServerDriver, isModulePath, listDrivers } from '../../harness/drivers/portable/registry.js';
+import { createUndiciClient } from '../../harness/drivers/portable/node/undici-client.js';
+import { packageRoot } from '../../harness/model/paths.js';
+import type { HandshakeFacts } from '../../harness/drivers/portable/types.js';
 import { readmeExample, run } from './helpers.js';
 import { testPki } from './openssl-pki.js';
 

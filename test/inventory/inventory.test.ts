@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { gatherInventory } from '../../harness/commands/inventory.js';
-import { collectInventory } from '../../harness/inventory/collect.js';
+import { gatherInventory } from '../../harness/cli/commands/inventory.js';
+import { collectInventory } from '../../harness/drivers/portable/inventory/collect.js';
 import { renderInventory } from '../../harness/inventory/render.js';
 import { tlsgate } from '../cli/spawn.js';
 

@@ -8,13 +8,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { thisNode } from '../../harness/drivers/remote-placement.js';
+import { thisNode } from '../../harness/drivers/remote/remote-placement.js';
 import type { MatrixJson } from '../../harness/matrix/report.js';
 import { defaultNodeCache } from '../../harness/matrix/node-cache.js';
 import { parseNodeRequests } from '../../harness/matrix/node-request.js';
 import { resolveNodes } from '../../harness/matrix/node-resolve.js';
 import { runMatrix } from '../../harness/matrix/run-matrix.js';
-import { builtinScenariosDir } from '../../harness/paths.js';
+import { builtinScenariosDir } from '../../harness/model/paths.js';
 import { loadScenarios } from '../../harness/scenario/load.js';
 import { ROOT, tlsgate } from '../cli/spawn.js';
 

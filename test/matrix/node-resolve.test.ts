@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../../harness/errors.js';
+import { UsageError } from '../../harness/model/errors.js';
 import { cachedVersions, installNode } from '../../harness/matrix/node-cache.js';
 import { parseNodeRequests } from '../../harness/matrix/node-request.js';
 import { resolveNodes } from '../../harness/matrix/node-resolve.js';

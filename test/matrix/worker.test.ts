@@ -10,13 +10,13 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compareBaselines } from '../../harness/baseline/drift.js';
 import { baselineOf } from '../../harness/baseline/snapshot.js';
-import { runtimePlacement, thisNode } from '../../harness/drivers/remote-placement.js';
-import { RemoteRuntime } from '../../harness/drivers/remote-runtime.js';
-import { createEngine } from '../../harness/engine.js';
+import { runtimePlacement, thisNode } from '../../harness/drivers/remote/remote-placement.js';
+import { RemoteRuntime } from '../../harness/drivers/remote/remote-runtime.js';
+import { createEngine } from '../../harness/session/engine.js';
 import { runMatrix, type MatrixRuntime } from '../../harness/matrix/run-matrix.js';
-import type { Scenario } from '../../harness/model.js';
-import { builtinScenariosDir } from '../../harness/paths.js';
-import { runSuite } from '../../harness/runner.js';
+import type { Scenario } from '../../harness/model/domain.js';
+import { builtinScenariosDir } from '../../harness/model/paths.js';
+import { runSuite } from '../../harness/run/runner.js';
 import { loadScenarios } from '../../harness/scenario/load.js';
 import { CLI, ROOT, start } from '../cli/spawn.js';
 
@@ -54,7 +54,7 @@ describe('remote drivers in a worker of this Node (real child processes, real ha
   it('the worker and every module it loads import nothing but node: builtins (so Node 18 can run it)', function () {
     // dist/ when npm test runs the build, the .ts sources under tsx (their imports say .js)
     const onDisk = (file: string) => (existsSync(file) ? file : file.replace(/\.js$/, '.ts'));
-    const entry = onDisk(resolve(here, '../../harness/drivers/remote-worker.js'));
+    const entry = onDisk(resolve(here, '../../harness/drivers/portable/worker/remote-worker.js'));
     const seen = new Set<string>();
     const external = new Set<string>();
     const visit = (file: string) => {

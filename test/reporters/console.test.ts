@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { consoleOptionsFor, consoleReporter } from '../../harness/reporters/console.js';
 import { memoryOutput } from '../../harness/reporters/output.js';
 import type { RunInfo } from '../../harness/reporters/types.js';
-import { summarize } from '../../harness/runner.js';
-import type { ScenarioResult } from '../../harness/model.js';
+import { summarize } from '../../harness/run/runner.js';
+import type { ScenarioResult } from '../../harness/model/domain.js';
 import { errored, failed, makeScenario, passed, rejectedObservation, resultFor, skipped } from '../runner/fixtures.js';
 
 const ESC = '\x1b[';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { annotations, command, escapeData, escapeProperty, githubReporter, MAX_ERROR_ANNOTATIONS } from '../../harness/reporters/github.js';
 import { memoryOutput } from '../../harness/reporters/output.js';
-import { summarize } from '../../harness/runner.js';
+import { summarize } from '../../harness/run/runner.js';
 import { errored, failed, makeScenario, passed, skipped } from '../runner/fixtures.js';
 
 /** the inverse of GitHub's escaping, as the runner applies it to workflow commands */

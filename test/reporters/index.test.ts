@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { PassThrough } from 'node:stream';
-import { UsageError } from '../../harness/errors.js';
-import { checkTargets, createReporter, parseReporterArg, REPORTER_NAMES } from '../../harness/reporters/index.js';
+import { UsageError } from '../../harness/model/errors.js';
+import { checkTargets, createReporter, parseReporterArg, REPORTER_NAMES } from '../../harness/run/reporters.js';
 
 describe('reporter selection (--reporter NAME[:FILE])', () => {
   it('parses a name alone (stdout) or NAME:FILE, keeping colons inside the file', () => {

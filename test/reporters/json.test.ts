@@ -2,13 +2,13 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { CATEGORIES } from '../../harness/model.js';
-import { summarizeStack } from '../../harness/environment.js';
-import { packageRoot } from '../../harness/paths.js';
+import { CATEGORIES } from '../../harness/model/domain.js';
+import { summarizeStack } from '../../harness/inventory/environment.js';
+import { packageRoot } from '../../harness/model/paths.js';
 import { jsonReporter } from '../../harness/reporters/json.js';
 import { memoryOutput } from '../../harness/reporters/output.js';
-import { summarize } from '../../harness/runner.js';
-import type { ScenarioResult } from '../../harness/model.js';
+import { summarize } from '../../harness/run/runner.js';
+import type { ScenarioResult } from '../../harness/model/domain.js';
 import { errored, failed, makeObservation, makeScenario, passed, rejectedObservation, resultFor, skipped } from '../runner/fixtures.js';
 
 const schema = JSON.parse(readFileSync(join(packageRoot(), 'schema', 'report.schema.json'), 'utf8'));
@@ -77,7 +77,7 @@ describe('json reporter', () => {
     expect(broken.map((d) => validate(d))).to.deep.equal([false, false, false, false, false]);
   });
 
-  it('lists exactly the taxonomy categories of harness/model.ts', () => {
+  it('lists exactly the taxonomy categories of harness/model/domain.ts', () => {
     const listed = schema.definitions.observation.properties.category.enum.filter((c: unknown) => c !== null);
     expect(listed).to.deep.equal([...CATEGORIES]);
   });

@@ -1,12 +1,12 @@
 /**
- * Reports and key material share one atomic writer (ca/atomic-file.ts) but not its modes: a
+ * Reports and key material share one atomic writer (ca/issue/atomic-file.ts) but not its modes: a
  * report lands with the modes a plain write gives (readable by CI), key folders stay private.
  */
 import { expect } from 'chai';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../ca/atomic-file.js';
+import { writeFileAtomic } from '../../ca/issue/atomic-file.js';
 import { fileOutput } from '../../harness/reporters/output.js';
 
 describe('report files (fileOutput)', () => {

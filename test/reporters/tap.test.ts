@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { buildTap } from '../../harness/reporters/tap.js';
-import { summarize } from '../../harness/runner.js';
+import { summarize } from '../../harness/run/runner.js';
 import { errored, failed, makeScenario, passed, skipped } from '../runner/fixtures.js';
 
 interface TestPoint { ok: boolean; n: number; description: string; directive?: string; diagnostics?: any }

@@ -7,9 +7,9 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEngine, type Engine } from '../../harness/engine.js';
-import type { Scenario } from '../../harness/model.js';
-import { builtinScenariosDir } from '../../harness/paths.js';
+import { createEngine, type Engine } from '../../harness/session/engine.js';
+import type { Scenario } from '../../harness/model/domain.js';
+import { builtinScenariosDir } from '../../harness/model/paths.js';
 import { loadScenarios } from '../../harness/scenario/load.js';
 
 /** hard-fail scenarios whose faults make them fail, soft-fail ones that tolerate an outage */

@@ -5,9 +5,9 @@
  */
 import { expect } from 'chai';
 import { createServer } from 'node:net';
-import { issuePki } from '../../ca/factory.js';
-import type { HandshakeFacts } from '../../harness/drivers/types.js';
-import { combineFindings, planClientRevocation } from '../../harness/revocation/plan.js';
+import { issuePki } from '../../ca/issue/factory.js';
+import type { HandshakeFacts } from '../../harness/drivers/portable/types.js';
+import { combineFindings, planClientRevocation } from '../../harness/session/revocation/plan.js';
 
 /** a loopback port nobody listens on: a CRL there is unavailable at once */
 async function closedPort(): Promise<number> {

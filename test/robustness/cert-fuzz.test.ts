@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { tlsgate } from '../cli/spawn.js';
 import { fuzzCases, runCertFuzz } from './support/cert-fuzz.js';
 import { X509Certificate } from 'node:crypto';
-import { certFacts } from '../../harness/revocation/cert-facts.js';
+import { certFacts } from '../../harness/session/revocation/cert-facts.js';
 import { KEY_KINDS, SAN_KINDS, SERIAL_KINDS, STRING_TYPES, oddChain, type CertShape } from './support/odd-certificates.js';
 
 const SEED = Number(process.env.TLSGATE_FUZZ_SEED ?? 20261201);

@@ -8,12 +8,12 @@ import fc from 'fast-check';
 import { connect as tcpConnect, createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
-import { garbage } from '../../harness/drivers/hostile-garbage.js';
-import { captureClientHello } from '../../harness/drivers/hostile-client-hello.js';
-import { getClientDriver, getServerDriver, listDrivers, listHostileDrivers } from '../../harness/drivers/registry.js';
-import type { ServerHandle } from '../../harness/drivers/types.js';
-import { nodeTlsServer } from '../../harness/drivers/node-tls-server.js';
-import { observe } from '../../harness/observe.js';
+import { garbage } from '../../harness/drivers/portable/hostile/hostile-garbage.js';
+import { captureClientHello } from '../../harness/drivers/portable/hostile/hostile-client-hello.js';
+import { getClientDriver, getServerDriver, listDrivers, listHostileDrivers } from '../../harness/drivers/portable/registry.js';
+import type { ServerHandle } from '../../harness/drivers/portable/types.js';
+import { nodeTlsServer } from '../../harness/drivers/portable/node/node-tls-server.js';
+import { observe } from '../../harness/verdict/observe.js';
 import { clientPlan, never, serverPlan } from '../drivers/helpers.js';
 import { testPki } from '../drivers/openssl-pki.js';
 

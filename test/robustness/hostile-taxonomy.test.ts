@@ -5,8 +5,8 @@
  */
 import { expect } from 'chai';
 import { createServer, type AddressInfo, type Server } from 'node:net';
-import { nodeTlsClient } from '../../harness/drivers/node-tls-client.js';
-import { categorize, CODE_CATEGORIES } from '../../harness/taxonomy.js';
+import { nodeTlsClient } from '../../harness/drivers/portable/node/node-tls-client.js';
+import { categorize, CODE_CATEGORIES } from '../../harness/verdict/taxonomy.js';
 import { clientPlan, never } from '../drivers/helpers.js';
 import { testPki } from '../drivers/openssl-pki.js';
 

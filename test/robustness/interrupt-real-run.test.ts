@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ChildProcess } from 'node:child_process';
-import { builtinScenariosDir } from '../../harness/paths.js';
+import { builtinScenariosDir } from '../../harness/model/paths.js';
 import { CLI, start } from '../cli/spawn.js';
 import { sharedCertsDir } from './support/certs-cache.js';
 import { Children } from './support/children.js';

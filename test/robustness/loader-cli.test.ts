@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { stringify } from 'yaml';
-import { packageRoot } from '../../harness/paths.js';
+import { packageRoot } from '../../harness/model/paths.js';
 import { CLI, start } from '../cli/spawn.js';
 import { Children } from './support/children.js';
 import { aliasBomb, catalogueFiles, deepNesting, textEdit } from './support/yaml-arbitraries.js';

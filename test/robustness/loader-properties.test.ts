@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { formatPath } from '../../harness/scenario/yaml-path.js';
+import { formatPath } from '../../harness/scenario/yaml/yaml-path.js';
 import { settledHeapBytes } from './support/memory.js';
 import { LoaderProbe, type Probed } from './support/loader-probe.js';
 import {

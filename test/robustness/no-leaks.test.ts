@@ -6,8 +6,8 @@
  * loopback address (sampled from the kernel's own table every 20 ms).
  */
 import { expect } from 'chai';
-import type { Scenario, ScenarioResult } from '../../harness/model.js';
-import { builtinScenariosDir } from '../../harness/paths.js';
+import type { Scenario, ScenarioResult } from '../../harness/model/domain.js';
+import { builtinScenariosDir } from '../../harness/model/paths.js';
 import { loadCatalogue } from '../../harness/scenario/load.js';
 import { sharedCertsDir } from './support/certs-cache.js';
 import { runInProcess } from './support/in-process-run.js';

@@ -8,7 +8,7 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packageRoot } from '../../harness/paths.js';
+import { packageRoot } from '../../harness/model/paths.js';
 import { loadScenarios } from '../../harness/scenario/load.js';
 
 const FIXTURES = join(packageRoot(), 'test', 'scenario', 'fixtures', 'pem');

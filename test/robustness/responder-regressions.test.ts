@@ -1,6 +1,6 @@
 /**
  * What the responder fuzzing found, pinned one request at a time (each failed before its fix in
- * ca/loopback-http.ts, ca/crl-server.ts and ca/ocsp-responder.ts).
+ * ca/servers/loopback-http.ts, ca/servers/crl-server.ts and ca/servers/ocsp-responder.ts).
  */
 import { expect } from 'chai';
 import { Agent } from 'node:http';

@@ -11,7 +11,7 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { builtinScenariosDir } from '../../harness/paths.js';
+import { builtinScenariosDir } from '../../harness/model/paths.js';
 import { CLI, start, type Finished } from '../cli/spawn.js';
 import { Children } from './support/children.js';
 

@@ -2,7 +2,7 @@
  * Hand-made scenarios, observations and results for runner and reporter tests. They exercise
  * the runner and the reporters' formatting, not TLS: no handshake happens here.
  */
-import type { Observation, Scenario, ScenarioResult, Verdict } from '../../harness/model.js';
+import type { Observation, Scenario, ScenarioResult, Verdict } from '../../harness/model/domain.js';
 
 export function makeScenario(name: string, over: Partial<Scenario> = {}): Scenario {
   const file = over.file ?? 'fixtures/runner.yaml';

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { getEventListeners } from 'node:events';
-import type { RunSummary, Scenario, ScenarioResult } from '../../harness/model.js';
+import type { RunSummary, Scenario, ScenarioResult } from '../../harness/model/domain.js';
 import type { Reporter, RunInfo } from '../../harness/reporters/types.js';
 import {
   RunInterrupted, ScenarioTimeout, catalogueOrder, describeInternalError, runSuite, scenarioDeadlineMs, type Execute,
-} from '../../harness/runner.js';
+} from '../../harness/run/runner.js';
 import { errored, failed, makeScenario, numberedScenarios, passed, resultFor, sleep } from './fixtures.js';
 
 /** records what the runner told it */

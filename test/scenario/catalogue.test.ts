@@ -5,8 +5,8 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { CATEGORIES } from '../../harness/model.js';
-import { builtinScenariosDir, schemaPath } from '../../harness/paths.js';
+import { CATEGORIES } from '../../harness/model/domain.js';
+import { builtinScenariosDir, schemaPath } from '../../harness/model/paths.js';
 import { loadCatalogue } from '../../harness/scenario/load.js';
 import { formatProblem } from '../../harness/scenario/problems.js';
 

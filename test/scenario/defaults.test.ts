@@ -4,8 +4,8 @@
  */
 import { expect } from 'chai';
 import { join } from 'node:path';
-import type { Scenario } from '../../harness/model.js';
-import { packageRoot } from '../../harness/paths.js';
+import type { Scenario } from '../../harness/model/domain.js';
+import { packageRoot } from '../../harness/model/paths.js';
 import { loadScenarios } from '../../harness/scenario/load.js';
 
 const FIXTURES = join(packageRoot(), 'test', 'scenario', 'fixtures');

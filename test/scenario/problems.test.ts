@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { packageRoot } from '../../harness/paths.js';
+import { packageRoot } from '../../harness/model/paths.js';
 import { loadScenarios } from '../../harness/scenario/load.js';
 import { formatProblem } from '../../harness/scenario/problems.js';
 

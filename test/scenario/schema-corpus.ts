@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../../harness/paths.js';
+import { packageRoot } from '../../harness/model/paths.js';
 import type { Finding } from '../../harness/scenario/problems.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

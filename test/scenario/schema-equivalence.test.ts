@@ -10,9 +10,9 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { validateCommand } from '../../harness/commands/validate.js';
-import { packageRoot } from '../../harness/paths.js';
-import { scenarioSchemaValidator, schemaFindings } from '../../harness/scenario/schema-check.js';
+import { validateCommand } from '../../harness/cli/commands/validate.js';
+import { packageRoot } from '../../harness/model/paths.js';
+import { scenarioSchemaValidator, schemaFindings } from '../../harness/scenario/schema/schema-check.js';
 import { applyMutation, readCorpus, shapeVerdict, type ShapeVerdict } from './schema-corpus.js';
 
 /** a verdict without the lists of allowed values its hints end with */

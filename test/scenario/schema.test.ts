@@ -1,14 +1,14 @@
 /**
- * The scenario schema (generated from harness/scenario-format.ts): a description on every
+ * The scenario schema (generated from harness/model/scenario-format.ts): a description on every
  * property (editors show them), unknown keys refused everywhere, one message per union, and a
  * strict compile. That its enums and keys match the TypeScript model needs no test any more:
  * the types are derived from the same definitions.
  */
 import { expect } from 'chai';
-import { parseTimeSpec } from '../../ca/time.js';
-import { scenarioSchemaDocument } from '../../harness/scenario/scenario-schema.js';
-import { compileSchema } from '../../harness/scenario/schema-check.js';
-import { inlineDefinitions } from '../../harness/scenario/schema-inline.js';
+import { parseTimeSpec } from '../../ca/spec/time.js';
+import { scenarioSchemaDocument } from '../../harness/scenario/schema/scenario-schema.js';
+import { compileSchema } from '../../harness/scenario/schema/schema-check.js';
+import { inlineDefinitions } from '../../harness/scenario/schema/schema-inline.js';
 
 type Node = Record<string, unknown>;
 const schema = scenarioSchemaDocument() as Node;

@@ -2,8 +2,8 @@
  * --grep, --tag and --shard: deterministic, in catalogue order, and shards that partition.
  */
 import { expect } from 'chai';
-import type { Scenario } from '../../harness/model.js';
-import { builtinScenariosDir } from '../../harness/paths.js';
+import type { Scenario } from '../../harness/model/domain.js';
+import { builtinScenariosDir } from '../../harness/model/paths.js';
 import { loadScenarios } from '../../harness/scenario/load.js';
 import { catalogueCompare, parseShard, selectScenarios } from '../../harness/scenario/select.js';
 

@@ -2,8 +2,8 @@
 import { expect } from 'chai';
 import { formatProblem } from '../../harness/scenario/problems.js';
 import { oneLine, quote } from '../../harness/scenario/quote.js';
-import { closest, editDistance } from '../../harness/scenario/suggest.js';
-import { formatPath, pathFromPointer } from '../../harness/scenario/yaml-path.js';
+import { closest, editDistance } from '../../harness/scenario/checks/suggest.js';
+import { formatPath, pathFromPointer } from '../../harness/scenario/yaml/yaml-path.js';
 
 describe('scenario problems: the pieces', () => {
   it('formatProblem: two spaces between fields, the hint in parentheses only when there is one', () => {

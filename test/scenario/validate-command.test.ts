@@ -5,8 +5,8 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { validateCommand } from '../../harness/commands/validate.js';
-import { builtinScenariosDir, packageRoot } from '../../harness/paths.js';
+import { validateCommand } from '../../harness/cli/commands/validate.js';
+import { builtinScenariosDir, packageRoot } from '../../harness/model/paths.js';
 
 class Capture extends Writable {
   text = '';

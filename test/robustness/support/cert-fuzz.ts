@@ -12,11 +12,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { KEY_ALGORITHMS, SIGNATURE_HASHES } from '../../../ca/spec.js';
-import { createEngine } from '../../../harness/engine.js';
-import { isInternalError } from '../../../harness/internal-fault.js';
-import type { Scenario } from '../../../harness/model.js';
-import { describeInternalError, runSuite } from '../../../harness/runner.js';
+import { KEY_ALGORITHMS, SIGNATURE_HASHES } from '../../../ca/spec/spec.js';
+import { createEngine } from '../../../harness/session/engine.js';
+import { isInternalError } from '../../../harness/model/internal-fault.js';
+import type { Scenario } from '../../../harness/model/domain.js';
+import { describeInternalError, runSuite } from '../../../harness/run/runner.js';
 import { loadScenarios } from '../../../harness/scenario/load.js';
 import {
   KEY_KINDS, KNOWN_EXTENSION_OIDS, SAN_KINDS, SERIAL_KINDS, STRING_TYPES, mutate, oddChain, pemOf,

@@ -5,6 +5,6 @@
  * processes, validity windows); nothing is left in the system's temp folder. TLSGATE_TEST_CERTS
  * moves it.
  */
-import { defaultCertsDir } from '../../../harness/paths.js';
+import { defaultCertsDir } from '../../../harness/model/paths.js';
 
 export const sharedCertsDir = (): string => process.env.TLSGATE_TEST_CERTS ?? defaultCertsDir();

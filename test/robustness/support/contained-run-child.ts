@@ -5,7 +5,7 @@
  * Exits with runCommand's code.
  */
 import { join } from 'node:path';
-import { runCommand } from '../../../harness/commands/run.js';
+import { runCommand } from '../../../harness/cli/commands/run.js';
 
 const [certsDir, reportDir, scenarioFile] = process.argv.slice(2) as [string, string, string];
 

@@ -3,9 +3,9 @@
  * material cache), the runner with its concurrency, deadlines and interruption, no reporters.
  * The engine is closed whatever happens.
  */
-import { createEngine } from '../../../harness/engine.js';
-import type { Scenario } from '../../../harness/model.js';
-import { runSuite, type RunOutcome } from '../../../harness/runner.js';
+import { createEngine } from '../../../harness/session/engine.js';
+import type { Scenario } from '../../../harness/model/domain.js';
+import { runSuite, type RunOutcome } from '../../../harness/run/runner.js';
 
 export interface InProcessRun {
   certsDir: string;

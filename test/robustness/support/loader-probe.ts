@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Scenario } from '../../../harness/model.js';
+import type { Scenario } from '../../../harness/model/domain.js';
 import { loadScenarios } from '../../../harness/scenario/load.js';
 import { formatProblem, type ScenarioProblem } from '../../../harness/scenario/problems.js';
 

@@ -4,7 +4,7 @@
  * Each attack carries its own check: what a correct server answers to exactly that request.
  */
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
-import type { CertIdFields } from '../../../ca/ocsp.js';
+import type { CertIdFields } from '../../../ca/revocation/ocsp.js';
 import type { Exchanged } from './http-exchange.js';
 import { MAX_CERT_IDS, NAMESPACE, type ResponderTarget } from './responder-target.js';
 
@@ -22,7 +22,7 @@ export interface Attack {
   check(answer: Exchanged): string | undefined;
 }
 
-/** the responders' body limit (ca/loopback-http.ts) */
+/** the responders' body limit (ca/servers/loopback-http.ts) */
 const MAX_BODY = 64 * 1024;
 const OCSP_TYPE = { 'content-type': 'application/ocsp-request' };
 

@@ -6,16 +6,16 @@
  * verified with the CA's public key, statuses against the registry's revocations.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { issuePki } from '../../../ca/factory.js';
-import type { Materials } from '../../../ca/materials.js';
-import { buildOcspRequest, certIdFor, parseOcspRequest, parseOcspResponse, type CertIdFields, type CertIdHash, type ParsedOcspRequest } from '../../../ca/ocsp.js';
-import { parseCrl } from '../../../ca/crl.js';
-import { RevocationServers } from '../../../ca/revocation-servers.js';
-import { verifySignature } from '../../../ca/signature-verify.js';
-import type { PkiSpec } from '../../../ca/spec.js';
+import { issuePki } from '../../../ca/issue/factory.js';
+import type { Materials } from '../../../ca/issue/materials.js';
+import { buildOcspRequest, certIdFor, parseOcspRequest, parseOcspResponse, type CertIdFields, type CertIdHash, type ParsedOcspRequest } from '../../../ca/revocation/ocsp.js';
+import { parseCrl } from '../../../ca/revocation/crl.js';
+import { RevocationServers } from '../../../ca/servers/revocation-servers.js';
+import { verifySignature } from '../../../ca/asn1/signature-verify.js';
+import type { PkiSpec } from '../../../ca/spec/spec.js';
 
 export const NAMESPACE = 'fuzz';
-/** the responder's own limit (ca/ocsp-responder.ts): a request about more is malformed */
+/** the responder's own limit (ca/servers/ocsp-responder.ts): a request about more is malformed */
 export const MAX_CERT_IDS = 64;
 
 const SPEC: PkiSpec = {

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { builtinScenariosDir } from '../../../harness/paths.js';
+import { builtinScenariosDir } from '../../../harness/model/paths.js';
 
 export interface CatalogueFile {
   name: string;

@@ -1,0 +1,177 @@
+/**
+ * The certificate factory: a PkiSpec in, Materials out. Keys come from the KeyStore (cached
+ * forever), certificates from the CertCache (cached per validity window), and only what is
+ * missing is made. Certificates are issued as soon as their issuer is, so independent
+ * branches of the PKI are made concurrently.
+ */
+import { createHash, X509Certificate } from 'node:crypto';
+import { join } from 'node:path';
+import { canonicalSerialHex } from '../asn1/asn1-values.js';
+import { issueCertificate, subjectNameDer } from './certificate.js';
+import { CertCache } from './cert-cache.js';
+import { basicConstraintsOf, extKeyUsageOf, keyUsageOf, ocspNoCheckOf } from './extensions.js';
+import { keyFingerprint, KeyStore, privateKeyPem } from './keys.js';
+import type { IssuedCert, Materials, RevocationEndpoints } from './materials.js';
+import type { KeyPair } from '../asn1/signer.js';
+import type { CertSpec, PkiSpec } from '../spec/spec.js';
+import { cacheAnchor, resolveTime } from '../spec/time.js';
+import { defaultValidity, effectiveKey, PkiSpecError, validatePkiSpec } from '../spec/validate-spec.js';
+
+export interface IssueOptions {
+  /** the material cache folder (keys in `keys/`, certificates in `issued/`); none: memory only */
+  cacheDir?: string;
+  /** where `auto` URLs point */
+  endpoints?: RevocationEndpoints;
+  /** default: the current time */
+  now?: Date;
+}
+
+/** one KeyStore per cache folder and process, so concurrent scenarios share in-flight keys */
+const keyStores = new Map<string, KeyStore>();
+const keyStoreFor = (dir: string | undefined): KeyStore => {
+  // without a cache folder every PKI gets its own keys: two specs that happen to share ids
+  // and subjects must not share keys
+  if (dir === undefined) return new KeyStore(undefined);
+  let store = keyStores.get(dir);
+  if (!store) keyStores.set(dir, (store = new KeyStore(join(dir, 'keys'))));
+  return store;
+};
+
+export async function issuePki(spec: PkiSpec, opts: IssueOptions = {}): Promise<Materials> {
+  const now = opts.now ?? new Date();
+  const problems = validatePkiSpec(spec, { now });
+  if (problems.length) throw new PkiSpecError(problems);
+  const byId = new Map(spec.certs.map((c) => [c.id, c] as const));
+  const keys = keyStoreFor(opts.cacheDir);
+  const cache = new CertCache(opts.cacheDir === undefined ? undefined : join(opts.cacheDir, 'issued'));
+
+  const keyOf = (c: CertSpec): Promise<KeyPair> => {
+    const owner = keyOwner(c, byId);
+    return keys.get(effectiveKey(owner, byId), `${owner.id}\n${owner.subject}`);
+  };
+  const issued = new Map<string, Promise<IssuedCert>>();
+  const issue = (c: CertSpec): Promise<IssuedCert> => {
+    let p = issued.get(c.id);
+    if (!p) {
+      const issuer = c.issuer !== undefined ? byId.get(c.issuer)! : undefined;
+      p = issueOne(c, { key: keyOf(c), issuer: issuer && issue(issuer), issuerKey: issuer && keyOf(issuer), cache, now, endpoints: opts.endpoints });
+      issued.set(c.id, p);
+    }
+    return p;
+  };
+  const certs = await Promise.all(spec.certs.map(issue));
+  const keyPairs = new Map(await Promise.all(spec.certs.map(async (c) => [c.id, await keyOf(c)] as const)));
+  return new IssuedPki(spec, new Map(certs.map((c) => [c.id, c])), keyPairs);
+}
+
+/** the cert whose key `c` uses: itself, or the end of its keyFrom chain */
+function keyOwner(c: CertSpec, byId: ReadonlyMap<string, CertSpec>): CertSpec {
+  let current = c;
+  while (current.keyFrom !== undefined) current = byId.get(current.keyFrom)!;
+  return current;
+}
+
+interface IssueInputs {
+  key: Promise<KeyPair>;
+  issuer: Promise<IssuedCert> | undefined;
+  issuerKey: Promise<KeyPair> | undefined;
+  cache: CertCache;
+  now: Date;
+  endpoints: RevocationEndpoints | undefined;
+}
+
+async function issueOne(c: CertSpec, inputs: IssueInputs): Promise<IssuedCert> {
+  const [key, issuer, issuerKey] = await Promise.all([inputs.key, inputs.issuer, inputs.issuerKey]);
+  const spec = withRoleDefaults(c, key);
+  const { notBefore, notAfter } = validityOf(spec, inputs.now);
+  const issuerRef = issuer && issuerKey ? { id: issuer.id, subjectDer: subjectNameDer(issuer.der), key: issuerKey } : undefined;
+  const cacheKey = CertCache.keyOf({
+    spec,
+    urls: resolvedUrls(spec, issuerRef?.id, inputs.endpoints),
+    notBefore: notBefore.toISOString(),
+    notAfter: notAfter.toISOString(),
+    key: keyFingerprint(key),
+    issuer: issuerRef ? { subject: issuerRef.subjectDer.toString('hex'), key: keyFingerprint(issuerRef.key) } : null,
+  });
+  return inputs.cache.memo(cacheKey, async () => {
+    const der = (await inputs.cache.get(cacheKey))
+      ?? await inputs.cache.put(cacheKey, issueCertificate({ spec, key, notBefore, notAfter, issuer: issuerRef, endpoints: inputs.endpoints }));
+    return describe(spec, der, privateKeyPem(key), issuer?.id);
+  });
+}
+
+/** relative dates resolve against a rounded "now", so certificates are reusable (see cacheAnchor) */
+function validityOf(spec: CertSpec, now: Date): { notBefore: Date; notAfter: Date } {
+  const { notBefore: notBeforeSpec, notAfter: notAfterSpec } = defaultValidity(spec);
+  const anchor = cacheAnchor(now, [notBeforeSpec, notAfterSpec]);
+  return { notBefore: resolveTime(notBeforeSpec, anchor), notAfter: resolveTime(notAfterSpec, anchor) };
+}
+
+function resolvedUrls(spec: CertSpec, issuerId: string | undefined, endpoints: RevocationEndpoints | undefined): string[] {
+  const usesAuto = [spec.crlDistributionPoints, spec.ocsp, spec.caIssuers].includes('auto');
+  if (!usesAuto || !endpoints) return [];
+  const ca = issuerId ?? spec.id;
+  return [endpoints.crlUrl(ca), endpoints.ocspUrl(ca), endpoints.caIssuersUrl(ca)];
+}
+
+/** the spec as issued: every default the factory applied, written out */
+function withRoleDefaults(c: CertSpec, key: KeyPair): CertSpec {
+  const basicConstraints = basicConstraintsOf(c);
+  const extKeyUsage = extKeyUsageOf(c);
+  return {
+    ...c,
+    key: key.algorithm,
+    ...(basicConstraints ? { basicConstraints } : {}),
+    keyUsage: keyUsageOf(c, key.algorithm),
+    ...(extKeyUsage ? { extKeyUsage } : {}),
+    ...(ocspNoCheckOf(c) ? { ocspNoCheck: true } : {}),
+  };
+}
+
+function describe(spec: CertSpec, der: Buffer, keyPem: string, issuerId: string | undefined): IssuedCert {
+  const x = new X509Certificate(der);
+  return {
+    id: spec.id,
+    spec,
+    der,
+    pem: x.toString(),
+    keyPem,
+    serialHex: canonicalSerialHex(x.serialNumber),
+    subject: spec.subject,
+    issuerId,
+    notBefore: new Date(x.validFrom),
+    notAfter: new Date(x.validTo),
+    isCa: x.ca,
+    fingerprint256: createHash('sha256').update(der).digest('hex'),
+  };
+}
+
+class IssuedPki implements Materials {
+  constructor(
+    readonly spec: PkiSpec,
+    readonly certs: ReadonlyMap<string, IssuedCert>,
+    private readonly keys: ReadonlyMap<string, KeyPair>,
+  ) {}
+
+  get(id: string): IssuedCert {
+    const cert = this.certs.get(id);
+    if (!cert) throw new Error(`no certificate '${id}' in this PKI (known: ${[...this.certs.keys()].join(', ')})`);
+    return cert;
+  }
+
+  key(id: string): KeyPair {
+    const key = this.keys.get(id);
+    if (!key) throw new Error(`no key for certificate '${id}'`);
+    return key;
+  }
+
+  pathToRoot(id: string): string[] {
+    const path: string[] = [];
+    let current = this.certs.get(id);
+    while (current && !path.includes(current.id)) {
+      path.push(current.id);
+      current = current.issuerId !== undefined ? this.certs.get(current.issuerId) : undefined;
+    }
+    return path;
+  }
+}

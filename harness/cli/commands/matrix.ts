@@ -1,0 +1,93 @@
+/**
+ * `tlsgate matrix --node 18,20,22`: the suite under each Node, side by side, with the drift
+ * between consecutive runtimes (and against --baseline). Exit codes: 0 every scenario passed on
+ * every runtime and no drift fails the gate, 1 otherwise, 2 bad input (an unknown Node, an
+ * unreachable registry, a bad baseline), 130 interrupted.
+ */
+import { availableParallelism } from 'node:os';
+import { PUBLIC_FILE, writeFileAtomic } from '../../../ca/issue/atomic-file.js';
+import { readBaseline } from '../../baseline/baseline-file.js';
+import { driftPolicy } from '../../baseline/policy.js';
+import { thisNode } from '../../drivers/remote/remote-placement.js';
+import { makeInventoryProbes } from '../../inventory/probes.js';
+import { defaultNodeCache } from '../../matrix/node-cache.js';
+import { parseNodeRequests } from '../../matrix/node-request.js';
+import { resolveNodes, type ResolvedNode } from '../../matrix/node-resolve.js';
+import { failingRuns, fatalCount, matrixJson, matrixReport, renderMatrixMarkdown, renderMatrixText } from '../../matrix/report.js';
+import { runMatrix, type MatrixRuntime } from '../../matrix/run-matrix.js';
+import { checkOutputPaths, type OutputPath } from '../../run/output-paths.js';
+import { describeInternalError } from '../../run/runner.js';
+import { EXIT, reportContainedErrors } from '../exit.js';
+import { trapInterrupts } from '../interrupt.js';
+import { loadSelection, type Filters } from '../selection.js';
+
+export interface MatrixArgs extends Filters {
+  paths: string[];
+  /** --node values: majors, exact versions, paths (comma lists) */
+  node: string[];
+  nodeCache?: string;
+  certsDir: string;
+  timeoutMs: number;
+  /** scenarios in flight; default: CPU count x runtimes (up to 3), as each waits on every runtime */
+  concurrency?: number;
+  baseline?: string;
+  failOn: string[];
+  ignore: string[];
+  driftMarkdown?: string;
+  json?: string;
+  /** show every scenario in the console table, not only the ones that differ */
+  all: boolean;
+}
+
+export async function matrixCommand(args: MatrixArgs): Promise<number> {
+  const policy = driftPolicy(args.failOn, args.ignore);
+  checkOutputPaths(matrixOutputPaths(args));
+  const requests = parseNodeRequests(args.node);
+  const baseline = args.baseline ? { file: args.baseline, content: await readBaseline(args.baseline) } : undefined;
+  const selection = await loadSelection(args.paths, args);
+  const nodes = await resolveNodes(requests, { cacheDir: args.nodeCache ?? defaultNodeCache(), note: (l) => process.stderr.write(`tlsgate: ${l}\n`) });
+  const runtimes = runtimesOf(nodes);
+  const concurrency = args.concurrency ?? availableParallelism() * Math.min(3, runtimes.length);
+  process.stderr.write(`tlsgate: matrix of ${selection.scenarios.length} scenarios on ${runtimes.map((r) => r.label).join(', ')} (concurrency ${concurrency})\n`);
+
+  const probes = await makeInventoryProbes(args.certsDir);
+  const interrupts = trapInterrupts();
+  let outcome;
+  try {
+    outcome = await runMatrix(selection.scenarios, runtimes, {
+      certsDir: args.certsDir, timeoutMs: args.timeoutMs, concurrency, signal: interrupts.signal, probes,
+    });
+  } finally {
+    interrupts.release();
+  }
+  const report = matrixReport(outcome, policy, baseline);
+  process.stdout.write(renderMatrixText(report, { all: args.all }));
+  if (args.driftMarkdown) await writeFileAtomic(args.driftMarkdown, renderMatrixMarkdown(report), PUBLIC_FILE);
+  if (args.json) await writeFileAtomic(args.json, `${JSON.stringify(matrixJson(report), null, 2)}\n`, PUBLIC_FILE);
+  if (outcome.internalErrors.length) reportContainedErrors(outcome.internalErrors.map(describeInternalError), process.stderr);
+  if (outcome.interrupted) return EXIT.interrupted;
+  if (outcome.internalErrors.length) return EXIT.internal;
+  return failingRuns(report).length > 0 || fatalCount(report) > 0 ? EXIT.failed : EXIT.passed;
+}
+
+/** every file and folder the matrix writes: checked before any Node is fetched */
+function matrixOutputPaths(args: MatrixArgs): OutputPath[] {
+  return [
+    { flag: '--certs', path: args.certsDir, kind: 'folder' },
+    { flag: '--node-cache', path: args.nodeCache ?? defaultNodeCache(), kind: 'folder' },
+    ...(args.driftMarkdown !== undefined ? [{ flag: `--drift-markdown ${args.driftMarkdown}`, path: args.driftMarkdown, kind: 'file' as const }] : []),
+    ...(args.json !== undefined ? [{ flag: `--json ${args.json}`, path: args.json, kind: 'file' as const }] : []),
+  ];
+}
+
+/** one runtime per Node, labelled by version (a repeated version gets `#2`, `#3`...) */
+function runtimesOf(nodes: readonly ResolvedNode[]): MatrixRuntime[] {
+  const seen = new Map<string, number>();
+  return nodes.map((n) => {
+    const base = `node ${n.version}`;
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    const label = count === 1 ? base : `${base} #${count}`;
+    return { label, version: n.version, openssl: n.openssl, spec: { ...thisNode(), label, execPath: n.execPath } };
+  });
+}

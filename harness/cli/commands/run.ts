@@ -1,0 +1,110 @@
+/**
+ * `tlsgate run`: load, filter, run through the engine, report. Exit codes: 0 every scenario
+ * passed, 1 one failed or errored (or a drift against --baseline fails the gate), 2 bad input (thrown as UsageError/ScenarioProblems),
+ * 3 a bug was met (the scenario it hit ended in an internal error; everything else ran and was
+ * reported), 130 interrupted.
+ */
+import { checkBaselineTarget } from '../../baseline/baseline-file.js';
+import { BaselineGate } from '../../baseline/gate.js';
+import { driftPolicy } from '../../baseline/policy.js';
+import { summarizeStack } from '../../inventory/environment.js';
+import { resolve } from 'node:path';
+import type { Inventory } from '../../drivers/portable/inventory/collect.js';
+import { checkOutputPaths, type OutputPath } from '../../run/output-paths.js';
+import { pathFrom } from '../../model/paths.js';
+import { createReporter, checkTargets, parseReporterArg, reporterOutputPaths, type ReporterContext } from '../../run/reporters.js';
+import { describeInternalError, runSuite } from '../../run/runner.js';
+import { EXIT, reportContainedErrors } from '../exit.js';
+import { trapInterrupts } from '../interrupt.js';
+import { loadSelection, type Filters } from '../selection.js';
+
+export interface RunArgs extends Filters {
+  paths: string[];
+  /** `NAME[:FILE]`, as given to --reporter */
+  reporters: string[];
+  bail: boolean;
+  timeoutMs: number;
+  concurrency: number;
+  certsDir: string;
+  /** hooks for the reporters (inventory, annotation paths); defaults are derived here */
+  reporterContext?: ReporterContext;
+  /** --baseline FILE, --update-baseline FILE, --fail-on, --ignore, --drift-markdown FILE */
+  baseline?: string;
+  updateBaseline?: string;
+  failOn?: string[];
+  ignore?: string[];
+  driftMarkdown?: string;
+}
+
+export async function runCommand(args: RunArgs): Promise<number> {
+  const targets = args.reporters.map(parseReporterArg);
+  checkTargets(targets);
+  checkOutputPaths([...reporterOutputPaths(targets), ...runOutputPaths(args)]);
+  if (args.updateBaseline !== undefined) checkBaselineTarget(args.updateBaseline);
+  const inventory = lazyInventory(args.certsDir);
+  const gate = await BaselineGate.prepare({
+    ...(args.baseline !== undefined ? { compareWith: args.baseline } : {}),
+    ...(args.updateBaseline !== undefined ? { updateFile: args.updateBaseline } : {}),
+    ...(args.driftMarkdown !== undefined ? { markdownFile: args.driftMarkdown } : {}),
+    policy: driftPolicy(args.failOn ?? [], args.ignore ?? []),
+    partial: args.grep !== undefined || !!args.tags?.length || args.shard !== undefined,
+  }, inventory);
+  const selection = await loadSelection(args.paths, args);
+  if (selection.scenarios.length === 0) {
+    process.stderr.write(`tlsgate: shard ${args.shard} has no scenarios (fewer scenarios than shards); nothing to run\n`);
+  }
+  const ctx: ReporterContext = {
+    annotationPath: (path) => pathFrom(resolve(path), process.env.GITHUB_WORKSPACE ?? process.cwd()),
+    inventory,
+    ...(gate?.comparing ? { drift: (results) => gate.evaluate(results) } : {}),
+    ...args.reporterContext,
+  };
+  const reporters = targets.map((t) => createReporter(t, ctx));
+
+  const { createEngine } = await import('../../session/engine.js');
+  const engine = await createEngine({ certsDir: args.certsDir, timeoutMs: args.timeoutMs });
+  const interrupts = trapInterrupts();
+  try {
+    const { summary, results, internalErrors } = await runSuite(selection.scenarios, {
+      execute: (s, signal) => engine.run(s, signal),
+      reporters,
+      timeoutMs: args.timeoutMs,
+      concurrency: args.concurrency,
+      bail: args.bail,
+      signal: interrupts.signal,
+      environment: { ...summarizeStack() },
+      ...(selection.shard ? { shard: selection.shard } : {}),
+    });
+    if (internalErrors.length) reportContainedErrors(internalErrors.map(describeInternalError), process.stderr);
+    if (summary.interrupted) return EXIT.interrupted;
+    // a verdict a bug decided is no record of how the stack behaves: the baseline is left as it was
+    await gate?.finish(results, { record: internalErrors.length === 0 });
+    if (internalErrors.length) {
+      if (args.updateBaseline !== undefined) process.stderr.write(`tlsgate: ${args.updateBaseline} was not updated, because of the internal error\n`);
+      return EXIT.internal;
+    }
+    const drift = await gate?.evaluate(results);
+    return summary.failed + summary.errors > 0 || !!drift?.fatal.length ? EXIT.failed : EXIT.passed;
+  } finally {
+    await engine.close();
+    interrupts.release();
+  }
+}
+
+/** what a run writes besides its reports */
+function runOutputPaths(args: RunArgs): OutputPath[] {
+  return [
+    { flag: '--certs', path: args.certsDir, kind: 'folder' },
+    ...(args.updateBaseline !== undefined ? [{ flag: `--update-baseline ${args.updateBaseline}`, path: args.updateBaseline, kind: 'file' as const, suggestedName: 'tlsgate.baseline.json' }] : []),
+    ...(args.driftMarkdown !== undefined ? [{ flag: `--drift-markdown ${args.driftMarkdown}`, path: args.driftMarkdown, kind: 'file' as const, suggestedName: 'tlsgate-drift.md' }] : []),
+  ];
+}
+
+/** the stack inventory, collected at most once and only if a reporter or the baseline wants it */
+function lazyInventory(certsDir: string): () => Promise<Inventory> {
+  let inventory: Promise<Inventory> | undefined;
+  return () => {
+    inventory ??= import('./inventory.js').then((m) => m.gatherInventory(certsDir));
+    return inventory;
+  };
+}

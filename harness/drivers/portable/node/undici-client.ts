@@ -1,0 +1,154 @@
+/**
+ * Client driver `undici`: `fetch` with a fresh `Agent` whose connector is undici's own
+ * `buildConnector` fed the plan's TLS options (they spread into `tls.connect`, so `crl`, `ca`,
+ * `servername`... all reach OpenSSL), wrapped to record the TLS socket and to run the
+ * afterHandshake hook before undici writes a byte. The Agent is destroyed after every connection.
+ *
+ * Which undici: the one the user's project resolves from the working directory (after an undici
+ * upgrade it is theirs that must be tested), else tlsgate's own; info() says which.
+ *
+ * Limits: undici chooses its own ALPN list (`http/1.1`), so `plan.alpn` has no effect here.
+ */
+import { createRequire } from 'node:module';
+import type { TLSSocket } from 'node:tls';
+import { dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CODES } from '../../../model/codes.js';
+import { locateUndici } from '../inventory/undici-version.js';
+import type { ClientObservation } from '../../../model/domain.js';
+import {
+  bounded, decideAfterHandshake, errorFacts, HandshakeRecorder, OK_BODY, rejection,
+  targetOf, targetTlsOptions, timeoutMessage, tlsOptionsFromPlan,
+} from '../client-common.js';
+import type { ClientDriver, ClientHooks, ClientPlan, DriverInfo, PeerDecision } from '../types.js';
+
+type Undici = typeof import('undici');
+
+export interface LoadedUndici {
+  undici: Undici;
+  version: string;
+  source: 'project' | 'tlsgate';
+  /** folder of the undici package used */
+  dir: string;
+}
+
+const loaded = new Map<string, Promise<LoadedUndici>>();
+
+/** the undici to test, resolved from `cwd` (cached per folder) */
+export function loadUndici(cwd = process.cwd()): Promise<LoadedUndici> {
+  let entry = loaded.get(cwd);
+  if (!entry) {
+    entry = loadFrom(cwd);
+    loaded.set(cwd, entry);
+  }
+  return entry;
+}
+
+async function loadFrom(cwd: string): Promise<LoadedUndici> {
+  const where = locateUndici(cwd);
+  if (!where) throw new Error(`undici driver: no undici found from ${cwd} nor in tlsgate's own dependencies (npm install undici@7)`);
+  const dir = dirname(where.path);
+  const require = createRequire(where.path);
+  try {
+    return { undici: require(dir) as Undici, version: where.version, source: where.source, dir };
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_REQUIRE_ESM') {
+      const undici = (await import(pathToFileURL(require.resolve(dir)).href)) as Undici;
+      return { undici, version: where.version, source: where.source, dir };
+    }
+    throw new Error(
+      `undici driver: the ${where.source === 'project' ? "project's" : "tlsgate's"} undici ${where.version} (${dir}) `
+      + `does not load on Node ${process.versions.node}: ${(err as Error).message}`,
+    );
+  }
+}
+
+/** the state of one connection, filled in by the wrapped connector */
+interface ConnectionState {
+  recorder?: HandshakeRecorder;
+  socket?: TLSSocket;
+  refusal?: PeerDecision;
+}
+
+type ConnectCallback = (err: Error | null, socket: TLSSocket | null) => void;
+type Connector = (opts: Record<string, unknown>, callback: ConnectCallback) => TLSSocket;
+
+function recordingConnector(undici: Undici, plan: ClientPlan, hooks: ClientHooks, state: ConnectionState): Connector {
+  const base = undici.buildConnector({
+    ...tlsOptionsFromPlan(plan),
+    ...targetTlsOptions(targetOf(plan)),
+    // undici's own connect timer must not pre-empt ours: the driver reports TLSGATE_TIMEOUT
+    timeout: plan.timeoutMs + 1000,
+  } as Parameters<Undici['buildConnector']>[0]) as unknown as Connector;
+  return (opts, callback) => {
+    const socket = base(opts, (err, connected) => {
+      if (err || !connected) return callback(err, null);
+      state.recorder!.captureHandshake(connected);
+      void decideAfterHandshake(hooks, state.recorder!.facts()).then((decision) => {
+        if (decision.allow) return callback(null, connected);
+        state.refusal = decision;
+        connected.destroy();
+        callback(Object.assign(new Error(decision.message), { code: decision.code }), null);
+      });
+    });
+    // attached before any I/O: the staple arrives before 'secureConnect'
+    state.socket = socket;
+    state.recorder = new HandshakeRecorder(socket, !!plan.requestOCSP);
+    return socket;
+  };
+}
+
+/** the undici driver for the project in `cwd` (default: the working directory at each call) */
+export function createUndiciClient(cwd?: string): ClientDriver {
+  const load = () => loadUndici(cwd ?? process.cwd());
+  return {
+    name: 'undici',
+    async info(): Promise<DriverInfo> {
+      const { version, source } = await load();
+      return { name: 'undici', version: `undici ${version}`, source };
+    },
+    async connect(plan, hooks, signal) {
+      signal.throwIfAborted();
+      return fetchOnce((await load()).undici, plan, hooks, signal);
+    },
+  };
+}
+
+export const undiciClient: ClientDriver = createUndiciClient();
+
+async function fetchOnce(undici: Undici, plan: ClientPlan, hooks: ClientHooks, signal: AbortSignal): Promise<ClientObservation> {
+  const target = targetOf(plan);
+  const state: ConnectionState = {};
+  const aborter = new AbortController();
+  const agent = new undici.Agent({
+    connect: recordingConnector(undici, plan, hooks, state) as never,
+    headersTimeout: plan.timeoutMs + 1000,
+    bodyTimeout: plan.timeoutMs + 1000,
+  });
+  const rejected = (code: string | undefined, message: string) => rejection(state.recorder, code, message);
+  try {
+    return await bounded<ClientObservation>({
+      timeoutMs: plan.timeoutMs,
+      signal,
+      onTimeout: () => rejected(CODES.timeout, timeoutMessage(plan.timeoutMs, state.recorder?.handshakeDone ?? false)),
+      cleanup: () => {
+        aborter.abort();
+        state.socket?.destroy();
+      },
+    }, (bound) => {
+      undici.fetch(`https://${target.urlHost}:${plan.port}/`, { dispatcher: agent, signal: aborter.signal })
+        .then(async (res) => {
+          const body = await res.text();
+          if (res.status === 200 && body === OK_BODY) return bound.settle(state.recorder!.accepted());
+          bound.settle(rejected(CODES.unexpectedResponse, `unexpected answer: HTTP ${res.status} ${JSON.stringify(body.slice(0, 80))}`));
+        })
+        .catch((err: unknown) => {
+          if (state.refusal && !state.refusal.allow) return bound.settle(rejected(state.refusal.code, state.refusal.message));
+          const { code, message } = errorFacts(err);
+          bound.settle(rejected(code, message));
+        });
+    });
+  } finally {
+    await agent.destroy().catch(() => undefined);
+  }
+}

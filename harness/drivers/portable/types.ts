@@ -1,0 +1,105 @@
+/**
+ * The driver plug-in interface. A driver is one TLS end (client or server). Plans are plain,
+ * serializable data (PEM strings, not objects), so the same plan can be run in-process or sent
+ * to a worker running another Node version. Drivers never categorize or judge: they observe.
+ */
+import type { ClientObservation, ServerObservation, TlsVersion } from '../../model/domain.js';
+
+export interface TlsOptionsPlan {
+  minVersion?: TlsVersion;
+  maxVersion?: TlsVersion;
+  ciphers?: string;
+  ecdhCurve?: string;
+  alpn?: string[];
+}
+
+export interface ServerPlan extends TlsOptionsPlan {
+  host: '127.0.0.1' | '::1';
+  /** leaf then chain, PEM, in the order the server sends them */
+  certChainPem: string;
+  keyPem: string;
+  /** trust anchors for client certificates */
+  clientCaPem?: string[];
+  requestCert: boolean;
+  /** refuse a client whose cert is missing or does not verify (recording why first) */
+  requireClientCert: boolean;
+  /** PEM CRLs, one per element */
+  crlPem?: string[];
+  /** when set, a client cert must carry exactly one URI SAN, and it must be one of these */
+  authorizeSpiffeIds?: string[];
+}
+
+export interface ServerHooks {
+  /** called from the server's OCSPRequest event; resolves to the DER response to staple, or null */
+  ocspStaple?(certDer: Buffer, issuerDer: Buffer | null): Promise<Buffer | null>;
+}
+
+export interface ClientPlan extends TlsOptionsPlan {
+  host: '127.0.0.1' | '::1';
+  port: number;
+  /** SNI (not sent for IP literals) and the name checked against the cert */
+  servername: string;
+  /** PEM trust anchors; undefined = Node's default store */
+  caPem?: string[];
+  /** client identity as PEM */
+  certChainPem?: string;
+  keyPem?: string;
+  /** client identity as PKCS#12, base64 */
+  pfxBase64?: string;
+  passphrase?: string;
+  crlPem?: string[];
+  requestOCSP?: boolean;
+  allowPartialTrustChain?: boolean;
+  /** base64 TLS session to resume */
+  sessionBase64?: string;
+  timeoutMs: number;
+}
+
+/** What the client learned from the handshake, handed to hooks before any application data. */
+export interface HandshakeFacts {
+  /** DER of the chain the server sent, leaf first */
+  peerChainDer: Buffer[];
+  /** OCSP staple received, or null */
+  staple: Buffer | null;
+  protocol: string | undefined;
+  /** the session was resumed: Node then exposes no peer certificate to the client */
+  sessionReused?: boolean;
+}
+
+/** A verdict from tlsgate's own checks (OCSP, staple) before application data is sent. */
+export type PeerDecision = { allow: true } | { allow: false; code: string; message: string };
+
+export interface ClientHooks {
+  /** runs after the TLS handshake succeeds, before application data; may refuse the connection */
+  afterHandshake?(facts: HandshakeFacts): Promise<PeerDecision>;
+}
+
+export interface DriverInfo {
+  name: string;
+  /** version of the library under test, e.g. undici 7.30.2 */
+  version: string;
+  /** where it was loaded from (user project or tlsgate's own) */
+  source?: string;
+}
+
+export interface ClientDriver {
+  readonly name: string;
+  info(): Promise<DriverInfo>;
+  /** one connection: handshake, one application round trip, close. Never throws for peer behaviour. */
+  connect(plan: ClientPlan, hooks: ClientHooks, signal: AbortSignal): Promise<ClientObservation>;
+}
+
+export interface ServerHandle {
+  readonly host: string;
+  readonly port: number;
+  /** what the server saw on the connections so far (resolves once the current connection ended or the timeout hit) */
+  observation(): Promise<ServerObservation>;
+  /** clears the per-connection record before the next connection of a multi-step scenario */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export interface ServerDriver {
+  readonly name: string;
+  listen(plan: ServerPlan, hooks: ServerHooks, signal: AbortSignal): Promise<ServerHandle>;
+}

@@ -1,0 +1,100 @@
+/**
+ * Where the TLS ends of a scenario run. Local placement (`tlsgate run`): in this process, except
+ * a client with `environment`, which runs in a worker of this same Node started with it. Runtime
+ * placement (`tlsgate matrix`): both ends in workers of the Node under test, a client with
+ * `environment` in that Node's worker for the environment. The engine owns its placement and
+ * closes it (and so its workers) when it closes.
+ */
+import { resolve } from 'node:path';
+import { collectInventory, type Inventory, type InventoryProbes } from '../portable/inventory/collect.js';
+import { getClientDriver, getServerDriver, isModulePath } from '../portable/registry.js';
+import { remoteClientDriver, remoteServerDriver } from './remote-drivers.js';
+import { clientEnvironmentRuntime, type ClientProcessEnvironment } from './remote-environment.js';
+import { WorkerPool } from './remote-pool.js';
+import type { RuntimeSpec } from './remote-runtime.js';
+import type { ClientDriver, ServerDriver } from '../portable/types.js';
+
+export interface ScenarioDrivers {
+  client: ClientDriver;
+  server: ServerDriver;
+}
+
+/** what a placement needs to know of a scenario's ends (plain data: no scenario model) */
+export interface EndsRequest {
+  clientDriver: string;
+  serverDriver: string;
+  /** the client runs in a process of its own, started so */
+  clientEnvironment?: ClientProcessEnvironment;
+}
+
+export interface EndPlacement {
+  /** where this placement runs the ends, e.g. `in-process` or `node 18.20.8` */
+  readonly label: string;
+  drivers(ends: EndsRequest): Promise<ScenarioDrivers>;
+  /** the stack the ends run on: this process's, or the runtime's (asked of its worker) */
+  inventory(probes: InventoryProbes): Promise<Inventory>;
+  /** the workers of this placement, for tests and diagnostics */
+  workerPids(): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+/** this very Node, as a worker spec: for clients that need their own environment */
+export const thisNode = (): RuntimeSpec => ({
+  label: `node ${process.versions.node}`,
+  execPath: process.execPath,
+  execArgv: [],
+  env: process.env,
+});
+
+export function localPlacement(): EndPlacement {
+  return new Placement(undefined);
+}
+
+export function runtimePlacement(runtime: RuntimeSpec): EndPlacement {
+  return new Placement(runtime);
+}
+
+class Placement implements EndPlacement {
+  private readonly pool = new WorkerPool();
+
+  /** `runtime` undefined: ends run in this process unless a client asks for an environment */
+  constructor(private readonly runtime: RuntimeSpec | undefined) {}
+
+  get label(): string {
+    return this.runtime?.label ?? 'in-process';
+  }
+
+  async drivers(ends: EndsRequest): Promise<ScenarioDrivers> {
+    return { client: await this.client(ends.clientDriver, ends.clientEnvironment), server: await this.server(ends.serverDriver) };
+  }
+
+  private async client(name: string, environment: ClientProcessEnvironment | undefined): Promise<ClientDriver> {
+    if (!environment && !this.runtime) return getClientDriver(name);
+    const base = this.runtime ?? thisNode();
+    const spec = environment ? clientEnvironmentRuntime(base, environment, this.pool.filesDir()) : base;
+    return remoteClientDriver(() => this.pool.get(spec), remoteName(name), spec.label);
+  }
+
+  private async server(name: string): Promise<ServerDriver> {
+    if (!this.runtime) return getServerDriver(name);
+    const spec = this.runtime;
+    return remoteServerDriver(() => this.pool.get(spec), remoteName(name), spec.label);
+  }
+
+  async inventory(probes: InventoryProbes): Promise<Inventory> {
+    if (!this.runtime) return collectInventory(probes);
+    const worker = await this.pool.get(this.runtime);
+    return (await worker.call({ method: 'inventory', probes, cwd: process.cwd() })) as Inventory;
+  }
+
+  workerPids(): Promise<number[]> {
+    return this.pool.pids();
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+/** the worker looks names up in the same registry; a module path is made absolute for it */
+const remoteName = (name: string): string => (isModulePath(name) ? resolve(process.cwd(), name) : name);

@@ -1,0 +1,117 @@
+/**
+ * The engine: one per run. It owns what scenarios share (the revocation servers, the material
+ * cache folder) and turns each Scenario into a ScenarioResult via a ScenarioSession.
+ */
+import { performance } from 'node:perf_hooks';
+import type { RevocationServers } from '../../ca/servers/revocation-servers.js';
+import { DriverUnavailable } from '../drivers/remote/remote-errors.js';
+import { unowned } from './fault-containment.js';
+import { internalErrorVerdict, ScenarioError } from '../model/internal-fault.js';
+import { localPlacement, type EndPlacement } from '../drivers/remote/remote-placement.js';
+import { errorMessage } from '../model/errors.js';
+import { judge } from '../verdict/judge.js';
+import type { Observation, Scenario, ScenarioResult, Verdict } from '../model/domain.js';
+import { ScenarioSession } from './scenario-session.js';
+
+export interface EngineOptions {
+  /** material cache folder */
+  certsDir: string;
+  /** default per-connection timeout, ms */
+  timeoutMs: number;
+  /** where the TLS ends run (default: in this process); the engine closes it */
+  placement?: EndPlacement;
+  /** revocation servers shared with other engines (a matrix); their owner closes them */
+  revocationServers?: () => Promise<RevocationServers>;
+}
+
+export interface Engine {
+  run(scenario: Scenario, signal: AbortSignal): Promise<ScenarioResult>;
+  close(): Promise<void>;
+}
+
+export async function createEngine(opts: EngineOptions): Promise<Engine> {
+  return new ScenarioEngine(opts);
+}
+
+class ScenarioEngine implements Engine {
+  private servers: Promise<RevocationServers> | undefined;
+  private readonly placement: EndPlacement;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.placement = opts.placement ?? localPlacement();
+  }
+
+  /** started on first need: most chain/hostname scenarios never touch revocation */
+  private revocationServers = (): Promise<RevocationServers> => {
+    if (this.opts.revocationServers) return this.opts.revocationServers();
+    // shared by every scenario, so no scenario owns what its sockets might throw
+    this.servers ??= unowned(() => import('../../ca/servers/revocation-servers.js').then((m) => m.RevocationServers.start()));
+    return this.servers;
+  };
+
+  async run(scenario: Scenario, signal: AbortSignal): Promise<ScenarioResult> {
+    const started = performance.now();
+    const ref = { id: scenario.id, name: scenario.name, file: scenario.file, path: scenario.path, line: scenario.line, tags: scenario.tags };
+    if (scenario.skip !== undefined) {
+      return { scenario: ref, observations: [], verdict: { status: 'skipped', reason: scenario.skip }, durationMs: 0 };
+    }
+    let observations: Observation[] = [];
+    let verdict: Verdict;
+    try {
+      observations = await this.observe(scenario, signal);
+      verdict = judgeSteps(scenario, observations);
+    } catch (err) {
+      verdict = verdictOfError(err, signal);
+    }
+    return { scenario: ref, observations, verdict, durationMs: Math.round(performance.now() - started) };
+  }
+
+  private async observe(scenario: Scenario, signal: AbortSignal): Promise<Observation[]> {
+    const session = await ScenarioSession.open(scenario, {
+      certsDir: this.opts.certsDir,
+      timeoutMs: scenario.timeoutMs ?? this.opts.timeoutMs,
+      revocationServers: this.revocationServers,
+      placement: this.placement,
+    }, signal);
+    try {
+      return await session.runAllSteps(signal);
+    } finally {
+      await session.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    const servers = this.servers;
+    this.servers = undefined;
+    try {
+      if (servers) await (await servers).close();
+    } finally {
+      await this.placement.close();
+    }
+  }
+}
+
+/** the first step whose observation does not meet its expectation decides the verdict */
+function judgeSteps(s: Scenario, observations: Observation[]): Verdict {
+  const expectations = [s.expect, ...(s.then ?? []).map((t) => t.expect)];
+  for (const [i, exp] of expectations.entries()) {
+    const obs = observations[i];
+    if (!obs) return { status: 'error', message: `connection ${i + 1} did not run` };
+    const v = judge(exp, obs);
+    if (v.status === 'failed' && expectations.length > 1) return { ...v, message: `connection ${i + 1}: ${v.message}` };
+    if (v.status !== 'passed') return v;
+  }
+  return { status: 'passed' };
+}
+
+/**
+ * What a scenario that threw gets: skipped when its driver cannot run on this runtime (undici 7
+ * on Node 18), an error when it cannot run as written or was aborted (the runner says why), and
+ * an internal error, naming the bug, for anything else: tlsgate's own code threw.
+ */
+function verdictOfError(err: unknown, signal: AbortSignal): Verdict {
+  if (signal.aborted) return { status: 'error', message: `aborted: ${errorMessage(signal.reason)}` };
+  if (err instanceof DriverUnavailable) return { status: 'skipped', reason: err.message };
+  if (err instanceof ScenarioError) return { status: 'error', message: err.message };
+  return internalErrorVerdict(err);
+}

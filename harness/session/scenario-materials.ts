@@ -1,0 +1,133 @@
+/**
+ * The certificates a scenario can refer to by id: generated ones (from the factory) and a user's
+ * PEM files, behind one lookup. The engine builds TLS plans from this, never from raw files.
+ */
+import { X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Materials } from '../../ca/issue/materials.js';
+import { ScenarioError } from '../model/internal-fault.js';
+import type { PemFileRef } from '../model/domain.js';
+
+export interface CertMaterial {
+  readonly id: string;
+  readonly pem: string;
+  readonly der: Buffer;
+  readonly keyPem: string | undefined;
+  readonly x509: X509Certificate;
+}
+
+export class ScenarioMaterials {
+  private readonly byId = new Map<string, CertMaterial>();
+  /** nominalIssuer of PEM files, found once */
+  private readonly issuers = new Map<string, string | undefined>();
+
+  constructor(readonly generated: Materials | undefined, files: ReadonlyMap<string, CertMaterial>) {
+    for (const [id, cert] of generated?.certs ?? []) {
+      this.byId.set(id, { id, pem: cert.pem, der: cert.der, keyPem: cert.keyPem, get x509() { return x509Of(cert.der); } });
+    }
+    for (const [id, m] of files) this.byId.set(id, m);
+  }
+
+  ids(): string[] {
+    return [...this.byId.keys()];
+  }
+
+  get(id: string): CertMaterial {
+    const m = this.byId.get(id);
+    if (!m) throw new ScenarioError(`no certificate with id '${id}' in this scenario's PKI`);
+    return m;
+  }
+
+  keyOf(id: string): string {
+    const key = this.get(id).keyPem;
+    if (!key) throw new ScenarioError(`certificate '${id}' has no private key (give 'key:' for it under pki.files)`);
+    return key;
+  }
+
+  /**
+   * ids from `id` up to its root, leaf first, following `nominalIssuer`: so a PEM file whose link
+   * OpenSSL cannot use (a wrong issuer name, a bad signature) is still served with its issuers
+   */
+  pathToRoot(id: string): string[] {
+    if (this.generated?.certs.has(id)) return this.generated.pathToRoot(id);
+    const path = [id];
+    for (let issuer = this.nominalIssuer(id); issuer !== undefined && !path.includes(issuer) && path.length < 16; issuer = this.nominalIssuer(issuer)) {
+      path.push(issuer);
+    }
+    return path;
+  }
+
+  /**
+   * The certificate that issued `id` as far as tlsgate can tell, also where OpenSSL cannot link
+   * the two: the spec's issuer for a generated certificate; for a PEM file, the certificate
+   * OpenSSL would take, else another whose key verifies its signature (the issuer name is wrong),
+   * else one whose subject is its issuer name (the signature is). Undefined for a self-issued
+   * certificate or an issuer that is not in this PKI.
+   */
+  nominalIssuer(id: string): string | undefined {
+    if (this.generated?.certs.has(id)) return this.generated.get(id).issuerId;
+    if (!this.issuers.has(id)) this.issuers.set(id, this.findIssuer(this.get(id).x509, id));
+    return this.issuers.get(id);
+  }
+
+  private findIssuer(cert: X509Certificate, id: string): string | undefined {
+    if (isSelfIssued(cert)) return undefined;
+    const others = [...this.byId.values()].filter((c) => c.id !== id);
+    return (others.find((c) => cert.checkIssued(c.x509) && signedBy(cert, c.x509))
+      ?? others.find((c) => signedBy(cert, c.x509))
+      ?? others.find((c) => cert.issuer !== undefined && cert.issuer !== '' && c.x509.subject === cert.issuer))?.id;
+  }
+
+  /** a root: generated without an issuer, or a PEM file that names itself as its issuer */
+  isSelfIssued(id: string): boolean {
+    if (this.generated?.certs.has(id)) return this.generated.get(id).issuerId === undefined;
+    return isSelfIssued(this.get(id).x509);
+  }
+
+  rootOf(id: string): string {
+    return this.pathToRoot(id).at(-1)!;
+  }
+
+  /** the certs a peer sends after its leaf by default: its issuers, root excluded */
+  defaultChain(id: string): string[] {
+    const path = this.pathToRoot(id);
+    const last = this.get(path.at(-1)!);
+    return path.slice(1, isSelfIssued(last.x509) ? -1 : undefined);
+  }
+
+  pems(ids: readonly string[]): string {
+    return ids.map((id) => this.get(id).pem.trimEnd() + '\n').join('');
+  }
+}
+
+const isSelfIssued = (c: X509Certificate): boolean => c.checkIssued(c);
+
+/** the signature of `cert` verifies with the key of `issuer` (false for a key or algorithm Node cannot use) */
+function signedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
+  try {
+    return cert.verify(issuer.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+const parsed = new WeakMap<Buffer, X509Certificate>();
+
+/** parsed once per certificate and process: scenarios of a file share their PKI's certificates */
+function x509Of(der: Buffer): X509Certificate {
+  let x = parsed.get(der);
+  if (!x) parsed.set(der, (x = new X509Certificate(der)));
+  return x;
+}
+
+/** Loads a scenario's `pki.files`; the loader already checked that they exist and parse. */
+export async function loadPemFiles(files: Record<string, PemFileRef> | undefined): Promise<Map<string, CertMaterial>> {
+  const out = new Map<string, CertMaterial>();
+  for (const [id, ref] of Object.entries(files ?? {})) {
+    const pem = await readFile(ref.cert, 'utf8');
+    const x509 = new X509Certificate(pem);
+    const keyPem = ref.key ? await readFile(ref.key, 'utf8') : undefined;
+    out.set(id, { id, pem: x509.toString(), der: x509.raw, keyPem, x509 });
+  }
+  return out;
+}

@@ -1,0 +1,92 @@
+/**
+ * Scenario ends + materials -> the plain, serializable plans the drivers run.
+ * Defaults live here, in one place: what the server sends, what the client trusts.
+ */
+import type { ClientProcessEnvironment, NamedPem } from '../drivers/remote/remote-environment.js';
+import type { EndsRequest } from '../drivers/remote/remote-placement.js';
+import type { ClientPlan, ServerPlan, TlsOptionsPlan } from '../drivers/portable/types.js';
+import type { ClientEnd, Scenario, ServerEnd } from '../model/domain.js';
+import type { ScenarioMaterials } from './scenario-materials.js';
+
+const tlsOptions = (end: ServerEnd | ClientEnd): TlsOptionsPlan => ({
+  minVersion: end.minVersion,
+  maxVersion: end.maxVersion,
+  ciphers: end.ciphers,
+  ecdhCurve: end.ecdhCurve,
+  alpn: end.alpn,
+});
+
+/** which drivers run the ends, and how the client's own process starts when it has one */
+export function endsRequest(s: Scenario, m: ScenarioMaterials): EndsRequest {
+  const env = s.client.environment;
+  const named = (ids: string[]): NamedPem => ({ ids, pem: ids.map((id) => m.get(id).pem).join('') });
+  const clientEnvironment: ClientProcessEnvironment | undefined = env && {
+    ...(env.extraCaCerts ? { extraCaCerts: named(env.extraCaCerts) } : {}),
+    ...(env.sslCertFile ? { sslCertFile: named(env.sslCertFile) } : {}),
+    ...(env.opensslSecurityLevel !== undefined ? { opensslSecurityLevel: env.opensslSecurityLevel } : {}),
+    ...(env.nodeFlags ? { nodeFlags: env.nodeFlags } : {}),
+  };
+  return { clientDriver: s.client.driver, serverDriver: s.server.driver, ...(clientEnvironment ? { clientEnvironment } : {}) };
+}
+
+export function serverPlan(s: Scenario, m: ScenarioMaterials, crlPem: string[] | undefined): ServerPlan {
+  const end = s.server;
+  const chain = end.chain ?? m.defaultChain(end.cert);
+  return {
+    ...tlsOptions(end),
+    host: s.client.connect,
+    certChainPem: m.pems([end.cert, ...chain]),
+    keyPem: m.keyOf(end.key ?? end.cert),
+    clientCaPem: end.clientCert === 'none' ? undefined : serverClientAnchors(s, m).map((id) => m.get(id).pem),
+    requestCert: end.clientCert !== 'none',
+    requireClientCert: end.clientCert === 'require',
+    crlPem,
+    authorizeSpiffeIds: end.authorizeSpiffeIds,
+  };
+}
+
+/** who the server trusts for client certs: explicit, else the root of the client's identity */
+export function serverClientAnchors(s: Scenario, m: ScenarioMaterials): string[] {
+  if (s.server.clientCa) return s.server.clientCa;
+  if (s.client.identity) return [m.rootOf(s.client.identity)];
+  return [m.rootOf(s.server.cert)];
+}
+
+/** who the client trusts: explicit ids, Node's own store, or the root of the server's cert */
+export function clientAnchorIds(s: Scenario, m: ScenarioMaterials): string[] | 'system' {
+  return s.client.trust ?? [m.rootOf(s.server.cert)];
+}
+
+export interface ClientIdentity {
+  certChainPem?: string;
+  keyPem?: string;
+  pfxBase64?: string;
+  passphrase?: string;
+}
+
+export function clientPlan(
+  s: Scenario,
+  m: ScenarioMaterials,
+  port: number,
+  identity: ClientIdentity,
+  timeoutMs: number,
+): ClientPlan {
+  const anchors = clientAnchorIds(s, m);
+  return {
+    ...tlsOptions(s.client),
+    ...identity,
+    host: s.client.connect,
+    port,
+    servername: s.client.servername,
+    caPem: anchors === 'system' ? undefined : anchors.map((id) => m.get(id).pem),
+    allowPartialTrustChain: s.client.allowPartialTrustChain,
+    timeoutMs,
+  };
+}
+
+/** the client identity as PEM (leaf + its issuers, root excluded) */
+export function pemIdentity(s: Scenario, m: ScenarioMaterials): ClientIdentity {
+  const id = s.client.identity;
+  if (!id) return {};
+  return { certChainPem: m.pems([id, ...m.defaultChain(id)]), keyPem: m.keyOf(id) };
+}
