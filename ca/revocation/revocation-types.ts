@@ -9,7 +9,7 @@ export const OCSP_ERROR_STATUSES = ['malformedRequest', 'internalError', 'tryLat
 export type OcspErrorStatus = (typeof OCSP_ERROR_STATUSES)[number];
 
 /** one kind of fault: `{ kind, ...its parameters }`, refusing other keys */
-function fault<K extends string, P extends TProperties = {}>(kind: K, description: string, parameters?: P): TObject<{ kind: TUnsafe<K> } & P> {
+function fault<K extends string, P extends TProperties = Record<never, never>>(kind: K, description: string, parameters?: P): TObject<{ kind: TUnsafe<K> } & P> {
   const tag = Type.Unsafe<K>({ const: kind, description: `\`${kind}\`: ${description}` });
   return closed(description, { kind: tag, ...(parameters ?? {}) } as { kind: TUnsafe<K> } & P);
 }

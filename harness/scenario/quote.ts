@@ -9,6 +9,7 @@ const SHORT_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\
 
 /** control characters (and the Unicode line separators) written as escapes: a value never breaks a line */
 export const oneLine = (text: string): string =>
+  // eslint-disable-next-line no-control-regex -- matching control characters is this function's job
   text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** strings in single quotes, anything else as JSON; long values end in `...` */

@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { issuePki } from '../../ca/issue/factory.js';
-import type { Materials, RevocationEndpoints } from '../../ca/issue/materials.js';
+import type { RevocationEndpoints } from '../../ca/issue/materials.js';
 import type { PkiHandle, RevocationServers } from '../../ca/servers/revocation-servers.js';
 import type { EndPlacement } from '../drivers/remote/remote-placement.js';
 import type { ClientDriver, ClientHooks, ServerDriver, ServerHandle, ServerHooks } from '../drivers/portable/types.js';
@@ -19,7 +19,8 @@ import { placeLeafIssuer } from './leaf-issuer.js';
 import { leaseNamespace, type NamespaceLease } from './namespace-lease.js';
 import { needsRevocationServers } from '../scenario/revocation-needs.js';
 import { loadPemFiles, ScenarioMaterials } from './scenario-materials.js';
-import { clientAnchorIds, clientPlan, endsRequest, pemIdentity, serverPlan, type ClientIdentity } from './tls-plans.js';
+import { clientAnchorIds, clientPlan, pemIdentity, serverPlan, type ClientIdentity } from './tls-plans.js';
+import { endsRequest } from './ends-request.js';
 import { pkcs12Identity } from './client-identity.js';
 import { ScenarioError } from '../model/internal-fault.js';
 import { attachPki, fetchServerCrls } from './session-pki.js';

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getClientDriver, getServerDriver, isModulePath, listDrivers } from '../../harness/drivers/portable/registry.js';
 import { createUndiciClient } from '../../harness/drivers/portable/node/undici-client.js';
-import { packageRoot } from '../../harness/model/paths.js';
 import type { HandshakeFacts } from '../../harness/drivers/portable/types.js';
 import { readmeExample, run } from './helpers.js';
 import { testPki } from './openssl-pki.js';

@@ -64,7 +64,7 @@ describe('client.environment: workers', function () {
     const distinct = new Set(scenarios.map((s) => JSON.stringify(s.client.environment)));
     const placement = localPlacement();
     const engine = await createEngine({ certsDir: join(dir, 'certs'), timeoutMs: 5000, placement });
-    let pids: number[] = [];
+    let pids: number[];
     try {
       const { results } = await runSuite(scenarios, { execute: (s, signal) => engine.run(s, signal), reporters: [], timeoutMs: 5000, concurrency: 4 });
       expect(results.map((r) => `${r.scenario.name}: ${r.verdict.status}`)).to.deep.equal(scenarios.map((s) => `${s.name}: passed`));

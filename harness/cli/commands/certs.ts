@@ -15,7 +15,6 @@ import { loadScenarios } from '../../scenario/load.js';
 import { formatProblem } from '../../scenario/problems.js';
 import { loadPemFiles, ScenarioMaterials } from '../../session/scenario-materials.js';
 import { needsRevocationServers } from '../../scenario/revocation-needs.js';
-import { clientAnchorIds } from '../../session/tls-plans.js';
 
 export interface CertsArgs {
   paths: string[];

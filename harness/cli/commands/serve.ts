@@ -131,7 +131,7 @@ async function specFrom(file: string, stderr: NodeJS.WritableStream) {
     stderr.write(`tlsgate serve: no such spec file: ${file}\n`);
     return undefined;
   }
-  const [{ loadPkiFile }, { formatProblem }] = await Promise.all([import('../../scenario/pki-file.js'), import('../../scenario/problems.js')]);
+  const [{ loadPkiFile }, { formatProblem }] = await Promise.all([import('../../serve/pki-file.js'), import('../../scenario/problems.js')]);
   const { spec, faults, scenarioFaults, problems } = await loadPkiFile(file);
   for (const p of problems) stderr.write(`${formatProblem(p)}\n`);
   if (problems.length || !spec) {

@@ -122,7 +122,7 @@ const CRL_ATTACKS: Readonly<Record<string, Maker>> = {
     const query = pem ? '?format=pem' : rng.pick(['', '?', '?x=1', `?format=${rng.bytes(4).toString('hex')}`, '?a=%zz&&&', `?${'q'.repeat(rng.int(1, 2000))}`]);
     return { kind: 'CRL with a random query', server: 'crl', method: rng.pick(['GET', 'HEAD']), path: `${t.crlPath}${query}`, check: crlCheck(t, pem) };
   },
-  'CRL random path': (rng, t) => {
+  'CRL random path': (rng) => {
     const segment = () => Array.from({ length: rng.int(0, 30) }, () => rng.pick([...'abc.-_~019', '%41', '%zz', '%00', '.crl', '..'])).join('');
     return { kind: 'CRL random path', server: 'crl', method: 'GET', path: `/${segment()}/${segment()}${rng.pick(['', '.crl', '.delta.crl', '.crt', '.indirect.crl'])}`, check: is4xx };
   },

@@ -8,18 +8,18 @@
  */
 import type { ValidateFunction } from 'ajv';
 import type { PkiSpec } from '../../ca/spec/spec.js';
-import { scenarioSchemaDocument } from './schema/scenario-schema.js';
+import { scenarioSchemaDocument } from '../scenario/schema/scenario-schema.js';
 import type { FaultSpec } from '../model/domain.js';
-import { faultFindings } from '../serve/faults.js';
-import type { PkiInput } from './schema/input.js';
-import { Locator } from './yaml/locator.js';
-import { parseYaml } from './yaml/parse-yaml.js';
-import { pkiFindings, pkiSpecOf } from './checks/pki-checks.js';
-import type { Finding, ScenarioProblem } from './problems.js';
-import { readSourceText } from './yaml/read-source.js';
-import { compileSchema } from './schema/schema-check.js';
-import { translateSchemaErrors } from './schema/schema-errors.js';
-import { isRecord } from './yaml/yaml-path.js';
+import { faultFindings } from './faults.js';
+import type { PkiInput } from '../scenario/schema/input.js';
+import { Locator } from '../scenario/yaml/locator.js';
+import { parseYaml } from '../scenario/yaml/parse-yaml.js';
+import { pkiFindings, pkiSpecOf } from '../scenario/checks/pki-checks.js';
+import type { Finding, ScenarioProblem } from '../scenario/problems.js';
+import { readSourceText } from '../scenario/yaml/read-source.js';
+import { compileSchema } from '../scenario/schema/schema-check.js';
+import { translateSchemaErrors } from '../scenario/schema/schema-errors.js';
+import { isRecord } from '../scenario/yaml/yaml-path.js';
 
 let validator: ValidateFunction | undefined;
 
