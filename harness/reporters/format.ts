@@ -1,8 +1,10 @@
 /**
- * Text every reporter shares: durations, locations, expected-vs-got, the key observation fields.
+ * Text every reporter shares: durations, locations, expected-vs-got, observation lines (the
+ * observation itself is printed by ../observation-text.ts).
  * One wording everywhere, so a failure reads the same in the console, JUnit, TAP and GitHub.
  */
-import type { Mismatch, Observation, ResultStatus, RunSummary, ScenarioResult } from '../model/domain.js';
+import type { Mismatch, ResultStatus, RunSummary, ScenarioResult } from '../model/domain.js';
+import { formatObservation } from '../model/observation-text.js';
 
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
@@ -31,23 +33,6 @@ export function formatValue(v: unknown): string {
 
 export const formatMismatch = (m: Mismatch): string =>
   `${m.field}: expected ${formatValue(m.expected)}, got ${formatValue(m.actual)}`;
-
-/** the observation fields a reader needs to see why a verdict went the way it did */
-export const KEY_FIELDS = ['outcome', 'code', 'category', 'side', 'protocol', 'cipher', 'group', 'alpn'] as const;
-export type KeyField = (typeof KEY_FIELDS)[number];
-
-export function keyFields(obs: Observation): Array<[KeyField, string]> {
-  const pairs: Array<[KeyField, string]> = [];
-  for (const field of KEY_FIELDS) {
-    const value = obs[field];
-    if (value === undefined) continue;
-    pairs.push([field, value === false ? 'none' : String(value)]);
-  }
-  return pairs;
-}
-
-export const formatObservation = (obs: Observation): string =>
-  keyFields(obs).map(([k, v]) => `${k}=${v}`).join(' ');
 
 /** one line per connection, numbered only when there are several */
 export function observationLines(r: ScenarioResult): string[] {

@@ -6,7 +6,7 @@
 import { driftJson, type DriftJson, type DriftOutcome } from '../baseline/render.js';
 import type { Mismatch, Observation, ResultStatus, RunSummary, ScenarioResult } from '../model/domain.js';
 import type { Reporter, RunInfo } from './types.js';
-import { KEY_FIELDS, type KeyField } from './format.js';
+import { KEY_FIELDS, type KeyField } from '../model/observation-text.js';
 import type { Output } from './output.js';
 
 export const REPORT_VERSION = 1;

@@ -6,7 +6,8 @@
 import { stringify } from 'yaml';
 import type { RunSummary, ScenarioResult } from '../model/domain.js';
 import type { Reporter } from './types.js';
-import { formatObservation, formatValue, headline } from './format.js';
+import { formatObservation } from '../model/observation-text.js';
+import { formatValue, headline } from './format.js';
 import type { Output } from './output.js';
 
 export function tapReporter(out: Output): Reporter {

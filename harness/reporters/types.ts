@@ -1,5 +1,7 @@
 /** Reporters are plug-ins: the runner calls them in order; each writes to its own stream. */
+import type { DriftOutcome } from '../baseline/render.js';
 import type { RunSummary, ScenarioResult } from '../model/domain.js';
+import type { Output } from './output.js';
 
 export interface RunInfo {
   /** total scenarios selected for this run (after --grep/--tag/--shard) */
@@ -19,8 +21,26 @@ export interface Reporter {
   onEnd(summary: RunSummary, results: readonly ScenarioResult[]): Promise<void> | void;
 }
 
-/** Where a reporter writes: a file path, or stdout when absent. */
+/** Where a reporter writes: a file path, or stdout when absent. `name` is a built-in name or a module path. */
 export interface ReporterTarget {
   name: string;
   file?: string;
 }
+
+/** What the run offers every reporter, built-in or plug-in. */
+export interface ReporterContext {
+  stdout?: NodeJS.WritableStream & { isTTY?: boolean };
+  env?: NodeJS.ProcessEnv;
+  /** for the json report's `inventory` field; collected only if a json reporter ends */
+  inventory?: () => unknown | Promise<unknown>;
+  /** maps a scenario's `path` (from the working directory) to one from the repository root, for GitHub annotations */
+  annotationPath?: (path: string) => string;
+  /** the drift against --baseline, for the console, json and github reporters (computed once) */
+  drift?: (results: readonly ScenarioResult[]) => Promise<DriftOutcome | undefined>;
+}
+
+/**
+ * Makes one reporter writing to `out` (a file, or stdout). Every built-in reporter is one, and
+ * a plug-in module's default export is one (see README.md in this folder).
+ */
+export type ReporterFactory = (out: Output, ctx: ReporterContext & { env: NodeJS.ProcessEnv }) => Reporter;

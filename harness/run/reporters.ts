@@ -1,31 +1,53 @@
 /**
  * Reporters by name: `--reporter NAME[:FILE]` becomes a ReporterTarget, and a target a Reporter
- * writing to its file, or to stdout when it has none.
+ * writing to its file, or to stdout when it has none. Built-ins are entries in a registry
+ * (name -> factory); a NAME that is a module path adds a plug-in's factory (plugin.ts).
  */
-import type { DriftOutcome } from '../baseline/render.js';
 import { UsageError } from '../model/errors.js';
-import type { ScenarioResult } from '../model/domain.js';
 import type { OutputPath } from './output-paths.js';
 import { consoleOptionsFor, consoleReporter } from '../reporters/console.js';
 import { githubReporter } from '../reporters/github.js';
 import { jsonReporter } from '../reporters/json.js';
 import { junitReporter } from '../reporters/junit.js';
 import { fileOutput, streamOutput, type Output } from '../reporters/output.js';
+import { importReporterFactory, isReporterModulePath } from '../reporters/plugin.js';
 import { tapReporter } from '../reporters/tap.js';
-import type { Reporter, ReporterTarget } from '../reporters/types.js';
+import type { Reporter, ReporterContext, ReporterFactory, ReporterTarget } from '../reporters/types.js';
 
-export const REPORTER_NAMES = ['console', 'json', 'junit', 'tap', 'github'] as const;
-export type ReporterName = (typeof REPORTER_NAMES)[number];
+export type { ReporterContext, ReporterFactory } from '../reporters/types.js';
 
-const isReporterName = (name: string): name is ReporterName => (REPORTER_NAMES as readonly string[]).includes(name);
+interface BuiltinReporter {
+  factory: ReporterFactory;
+  /** for the file name suggested when a path given is a folder */
+  extension: string;
+}
 
-/** `json` → stdout; `json:out/report.json` → that file (everything after the first `:`) */
+const BUILTIN_REPORTERS: ReadonlyMap<string, BuiltinReporter> = new Map<string, BuiltinReporter>([
+  ['console', { extension: 'txt', factory: (out, ctx) => consoleReporter(out, { ...consoleOptionsFor(out, ctx.env), ...(ctx.drift ? { drift: ctx.drift } : {}) }) }],
+  ['json', { extension: 'json', factory: (out, ctx) => jsonReporter(out, { ...(ctx.inventory ? { inventory: ctx.inventory } : {}), ...(ctx.drift ? { drift: ctx.drift } : {}) }) }],
+  ['junit', { extension: 'xml', factory: (out) => junitReporter(out) }],
+  ['tap', { extension: 'tap', factory: (out) => tapReporter(out) }],
+  ['github', { extension: 'txt', factory: (out, ctx) => githubReporter(out, {
+    ...(ctx.env.GITHUB_STEP_SUMMARY ? { stepSummaryFile: ctx.env.GITHUB_STEP_SUMMARY } : {}),
+    ...(ctx.annotationPath ? { annotationPath: ctx.annotationPath } : {}),
+    ...(ctx.drift ? { drift: ctx.drift } : {}),
+  }) }],
+]);
+
+export const REPORTER_NAMES: readonly string[] = [...BUILTIN_REPORTERS.keys()];
+
+/** every reporter a run may create: the built-ins, plus the plug-in modules its targets name */
+export type ReporterRegistry = ReadonlyMap<string, ReporterFactory>;
+
+const BUILTIN_REGISTRY: ReporterRegistry = new Map([...BUILTIN_REPORTERS].map(([name, r]) => [name, r.factory]));
+
+/** `json` → stdout; `json:out/report.json` → that file (everything after the first `:`); `./mine.mjs[:FILE]` → a plug-in */
 export function parseReporterArg(arg: string): ReporterTarget {
   const colon = arg.indexOf(':');
   const name = (colon < 0 ? arg : arg.slice(0, colon)).trim();
   const file = colon < 0 ? undefined : arg.slice(colon + 1).trim();
-  if (!isReporterName(name)) {
-    throw new UsageError(`unknown reporter '${name}' in --reporter ${arg}; use one of: ${REPORTER_NAMES.join(', ')} (optionally NAME:FILE)`);
+  if (!BUILTIN_REPORTERS.has(name) && !isReporterModulePath(name)) {
+    throw new UsageError(`unknown reporter '${name}' in --reporter ${arg}; use one of: ${REPORTER_NAMES.join(', ')} (optionally NAME:FILE), or a module path such as ./my-reporter.mjs`);
   }
   if (file === '') throw new UsageError(`--reporter ${arg}: the file after ':' is empty; write ${name}:FILE, or just ${name} for stdout`);
   return file === undefined ? { name } : { name, file };
@@ -42,35 +64,21 @@ export function checkTargets(targets: readonly ReporterTarget[]): void {
 /** the reporters' files, for checkOutputPaths (which also refuses two on one path) */
 export const reporterOutputPaths = (targets: readonly ReporterTarget[]): OutputPath[] =>
   targets.flatMap((t) => (t.file === undefined ? [] : [{
-    flag: `--reporter ${t.name}:${t.file}`, path: t.file, kind: 'file' as const, suggestedName: `tlsgate.${REPORT_EXTENSIONS[t.name as ReporterName] ?? 'out'}`,
+    flag: `--reporter ${t.name}:${t.file}`, path: t.file, kind: 'file' as const, suggestedName: `tlsgate.${BUILTIN_REPORTERS.get(t.name)?.extension ?? 'out'}`,
   }]));
 
-const REPORT_EXTENSIONS: Record<ReporterName, string> = { console: 'txt', json: 'json', junit: 'xml', tap: 'tap', github: 'txt' };
-
-export interface ReporterContext {
-  stdout?: NodeJS.WritableStream & { isTTY?: boolean };
-  env?: NodeJS.ProcessEnv;
-  /** for the json report's `inventory` field; collected only if a json reporter ends */
-  inventory?: () => unknown | Promise<unknown>;
-  /** maps a scenario's `path` (from the working directory) to one from the repository root, for GitHub annotations */
-  annotationPath?: (path: string) => string;
-  /** the drift against --baseline, for the console, json and github reporters (computed once) */
-  drift?: (results: readonly ScenarioResult[]) => Promise<DriftOutcome | undefined>;
+/** imports the plug-in modules the targets name (before anything runs: a bad one is exit 2) */
+export async function loadReporters(targets: readonly ReporterTarget[], cwd = process.cwd()): Promise<ReporterRegistry> {
+  const registry = new Map(BUILTIN_REGISTRY);
+  for (const { name } of targets) {
+    if (!registry.has(name)) registry.set(name, await importReporterFactory(name, cwd));
+  }
+  return registry;
 }
 
-export function createReporter(target: ReporterTarget, ctx: ReporterContext = {}): Reporter {
+export function createReporter(target: ReporterTarget, ctx: ReporterContext = {}, registry: ReporterRegistry = BUILTIN_REGISTRY): Reporter {
+  const factory = registry.get(target.name);
+  if (!factory) throw new UsageError(`unknown reporter '${target.name}'; use one of: ${REPORTER_NAMES.join(', ')}, or a module path loaded with loadReporters`);
   const out: Output = target.file === undefined ? streamOutput(ctx.stdout ?? process.stdout) : fileOutput(target.file);
-  const env = ctx.env ?? process.env;
-  if (!isReporterName(target.name)) throw new UsageError(`unknown reporter '${target.name}'; use one of: ${REPORTER_NAMES.join(', ')}`);
-  switch (target.name) {
-    case 'console': return consoleReporter(out, { ...consoleOptionsFor(out, env), ...(ctx.drift ? { drift: ctx.drift } : {}) });
-    case 'json': return jsonReporter(out, { ...(ctx.inventory ? { inventory: ctx.inventory } : {}), ...(ctx.drift ? { drift: ctx.drift } : {}) });
-    case 'junit': return junitReporter(out);
-    case 'tap': return tapReporter(out);
-    case 'github': return githubReporter(out, {
-      ...(env.GITHUB_STEP_SUMMARY ? { stepSummaryFile: env.GITHUB_STEP_SUMMARY } : {}),
-      ...(ctx.annotationPath ? { annotationPath: ctx.annotationPath } : {}),
-      ...(ctx.drift ? { drift: ctx.drift } : {}),
-    });
-  }
+  return factory(out, { ...ctx, env: ctx.env ?? process.env });
 }

@@ -4,6 +4,7 @@
  */
 import { canonicalGroup } from './group-names.js';
 import type { Expectation, Mismatch, Observation, Verdict } from '../model/domain.js';
+import { describeObservation } from '../model/observation-text.js';
 
 type Check = (exp: Expectation, obs: Observation) => Mismatch | undefined;
 
@@ -98,18 +99,3 @@ export function describeExpectation(exp: Expectation): string {
   return details.length ? `${parts[0]} (${details.join(', ')})` : parts[0]!;
 }
 
-export function describeObservation(obs: Observation): string {
-  if (obs.outcome === 'accepted') {
-    const details = [obs.protocol, obs.cipher, obs.group && `group ${obs.group}`, obs.alpn && `alpn ${obs.alpn}`].filter(Boolean);
-    return `accepted${details.length ? ` (${details.join(', ')})` : ''}`;
-  }
-  const details = [
-    obs.category && `category ${obs.category}`,
-    obs.code && `code ${obs.code}`,
-    obs.side && `side ${obs.side}`,
-    obs.message && `"${truncate(obs.message, 120)}"`,
-  ].filter(Boolean);
-  return `rejected (${details.join(', ')})`;
-}
-
-const truncate = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { countsLine, expectedAndGot, formatDuration, formatMismatch, keyFields } from '../../harness/reporters/format.js';
+import { countsLine, expectedAndGot, formatDuration, formatMismatch } from '../../harness/reporters/format.js';
+import { keyFields } from '../../harness/model/observation-text.js';
 import { failed, makeObservation, makeScenario, rejectedObservation } from '../runner/fixtures.js';
 
 describe('shared report formatting', () => {

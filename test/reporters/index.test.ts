@@ -8,6 +8,8 @@ describe('reporter selection (--reporter NAME[:FILE])', () => {
     expect(parseReporterArg('json')).to.deep.equal({ name: 'json' });
     expect(parseReporterArg('junit:reports/out.xml')).to.deep.equal({ name: 'junit', file: 'reports/out.xml' });
     expect(parseReporterArg('json:C:\\ci\\r.json')).to.deep.equal({ name: 'json', file: 'C:\\ci\\r.json' });
+    expect(parseReporterArg('./my-reporter.mjs:out/r.txt')).to.deep.equal({ name: './my-reporter.mjs', file: 'out/r.txt' });
+    expect(parseReporterArg('/abs/reporter.js')).to.deep.equal({ name: '/abs/reporter.js' });
   });
 
   it('refuses unknown names and empty files with a message that lists the valid ones', () => {

@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import type { Inventory } from '../../drivers/portable/inventory/collect.js';
 import { checkOutputPaths, type OutputPath } from '../../run/output-paths.js';
 import { pathFrom } from '../../model/paths.js';
-import { createReporter, checkTargets, parseReporterArg, reporterOutputPaths, type ReporterContext } from '../../run/reporters.js';
+import { createReporter, checkTargets, loadReporters, parseReporterArg, reporterOutputPaths, type ReporterContext } from '../../run/reporters.js';
 import { describeInternalError, runSuite } from '../../run/runner.js';
 import { EXIT, reportContainedErrors } from '../exit.js';
 import { trapInterrupts } from '../interrupt.js';
@@ -20,7 +20,7 @@ import { loadSelection, type Filters } from '../selection.js';
 
 export interface RunArgs extends Filters {
   paths: string[];
-  /** `NAME[:FILE]`, as given to --reporter */
+  /** `NAME[:FILE]` (NAME a built-in or a module path), as given to --reporter */
   reporters: string[];
   bail: boolean;
   timeoutMs: number;
@@ -40,6 +40,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const targets = args.reporters.map(parseReporterArg);
   checkTargets(targets);
   checkOutputPaths([...reporterOutputPaths(targets), ...runOutputPaths(args)]);
+  const reporterRegistry = await loadReporters(targets);
   if (args.updateBaseline !== undefined) checkBaselineTarget(args.updateBaseline);
   const inventory = lazyInventory(args.certsDir);
   const gate = await BaselineGate.prepare({
@@ -59,7 +60,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     ...(gate?.comparing ? { drift: (results) => gate.evaluate(results) } : {}),
     ...args.reporterContext,
   };
-  const reporters = targets.map((t) => createReporter(t, ctx));
+  const reporters = targets.map((t) => createReporter(t, ctx, reporterRegistry));
 
   const { createEngine } = await import('../../session/engine.js');
   const engine = await createEngine({ certsDir: args.certsDir, timeoutMs: args.timeoutMs });
