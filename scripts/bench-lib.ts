@@ -44,7 +44,7 @@ export interface Row {
   unit: string;
   value: number;
   /** the floor row's value, when this row is compared with one */
-  floor?: { name: string; value: number };
+  floor?: { name: string; value: number } | undefined;
   /** for a rate, higher is better: the ratio is floor/value; for a time, value/floor */
   higherIsBetter?: boolean;
   note?: string;

@@ -85,7 +85,7 @@ describe('taxonomy table', () => {
 function corruptSignature(pem: string, label: 'CERTIFICATE' | 'X509 CRL'): string {
   const body = pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
   const der = Buffer.from(body, 'base64');
-  der[der.length - 1] ^= 0x01;
+  der.writeUInt8(der.readUInt8(der.length - 1) ^ 0x01, der.length - 1);
   const b64 = der.toString('base64').match(/.{1,64}/g)!.join('\n');
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }

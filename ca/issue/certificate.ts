@@ -85,7 +85,8 @@ function serialBytes(hex: string | undefined): ArrayBuffer {
 
 /** the last byte of any signature is covered by verification: one flipped bit fails it */
 function flipLastBit(signature: Buffer): void {
-  signature[signature.length - 1] ^= 0x01;
+  const last = signature.length - 1;
+  signature.writeUInt8(signature.readUInt8(last) ^ 0x01, last);
 }
 
 const toArrayBuffer = (b: Buffer): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;

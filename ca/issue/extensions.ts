@@ -133,7 +133,8 @@ function generalSubtrees(spec: GeneralSubtreesSpec | undefined): asn1.GeneralSub
 }
 
 function nameConstraints(permitted: GeneralSubtreesSpec | undefined, excluded: GeneralSubtreesSpec | undefined, critical: boolean): x509.Extension {
-  const value = new asn1.NameConstraints({
+  // Object.assign, as the constructor does: a side with no subtrees stays absent from the DER
+  const value = Object.assign(new asn1.NameConstraints(), {
     permittedSubtrees: generalSubtrees(permitted),
     excludedSubtrees: generalSubtrees(excluded),
   });

@@ -21,7 +21,7 @@ export interface IssueOptions {
   /** the material cache folder (keys in `keys/`, certificates in `issued/`); none: memory only */
   cacheDir?: string;
   /** where `auto` URLs point */
-  endpoints?: RevocationEndpoints;
+  endpoints?: RevocationEndpoints | undefined;
   /** default: the current time */
   now?: Date;
 }

@@ -16,10 +16,10 @@ export interface Revocation {
 
 export interface RevokeOptions {
   /** default keyCompromise */
-  reason?: RevocationReason;
+  reason?: RevocationReason | undefined;
   /** default `-1h` */
-  time?: TimeSpec | Date;
-  invalidityDate?: TimeSpec | Date;
+  time?: TimeSpec | Date | undefined;
+  invalidityDate?: TimeSpec | Date | undefined;
 }
 
 export class RevocationRegistry {

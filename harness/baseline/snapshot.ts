@@ -14,13 +14,13 @@ export type RevocationSource = 'crl' | 'ocsp' | 'staple';
 export interface ConnectionSnapshot {
   outcome: 'accepted' | 'rejected';
   /** rejected only: the client's code, the category and the side that refused */
-  code?: string;
+  code?: string | undefined;
   category?: string;
   side?: string;
   /** accepted only: what was negotiated (`alpn: false` = none) */
-  protocol?: string;
-  cipher?: string;
-  group?: string;
+  protocol?: string | undefined;
+  cipher?: string | undefined;
+  group?: string | undefined;
   alpn?: string | false;
   /** revocation sources that were actually asked during the connection, sorted */
   revocationChecked: RevocationSource[];

@@ -117,8 +117,8 @@ export interface ServerObservation {
   authorized: boolean;
   authorizationError?: string;
   /** error on the server side (tlsClientError etc.) */
-  errorCode?: string;
-  errorMessage?: string;
+  errorCode?: string | undefined;
+  errorMessage?: string | undefined;
   clientPeer?: PeerInfo;
   /** an OCSP staple was asked for / sent */
   stapleRequested: boolean;
@@ -133,9 +133,9 @@ export interface ClientObservation {
   message?: string;
   /** TLS alert received, when one can be told */
   alert?: string;
-  protocol?: string;
-  cipher?: string;
-  group?: string;
+  protocol?: string | undefined;
+  cipher?: string | undefined;
+  group?: string | undefined;
   alpn?: string | false;
   peer?: PeerInfo;
   /** raw OCSP staple received, base64 */
@@ -148,15 +148,15 @@ export interface ClientObservation {
 
 export interface Observation {
   outcome: ObservedOutcome;
-  code?: string;
+  code?: string | undefined;
   message?: string;
   category?: Category;
   /** which side refused */
   side?: Side;
   alert?: string;
-  protocol?: string;
-  cipher?: string;
-  group?: string;
+  protocol?: string | undefined;
+  cipher?: string | undefined;
+  group?: string | undefined;
   alpn?: string | false;
   peer?: PeerInfo;
   server: ServerObservation;

@@ -63,7 +63,7 @@ const unique = (items: readonly string[]): string[] => [...new Set(items)];
 const copy = <T>(value: T): T => structuredClone(value);
 
 /** set only the keys that have a value, so a scenario never carries `key: undefined` */
-function withOptional<T extends object>(target: T, optional: Partial<T>): T {
+function withOptional<T extends object>(target: T, optional: { [K in keyof T]?: T[K] | undefined }): T {
   for (const [key, value] of Object.entries(optional)) {
     if (value !== undefined) (target as Record<string, unknown>)[key] = value;
   }

@@ -25,7 +25,7 @@ export const canonicalGroup = (name: string): string => CANONICAL[name.toLowerCa
  * reuses the master secret), whatever a library reports from the original session; a resumed
  * TLS 1.3 session does one (psk_dhe_ke, the only mode Node offers).
  */
-export function keyExchangeGroup(reported: { group?: string; protocol?: string; sessionReused?: boolean }): string | undefined {
+export function keyExchangeGroup(reported: { group?: string | undefined; protocol?: string | undefined; sessionReused?: boolean | undefined }): string | undefined {
   if (reported.group === undefined || reported.group === '') return undefined;
   if (reported.sessionReused && reported.protocol !== 'TLSv1.3') return undefined;
   return canonicalGroup(reported.group);

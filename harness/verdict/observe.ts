@@ -46,7 +46,7 @@ import { alertIn } from '../model/tls-alerts.js';
 export interface ObserveContext {
   clientDriver: string;
   serverDriver: string;
-  clientVersion?: string;
+  clientVersion?: string | undefined;
   revocation: RevocationCheck[];
   revocationRequests?: RevocationRequest[];
   warnings: string[];

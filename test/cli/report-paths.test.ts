@@ -23,7 +23,7 @@ defaults:
 `;
 
 /** the file each reporter names, as written */
-function reportedPaths(reports: string): Record<string, string[]> {
+function reportedPaths(reports: string): { junit: string[]; tap: string[]; github: string[]; json: string[] } {
   const read = (f: string) => readFileSync(join(reports, f), 'utf8');
   return {
     junit: [...read('j.xml').matchAll(/<testcase [^>]*file="([^"]+)"/g)].map((m) => m[1]!),

@@ -6,11 +6,11 @@
 import type { ClientObservation, ServerObservation, TlsVersion } from '../../model/domain.js';
 
 export interface TlsOptionsPlan {
-  minVersion?: TlsVersion;
-  maxVersion?: TlsVersion;
-  ciphers?: string;
-  ecdhCurve?: string;
-  alpn?: string[];
+  minVersion?: TlsVersion | undefined;
+  maxVersion?: TlsVersion | undefined;
+  ciphers?: string | undefined;
+  ecdhCurve?: string | undefined;
+  alpn?: string[] | undefined;
 }
 
 export interface ServerPlan extends TlsOptionsPlan {
@@ -19,14 +19,14 @@ export interface ServerPlan extends TlsOptionsPlan {
   certChainPem: string;
   keyPem: string;
   /** trust anchors for client certificates */
-  clientCaPem?: string[];
+  clientCaPem?: string[] | undefined;
   requestCert: boolean;
   /** refuse a client whose cert is missing or does not verify (recording why first) */
   requireClientCert: boolean;
   /** PEM CRLs, one per element */
-  crlPem?: string[];
+  crlPem?: string[] | undefined;
   /** when set, a client cert must carry exactly one URI SAN, and it must be one of these */
-  authorizeSpiffeIds?: string[];
+  authorizeSpiffeIds?: string[] | undefined;
 }
 
 export interface ServerHooks {
@@ -40,7 +40,7 @@ export interface ClientPlan extends TlsOptionsPlan {
   /** SNI (not sent for IP literals) and the name checked against the cert */
   servername: string;
   /** PEM trust anchors; undefined = Node's default store */
-  caPem?: string[];
+  caPem?: string[] | undefined;
   /** client identity as PEM */
   certChainPem?: string;
   keyPem?: string;
@@ -49,7 +49,7 @@ export interface ClientPlan extends TlsOptionsPlan {
   passphrase?: string;
   crlPem?: string[];
   requestOCSP?: boolean;
-  allowPartialTrustChain?: boolean;
+  allowPartialTrustChain?: boolean | undefined;
   /** base64 TLS session to resume */
   sessionBase64?: string;
   timeoutMs: number;

@@ -18,10 +18,10 @@ export interface HttpAttempt {
   port: number;
   method: string;
   path: string;
-  headers?: Record<string, string>;
-  body?: Buffer;
+  headers?: Record<string, string> | undefined;
+  body?: Buffer | undefined;
   /** send the body with transfer-encoding: chunked instead of a content-length */
-  chunked?: boolean;
+  chunked?: boolean | undefined;
 }
 
 const MAX_ANSWER_BYTES = 1024 * 1024;
