@@ -147,7 +147,7 @@ describe('ca/pkcs12', function () {
     describe(`${algorithm} client identity with an intermediate`, () => {
       let client: Identity;
       before(async function () {
-        this.timeout(5000); // RSA key generation
+        this.timeout(60_000); // RSA key generation
         client = await issueWithNewKey(`client-${algorithm}`, algorithm, CLIENT_EXTENSIONS, 'intermediate');
       });
 
@@ -281,7 +281,7 @@ describe('ca/pkcs12', function () {
   describe('other key types load in Node', () => {
     for (const algorithm of ['ec-p384', 'ec-p521', 'rsa-1024', 'rsa-pss-2048'] as const) {
       it(`${algorithm}: aes-256 and 3des`, async function () {
-        this.timeout(5000); // RSA key generation
+        this.timeout(60_000); // RSA key generation
         const client = await issueWithNewKey(`client-${algorithm}`, algorithm, CLIENT_EXTENSIONS, 'intermediate');
         for (const encryption of ['aes-256', '3des'] as const) {
           const pfx = await pkcs12(client, [intermediate], PASSPHRASE, { encryption });

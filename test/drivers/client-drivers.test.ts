@@ -45,7 +45,7 @@ const ipv6Available = await new Promise<boolean>((resolve) => {
 
 for (const name of ['node-tls', 'node-https', 'undici']) {
   describe(`client driver ${name}`, function () {
-    this.timeout(5000);
+    this.timeout(60_000);
     let driver: ClientDriver;
     const codes = MTLS_CODES[name]!;
 

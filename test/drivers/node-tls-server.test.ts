@@ -29,7 +29,7 @@ const readAll = (socket: TLSSocket) => new Promise<string>((resolve) => {
 });
 
 describe('server driver node-tls', function () {
-  this.timeout(5000);
+  this.timeout(60_000);
   let handle: ServerHandle | undefined;
 
   before(() => testPki());

@@ -20,7 +20,7 @@ async function expectRejection(p: Promise<unknown>): Promise<Error> {
 }
 
 describe('driver registry', function () {
-  this.timeout(5000);
+  this.timeout(60_000);
   let dir: string;
 
   before(() => {
@@ -75,7 +75,7 @@ describe('driver registry', function () {
 });
 
 describe('undici driver: which undici', function () {
-  this.timeout(5000);
+  this.timeout(60_000);
   let project: string;
 
   before(() => {
