@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-const cli = new URL('../dist/harness/cli.js', import.meta.url);
+const cli = new URL('../dist/harness/cli/main.js', import.meta.url);
 
 if (!existsSync(cli)) {
   const root = fileURLToPath(new URL('..', import.meta.url));

@@ -46,6 +46,8 @@ describe('packaging (npm pack --dry-run)', function () {
     expect(Object.keys(scripts).filter((s) => ['preinstall', 'install', 'postinstall', 'prepare'].includes(s))).to.deep.equal([]);
     expect(scripts.prepack).to.include('tsc -p tsconfig.build.json');
     expect(packed).to.include(bin.tlsgate);
+    // a fresh clone has no dist/ after `npm ci`: the command must be the launcher that builds it
+    expect(bin.tlsgate).to.equal('bin/tlsgate.js');
   });
 
   it("the README's yaml-language-server line finds the schema from a file in ./scenarios/", () => {
