@@ -76,7 +76,7 @@ describe('paths CI tools can open (spawned CLI, real handshakes)', function () {
   });
 
   describe('driver modules resolve from the scenario file', () => {
-    const serverModule = `export { nodeTlsServer as default } from ${JSON.stringify(join(ROOT, 'dist', 'harness', 'drivers', 'node-tls-server.js'))};\n`;
+    const serverModule = `export { nodeTlsServer as default } from ${JSON.stringify(join(ROOT, 'dist', 'harness', 'drivers', 'portable', 'node', 'node-tls-server.js'))};\n`;
     const withDrivers = (client: string, server: string) =>
       `${PKI}scenarios:\n  - name: own drivers\n    client: { driver: ${client} }\n    server: { driver: ${server} }\n    expect: { outcome: accept }\n`;
 

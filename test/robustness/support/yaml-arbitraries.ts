@@ -57,6 +57,8 @@ export function wrongKindOf(like: unknown): fc.Arbitrary<unknown> {
   if (Array.isArray(like)) return fc.oneof(mapping, fc.integer());
   if (isMapping(like)) return fc.oneof(list, fc.integer(), fc.string({ minLength: 1 }));
   if (typeof like === 'string') return fc.oneof(mapping, list);
+  // a boolean's field may take a string too (`alpn: false` or `alpn: h2`): only collections are wrong for it
+  if (typeof like === 'boolean') return fc.oneof(mapping, list);
   return fc.oneof(mapping, list, fc.string({ minLength: 1, maxLength: 12 }).map((s) => `x${s}`));
 }
 
