@@ -107,6 +107,17 @@ describe('the cache folder (spawned runs)', function () {
     expect(aKeys.map((k) => readFileSync(join(certs, 'keys', k), 'utf8'))).to.deep.equal(aKeyBytes);
   });
 
+  it("a run prunes on its way out: certificates idle for 30 days go, keys (90 days) stay", async () => {
+    const certs = join(dir, 'certs');
+    expect((await tlsgate(['run', B, '--certs', certs], { env: CLEAN_ENV })).code).to.equal(0);
+    const keys = keyNames(certs);
+    ageEverything(certs, 40); // the once-a-day stamp too: the next run's prune is due
+    expect(findCount(certs, 'pem')).to.be.above(0);
+    expect((await tlsgate(['run', A, '--certs', certs], { env: CLEAN_ENV })).code).to.equal(0);
+    expect(execFileSync('find', [certs, '-type', 'f', '-name', '*.pem', '-mtime', '+30'], { encoding: 'utf8' })).to.equal('');
+    expect(keyNames(certs)).to.include.members(keys);
+  });
+
   it('cache prune --all empties it, Node builds too; a bad duration is exit 2', async () => {
     const certs = join(dir, 'certs');
     const nodeCache = join(dir, 'node');
