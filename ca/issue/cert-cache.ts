@@ -7,6 +7,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { readIfExists, writeFileAtomic } from './atomic-file.js';
+import { markUsed } from './cache-folder.js';
 import type { IssuedCert } from './materials.js';
 
 /** bump when the factory changes what it writes for the same inputs */
@@ -43,10 +44,13 @@ export class CertCache {
 
   async get(key: string): Promise<Buffer | undefined> {
     if (!this.dir) return undefined;
-    const pem = await readIfExists(this.path(key));
+    const path = this.path(key);
+    const pem = await readIfExists(path);
     if (pem === undefined) return undefined;
     try {
-      return new X509Certificate(pem).raw;
+      const der = new X509Certificate(pem).raw;
+      await markUsed(path);
+      return der;
     } catch {
       return undefined;
     }

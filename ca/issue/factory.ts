@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { canonicalSerialHex } from '../asn1/asn1-values.js';
 import { issueCertificate, subjectNameDer } from './certificate.js';
 import { CertCache } from './cert-cache.js';
+import { ISSUED_FOLDER, KEYS_FOLDER } from './cache-folder.js';
 import { basicConstraintsOf, extKeyUsageOf, keyUsageOf, ocspNoCheckOf } from './extensions.js';
 import { keyFingerprint, KeyStore, privateKeyPem } from './keys.js';
 import type { IssuedCert, Materials, RevocationEndpoints } from './materials.js';
@@ -33,7 +34,7 @@ const keyStoreFor = (dir: string | undefined): KeyStore => {
   // and subjects must not share keys
   if (dir === undefined) return new KeyStore(undefined);
   let store = keyStores.get(dir);
-  if (!store) keyStores.set(dir, (store = new KeyStore(join(dir, 'keys'))));
+  if (!store) keyStores.set(dir, (store = new KeyStore(join(dir, KEYS_FOLDER))));
   return store;
 };
 
@@ -43,7 +44,7 @@ export async function issuePki(spec: PkiSpec, opts: IssueOptions = {}): Promise<
   if (problems.length) throw new PkiSpecError(problems);
   const byId = new Map(spec.certs.map((c) => [c.id, c] as const));
   const keys = keyStoreFor(opts.cacheDir);
-  const cache = new CertCache(opts.cacheDir === undefined ? undefined : join(opts.cacheDir, 'issued'));
+  const cache = new CertCache(opts.cacheDir === undefined ? undefined : join(opts.cacheDir, ISSUED_FOLDER));
 
   const keyOf = (c: CertSpec): Promise<KeyPair> => {
     const owner = keyOwner(c, byId);

@@ -10,6 +10,7 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPair, type Ke
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { readIfExists, writeFileAtomic } from './atomic-file.js';
+import { markUsed } from './cache-folder.js';
 import type { KeyPair } from '../asn1/signer.js';
 import type { KeyAlgorithm } from '../spec/spec.js';
 
@@ -79,7 +80,9 @@ export class KeyStore {
     const cached = await readIfExists(path);
     if (cached !== undefined) {
       try {
-        return keyPairFromPem(algorithm, cached);
+        const key = keyPairFromPem(algorithm, cached);
+        await markUsed(path);
+        return key;
       } catch {
         // a corrupt cache entry (disk full, manual edit): make a new key and replace it
       }

@@ -104,7 +104,19 @@ function buildParser(argv: string[], run: Runner): Argv<Common> {
       .example('$0 serve --out ./pki --fault ocsp:ca=intermediate:kind=hang', 'an OCSP responder that never answers about the intermediate\'s certificates')
       .example('$0 serve --spec scenarios/revocation/ocsp.yaml --out ./pki', "serve a scenario file's PKI"),
     (a) => run(a.verbose, () => serve({ ...(a.spec !== undefined ? { spec: a.spec } : {}), out: a.out, certsDir: certsDirOf(a.certs), ...(a.port !== undefined ? { port: a.port } : {}), faults: listOf(a.fault) })))
-    .demandCommand(1, 'give a command: run, list, validate, certs or serve (or inventory, matrix)')
+    .command('cache <action>', 'the cache folder (generated keys and certificates, Node builds): `info` shows it, `prune` trims it', (y) => cacheOptions(y)
+      .positional('action', { choices: ['info', 'prune'] as const, demandOption: true, describe: 'info: folders, counts, sizes, last uses; prune: remove what was not used for --older-than (or --all)' })
+      .example('$0 cache info', 'what the cache holds and where')
+      .example('$0 cache prune --older-than 7d', 'remove keys and certificates not used for a week')
+      .example('$0 cache prune --all', 'empty the cache (Node builds too)'),
+    (a) => run(a.verbose, async () => {
+      const { cacheInfoCommand, cachePruneCommand } = await import('./commands/cache.js');
+      const folders = { certsDir: certsDirOf(a.certs), nodeCache: a.nodeCache ?? (await import('../matrix/node-cache.js')).defaultNodeCache() };
+      return a.action === 'info'
+        ? cacheInfoCommand({ ...folders, json: a.json })
+        : cachePruneCommand({ ...folders, all: a.all, olderThan: a.olderThan });
+    }))
+    .demandCommand(1, 'give a command: run, list, validate, certs or serve (or inventory, matrix, cache)')
     .recommendCommands()
     .strict()
     .help()
@@ -154,12 +166,12 @@ const filterOptions = <T>(y: Argv<T>) => pathsPositional(y)
 
 const certsDirOption = <T>(y: Argv<T>) => y.option('certs', {
   type: 'string',
-  defaultDescription: '$TLSGATE_CERTS or <tlsgate>/certs',
+  defaultDescription: '$TLSGATE_CERTS or <cache>/certs, <cache> = $TLSGATE_CACHE_DIR or ./.tlsgate-cache',
   describe: 'cache folder for generated certificates and keys',
 });
 
 /** resolved when a command runs, not while parsing, so --help never looks for the package */
-const certsDirOf = (given: string | undefined): string => given ?? (process.env.TLSGATE_CERTS || defaultCertsDir());
+const certsDirOf = (given: string | undefined): string => given ?? defaultCertsDir();
 
 const runOptions = <T>(y: Argv<T>) => certsDirOption(y)
   .option('reporter', { type: 'string', default: 'console', describe: 'console, json, junit, tap, github, or a module path (./my-reporter.mjs); NAME:FILE writes to a file (repeatable; one may use stdout)' })
@@ -174,7 +186,7 @@ const runOptions = <T>(y: Argv<T>) => certsDirOption(y)
 
 const matrixOptions = <T>(y: Argv<T>) => certsDirOption(y)
   .option('node', { type: 'string', demandOption: true, describe: 'Node runtimes: majors (22), exact versions (22.11.0) or paths to node binaries; comma list or repeated' })
-  .option('node-cache', { type: 'string', defaultDescription: '$TLSGATE_NODE_CACHE or ./.tlsgate-cache/node', describe: 'where Node builds from the npm registry are installed and reused' })
+  .option('node-cache', { type: 'string', defaultDescription: '$TLSGATE_NODE_CACHE or <cache>/node, <cache> = $TLSGATE_CACHE_DIR or ./.tlsgate-cache', describe: 'where Node builds from the npm registry are installed and reused' })
   .option('timeout', { type: 'number', default: 5000, describe: 'per-connection timeout of a scenario, ms', coerce: positiveInteger('--timeout') })
   .option('concurrency', { type: 'number', defaultDescription: 'CPU count x runtimes (up to 3)', describe: 'scenarios in flight at once (each runs on every runtime)', coerce: positiveInteger('--concurrency') })
   .option('baseline', { type: 'string', describe: "also compare each runtime with this baseline file (from `tlsgate run --update-baseline`)" })
@@ -183,6 +195,12 @@ const matrixOptions = <T>(y: Argv<T>) => certsDirOption(y)
   .option('drift-markdown', { type: 'string', describe: 'write the matrix (table and drift) as Markdown to this file' })
   .option('json', { type: 'string', describe: 'write the matrix as JSON to this file (per runtime: summary, inventory, baseline; the drifts)' })
   .option('all', { type: 'boolean', default: false, describe: 'show every scenario in the table, not only those that differ or did not pass' });
+
+const cacheOptions = <T>(y: Argv<T>) => certsDirOption(y)
+  .option('node-cache', { type: 'string', defaultDescription: '$TLSGATE_NODE_CACHE or <cache>/node', describe: 'where the matrix keeps Node builds' })
+  .option('json', { type: 'boolean', default: false, describe: 'info: print JSON instead of a table' })
+  .option('all', { type: 'boolean', default: false, describe: 'prune: remove everything (keys, certificates, Node builds)' })
+  .option('older-than', { type: 'string', default: '7d', describe: 'prune: remove keys and certificates not used for this long (30m, 12h, 7d, 2w)' });
 
 /** kept in step with harness/serve/faults.ts (not imported: --help must not load it) */
 const SERVE_FAULT_SYNTAX = 'SERVER:ca=ID:kind=KIND[:NAME=VALUE...] or SERVER:cert=ID:..., e.g. ocsp:ca=intermediate:kind=hang, crl:ca=root:kind=http-status:status=503';

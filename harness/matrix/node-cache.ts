@@ -9,13 +9,14 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } f
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { UsageError } from '../model/errors.js';
+import { defaultCacheDir, type CacheEnv } from '../model/paths.js';
 import { compareVersions } from './node-request.js';
 import { packNode, runNpm, type NpmRunner } from './npm-registry.js';
 
 const run = promisify(execFile);
 
-export function defaultNodeCache(cwd = process.cwd()): string {
-  return process.env.TLSGATE_NODE_CACHE || join(cwd, '.tlsgate-cache', 'node');
+export function defaultNodeCache(cwd = process.cwd(), env: CacheEnv = process.env): string {
+  return env.TLSGATE_NODE_CACHE || join(defaultCacheDir(cwd, env), 'node');
 }
 
 const binaryIn = (cache: string, version: string): string => join(cache, version, 'bin', 'node');

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,7 +16,36 @@ export function packageRoot(): string {
 
 export const builtinScenariosDir = (): string => join(packageRoot(), 'scenarios');
 export const schemaPath = (): string => join(packageRoot(), 'schema', 'scenario.schema.json');
-export const defaultCertsDir = (): string => join(packageRoot(), 'certs');
+
+/** the environment variables the cache folders answer to (a subset of process.env) */
+export type CacheEnv = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The one folder tlsgate caches in: generated keys and certificates (`certs/`) and Node builds
+ * (`node/`). Outside node_modules, so `npm ci` keeps it and CI can cache it (actions/cache):
+ * $TLSGATE_CACHE_DIR, else `.tlsgate-cache` in the working directory (the project's), else,
+ * when that cannot be written (a read-only checkout), the user's cache folder
+ * ($XDG_CACHE_HOME/tlsgate or ~/.cache/tlsgate).
+ */
+export function defaultCacheDir(cwd = process.cwd(), env: CacheEnv = process.env, writable = isWritableDir): string {
+  if (env.TLSGATE_CACHE_DIR) return env.TLSGATE_CACHE_DIR;
+  const project = join(cwd, '.tlsgate-cache');
+  if (existsSync(project) ? writable(project) : writable(cwd)) return project;
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'tlsgate');
+}
+
+/** generated keys and certificates: $TLSGATE_CERTS, else `certs/` in the cache folder */
+export const defaultCertsDir = (cwd = process.cwd(), env: CacheEnv = process.env): string =>
+  env.TLSGATE_CERTS || join(defaultCacheDir(cwd, env), 'certs');
+
+function isWritableDir(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * `absolute` as a path a CI tool or terminal opens from `base` (the working directory by

@@ -17,6 +17,7 @@ import { failingRuns, fatalCount, matrixJson, matrixReport, renderMatrixMarkdown
 import { runMatrix, type MatrixRuntime } from '../../matrix/run-matrix.js';
 import { checkOutputPaths, type OutputPath } from '../../run/output-paths.js';
 import { describeInternalError } from '../../run/runner.js';
+import { pruneCacheAfterRun } from '../cache-upkeep.js';
 import { EXIT, reportContainedErrors } from '../exit.js';
 import { trapInterrupts } from '../interrupt.js';
 import { loadSelection, type Filters } from '../selection.js';
@@ -66,6 +67,7 @@ export async function matrixCommand(args: MatrixArgs): Promise<number> {
   if (args.json) await writeFileAtomic(args.json, `${JSON.stringify(matrixJson(report), null, 2)}\n`, PUBLIC_FILE);
   if (outcome.internalErrors.length) reportContainedErrors(outcome.internalErrors.map(describeInternalError), process.stderr);
   if (outcome.interrupted) return EXIT.interrupted;
+  await pruneCacheAfterRun(args.certsDir);
   if (outcome.internalErrors.length) return EXIT.internal;
   return failingRuns(report).length > 0 || fatalCount(report) > 0 ? EXIT.failed : EXIT.passed;
 }

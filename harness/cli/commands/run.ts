@@ -14,6 +14,7 @@ import { checkOutputPaths, type OutputPath } from '../../run/output-paths.js';
 import { pathFrom } from '../../model/paths.js';
 import { createReporter, checkTargets, loadReporters, parseReporterArg, reporterOutputPaths, type ReporterContext } from '../../run/reporters.js';
 import { describeInternalError, runSuite } from '../../run/runner.js';
+import { pruneCacheAfterRun } from '../cache-upkeep.js';
 import { EXIT, reportContainedErrors } from '../exit.js';
 import { trapInterrupts } from '../interrupt.js';
 import { loadSelection, type Filters } from '../selection.js';
@@ -78,6 +79,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     });
     if (internalErrors.length) reportContainedErrors(internalErrors.map(describeInternalError), process.stderr);
     if (summary.interrupted) return EXIT.interrupted;
+    await pruneCacheAfterRun(args.certsDir);
     // a verdict a bug decided is no record of how the stack behaves: the baseline is left as it was
     await gate?.finish(results, { record: internalErrors.length === 0 });
     if (internalErrors.length) {

@@ -1,5 +1,5 @@
 /**
- * The material cache the robustness tests share: the project's own `certs/` (ignored by git),
+ * The material cache the robustness tests share: the project's `.tlsgate-cache/certs` (ignored by git),
  * as `tlsgate run` uses it, so the first run generates keys (seconds for RSA-4096) and later
  * runs, and the catalogue itself, find them. The cache is built for this (atomic writes, several
  * processes, validity windows); nothing is left in the system's temp folder. TLSGATE_TEST_CERTS

@@ -1,0 +1,49 @@
+/** Pruning the material cache: idle entries, the count cap, the once-a-day end-of-run prune. */
+import { expect } from 'chai';
+import { mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { materialCacheInfo, pruneIfDue, pruneMaterialCache } from '../../ca/issue/cache-folder.js';
+import { issuePki } from '../../ca/issue/factory.js';
+import type { PkiSpec } from '../../ca/spec/spec.js';
+
+const DAY_MS = 86_400_000;
+const SPEC = {
+  certs: [
+    { id: 'root', role: 'root', subject: 'CN=Prune Root', key: 'ec-p256' },
+    { id: 'a', role: 'server', issuer: 'root', subject: 'CN=a', key: 'ec-p256', san: { dns: ['a.test'] } },
+    { id: 'b', role: 'server', issuer: 'root', subject: 'CN=b', key: 'ec-p256', san: { dns: ['b.test'] } },
+  ],
+} as unknown as PkiSpec;
+
+describe('material cache pruning', function () {
+  this.timeout(60_000);
+  let dir: string;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tlsgate-prune-'));
+    await issuePki(SPEC, { cacheDir: dir });
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const certFiles = (): string[] => readdirSync(join(dir, 'issued'), { recursive: true }).map(String).filter((n) => n.endsWith('.pem'));
+
+  it('keeps the most recently used certificates up to the cap', async () => {
+    const info = await materialCacheInfo(dir);
+    expect(info.certificates).to.have.length(3);
+    const [oldest, , newest] = info.certificates;
+    utimesSync(oldest!.path, new Date(Date.now() - 3 * DAY_MS), new Date(Date.now() - 3 * DAY_MS));
+    utimesSync(newest!.path, new Date(Date.now() + DAY_MS), new Date(Date.now() + DAY_MS));
+    const r = await pruneMaterialCache(dir, { certificateMaxIdleMs: 10 * DAY_MS, keyMaxIdleMs: 10 * DAY_MS, maxCertificates: 1 });
+    expect(r).to.include({ removedCertificates: 2, removedKeys: 0 });
+    expect((await materialCacheInfo(dir)).certificates.map((c) => c.path)).to.deep.equal([newest!.path]);
+  });
+
+  it('prunes at the end of a run at most once a day', async () => {
+    const now = new Date(Date.now() + 40 * DAY_MS);
+    const policy = { certificateMaxIdleMs: 30 * DAY_MS, keyMaxIdleMs: 90 * DAY_MS, now };
+    expect(await pruneIfDue(dir, policy)).to.deep.include({ removedCertificates: 3, removedKeys: 0 });
+    expect(certFiles()).to.deep.equal([]);
+    expect(await pruneIfDue(dir, { ...policy, now: new Date(now.getTime() + DAY_MS / 2) })).to.equal(undefined);
+    expect(await pruneIfDue(dir, { ...policy, now: new Date(now.getTime() + 2 * DAY_MS) })).to.not.equal(undefined);
+  });
+});
