@@ -9,6 +9,7 @@ import type { Inventory } from '../drivers/portable/inventory/collect.js';
 import type { ScenarioResult } from '../model/domain.js';
 import { readBaseline, writeBaseline } from './baseline-file.js';
 import { compareBaselines } from './drift.js';
+import { failuresAgainst } from './failures.js';
 import { fatalChanges, type DriftPolicy } from './policy.js';
 import { renderDriftMarkdown, type DriftOutcome } from './render.js';
 import { baselineOf, type Baseline } from './snapshot.js';
@@ -57,14 +58,15 @@ export class BaselineGate {
     if (!this.before || !this.args.compareWith) return undefined;
     const after = baselineOf(results, await this.inventory());
     const drift = compareBaselines(this.before, after, { partial: this.args.partial });
-    return { against: this.args.compareWith, drift, policy: this.args.policy, fatal: fatalChanges(drift, this.args.policy) };
+    const failures = failuresAgainst(this.before, results);
+    return { against: this.args.compareWith, drift, policy: this.args.policy, fatal: fatalChanges(drift, this.args.policy), failures };
   }
 
   /** after the run: the new baseline (unless told not to record) and the Markdown report, as asked */
   async finish(results: readonly ScenarioResult[], opts: { record?: boolean } = {}): Promise<void> {
     const outcome = await this.evaluate(results);
     if (outcome && this.args.markdownFile) {
-      await writeFileAtomic(this.args.markdownFile, renderDriftMarkdown(outcome.drift, outcome.policy, `tlsgate drift against ${outcome.against}`), PUBLIC_FILE);
+      await writeFileAtomic(this.args.markdownFile, renderDriftMarkdown(outcome.drift, outcome.policy, `tlsgate drift against ${outcome.against}`, '##', { failures: outcome.failures }), PUBLIC_FILE);
     }
     if (this.args.updateFile && opts.record !== false) await this.record(this.args.updateFile, results);
   }

@@ -3,7 +3,7 @@
  * they happen. Elsewhere (CI logs): one plain line per scenario. Then a summary, failures first,
  * each with file:line, expected vs got, and what was observed.
  */
-import { renderDriftText, type DriftOutcome } from '../baseline/render.js';
+import { failsGate, renderDriftText, type DriftOutcome } from '../baseline/render.js';
 import type { ResultStatus, RunSummary, ScenarioResult } from '../model/domain.js';
 import type { Reporter, RunInfo } from './types.js';
 import {
@@ -68,8 +68,8 @@ class ConsoleReporter implements Reporter {
     this.out.write(this.summaryText(summary, results));
     const drift = await this.opts.drift?.(results);
     if (drift) {
-      const text = `\n${renderDriftText(drift.drift, drift.policy, drift.against)}`;
-      this.out.write(drift.fatal.length ? this.c.red(text) : text);
+      const text = `\n${renderDriftText(drift.drift, drift.policy, drift.against, { failures: drift.failures })}`;
+      this.out.write(failsGate(drift) ? this.c.red(text) : text);
     }
     return this.out.close();
   }

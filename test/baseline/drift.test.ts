@@ -120,8 +120,11 @@ describe('drift policy', () => {
     const many = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`s${i}`, scenario(accepted())]));
     const moved = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`s${i}`, scenario(accepted({ group: 'X25519MLKEM768' }))]));
     const grouped = compareBaselines(baseline(many), baseline(moved));
-    expect(renderDriftText(grouped, DEFAULT_POLICY, 'b')).to.include('group X25519 -> X25519MLKEM768: 7 scenarios (s0, s1, s2, and 4 more)');
-    expect(renderDriftMarkdown(grouped, DEFAULT_POLICY, 't')).to.match(/<details><summary>7 scenarios<\/summary>s0<br>s1/);
+    const text7 = renderDriftText(grouped, DEFAULT_POLICY, 'b');
+    expect(text7).to.include('drift against b: 7 changes in 1 finding, none fails the gate');
+    expect(text7).to.include('  Negotiation changed (7)\n    group X25519 -> X25519MLKEM768: 7 scenarios\n      s0\n      s1\n');
+    expect(text7.match(/group X25519 -> X25519MLKEM768/g)).to.have.length(1);
+    expect(renderDriftMarkdown(grouped, DEFAULT_POLICY, 't')).to.match(/<details><summary>7 scenarios<\/summary>s0<br>s1<br>s2<br>s3<br>s4<br>s5<br>s6<\/details> .* \*\*group X25519 -> X25519MLKEM768\*\* \(7\) \|/);
   });
 });
 
