@@ -28,6 +28,8 @@ export interface BaselineArgs {
 
 export class BaselineGate {
   private outcome: Promise<DriftOutcome | undefined> | undefined;
+  /** the catalogue's ids, when this run reports the scenarios it lost (see scopeTo) */
+  private catalogue: readonly string[] | undefined;
 
   private constructor(
     private readonly args: BaselineArgs,
@@ -48,6 +50,15 @@ export class BaselineGate {
     return this.before !== undefined;
   }
 
+  /**
+   * A partial run compares only its own scenarios. Given the catalogue's ids, it also reports
+   * the baseline's scenarios that are gone from the catalogue (for shard 1 of an unfiltered
+   * sharded run: the shards' drifts then add up to the unsharded run's).
+   */
+  reportRemovalsFrom(catalogue: readonly string[]): void {
+    this.catalogue = catalogue;
+  }
+
   /** the drift against --baseline (computed once), or undefined without one */
   evaluate(results: readonly ScenarioResult[]): Promise<DriftOutcome | undefined> {
     this.outcome ??= this.compare(results);
@@ -57,7 +68,7 @@ export class BaselineGate {
   private async compare(results: readonly ScenarioResult[]): Promise<DriftOutcome | undefined> {
     if (!this.before || !this.args.compareWith) return undefined;
     const after = baselineOf(results, await this.inventory());
-    const drift = compareBaselines(this.before, after, { partial: this.args.partial });
+    const drift = compareBaselines(this.before, after, { partial: this.args.partial, ...(this.catalogue ? { catalogue: this.catalogue } : {}) });
     const failures = failuresAgainst(this.before, results);
     return { against: this.args.compareWith, drift, policy: this.args.policy, fatal: fatalChanges(drift, this.args.policy), failures };
   }

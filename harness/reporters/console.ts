@@ -48,7 +48,9 @@ class ConsoleReporter implements Reporter {
   onBegin(run: RunInfo): void {
     this.run = run;
     const shard = run.shard ? `, shard ${run.shard.index}/${run.shard.count}` : '';
-    const line = `tlsgate: running ${run.total} scenario${run.total === 1 ? '' : 's'} (concurrency ${run.concurrency}${shard})`;
+    const line = run.mergedFrom !== undefined
+      ? `tlsgate: ${run.total} scenario${run.total === 1 ? '' : 's'} merged from ${run.mergedFrom} report${run.mergedFrom === 1 ? '' : 's'}`
+      : `tlsgate: running ${run.total} scenario${run.total === 1 ? '' : 's'} (concurrency ${run.concurrency}${shard})`;
     this.out.write(`${this.c.dim(line)}\n`);
     if (this.opts.live) this.drawProgress();
   }

@@ -54,6 +54,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
     partial: args.grep !== undefined || !!args.tags?.length || args.shard !== undefined,
   }, inventory);
   const selection = await loadSelection(args.paths, args);
+  // the shards split the catalogue; the first also reports the baseline's scenarios it lost
+  if (selection.shard?.index === 1 && args.grep === undefined && !args.tags?.length) gate?.reportRemovalsFrom(selection.catalogue);
   if (selection.scenarios.length === 0) {
     process.stderr.write(`tlsgate: shard ${args.shard} has no scenarios (fewer scenarios than shards); nothing to run\n`);
   }
