@@ -91,7 +91,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     }
     const drift = await gate?.evaluate(results);
     if (args.updateBaseline !== undefined) reportRecordedFailures(args.updateBaseline, results, process.stderr);
-    return exitCodeOf(summary, drift, args.updateBaseline !== undefined);
+    return runExitCode(summary, drift, args.updateBaseline !== undefined);
   } finally {
     await engine.close();
     interrupts.release();
@@ -102,7 +102,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
  * Against a baseline, only the drift and failures it did not record fail the run. Recording a
  * baseline records whatever the stack does: failing scenarios do not fail it (they are listed).
  */
-function exitCodeOf(summary: RunSummary, drift: DriftOutcome | undefined, recording: boolean): number {
+function runExitCode(summary: RunSummary, drift: DriftOutcome | undefined, recording: boolean): number {
   if (drift) return failsGate(drift) ? EXIT.failed : EXIT.passed;
   return !recording && summary.failed + summary.errors > 0 ? EXIT.failed : EXIT.passed;
 }
