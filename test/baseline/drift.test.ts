@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BaselineError, readBaseline, writeBaseline } from '../../harness/baseline/baseline-file.js';
 import { compareBaselines, compareConnection, compareScenario } from '../../harness/baseline/drift.js';
+import { failuresAgainst } from '../../harness/baseline/failures.js';
 import { DEFAULT_POLICY, driftPolicy, fatalChanges, shownChanges } from '../../harness/baseline/policy.js';
 import { renderDriftMarkdown, renderDriftText } from '../../harness/baseline/render.js';
 import {
@@ -77,6 +78,23 @@ describe('drift classifier', () => {
     const after = baseline({ a: scenario(accepted()) });
     expect(compareBaselines(before, after).changes.map((c) => c.kind)).to.deep.equal(['removed']);
     expect(compareBaselines(before, after, { partial: true }).changes).to.deep.equal([]);
+  });
+
+  it('a partial run given the catalogue reports the baseline scenarios gone from it, and only those (shard 1)', () => {
+    const before = baseline({ a: scenario(accepted()), b: scenario(accepted()), gone: scenario(accepted()) });
+    const after = baseline({ a: scenario(accepted()) });
+    const drift = compareBaselines(before, after, { partial: true, catalogue: ['a', 'b'] });
+    expect(drift.changes.map((c) => `${c.kind} ${c.id}`)).to.deep.equal(['removed gone']);
+  });
+
+  it('failing scenarios: as recorded (same verdict and failure), changed, or new; a baseline without failure lines matches on the verdict', () => {
+    const failed = (id: string, field: string) => resultFor(makeScenario(id, { file: 'f' }), { status: 'failed', message: 'm', mismatches: [{ field, expected: 'x', actual: undefined }] });
+    const recorded = baselineOf([failed('same', 'category'), failed('changed', 'category'), resultFor(makeScenario('new', { file: 'f' }), { status: 'passed' })]);
+    expect(recorded.scenarios['f#same']!.failure).to.deep.equal(['category: expected "x", got null']);
+    const legacy: ScenarioSnapshot = { verdict: 'failed', connections: [] };
+    const f = failuresAgainst({ ...recorded, scenarios: { ...recorded.scenarios, 'f#legacy': legacy } }, [failed('same', 'category'), failed('changed', 'code'), failed('new', 'code'), failed('legacy', 'code')]);
+    expect(f.asRecorded.map((n) => n.id)).to.deep.equal(['f#same', 'f#legacy']);
+    expect(f.unexpected.map((n) => `${n.id} (${n.was})`)).to.deep.equal(['f#changed (failed: category: expected "x", got null)', 'f#new (passed)']);
   });
 
   it('stack changes list inventory lines that differ, never as gating changes', () => {
