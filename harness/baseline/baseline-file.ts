@@ -97,6 +97,7 @@ function scenarioProblem(s: unknown): string | undefined {
   const snap = s as Partial<ScenarioSnapshot>;
   if (typeof snap.verdict !== 'string' || !VERDICTS.has(snap.verdict)) return `verdict ${JSON.stringify(snap.verdict)} is not passed, failed, error or skipped`;
   if (!Array.isArray(snap.connections)) return '"connections" is not a list';
+  if (snap.failure !== undefined && !(Array.isArray(snap.failure) && snap.failure.every((f) => typeof f === 'string'))) return '"failure" is not a list of strings';
   const bad = snap.connections.findIndex((c) => !isObject(c) || !OUTCOMES.has(c.outcome as string) || !Array.isArray(c.revocationChecked));
   return bad >= 0 ? `connection ${bad + 1} needs an outcome (accepted or rejected) and a revocationChecked list` : undefined;
 }

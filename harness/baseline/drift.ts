@@ -49,11 +49,20 @@ export interface CompareOptions {
    * baseline that were not selected are not reported as removed.
    */
   partial?: boolean;
+  /**
+   * With `partial`: every scenario id found (selected or not). Baseline scenarios missing from
+   * it are reported as removed: shard 1 of an unfiltered sharded run does this, so the shards
+   * together report each removal once, as an unsharded run does.
+   */
+  catalogue?: readonly string[];
 }
 
 export function compareBaselines(before: Baseline, after: Baseline, opts: CompareOptions = {}): Drift {
   const ids = new Set(Object.keys(after.scenarios));
-  if (!opts.partial) for (const id of Object.keys(before.scenarios)) ids.add(id);
+  const found = opts.catalogue ? new Set(opts.catalogue) : undefined;
+  for (const id of Object.keys(before.scenarios)) {
+    if (!opts.partial || (found && !found.has(id))) ids.add(id);
+  }
   const changes = [...ids].sort(codeUnitOrder).flatMap((id) => compareScenario(id, before.scenarios[id], after.scenarios[id]));
   return { changes, stack: compareStack(before.stack, after.stack) };
 }

@@ -9,6 +9,7 @@ import type { Inventory } from '../drivers/portable/inventory/collect.js';
 import type { ScenarioResult } from '../model/domain.js';
 import { readBaseline, writeBaseline } from './baseline-file.js';
 import { compareBaselines } from './drift.js';
+import { failuresAgainst } from './failures.js';
 import { fatalChanges, type DriftPolicy } from './policy.js';
 import { renderDriftMarkdown, type DriftOutcome } from './render.js';
 import { baselineOf, type Baseline } from './snapshot.js';
@@ -27,6 +28,8 @@ export interface BaselineArgs {
 
 export class BaselineGate {
   private outcome: Promise<DriftOutcome | undefined> | undefined;
+  /** the catalogue's ids, when this run reports the scenarios it lost (see scopeTo) */
+  private catalogue: readonly string[] | undefined;
 
   private constructor(
     private readonly args: BaselineArgs,
@@ -47,6 +50,15 @@ export class BaselineGate {
     return this.before !== undefined;
   }
 
+  /**
+   * A partial run compares only its own scenarios. Given the catalogue's ids, it also reports
+   * the baseline's scenarios that are gone from the catalogue (for shard 1 of an unfiltered
+   * sharded run: the shards' drifts then add up to the unsharded run's).
+   */
+  reportRemovalsFrom(catalogue: readonly string[]): void {
+    this.catalogue = catalogue;
+  }
+
   /** the drift against --baseline (computed once), or undefined without one */
   evaluate(results: readonly ScenarioResult[]): Promise<DriftOutcome | undefined> {
     this.outcome ??= this.compare(results);
@@ -56,15 +68,16 @@ export class BaselineGate {
   private async compare(results: readonly ScenarioResult[]): Promise<DriftOutcome | undefined> {
     if (!this.before || !this.args.compareWith) return undefined;
     const after = baselineOf(results, await this.inventory());
-    const drift = compareBaselines(this.before, after, { partial: this.args.partial });
-    return { against: this.args.compareWith, drift, policy: this.args.policy, fatal: fatalChanges(drift, this.args.policy) };
+    const drift = compareBaselines(this.before, after, { partial: this.args.partial, ...(this.catalogue ? { catalogue: this.catalogue } : {}) });
+    const failures = failuresAgainst(this.before, results);
+    return { against: this.args.compareWith, drift, policy: this.args.policy, fatal: fatalChanges(drift, this.args.policy), failures };
   }
 
   /** after the run: the new baseline (unless told not to record) and the Markdown report, as asked */
   async finish(results: readonly ScenarioResult[], opts: { record?: boolean } = {}): Promise<void> {
     const outcome = await this.evaluate(results);
     if (outcome && this.args.markdownFile) {
-      await writeFileAtomic(this.args.markdownFile, renderDriftMarkdown(outcome.drift, outcome.policy, `tlsgate drift against ${outcome.against}`), PUBLIC_FILE);
+      await writeFileAtomic(this.args.markdownFile, renderDriftMarkdown(outcome.drift, outcome.policy, `tlsgate drift against ${outcome.against}`, '##', { failures: outcome.failures }), PUBLIC_FILE);
     }
     if (this.args.updateFile && opts.record !== false) await this.record(this.args.updateFile, results);
   }

@@ -4,6 +4,7 @@
  */
 import type { Drift, DriftChange, DriftClass, StackChange } from './drift.js';
 import { fatalChanges, shownChanges, type DriftPolicy } from './policy.js';
+import type { FailureNote, FailuresAgainstBaseline } from './failures.js';
 import type { ConnectionSnapshot } from './snapshot.js';
 
 /** the drift of one run against one baseline */
@@ -12,6 +13,8 @@ export interface DriftOutcome {
   drift: Drift;
   policy: DriftPolicy;
   fatal: DriftChange[];
+  /** failing scenarios: as the baseline recorded them (not fatal), or new/changed (fatal) */
+  failures?: FailuresAgainstBaseline;
 }
 
 /** the drift as the JSON report carries it */
@@ -22,16 +25,21 @@ export interface DriftJson {
   ignoredClasses: DriftClass[];
   changes: DriftChange[];
   stack: StackChange[];
+  failures?: FailuresAgainstBaseline;
 }
+
+/** the gate fails: a fatal drift class, or a failure the baseline did not record */
+export const failsGate = (o: DriftOutcome): boolean => o.fatal.length > 0 || (o.failures?.unexpected.length ?? 0) > 0;
 
 export function driftJson(o: DriftOutcome): DriftJson {
   return {
     baseline: o.against,
-    failsGate: o.fatal.length > 0,
+    failsGate: failsGate(o),
     fatalClasses: [...o.policy.fatal],
     ignoredClasses: [...o.policy.ignored],
     changes: shownChanges(o.drift, o.policy),
     stack: o.drift.stack,
+    ...(o.failures ? { failures: o.failures } : {}),
   };
 }
 
@@ -64,53 +72,108 @@ export function describeConnection(c: ConnectionSnapshot | undefined): string {
 }
 
 /** one line saying whether the gate holds */
-export function driftHeadline(drift: Drift, policy: DriftPolicy, against: string): string {
-  const shown = shownChanges(drift, policy).length;
-  const fatal = fatalChanges(drift, policy).length;
-  if (shown === 0) return `drift against ${against}: none, every scenario behaves as recorded`;
-  return `drift against ${against}: ${shown} change${shown === 1 ? '' : 's'}, ${fatal ? `${fatal} fail${fatal === 1 ? 's' : ''} the gate` : 'none fails the gate'}`;
+export function driftHeadline(drift: Drift, policy: DriftPolicy, against: string, failures?: FailuresAgainstBaseline): string {
+  const shown = shownChanges(drift, policy);
+  const fatal = fatalChanges(drift, policy).length + (failures?.unexpected.length ?? 0);
+  const news = failures?.unexpected.length ? `, ${plural(failures.unexpected.length, 'new failure')}` : '';
+  if (shown.length === 0 && !news) return `drift against ${against}: none, every scenario behaves as recorded`;
+  const findings = findingsOf(shown).length;
+  const folded = findings < shown.length ? ` in ${plural(findings, 'finding')}` : '';
+  return `drift against ${against}: ${plural(shown.length, 'change')}${folded}${news}, ${fatal ? `${fatal} fail${fatal === 1 ? 's' : ''} the gate` : 'none fails the gate'}`;
 }
 
-export function renderDriftText(drift: Drift, policy: DriftPolicy, against: string): string {
-  const lines = [driftHeadline(drift, policy, against)];
+/** `Node v20.20.0 -> v24.11.1, OpenSSL 3.0.17 -> 3.5.4, root store 144 -> 118 certificates`, or undefined */
+export function stackHeadline(stack: readonly StackChange[]): string | undefined {
+  const parts = HEADLINE_KEYS.flatMap(([key, name, unit]) => {
+    const s = stack.find((c) => c.key === key);
+    return s ? [`${name} ${s.before} -> ${s.after}${unit}`] : [];
+  });
+  return parts.length ? parts.join(', ') : undefined;
+}
+
+/** the stack facts that explain most drift, in the order the top line names them */
+const HEADLINE_KEYS: ReadonlyArray<[key: string, name: string, unit: string]> = [
+  ['versions.node', 'Node', ''],
+  ['versions.openssl', 'OpenSSL', ''],
+  ['versions.undici (undici driver)', 'undici', ''],
+  ['versions.undici (bundled with node)', 'undici (bundled)', ''],
+  ['rootStore.count', 'root store', ' certificates'],
+  ['securityLevel.effective', 'security level', ''],
+];
+const isHeadlineKey = (key: string): boolean => HEADLINE_KEYS.some(([k]) => k === key);
+
+export interface RenderExtras {
+  /** failing scenarios against the baseline: known (as recorded) and new */
+  failures?: FailuresAgainstBaseline | undefined;
+}
+
+export function renderDriftText(drift: Drift, policy: DriftPolicy, against: string, extras: RenderExtras = {}): string {
+  const lines = [driftHeadline(drift, policy, against, extras.failures)];
+  const top = stackHeadline(drift.stack);
+  if (top) lines.push(`  Stack: ${top}`);
   for (const [kind, list] of grouped(drift, policy)) {
     lines.push(`  ${TITLES[kind]} (${list.length})${policy.fatal.has(kind) ? ': fails the gate' : ''}`);
-    for (const same of bySummary(list)) {
-      if (same.length < GROUP_FROM) {
-        for (const c of same) lines.push(`    ${label(c)}: ${c.summary}`);
-        continue;
-      }
-      const shown = same.slice(0, 3).map(label).join(', ');
-      lines.push(`    ${same[0]!.summary}: ${same.length} scenarios (${shown}, and ${same.length - 3} more)`);
-    }
+    for (const same of findingsOf(list)) lines.push(...findingText(same));
   }
-  if (drift.stack.length) {
+  lines.push(...failuresText(extras.failures));
+  const rest = drift.stack.filter((s) => !isHeadlineKey(s.key));
+  if (rest.length) {
     lines.push('  Stack changes (for explanation; never fail the gate)');
-    for (const s of drift.stack) lines.push(`    ${s.key}: ${s.before} -> ${s.after}`);
+    for (const s of rest) lines.push(`    ${s.key}: ${s.before} -> ${s.after}`);
   }
   return `${lines.join('\n')}\n`;
 }
 
-/** this many changes with one summary are shown as one line (a new default group shows in every handshake) */
-const GROUP_FROM = 5;
+/** at most this many scenarios are listed under a finding in a terminal (Markdown lists all) */
+const LISTED_IN_TEXT = 8;
 
-/** changes with the same summary, in order of first appearance */
-function bySummary(list: readonly DriftChange[]): DriftChange[][] {
+/** one change: one line; identical changes: one line with the count, the scenarios folded below */
+function findingText(same: readonly DriftChange[]): string[] {
+  if (same.length === 1) return [`    ${label(same[0]!)}: ${same[0]!.summary}`];
+  const listed = same.slice(0, LISTED_IN_TEXT).map((c) => `      ${label(c)}`);
+  const more = same.length - listed.length;
+  return [`    ${same[0]!.summary}: ${same.length} scenarios`, ...listed, ...(more > 0 ? [`      … and ${more} more (the JSON report and --drift-markdown list all)`] : [])];
+}
+
+function failuresText(f: FailuresAgainstBaseline | undefined): string[] {
+  if (!f) return [];
+  const out: string[] = [];
+  if (f.unexpected.length) {
+    out.push(`  New or changed failures (${f.unexpected.length}): fails the gate`);
+    for (const n of f.unexpected) out.push(`    ${n.id}: ${n.now.join('; ')} (baseline: ${n.was ?? '?'})`);
+  }
+  if (f.asRecorded.length) {
+    out.push(`  Fails as recorded (${f.asRecorded.length}): known failures, not new`);
+    for (const n of f.asRecorded) out.push(`    ${n.id}: ${n.now.join('; ')}`);
+  }
+  return out;
+}
+
+/** identical changes (same class and summary) as one finding, in order of first appearance */
+export function findingsOf(list: readonly DriftChange[]): DriftChange[][] {
   const groups = new Map<string, DriftChange[]>();
-  for (const c of list) groups.set(c.summary, [...(groups.get(c.summary) ?? []), c]);
+  for (const c of list) {
+    const key = `${c.kind}\n${c.summary}`;
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
   return [...groups.values()];
 }
 
-export function renderDriftMarkdown(drift: Drift, policy: DriftPolicy, title: string, level = '##'): string {
+const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+export function renderDriftMarkdown(drift: Drift, policy: DriftPolicy, title: string, level = '##', extras: RenderExtras = {}): string {
   const out = [`${level} ${md(title)}`, ''];
+  const top = stackHeadline(drift.stack);
+  if (top) out.push(`**Stack:** ${md(top)}`, '');
   const groups = grouped(drift, policy);
-  if (groups.length === 0) out.push('No behaviour changed: every scenario behaves as recorded.', '');
+  if (groups.length === 0 && !extras.failures?.unexpected.length) out.push('No behaviour changed: every scenario behaves as recorded.', '');
   for (const [kind, list] of groups) {
     out.push(`${level}# ${TITLES[kind]} (${list.length})${policy.fatal.has(kind) ? ' :x: fails the gate' : ''}`, '');
     out.push('| scenario | before | after | change |', '| --- | --- | --- | --- |');
-    for (const same of bySummary(list)) out.push(...markdownRows(same));
+    for (const same of findingsOf(list)) out.push(...markdownRows(same));
     out.push('');
   }
+  out.push(...failuresMarkdown(extras.failures, level));
   if (drift.stack.length) {
     out.push(`${level}# Stack changes`, '', '| what | before | after |', '| --- | --- | --- |');
     for (const s of drift.stack) out.push(`| ${md(s.key)} | ${md(short(s.before))} | ${md(short(s.after))} |`);
@@ -119,14 +182,25 @@ export function renderDriftMarkdown(drift: Drift, policy: DriftPolicy, title: st
   return out.join('\n');
 }
 
-/** one row per change, or one row for a large group with the scenarios folded away */
+function failuresMarkdown(f: FailuresAgainstBaseline | undefined, level: string): string[] {
+  if (!f) return [];
+  const section = (title: string, notes: readonly FailureNote[], was: boolean): string[] => (notes.length === 0 ? [] : [
+    `${level}# ${title} (${notes.length})`, '',
+    `| scenario | failure now |${was ? ' baseline |' : ''}`, `| --- | --- |${was ? ' --- |' : ''}`,
+    ...notes.map((n) => `| ${md(n.id)} | ${md(n.now.join('; '))} |${was ? ` ${md(n.was ?? '')} |` : ''}`),
+    '',
+  ]);
+  return [...section('New or changed failures :x: fails the gate', f.unexpected, true), ...section('Fails as recorded (known, not new)', f.asRecorded, false)];
+}
+
+/** one row per change, or one row for identical changes with the scenarios folded away */
 function markdownRows(same: readonly DriftChange[]): string[] {
-  if (same.length < GROUP_FROM) {
+  if (same.length === 1) {
     return same.map((c) => `| ${md(label(c))} | ${md(describeConnection(c.before))} | ${md(describeConnection(c.after))} | ${md(c.summary)} |`);
   }
   const common = (pick: (c: DriftChange) => string) => (new Set(same.map(pick)).size === 1 ? md(pick(same[0]!)) : '(varies)');
   const names = same.map((c) => md(label(c))).join('<br>');
-  return [`| <details><summary>${same.length} scenarios</summary>${names}</details> | ${common((c) => describeConnection(c.before))} | ${common((c) => describeConnection(c.after))} | ${md(same[0]!.summary)} |`];
+  return [`| <details><summary>${same.length} scenarios</summary>${names}</details> | ${common((c) => describeConnection(c.before))} | ${common((c) => describeConnection(c.after))} | **${md(same[0]!.summary)}** (${same.length}) |`];
 }
 
 const short = (s: string): string => (s.length > 120 ? `${s.slice(0, 119)}…` : s);

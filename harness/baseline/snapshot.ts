@@ -4,7 +4,7 @@
  * review shows only behaviour, one changed line per changed scenario.
  */
 import type { Inventory } from '../drivers/portable/inventory/collect.js';
-import type { Observation, ResultStatus, ScenarioResult } from '../model/domain.js';
+import type { Observation, ResultStatus, ScenarioResult, Verdict } from '../model/domain.js';
 
 export const BASELINE_FORMAT = 'tlsgate-baseline/1';
 
@@ -30,6 +30,12 @@ export interface ScenarioSnapshot {
   verdict: ResultStatus;
   /** one per connection; empty when the scenario was skipped or could not run */
   connections: ConnectionSnapshot[];
+  /**
+   * failed: each unmet expectation as `field: expected X, got Y`; error: the message. A
+   * baseline records failing scenarios too, so a later run can tell "fails as recorded" from a
+   * new or changed failure.
+   */
+  failure?: string[];
 }
 
 /** the parts of the inventory that explain a drift (not the long lists), shown, never gating */
@@ -57,7 +63,15 @@ export function connectionSnapshot(obs: Observation): ConnectionSnapshot {
 }
 
 export function scenarioSnapshot(r: ScenarioResult): ScenarioSnapshot {
-  return { verdict: r.verdict.status, connections: r.observations.map(connectionSnapshot) };
+  const failure = failureOf(r.verdict);
+  return { verdict: r.verdict.status, connections: r.observations.map(connectionSnapshot), ...(failure ? { failure } : {}) };
+}
+
+/** how a verdict failed, as stable text (JSON values: `null` for nothing observed) */
+export function failureOf(v: Verdict): string[] | undefined {
+  if (v.status === 'failed') return v.mismatches.map((m) => `${m.field}: expected ${JSON.stringify(m.expected ?? null)}, got ${JSON.stringify(m.actual ?? null)}`);
+  if (v.status === 'error') return [v.message];
+  return undefined;
 }
 
 export function baselineOf(results: readonly ScenarioResult[], inventory?: Inventory): Baseline {

@@ -94,6 +94,16 @@ function buildParser(argv: string[], run: Runner): Argv<Common> {
       ...(a.json !== undefined ? { json: a.json } : {}),
       ...driftArgsOf(a),
     })))
+    .command('merge-reports <dir>', "join the shards' JSON reports (every *.json in DIR) into one run: one summary, one drift, any reporters", (y) => y
+      .positional('dir', { type: 'string', demandOption: true, describe: "folder holding each shard's `--reporter json:FILE` report" })
+      .option('reporter', { type: 'string', default: 'console', describe: 'console, json, junit, tap, github, or a module path; NAME:FILE writes to a file (repeatable; one may use stdout)' })
+      .option('drift-markdown', { type: 'string', describe: 'write the merged drift (when the reports carry one) as Markdown to this file' })
+      .example('$0 merge-reports shards/ --reporter console --reporter junit:tlsgate.xml --reporter github', 'after `tlsgate run --shard i/n --reporter json:shards/i.json` in each CI job'),
+    (a) => run(a.verbose, async () => (await import('./commands/merge-reports.js')).mergeReportsCommand({
+      dir: String(a.dir),
+      reporters: listOf(a.reporter),
+      ...(listOf(a.driftMarkdown).at(-1) !== undefined ? { driftMarkdown: listOf(a.driftMarkdown).at(-1)! } : {}),
+    })))
     .command('serve', 'run the mock CA, OCSP responder and CRL server until Ctrl-C', (y) => certsDirOption(y)
       .option('spec', { type: 'string', describe: 'YAML file whose `pki:` section to issue and serve (any scenario file works); default: a root, an intermediate, good and revoked server and client leaves' })
       .option('out', { type: 'string', default: 'tlsgate-pki', describe: "folder for the issued certificates and keys: new, empty, or a previous serve's (its files are replaced; any other non-empty folder is refused)" })
@@ -116,7 +126,7 @@ function buildParser(argv: string[], run: Runner): Argv<Common> {
         ? cacheInfoCommand({ ...folders, json: a.json })
         : cachePruneCommand({ ...folders, all: a.all, olderThan: a.olderThan });
     }))
-    .demandCommand(1, 'give a command: run, list, validate, certs or serve (or inventory, matrix, cache)')
+    .demandCommand(1, 'give a command: run, list, validate, certs or serve (or inventory, matrix, cache, merge-reports)')
     .recommendCommands()
     .strict()
     .help()

@@ -19,6 +19,8 @@ export interface Selection {
   /** the scenarios to run or list, in catalogue order */
   scenarios: Scenario[];
   shard?: { index: number; count: number };
+  /** the id of every scenario found, selected or not (a shard's baseline comparison needs them) */
+  catalogue: string[];
 }
 
 /** the built-in catalogue, plus ./scenarios when it exists and is another folder */
@@ -61,7 +63,7 @@ export async function loadSelection(paths: readonly string[], filters: Filters):
     throw new UsageError(`no scenario matches ${describeFilters(filters)} (of ${scenarios.length} found; see \`tlsgate list\`)`);
   }
   const selected = shard ? select.selectScenarios(scenarios, { ...criteria, shard }) : matching;
-  return { scenarios: selected, ...(shard ? { shard: { index: shard.index, count: shard.count } } : {}) };
+  return { scenarios: selected, ...(shard ? { shard: { index: shard.index, count: shard.count } } : {}), catalogue: scenarios.map((s) => s.id) };
 }
 
 function parseShardArg<T>(parse: (text: string) => T, text: string): T {

@@ -3,7 +3,7 @@
  * they happen. Elsewhere (CI logs): one plain line per scenario. Then a summary, failures first,
  * each with file:line, expected vs got, and what was observed.
  */
-import { renderDriftText, type DriftOutcome } from '../baseline/render.js';
+import { failsGate, renderDriftText, type DriftOutcome } from '../baseline/render.js';
 import type { ResultStatus, RunSummary, ScenarioResult } from '../model/domain.js';
 import type { Reporter, RunInfo } from './types.js';
 import {
@@ -48,7 +48,9 @@ class ConsoleReporter implements Reporter {
   onBegin(run: RunInfo): void {
     this.run = run;
     const shard = run.shard ? `, shard ${run.shard.index}/${run.shard.count}` : '';
-    const line = `tlsgate: running ${run.total} scenario${run.total === 1 ? '' : 's'} (concurrency ${run.concurrency}${shard})`;
+    const line = run.mergedFrom !== undefined
+      ? `tlsgate: ${run.total} scenario${run.total === 1 ? '' : 's'} merged from ${run.mergedFrom} report${run.mergedFrom === 1 ? '' : 's'}`
+      : `tlsgate: running ${run.total} scenario${run.total === 1 ? '' : 's'} (concurrency ${run.concurrency}${shard})`;
     this.out.write(`${this.c.dim(line)}\n`);
     if (this.opts.live) this.drawProgress();
   }
@@ -68,8 +70,8 @@ class ConsoleReporter implements Reporter {
     this.out.write(this.summaryText(summary, results));
     const drift = await this.opts.drift?.(results);
     if (drift) {
-      const text = `\n${renderDriftText(drift.drift, drift.policy, drift.against)}`;
-      this.out.write(drift.fatal.length ? this.c.red(text) : text);
+      const text = `\n${renderDriftText(drift.drift, drift.policy, drift.against, { failures: drift.failures })}`;
+      this.out.write(failsGate(drift) ? this.c.red(text) : text);
     }
     return this.out.close();
   }

@@ -4,7 +4,7 @@
  * step, so the rest are counted in one `::warning` instead of silently vanishing.
  */
 import { appendFile } from 'node:fs/promises';
-import { driftHeadline, renderDriftMarkdown, type DriftOutcome } from '../baseline/render.js';
+import { driftHeadline, failsGate, renderDriftMarkdown, type DriftOutcome } from '../baseline/render.js';
 import type { RunSummary, ScenarioResult } from '../model/domain.js';
 import type { Reporter } from './types.js';
 import { collapseLineBreaks, countsLine, expectedAndGot, headline, isProblem, location, problemsFirst } from './format.js';
@@ -28,11 +28,11 @@ export function githubReporter(out: Output, opts: GithubReporterOptions = {}): R
     async onEnd(summary, results) {
       const drift = await opts.drift?.(results);
       out.write(annotations(results, opts.annotationPath ?? ((f) => f)));
-      if (drift?.fatal.length) out.write(`${command('error', { title: 'tlsgate drift' }, driftHeadline(drift.drift, drift.policy, drift.against))}\n`);
+      if (drift && failsGate(drift)) out.write(`${command('error', { title: 'tlsgate drift' }, driftHeadline(drift.drift, drift.policy, drift.against, drift.failures))}\n`);
       await out.close();
       if (!opts.stepSummaryFile) return;
       await appendFile(opts.stepSummaryFile, stepSummary(summary, results));
-      if (drift) await appendFile(opts.stepSummaryFile, `\n${renderDriftMarkdown(drift.drift, drift.policy, `tlsgate drift against ${drift.against}`, '###')}\n`);
+      if (drift) await appendFile(opts.stepSummaryFile, `\n${renderDriftMarkdown(drift.drift, drift.policy, `tlsgate drift against ${drift.against}`, '###', { failures: drift.failures })}\n`);
     },
   };
 }

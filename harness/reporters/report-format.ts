@@ -44,6 +44,12 @@ const ConnectionSnapshot = named('connectionSnapshot', noExtraKeys({
   revocationChecked: Type.Array(Type.Enum(REVOCATION_SOURCES)),
 }, { description: 'one connection as a baseline records it' }));
 
+const FailureNote = named('failureNote', noExtraKeys({
+  id: string(),
+  now: Type.Array(Type.String(), { description: 'failed: `field: expected X, got Y` per unmet expectation; error: the message' }),
+  was: optional(string('unexpected only: how the baseline recorded the scenario')),
+}));
+
 const Drift = named('drift', noExtraKeys({
   baseline: string('the baseline file compared against'),
   failsGate: Type.Boolean({ description: 'a change of a fatal class was found (the run exits 1)' }),
@@ -60,6 +66,10 @@ const Drift = named('drift', noExtraKeys({
   stack: Type.Array(noExtraKeys({ key: string(), before: string(), after: string() }), {
     description: 'inventory lines that differ (versions, defaults, security level, root store): they explain a drift and never fail the gate',
   }),
+  failures: optional(noExtraKeys({
+    asRecorded: Type.Array(ref(FailureNote), { description: 'fail exactly as the baseline recorded: known, not fatal' }),
+    unexpected: Type.Array(ref(FailureNote), { description: 'fail now and not (or not so) in the baseline: fail the gate' }),
+  }, { description: 'failing scenarios compared with the failures the baseline recorded' })),
 }, { description: 'what changed against `--baseline FILE`, when the run compared against one (classes ignored with --ignore are left out)' }));
 
 const StackSummary = named('environment', Type.Object({
@@ -191,7 +201,7 @@ export type Report = Static<typeof ReportSchema>;
 
 /** the `definitions` of the published schema, in the order the file lists them */
 export const REPORT_DEFINITIONS: Record<string, TSchema> = {
-  drift: Drift, driftClass: DriftClass, connectionSnapshot: ConnectionSnapshot, environment: StackSummary, count: Count,
+  drift: Drift, failureNote: FailureNote, driftClass: DriftClass, connectionSnapshot: ConnectionSnapshot, environment: StackSummary, count: Count,
   summary: Summary, result: Result, nullableString: NullableString, observation: Observation, peer: Peer,
 };
 

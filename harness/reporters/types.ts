@@ -11,6 +11,8 @@ export interface RunInfo {
   /** node, openssl, undici, platform; the inventory when available */
   environment: Record<string, unknown>;
   startedAt: Date;
+  /** `tlsgate merge-reports`: the run is this many shards' reports joined */
+  mergedFrom?: number;
 }
 
 export interface Reporter {

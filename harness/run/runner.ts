@@ -332,5 +332,17 @@ class ReporterCalls {
   }
 }
 
+/**
+ * Finished results through reporters as a run would send them (`tlsgate merge-reports`): begin,
+ * each result, end. Returns the reporters' faults, as runSuite does.
+ */
+export async function replayResults(reporters: readonly Reporter[], run: RunInfo, summary: RunSummary, results: readonly ScenarioResult[]): Promise<InternalErrorReport[]> {
+  const calls = new ReporterCalls(reporters);
+  calls.begin(run);
+  for (const r of results) calls.result(r);
+  await calls.end(summary, results);
+  return calls.faults;
+}
+
 /** `scenario x (f.yaml:3): TypeError: boom (at ...)` */
 export const describeInternalError = (e: InternalErrorReport): string => `${e.where}: ${describeFault(e.fault)}`;

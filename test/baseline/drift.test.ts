@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BaselineError, readBaseline, writeBaseline } from '../../harness/baseline/baseline-file.js';
 import { compareBaselines, compareConnection, compareScenario } from '../../harness/baseline/drift.js';
+import { failuresAgainst } from '../../harness/baseline/failures.js';
 import { DEFAULT_POLICY, driftPolicy, fatalChanges, shownChanges } from '../../harness/baseline/policy.js';
 import { renderDriftMarkdown, renderDriftText } from '../../harness/baseline/render.js';
 import {
@@ -79,6 +80,23 @@ describe('drift classifier', () => {
     expect(compareBaselines(before, after, { partial: true }).changes).to.deep.equal([]);
   });
 
+  it('a partial run given the catalogue reports the baseline scenarios gone from it, and only those (shard 1)', () => {
+    const before = baseline({ a: scenario(accepted()), b: scenario(accepted()), gone: scenario(accepted()) });
+    const after = baseline({ a: scenario(accepted()) });
+    const drift = compareBaselines(before, after, { partial: true, catalogue: ['a', 'b'] });
+    expect(drift.changes.map((c) => `${c.kind} ${c.id}`)).to.deep.equal(['removed gone']);
+  });
+
+  it('failing scenarios: as recorded (same verdict and failure), changed, or new; a baseline without failure lines matches on the verdict', () => {
+    const failed = (id: string, field: string) => resultFor(makeScenario(id, { file: 'f' }), { status: 'failed', message: 'm', mismatches: [{ field, expected: 'x', actual: undefined }] });
+    const recorded = baselineOf([failed('same', 'category'), failed('changed', 'category'), resultFor(makeScenario('new', { file: 'f' }), { status: 'passed' })]);
+    expect(recorded.scenarios['f#same']!.failure).to.deep.equal(['category: expected "x", got null']);
+    const legacy: ScenarioSnapshot = { verdict: 'failed', connections: [] };
+    const f = failuresAgainst({ ...recorded, scenarios: { ...recorded.scenarios, 'f#legacy': legacy } }, [failed('same', 'category'), failed('changed', 'code'), failed('new', 'code'), failed('legacy', 'code')]);
+    expect(f.asRecorded.map((n) => n.id)).to.deep.equal(['f#same', 'f#legacy']);
+    expect(f.unexpected.map((n) => `${n.id} (${n.was})`)).to.deep.equal(['f#changed (failed: category: expected "x", got null)', 'f#new (passed)']);
+  });
+
   it('stack changes list inventory lines that differ, never as gating changes', () => {
     const stack = (openssl: string) => ({ versions: { node: 'v1', openssl }, defaults: { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', ciphers: 'x', ecdhCurve: 'auto' }, securityLevel: { effective: '1' as const, loadsRsa512: false, loadsRsa1024: true, loadsRsa2048: true, loadsSha1: false, loadsMd5: false }, rootStore: { count: 1, sha256: 'h' }, fips: false, trustFlags: [] });
     const drift = compareBaselines({ ...baseline({}), stack: stack('3.0.19') }, { ...baseline({}), stack: stack('3.5.8') });
@@ -120,8 +138,11 @@ describe('drift policy', () => {
     const many = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`s${i}`, scenario(accepted())]));
     const moved = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`s${i}`, scenario(accepted({ group: 'X25519MLKEM768' }))]));
     const grouped = compareBaselines(baseline(many), baseline(moved));
-    expect(renderDriftText(grouped, DEFAULT_POLICY, 'b')).to.include('group X25519 -> X25519MLKEM768: 7 scenarios (s0, s1, s2, and 4 more)');
-    expect(renderDriftMarkdown(grouped, DEFAULT_POLICY, 't')).to.match(/<details><summary>7 scenarios<\/summary>s0<br>s1/);
+    const text7 = renderDriftText(grouped, DEFAULT_POLICY, 'b');
+    expect(text7).to.include('drift against b: 7 changes in 1 finding, none fails the gate');
+    expect(text7).to.include('  Negotiation changed (7)\n    group X25519 -> X25519MLKEM768: 7 scenarios\n      s0\n      s1\n');
+    expect(text7.match(/group X25519 -> X25519MLKEM768/g)).to.have.length(1);
+    expect(renderDriftMarkdown(grouped, DEFAULT_POLICY, 't')).to.match(/<details><summary>7 scenarios<\/summary>s0<br>s1<br>s2<br>s3<br>s4<br>s5<br>s6<\/details> .* \*\*group X25519 -> X25519MLKEM768\*\* \(7\) \|/);
   });
 });
 

@@ -7,6 +7,9 @@
 import { checkBaselineTarget } from '../../baseline/baseline-file.js';
 import { BaselineGate } from '../../baseline/gate.js';
 import { driftPolicy } from '../../baseline/policy.js';
+import { failsGate, type DriftOutcome } from '../../baseline/render.js';
+import { failureOf } from '../../baseline/snapshot.js';
+import type { RunSummary, ScenarioResult } from '../../model/domain.js';
 import { summarizeStack } from '../../inventory/environment.js';
 import { resolve } from 'node:path';
 import type { Inventory } from '../../drivers/portable/inventory/collect.js';
@@ -52,6 +55,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
     partial: args.grep !== undefined || !!args.tags?.length || args.shard !== undefined,
   }, inventory);
   const selection = await loadSelection(args.paths, args);
+  // the shards split the catalogue; the first also reports the baseline's scenarios it lost
+  if (selection.shard?.index === 1 && args.grep === undefined && !args.tags?.length) gate?.reportRemovalsFrom(selection.catalogue);
   if (selection.scenarios.length === 0) {
     process.stderr.write(`tlsgate: shard ${args.shard} has no scenarios (fewer scenarios than shards); nothing to run\n`);
   }
@@ -87,11 +92,28 @@ export async function runCommand(args: RunArgs): Promise<number> {
       return EXIT.internal;
     }
     const drift = await gate?.evaluate(results);
-    return summary.failed + summary.errors > 0 || !!drift?.fatal.length ? EXIT.failed : EXIT.passed;
+    if (args.updateBaseline !== undefined) reportRecordedFailures(args.updateBaseline, results, process.stderr);
+    return runExitCode(summary, drift, args.updateBaseline !== undefined);
   } finally {
     await engine.close();
     interrupts.release();
   }
+}
+
+/**
+ * Against a baseline, only the drift and failures it did not record fail the run. Recording a
+ * baseline records whatever the stack does: failing scenarios do not fail it (they are listed).
+ */
+function runExitCode(summary: RunSummary, drift: DriftOutcome | undefined, recording: boolean): number {
+  if (drift) return failsGate(drift) ? EXIT.failed : EXIT.passed;
+  return !recording && summary.failed + summary.errors > 0 ? EXIT.failed : EXIT.passed;
+}
+
+function reportRecordedFailures(file: string, results: readonly ScenarioResult[], stderr: NodeJS.WritableStream): void {
+  const failing = results.filter((r) => failureOf(r.verdict));
+  if (failing.length === 0) return;
+  const lines = failing.map((r) => `  ${r.scenario.id}: ${failureOf(r.verdict)!.join('; ')}`);
+  stderr.write(`tlsgate: recorded ${failing.length} failing scenario${failing.length === 1 ? '' : 's'} in ${file}; a --baseline run passes them while they fail exactly like this:\n${lines.join('\n')}\n`);
 }
 
 /** what a run writes besides its reports */
