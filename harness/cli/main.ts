@@ -162,7 +162,7 @@ const certsDirOption = <T>(y: Argv<T>) => y.option('certs', {
 const certsDirOf = (given: string | undefined): string => given ?? (process.env.TLSGATE_CERTS || defaultCertsDir());
 
 const runOptions = <T>(y: Argv<T>) => certsDirOption(y)
-  .option('reporter', { type: 'string', default: 'console', describe: 'console, json, junit, tap, github, or a module path (./my-reporter.mjs); NAME:FILE writes to a file (repeatable; one may use stdout)' })
+  .option('reporter', { type: 'string', default: 'console', describe: 'console, json, junit, tap, github, html, or a module path (./my-reporter.mjs); NAME:FILE writes to a file (html:DIR writes DIR/index.html) (repeatable; one may use stdout)' })
   .option('bail', { type: 'boolean', default: false, describe: 'stop starting scenarios after the first failure' })
   .option('timeout', { type: 'number', default: 5000, describe: 'per-connection timeout of a scenario, ms (a scenario\'s timeoutMs wins)', coerce: positiveInteger('--timeout') })
   .option('concurrency', { type: 'number', default: availableParallelism(), defaultDescription: 'CPU count', describe: 'scenarios run at once', coerce: positiveInteger('--concurrency') })
