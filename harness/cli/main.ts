@@ -92,6 +92,7 @@ function buildParser(argv: string[], run: Runner): Argv<Common> {
       ...(a.concurrency !== undefined ? { concurrency: a.concurrency } : {}),
       all: a.all,
       ...(a.json !== undefined ? { json: a.json } : {}),
+      ...(a.html !== undefined ? { html: a.html } : {}),
       ...driftArgsOf(a),
     })))
     .command('serve', 'run the mock CA, OCSP responder and CRL server until Ctrl-C', (y) => certsDirOption(y)
@@ -182,6 +183,7 @@ const matrixOptions = <T>(y: Argv<T>) => certsDirOption(y)
   .option('ignore', { type: 'string', describe: 'neither report nor fail on these drift classes (repeatable or comma list)' })
   .option('drift-markdown', { type: 'string', describe: 'write the matrix (table and drift) as Markdown to this file' })
   .option('json', { type: 'string', describe: 'write the matrix as JSON to this file (per runtime: summary, inventory, baseline; the drifts)' })
+  .option('html', { type: 'string', describe: 'write the matrix as one self-contained page, DIR/index.html (scenarios x runtimes; click a cell for its observation)' })
   .option('all', { type: 'boolean', default: false, describe: 'show every scenario in the table, not only those that differ or did not pass' });
 
 /** kept in step with harness/serve/faults.ts (not imported: --help must not load it) */

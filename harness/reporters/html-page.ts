@@ -174,7 +174,7 @@ section.drift { border: 1px solid #d0d7de; border-radius: 6px; padding: 4px 12px
 .matrix button { border: 0; border-radius: 4px; padding: 1px 8px; cursor: pointer; color: #fff; font-weight: 700; font-size: 11px; }
 .matrix button.passed { background: #1a7f37; } .matrix button.failed { background: #cf222e; } .matrix button.error { background: #9a3412; } .matrix button.skipped, .matrix button.missing { background: #8c959f; }
 .matrix button.selected { outline: 3px solid #0969da; }
-.cell-panel { border: 2px solid #0969da; border-radius: 6px; padding: 4px 12px; margin: 10px 0; }
+.cell-panel { position: sticky; bottom: 0; background: #fff; max-height: 50vh; overflow: auto; border: 2px solid #0969da; border-radius: 6px; padding: 4px 12px; margin: 10px 0; }
 [hidden] { display: none !important; }
 `;
 
