@@ -17,6 +17,18 @@ const CHROMIUM = findChromium();
 const inBrowser = (title: string, fn: (chromium: string) => Promise<void>) =>
   CHROMIUM ? it(title, () => fn(CHROMIUM)) : it.skip(`${title} (SKIPPED: ${CHROMIUM_MISSING})`);
 
+/** records the fixtures' baseline, then makes it say the passing scenario was refused, on another OpenSSL */
+async function doctoredBaseline(dir: string, certs: string[]): Promise<string> {
+  const baseline = join(dir, 'baseline.json');
+  await tlsgate(['run', FIXTURES, ...certs, '--update-baseline', baseline], { cwd: ROOT });
+  const recorded = JSON.parse(readFileSync(baseline, 'utf8'));
+  recorded.stack.versions.openssl = '3.0.0-recorded';
+  const key = Object.keys(recorded.scenarios).find((k) => k.endsWith('#trusted leaf accepted'))!;
+  recorded.scenarios[key].connections = [{ outcome: 'rejected', category: 'untrusted', code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', side: 'client', revocationChecked: [] }];
+  writeFileSync(baseline, JSON.stringify(recorded));
+  return baseline;
+}
+
 /** status and hidden-ness of each scenario, in page order, from the DOM */
 function scenarios(dom: string): Array<{ status: string; hidden: boolean }> {
   return [...dom.matchAll(/<details class="scenario item (\w+)"([^>]*)>/g)].map((m) => ({ status: m[1]!, hidden: /\shidden(="")?/.test(m[2]!) }));
@@ -32,13 +44,7 @@ describe('--reporter html:DIR (spawned CLI, real handshakes, headless Chromium)'
     this.timeout(120_000);
     dir = mkdtempSync(join(tmpdir(), 'tlsgate-html-'));
     const certs = ['--certs', join(dir, 'certs')];
-    const baseline = join(dir, 'baseline.json');
-    await tlsgate(['run', FIXTURES, ...certs, '--update-baseline', baseline], { cwd: ROOT });
-    const recorded = JSON.parse(readFileSync(baseline, 'utf8'));
-    recorded.stack.versions.openssl = '3.0.0-recorded';
-    const key = Object.keys(recorded.scenarios).find((k) => k.endsWith('#trusted leaf accepted'))!;
-    recorded.scenarios[key].connections = [{ outcome: 'rejected', category: 'untrusted', code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', side: 'client', revocationChecked: [] }];
-    writeFileSync(baseline, JSON.stringify(recorded));
+    const baseline = await doctoredBaseline(dir, certs);
     run = await tlsgate(['run', FIXTURES, ...certs, '--baseline', baseline, '--reporter', 'console', '--reporter', `html:${join(dir, 'report')}`], { cwd: ROOT });
     page = join(dir, 'report', 'index.html');
   });
@@ -86,5 +92,53 @@ describe('--reporter html:DIR (spawned CLI, real handshakes, headless Chromium)'
     const r = await tlsgate(['run', FIXTURES, '--certs', join(dir, 'certs'), '--reporter', `html:${file}`], { cwd: ROOT });
     expect(r.code, r.stderr).to.equal(2);
     expect(r.stderr).to.match(/--reporter html:\S*a-file: \S*a-file is a file, not a folder/);
+  });
+});
+
+describe('tlsgate matrix --html DIR (two runtimes: this Node twice, by path; real handshakes, headless Chromium)', function () {
+  this.timeout(180_000);
+  let dir: string;
+  let page: string;
+  let run: { code: number | null; stdout: string; stderr: string };
+  const runtimes = `${process.execPath},${process.execPath}`;
+
+  before(async function () {
+    this.timeout(120_000);
+    dir = mkdtempSync(join(tmpdir(), 'tlsgate-matrix-html-'));
+    const certs = ['--certs', join(dir, 'certs')];
+    const baseline = await doctoredBaseline(dir, certs);
+    run = await tlsgate(['matrix', FIXTURES, '--node', runtimes, ...certs, '--node-cache', join(dir, 'node-cache'), '--baseline', baseline, '--html', join(dir, 'matrix')], { cwd: ROOT });
+    page = join(dir, 'matrix', 'index.html');
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes DIR/index.html, self-contained, a row per scenario with a verdict button per runtime, the failing row first', () => {
+    expect(run.code, run.stdout + run.stderr).to.equal(1);
+    const html = readFileSync(page, 'utf8');
+    expect(html).not.to.match(/\b(src|href)\s*=|<link\b|@import|url\(|https?:\/\//i);
+    expect(html.match(/<script/g)).to.have.length(1);
+    const rows = [...html.matchAll(/<tr class="item" data-status="([^"]*)"/g)].map((m) => m[1]);
+    expect(rows).to.deep.equal(['failed', 'passed']);
+    expect(html.match(/<button type="button" class="failed" data-cell="0-[01]"/g)).to.have.length(2);
+    expect(html.match(/<button type="button" class="passed" data-cell="1-[01]"/g)).to.have.length(2);
+  });
+
+  inBrowser('in Chromium: no cell is shown until one is chosen; #cell=0-1 shows the failure on the second runtime, with its observation', async (chromium) => {
+    const panels = (dom: string) => [...dom.matchAll(/<section class="cell-panel" data-cell="([\d-]+)"( hidden="")?>/g)].filter((m) => !m[2]).map((m) => m[1]);
+    expect(panels(await dumpDom(chromium, page))).to.deep.equal([]);
+    const dom = await dumpDom(chromium, page, 'cell=0-1');
+    expect(panels(dom)).to.deep.equal(['0-1']);
+    expect(dom).not.to.include('pwned</title>');
+    const shown = dom.slice(dom.indexOf('<section class="cell-panel" data-cell="0-1">'));
+    expect(shown).to.match(/&lt;script&gt;document\.title=.*expected refused on node \d+\.\d+\.\d+ #2<\/h3>/);
+    expect(shown).to.match(/<th>outcome<\/th><td>accepted<\/td>/);
+    expect(dom).to.match(/<button type="button" class="failed selected" data-cell="0-1"/);
+  });
+
+  inBrowser('in Chromium: the filters work on rows (#status=passed leaves the passing row)', async (chromium) => {
+    const dom = await dumpDom(chromium, page, 'status=passed');
+    const rows = [...dom.matchAll(/<tr class="item" data-status="([^"]*)"[^>]*?( hidden="")?>/g)].filter((m) => !m[2]).map((m) => m[1]);
+    expect(rows).to.deep.equal(['passed']);
+    expect(dom).to.include('showing 1 of 2');
   });
 });
