@@ -46,7 +46,7 @@ export function renderRunPage(page: RunPage): string {
   const body = [
     `<header><h1>tlsgate run</h1><p class="env">${esc(environmentLine(page))}</p>`,
     `<p class="counts"><span>${summary.total} scenarios</span><span>${summary.passed} passed</span><span>${summary.failed} failed</span>${
-      summary.errors ? `<span>${summary.errors} errors</span>` : ''}${summary.skipped ? `<span>${summary.skipped} skipped</span>` : ''}<span>${esc(formatDuration(summary.durationMs))}</span></p></header>`,
+      summary.errors ? `<span>${summary.errors} errors</span>` : ''}${summary.skipped ? `<span>${summary.skipped} skipped</span>` : ''}<span>${esc(formatDuration(summary.durationMs))}</span>${summary.interrupted ? '<span class="badge failed">interrupted</span>' : ''}</p></header>`,
     drift ? driftSection(drift.drift, drift.policy, drift.against, `Drift against ${drift.against}`) : '',
     filterBar({
       status: results.map((r) => r.verdict.status),
