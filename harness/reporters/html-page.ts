@@ -8,7 +8,7 @@
  * like `<script>` is text wherever it appears.
  */
 import { dirname } from 'node:path';
-import type { Drift, DriftChange, DriftClass } from '../baseline/drift.js';
+import { DRIFT_CLASSES, type Drift, type DriftChange, type DriftClass } from '../baseline/drift.js';
 import { fatalChanges, shownChanges, type DriftPolicy } from '../baseline/policy.js';
 import { describeConnection, driftHeadline } from '../baseline/render.js';
 import type { Observation, ScenarioResult } from '../model/domain.js';
@@ -106,7 +106,7 @@ export function driftSection(drift: Drift, policy: DriftPolicy, against: string,
     out.push(`<table class="grid stack"><tr><th>stack</th><th>before</th><th>after</th></tr>${
       drift.stack.map((s) => `<tr><td>${esc(s.key)}</td><td>${esc(s.before)}</td><td>${esc(s.after)}</td></tr>`).join('')}</table>`);
   }
-  const classes = [...new Set(shown.map((c) => c.kind))];
+  const classes = DRIFT_CLASSES.filter((k) => shown.some((c) => c.kind === k)); // regressions first
   for (const kind of classes) {
     const list = shown.filter((c) => c.kind === kind);
     out.push(`<h3>${esc(kind)} (${list.length})${policy.fatal.has(kind) ? ' <span class="badge failed">fails the gate</span>' : ''}</h3><ul class="changes">`);
