@@ -120,7 +120,9 @@ export function driftSection(drift: Drift, policy: DriftPolicy, against: string,
 function changeLine(same: readonly DriftChange[]): string {
   const first = same[0]!;
   const label = (c: DriftChange) => (c.connection ? `${c.id} (connection ${c.connection})` : c.id);
-  const detail = (c: DriftChange) => `${esc(label(c))}: ${esc(describeConnection(c.before))} &rarr; ${esc(describeConnection(c.after))}`;
+  const detail = (c: DriftChange) => (c.before || c.after
+    ? `${esc(label(c))}: ${esc(describeConnection(c.before))} &rarr; ${esc(describeConnection(c.after))}`
+    : esc(label(c)));
   if (same.length === 1) return `<li>${detail(first)}<br><span class="summary">${esc(first.summary)}</span></li>`;
   return `<li><details><summary>${esc(first.summary)}: ${same.length} scenarios</summary><ul>${same.map((c) => `<li>${detail(c)}</li>`).join('')}</ul></details></li>`;
 }
