@@ -92,6 +92,7 @@ function buildParser(argv: string[], run: Runner): Argv<Common> {
       ...(a.concurrency !== undefined ? { concurrency: a.concurrency } : {}),
       all: a.all,
       ...(a.json !== undefined ? { json: a.json } : {}),
+      ...(a.html !== undefined ? { html: a.html } : {}),
       ...driftArgsOf(a),
     })))
     .command('merge-reports <dir>', "join the shards' JSON reports (every *.json in DIR) into one run: one summary, one drift, any reporters", (y) => y
@@ -184,7 +185,7 @@ const certsDirOption = <T>(y: Argv<T>) => y.option('certs', {
 const certsDirOf = (given: string | undefined): string => given ?? defaultCertsDir();
 
 const runOptions = <T>(y: Argv<T>) => certsDirOption(y)
-  .option('reporter', { type: 'string', default: 'console', describe: 'console, json, junit, tap, github, or a module path (./my-reporter.mjs); NAME:FILE writes to a file (repeatable; one may use stdout)' })
+  .option('reporter', { type: 'string', default: 'console', describe: 'console, json, junit, tap, github, html, or a module path (./my-reporter.mjs); NAME:FILE writes to a file (html:DIR writes DIR/index.html) (repeatable; one may use stdout)' })
   .option('bail', { type: 'boolean', default: false, describe: 'stop starting scenarios after the first failure' })
   .option('timeout', { type: 'number', default: 5000, describe: 'per-connection timeout of a scenario, ms (a scenario\'s timeoutMs wins)', coerce: positiveInteger('--timeout') })
   .option('concurrency', { type: 'number', default: availableParallelism(), defaultDescription: 'CPU count', describe: 'scenarios run at once', coerce: positiveInteger('--concurrency') })
@@ -204,6 +205,7 @@ const matrixOptions = <T>(y: Argv<T>) => certsDirOption(y)
   .option('ignore', { type: 'string', describe: 'neither report nor fail on these drift classes (repeatable or comma list)' })
   .option('drift-markdown', { type: 'string', describe: 'write the matrix (table and drift) as Markdown to this file' })
   .option('json', { type: 'string', describe: 'write the matrix as JSON to this file (per runtime: summary, inventory, baseline; the drifts)' })
+  .option('html', { type: 'string', describe: 'write the matrix as one self-contained page, DIR/index.html (scenarios x runtimes; click a cell for its observation)' })
   .option('all', { type: 'boolean', default: false, describe: 'show every scenario in the table, not only those that differ or did not pass' });
 
 const cacheOptions = <T>(y: Argv<T>) => certsDirOption(y)

@@ -3,10 +3,12 @@
  * writing to its file, or to stdout when it has none. Built-ins are entries in a registry
  * (name -> factory); a NAME that is a module path adds a plug-in's factory (plugin.ts).
  */
+import { join } from 'node:path';
 import { UsageError } from '../model/errors.js';
 import type { OutputPath } from './output-paths.js';
 import { consoleOptionsFor, consoleReporter } from '../reporters/console.js';
 import { githubReporter } from '../reporters/github.js';
+import { HTML_REPORT_FILE, htmlReporter } from '../reporters/html.js';
 import { jsonReporter } from '../reporters/json.js';
 import { junitReporter } from '../reporters/junit.js';
 import { fileOutput, streamOutput, type Output } from '../reporters/output.js';
@@ -20,6 +22,8 @@ interface BuiltinReporter {
   factory: ReporterFactory;
   /** for the file name suggested when a path given is a folder */
   extension: string;
+  /** the reporter writes this file inside the folder the user names (`html:DIR`), not the path itself */
+  fileInFolder?: string;
 }
 
 const BUILTIN_REPORTERS: ReadonlyMap<string, BuiltinReporter> = new Map<string, BuiltinReporter>([
@@ -32,6 +36,7 @@ const BUILTIN_REPORTERS: ReadonlyMap<string, BuiltinReporter> = new Map<string, 
     ...(ctx.annotationPath ? { annotationPath: ctx.annotationPath } : {}),
     ...(ctx.drift ? { drift: ctx.drift } : {}),
   }) }],
+  ['html', { extension: 'html', fileInFolder: HTML_REPORT_FILE, factory: (out, ctx) => htmlReporter(out, ctx.drift ? { drift: ctx.drift } : {}) }],
 ]);
 
 export const REPORTER_NAMES: readonly string[] = [...BUILTIN_REPORTERS.keys()];
@@ -63,9 +68,9 @@ export function checkTargets(targets: readonly ReporterTarget[]): void {
 
 /** the reporters' files, for checkOutputPaths (which also refuses two on one path) */
 export const reporterOutputPaths = (targets: readonly ReporterTarget[]): OutputPath[] =>
-  targets.flatMap((t) => (t.file === undefined ? [] : [{
+  targets.flatMap((t) => (t.file === undefined ? [] : [BUILTIN_REPORTERS.get(t.name)?.fileInFolder === undefined ? {
     flag: `--reporter ${t.name}:${t.file}`, path: t.file, kind: 'file' as const, suggestedName: `tlsgate.${BUILTIN_REPORTERS.get(t.name)?.extension ?? 'out'}`,
-  }]));
+  } : { flag: `--reporter ${t.name}:${t.file}`, path: t.file, kind: 'folder' as const }]));
 
 /** imports the plug-in modules the targets name (before anything runs: a bad one is exit 2) */
 export async function loadReporters(targets: readonly ReporterTarget[], cwd = process.cwd()): Promise<ReporterRegistry> {
@@ -79,6 +84,7 @@ export async function loadReporters(targets: readonly ReporterTarget[], cwd = pr
 export function createReporter(target: ReporterTarget, ctx: ReporterContext = {}, registry: ReporterRegistry = BUILTIN_REGISTRY): Reporter {
   const factory = registry.get(target.name);
   if (!factory) throw new UsageError(`unknown reporter '${target.name}'; use one of: ${REPORTER_NAMES.join(', ')}, or a module path loaded with loadReporters`);
-  const out: Output = target.file === undefined ? streamOutput(ctx.stdout ?? process.stdout) : fileOutput(target.file);
+  const inFolder = BUILTIN_REPORTERS.get(target.name)?.fileInFolder;
+  const out: Output = target.file === undefined ? streamOutput(ctx.stdout ?? process.stdout) : fileOutput(inFolder ? join(target.file, inFolder) : target.file);
   return factory(out, { ...ctx, env: ctx.env ?? process.env });
 }

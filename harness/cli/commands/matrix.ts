@@ -13,6 +13,9 @@ import { makeInventoryProbes } from '../../inventory/probes.js';
 import { defaultNodeCache } from '../../matrix/node-cache.js';
 import { parseNodeRequests } from '../../matrix/node-request.js';
 import { resolveNodes, type ResolvedNode } from '../../matrix/node-resolve.js';
+import { join } from 'node:path';
+import { renderMatrixPage } from '../../matrix/html.js';
+import { HTML_REPORT_FILE } from '../../reporters/html.js';
 import { failingRuns, fatalCount, matrixJson, matrixReport, renderMatrixMarkdown, renderMatrixText } from '../../matrix/report.js';
 import { runMatrix, type MatrixRuntime } from '../../matrix/run-matrix.js';
 import { checkOutputPaths, type OutputPath } from '../../run/output-paths.js';
@@ -36,6 +39,8 @@ export interface MatrixArgs extends Filters {
   ignore: string[];
   driftMarkdown?: string;
   json?: string;
+  /** a folder: the page goes in DIR/index.html */
+  html?: string;
   /** show every scenario in the console table, not only the ones that differ */
   all: boolean;
 }
@@ -65,6 +70,7 @@ export async function matrixCommand(args: MatrixArgs): Promise<number> {
   process.stdout.write(renderMatrixText(report, { all: args.all }));
   if (args.driftMarkdown) await writeFileAtomic(args.driftMarkdown, renderMatrixMarkdown(report), PUBLIC_FILE);
   if (args.json) await writeFileAtomic(args.json, `${JSON.stringify(matrixJson(report), null, 2)}\n`, PUBLIC_FILE);
+  if (args.html) await writeFileAtomic(join(args.html, HTML_REPORT_FILE), renderMatrixPage(report), PUBLIC_FILE);
   if (outcome.internalErrors.length) reportContainedErrors(outcome.internalErrors.map(describeInternalError), process.stderr);
   if (outcome.interrupted) return EXIT.interrupted;
   await pruneCacheAfterRun(args.certsDir);
@@ -79,6 +85,7 @@ function matrixOutputPaths(args: MatrixArgs): OutputPath[] {
     { flag: '--node-cache', path: args.nodeCache ?? defaultNodeCache(), kind: 'folder' },
     ...(args.driftMarkdown !== undefined ? [{ flag: `--drift-markdown ${args.driftMarkdown}`, path: args.driftMarkdown, kind: 'file' as const }] : []),
     ...(args.json !== undefined ? [{ flag: `--json ${args.json}`, path: args.json, kind: 'file' as const }] : []),
+    ...(args.html !== undefined ? [{ flag: `--html ${args.html}`, path: args.html, kind: 'folder' as const }] : []),
   ];
 }
 
