@@ -108,7 +108,8 @@ export async function runCommand(given: RunArgs): Promise<number> {
 
 /** flags win; what they leave unset comes from the project config, then the defaults */
 function withConfig(args: RunArgs, config: ProjectConfig | undefined): RunArgs & { certsDir: string } {
-  const baseline = args.baseline ?? config?.baseline;
+  // recording (--update-baseline) is a mode of its own: the config's baseline is for comparing
+  const baseline = args.baseline ?? (args.updateBaseline === undefined ? config?.baseline : undefined);
   const keep = config ? projectKeep(config) : undefined;
   return {
     ...args,
