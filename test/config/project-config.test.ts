@@ -58,6 +58,9 @@ describe('project config (tlsgate.config.*, package.json#tlsgate; spawned CLI, r
     const r = await inProject(dir, ['list', '--verbose']);
     expect(r.stderr).to.include('tlsgate: project config: tlsgate.config.json');
     expect(listed(r)).to.deep.equal([FAILING]);
+    const inventory = await inProject(dir, ['inventory']);
+    expect(inventory.code, inventory.stderr).to.equal(0);
+    expect(inventory.stdout).to.include('project config: tlsgate.config.json (0 acceptances)');
   });
 
   it('include and exclude select by id glob and by tag; without a config every scenario is listed', async () => {
