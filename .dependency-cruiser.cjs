@@ -20,6 +20,8 @@ const LAYERS = [
   ['registry', '^harness/drivers/portable/registry\\.ts$', ['contract', 'facts', 'portable']],
   ['portable', '^harness/drivers/portable/', ['contract', 'facts']],
   ['scenario', '^harness/scenario/', ['registry']],
+  // the project config: found in the working directory, read with the scenario loader's machinery
+  ['config', '^harness/config/', ['scenario']],
   ['materials', '^harness/session/scenario-materials\\.ts$', ['scenario']],
   ['plans', '^harness/session/(tls-plans|client-identity)\\.ts$', ['materials', 'contract']],
   ['revocation', '^harness/session/revocation/', ['contract', 'portable']],

@@ -51,19 +51,21 @@ function buildParser(argv: string[], run: Runner): Argv<Common> {
       .example('$0 run --update-baseline tlsgate.baseline.json', 'record how this stack behaves')
       .example('$0 run --baseline tlsgate.baseline.json --fail-on error-changed', 'after an upgrade: fail on regressions and changed errors'),
     (a) => run(a.verbose, async () => (await import('./commands/run.js')).runCommand({
-      paths: scenarioPathsOf(a.paths),
+      // paths, reporters, certs and baseline left unset here come from the project config
+      paths: listOf(a.paths),
       ...filtersOf(a),
       reporters: listOf(a.reporter),
       bail: a.bail,
       timeoutMs: a.timeout,
       concurrency: a.concurrency,
-      certsDir: certsDirOf(a.certs),
+      ...(a.certs !== undefined || process.env.TLSGATE_CERTS ? { certsDir: certsDirOf(a.certs) } : {}),
+      verbose: a.verbose,
       ...driftArgsOf(a),
     })))
     .command('list [paths..]', 'list the scenarios a run with the same filters would run', (y) => filterOptions(y)
       .example('$0 list --tag chain', 'ids, file:line and tags of the chain scenarios'),
     (a) => run(a.verbose, async () => (await import('./commands/list.js')).listCommand({
-      paths: scenarioPathsOf(a.paths), ...filtersOf(a),
+      paths: listOf(a.paths), ...filtersOf(a), verbose: a.verbose,
     })))
     .command('validate [paths..]', 'check scenario files; print every problem as file:line:col  path  message  (hint)', (y) => pathsPositional(y)
       .example('$0 validate scenarios/', 'exit 0 if every file is valid, 2 otherwise'),
@@ -185,7 +187,7 @@ const certsDirOption = <T>(y: Argv<T>) => y.option('certs', {
 const certsDirOf = (given: string | undefined): string => given ?? defaultCertsDir();
 
 const runOptions = <T>(y: Argv<T>) => certsDirOption(y)
-  .option('reporter', { type: 'string', default: 'console', describe: 'console, json, junit, tap, github, html, or a module path (./my-reporter.mjs); NAME:FILE writes to a file (html:DIR writes DIR/index.html) (repeatable; one may use stdout)' })
+  .option('reporter', { type: 'string', defaultDescription: 'the project config\'s reporters, else console', describe: 'console, json, junit, tap, github, html, or a module path (./my-reporter.mjs); NAME:FILE writes to a file (html:DIR writes DIR/index.html) (repeatable; one may use stdout)' })
   .option('bail', { type: 'boolean', default: false, describe: 'stop starting scenarios after the first failure' })
   .option('timeout', { type: 'number', default: 5000, describe: 'per-connection timeout of a scenario, ms (a scenario\'s timeoutMs wins)', coerce: positiveInteger('--timeout') })
   .option('concurrency', { type: 'number', default: availableParallelism(), defaultDescription: 'CPU count', describe: 'scenarios run at once', coerce: positiveInteger('--concurrency') })

@@ -13,6 +13,8 @@ export interface Filters {
   tags?: string[];
   /** `i/n` as given on the command line */
   shard?: string;
+  /** the project config's include/exclude (applied before --grep, --tag and --shard) */
+  keep?: (s: Scenario) => boolean;
 }
 
 export interface Selection {
@@ -21,6 +23,8 @@ export interface Selection {
   shard?: { index: number; count: number };
   /** the id of every scenario found, selected or not (a shard's baseline comparison needs them) */
   catalogue: string[];
+  /** the ids of every scenario found, before any filter */
+  foundIds: string[];
 }
 
 /** the built-in catalogue, plus ./scenarios when it exists and is another folder */
@@ -53,8 +57,9 @@ export async function loadSelection(paths: readonly string[], filters: Filters):
     import('../scenario/problems.js'),
     import('../scenario/select.js'),
   ]);
-  const { scenarios, problems } = await loadScenarios([...paths]);
+  const { scenarios: found, problems } = await loadScenarios([...paths]);
   if (problems.length > 0) throw new ScenarioProblems(problems.map((p) => formatProblem(p)));
+  const scenarios = filters.keep ? found.filter(filters.keep) : found;
 
   const shard = filters.shard === undefined ? undefined : parseShardArg(select.parseShard, filters.shard);
   const criteria = { grep: filters.grep, tags: filters.tags?.length ? filters.tags : undefined };
@@ -63,7 +68,7 @@ export async function loadSelection(paths: readonly string[], filters: Filters):
     throw new UsageError(`no scenario matches ${describeFilters(filters)} (of ${scenarios.length} found; see \`tlsgate list\`)`);
   }
   const selected = shard ? select.selectScenarios(scenarios, { ...criteria, shard }) : matching;
-  return { scenarios: selected, ...(shard ? { shard: { index: shard.index, count: shard.count } } : {}), catalogue: scenarios.map((s) => s.id) };
+  return { scenarios: selected, ...(shard ? { shard: { index: shard.index, count: shard.count } } : {}), catalogue: scenarios.map((s) => s.id), foundIds: found.map((s) => s.id) };
 }
 
 function parseShardArg<T>(parse: (text: string) => T, text: string): T {
@@ -82,10 +87,10 @@ function describeFilters(f: Filters): string {
   return parts.join(' ');
 }
 
-/** scenario files did not validate: each entry is one formatted problem */
+/** scenario files (or the project config) did not validate: each entry is one formatted problem */
 export class ScenarioProblems extends Error {
   override readonly name = 'ScenarioProblems';
-  constructor(readonly problems: string[]) {
-    super(`${problems.length} problem${problems.length === 1 ? '' : 's'} in scenario files`);
+  constructor(readonly problems: string[], where = 'scenario files') {
+    super(`${problems.length} problem${problems.length === 1 ? '' : 's'} in ${where}`);
   }
 }

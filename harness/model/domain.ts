@@ -195,20 +195,42 @@ export interface InternalFault {
 
 export type ResultStatus = Verdict['status'];
 
+/**
+ * A project's acceptance (tlsgate.config: `accept`) that matched a failed scenario. While it
+ * holds, the failure is reported as ACCEPTED and does not fail the run; once `expired` is set,
+ * the failure counts again and says why.
+ */
+export interface AppliedAcceptance {
+  /** the `scenario` id or glob, as written */
+  scenario: string;
+  reason: string;
+  /** `2026-06-30` or `node >=24 <25` */
+  expires: string;
+  /** where it is written, `tlsgate.config.yaml:12` */
+  source: string;
+  /** why it no longer holds (the date passed, the running Node is outside the range) */
+  expired?: string;
+}
+
 export interface ScenarioResult {
   scenario: Pick<Scenario, 'id' | 'name' | 'file' | 'path' | 'line' | 'tags'>;
   /** one per connection: the first, then each `then` step */
   observations: Observation[];
   verdict: Verdict;
   durationMs: number;
+  /** set on a failed verdict that a project acceptance matched (harness/model/acceptance.ts) */
+  acceptance?: AppliedAcceptance;
 }
 
 export interface RunSummary {
   total: number;
   passed: number;
+  /** failures that fail the run (accepted ones are counted in `accepted` instead) */
   failed: number;
   skipped: number;
   errors: number;
+  /** failures a project acceptance covers: reported, never failing the run */
+  accepted: number;
   durationMs: number;
   interrupted: boolean;
 }

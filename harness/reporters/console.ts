@@ -5,6 +5,7 @@
  */
 import { failsGate, renderDriftText, type DriftOutcome } from '../baseline/render.js';
 import type { ResultStatus, RunSummary, ScenarioResult } from '../model/domain.js';
+import { acceptanceText, isAccepted, reportedStatus, type ReportedStatus } from '../model/acceptance.js';
 import type { Reporter, RunInfo } from './types.js';
 import {
   countsLine, failureDetails, formatDuration, headline, isProblem, location, STATUS_LABEL,
@@ -39,7 +40,7 @@ class ConsoleReporter implements Reporter {
   readonly name = 'console';
   private readonly c: typeof PALETTE;
   private run: RunInfo | undefined;
-  private readonly counts: Record<ResultStatus, number> = { passed: 0, failed: 0, error: 0, skipped: 0 };
+  private readonly counts: Record<ReportedStatus, number> = { passed: 0, failed: 0, error: 0, skipped: 0, accepted: 0 };
 
   constructor(private readonly out: Output, private readonly opts: ConsoleOptions) {
     this.c = opts.color ? PALETTE : PLAIN;
@@ -56,7 +57,7 @@ class ConsoleReporter implements Reporter {
   }
 
   onResult(r: ScenarioResult): void {
-    this.counts[r.verdict.status]++;
+    this.counts[reportedStatus(r)]++;
     if (!this.opts.live) {
       this.out.write(`${this.resultLine(r)}\n`);
       return;
@@ -77,10 +78,11 @@ class ConsoleReporter implements Reporter {
   }
 
   private drawProgress(): void {
-    const done = this.counts.passed + this.counts.failed + this.counts.error + this.counts.skipped;
+    const done = this.counts.passed + this.counts.failed + this.counts.error + this.counts.skipped + this.counts.accepted;
     const parts = [this.c.green(`${this.counts.passed} passed`), this.paintCount(this.counts.failed, 'failed')];
     if (this.counts.error) parts.push(this.c.red(`${this.counts.error} errors`));
     if (this.counts.skipped) parts.push(this.c.yellow(`${this.counts.skipped} skipped`));
+    if (this.counts.accepted) parts.push(this.c.yellow(`${this.counts.accepted} accepted`));
     this.out.write(`${CLEAR_LINE}${done}/${this.run?.total ?? '?'}  ${parts.join(', ')}`);
   }
 
@@ -89,26 +91,31 @@ class ConsoleReporter implements Reporter {
   }
 
   private resultLine(r: ScenarioResult): string {
-    const status = r.verdict.status;
+    const status = reportedStatus(r);
     const label = this.statusLabel(status);
     const tail = status === 'skipped' ? `: ${headline(r)}` : ` (${formatDuration(r.durationMs)})`;
     return `${label} ${r.scenario.name}  ${this.c.dim(location(r))}${this.c.dim(tail)}`;
   }
 
-  private statusLabel(status: ResultStatus): string {
+  private statusLabel(status: ReportedStatus): string {
     const text = STATUS_LABEL[status].padEnd(5);
     if (status === 'passed') return this.c.green(text);
-    if (status === 'skipped') return this.c.yellow(text);
+    if (status === 'skipped' || status === 'accepted') return this.c.yellow(text);
     return this.c.red(text);
   }
 
   private summaryText(summary: RunSummary, results: readonly ScenarioResult[]): string {
     const problems = results.filter(isProblem);
     const skipped = results.filter((r) => r.verdict.status === 'skipped');
+    const accepted = results.filter(isAccepted);
     const blocks: string[] = [];
     if (problems.length) {
       blocks.push(this.c.bold(this.c.red(`Failures (${problems.length}):`)));
       problems.forEach((r, i) => blocks.push(this.problemBlock(r, i + 1)));
+    }
+    if (accepted.length) {
+      blocks.push(this.c.yellow(`Accepted (${accepted.length}), not failing the run:`));
+      blocks.push(accepted.map((r) => `  ${r.scenario.name}  ${this.c.dim(location(r))}: ${headline(r)}\n    ${acceptanceText(r)}`).join('\n'));
     }
     if (skipped.length) {
       blocks.push(this.c.yellow(`Skipped (${skipped.length}):`));
@@ -122,7 +129,7 @@ class ConsoleReporter implements Reporter {
 
   private problemBlock(r: ScenarioResult, n: number): string {
     const [first = '', ...rest] = failureDetails(r);
-    const title = `${n}) ${this.statusLabel(r.verdict.status).trim()} ${this.c.bold(r.scenario.name)}  ${location(r)}`;
+    const title = `${n}) ${this.statusLabel(reportedStatus(r)).trim()} ${this.c.bold(r.scenario.name)}  ${location(r)}`;
     return [title, `   ${first}`, ...rest.map((l) => `   ${this.c.dim(l)}`)].join('\n');
   }
 

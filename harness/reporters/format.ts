@@ -3,8 +3,9 @@
  * observation itself is printed by ../observation-text.ts).
  * One wording everywhere, so a failure reads the same in the console, JUnit, TAP and GitHub.
  */
-import type { Mismatch, ResultStatus, RunSummary, ScenarioResult } from '../model/domain.js';
+import type { Mismatch, RunSummary, ScenarioResult } from '../model/domain.js';
 import { formatObservation } from '../model/observation-text.js';
+import { acceptanceText, isAccepted, type ReportedStatus } from '../model/acceptance.js';
 
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
@@ -17,11 +18,12 @@ export function formatDuration(ms: number): string {
 /** where a terminal or CI tool opens the scenario: its path from the working directory, and line */
 export const location = (r: ScenarioResult): string => `${r.scenario.path}:${r.scenario.line}`;
 
-export const STATUS_LABEL: Record<ResultStatus, string> = {
+export const STATUS_LABEL: Record<ReportedStatus, string> = {
   passed: 'PASS',
   failed: 'FAIL',
   error: 'ERROR',
   skipped: 'SKIP',
+  accepted: 'ACCEPTED',
 };
 
 export function formatValue(v: unknown): string {
@@ -55,11 +57,12 @@ export function headline(r: ScenarioResult): string {
   }
 }
 
-/** everything about a failed or errored result, as lines: verdict, mismatches, observations */
+/** everything about a failed or errored result, as lines: verdict, mismatches, the acceptance, observations */
 export function failureDetails(r: ScenarioResult): string[] {
   const v = r.verdict;
   const mismatches = v.status === 'failed' ? v.mismatches.map((m) => `  ${formatMismatch(m)}`) : [];
-  return [headline(r), ...mismatches, ...observationLines(r)];
+  const acceptance = acceptanceText(r);
+  return [headline(r), ...mismatches, ...(acceptance !== undefined ? [acceptance] : []), ...observationLines(r)];
 }
 
 /** `expected` and `got` columns for tables: from the mismatches, or the verdict as a whole */
@@ -82,12 +85,14 @@ export function countsLine(s: RunSummary): string {
   const parts = [`${s.passed} passed`, `${s.failed} failed`];
   if (s.errors) parts.push(`${s.errors} ${s.errors === 1 ? 'error' : 'errors'}`);
   if (s.skipped) parts.push(`${s.skipped} skipped`);
+  if (s.accepted) parts.push(`${s.accepted} accepted`);
   const noun = s.total === 1 ? 'scenario' : 'scenarios';
   return `${s.total} ${noun}: ${parts.join(', ')} (${formatDuration(s.durationMs)})`;
 }
 
+/** a failure or error that fails the run: an accepted failure is not one */
 export const isProblem = (r: ScenarioResult): boolean =>
-  r.verdict.status === 'failed' || r.verdict.status === 'error';
+  (r.verdict.status === 'failed' && !isAccepted(r)) || r.verdict.status === 'error';
 
 /** failures and errors first, each group in catalogue order (the input order is kept) */
 export function problemsFirst(results: readonly ScenarioResult[]): ScenarioResult[] {

@@ -1,13 +1,15 @@
 /**
  * GitHub Actions: an `::error` annotation per failed scenario, pinned to its line in the YAML, and
  * a Markdown table appended to $GITHUB_STEP_SUMMARY. GitHub shows at most 10 error annotations per
- * step, so the rest are counted in one `::warning` instead of silently vanishing.
+ * step, so the rest are counted in one `::warning` instead of silently vanishing. An accepted
+ * failure is a `::warning` at its line, with the acceptance's reason.
  */
 import { appendFile } from 'node:fs/promises';
 import { driftHeadline, failsGate, renderDriftMarkdown, type DriftOutcome } from '../baseline/render.js';
 import type { RunSummary, ScenarioResult } from '../model/domain.js';
 import type { Reporter } from './types.js';
 import { collapseLineBreaks, countsLine, expectedAndGot, headline, isProblem, location, problemsFirst } from './format.js';
+import { acceptanceText, isAccepted, reportedStatus } from '../model/acceptance.js';
 import type { Output } from './output.js';
 
 /** GitHub's documented limit of error annotations shown per step */
@@ -48,6 +50,11 @@ export function annotations(results: readonly ScenarioResult[], pathOf: (path: s
   if (omitted > 0) {
     lines.push(command('warning', {}, `${omitted} more failed scenario${omitted === 1 ? '' : 's'} not annotated (GitHub shows ${MAX_ERROR_ANNOTATIONS} error annotations per step); see the step summary or the job log`));
   }
+  lines.push(...results.filter(isAccepted).map((r) => command('warning', {
+    file: pathOf(r.scenario.path),
+    line: String(r.scenario.line),
+    title: `tlsgate: accepted: ${r.scenario.name}`,
+  }, `${headline(r)}\n${acceptanceText(r)}`)));
   return lines.map((l) => `${l}\n`).join('');
 }
 
@@ -64,10 +71,10 @@ export const escapeProperty = (s: string): string =>
   escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
 export function stepSummary(summary: RunSummary, results: readonly ScenarioResult[]): string {
-  const icon = { passed: '✅ passed', failed: '❌ failed', error: '💥 error', skipped: '⏭️ skipped' } as const;
+  const icon = { passed: '✅ passed', failed: '❌ failed', error: '💥 error', skipped: '⏭️ skipped', accepted: '⚠️ accepted' } as const;
   const rows = problemsFirst(results).map((r) => {
     const { expected, got } = expectedAndGot(r);
-    return `| ${icon[r.verdict.status]} | ${cell(r.scenario.name)} <sub>${cell(location(r))}</sub> | ${cell(expected)} | ${cell(got)} |`;
+    return `| ${icon[reportedStatus(r)]} | ${cell(r.scenario.name)} <sub>${cell(location(r))}</sub> | ${cell(expected)} | ${cell(got)} |`;
   });
   const heading = `### tlsgate: ${countsLine(summary)}${summary.interrupted ? ' — interrupted' : ''}`;
   return ['', heading, '', '| status | scenario | expected | got |', '| --- | --- | --- | --- |', ...rows, '', ''].join('\n');

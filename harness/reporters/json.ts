@@ -4,7 +4,8 @@
  * report carries the environment that produced them.
  */
 import { driftJson, type DriftJson, type DriftOutcome } from '../baseline/render.js';
-import type { Mismatch, Observation, ResultStatus, RunSummary, ScenarioResult } from '../model/domain.js';
+import type { AppliedAcceptance, Mismatch, Observation, RunSummary, ScenarioResult } from '../model/domain.js';
+import { reportedStatus, type ReportedStatus } from '../model/acceptance.js';
 import type { Reporter, RunInfo } from './types.js';
 import { KEY_FIELDS, type KeyField } from '../model/observation-text.js';
 import type { Output } from './output.js';
@@ -24,11 +25,14 @@ export interface ReportResult {
   path: string;
   line: number;
   tags: string[];
-  status: ResultStatus;
+  /** `accepted`: failed, but a project acceptance covers it (it does not fail the run) */
+  status: ReportedStatus;
   durationMs: number;
   /** the verdict message (failed, error) or the skip reason */
   message?: string;
   mismatches?: Array<{ field: string; expected: unknown; actual: unknown }>;
+  /** the project acceptance that matched this failure (with `expired` when it no longer holds) */
+  acceptance?: AppliedAcceptance;
   /** the first connection's observation; null when no connection was made */
   observation: ReportObservation | null;
   /** every connection's observation: the first, then each `then` step */
@@ -97,11 +101,12 @@ function reportResult(r: ScenarioResult): ReportResult {
     path: r.scenario.path,
     line: r.scenario.line,
     tags: [...r.scenario.tags],
-    status: v.status,
+    status: reportedStatus(r),
     durationMs: r.durationMs,
     ...(v.status === 'failed' ? { message: v.message, mismatches: v.mismatches.map(definedMismatch) } : {}),
     ...(v.status === 'error' ? { message: v.message } : {}),
     ...(v.status === 'skipped' ? { message: v.reason } : {}),
+    ...(r.acceptance ? { acceptance: { ...r.acceptance } } : {}),
     observation: observations[0] ?? null,
     observations,
   };

@@ -5,12 +5,16 @@
  * An interrupted run ends with one more suite, `tlsgate run`, holding an errored testcase `run
  * interrupted`: CI servers show error counts and testcases, not properties, so that is where a
  * run that stopped early must say so.
+ * An accepted failure (a project acceptance covers it) is a <skipped> testcase whose message
+ * starts `ACCEPTED:` with the reason (Jenkins, GitLab and GitHub test reports list skipped
+ * tests with their message and do not fail on them), and the failure itself in <system-out>.
  */
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import type { RunSummary, ScenarioResult } from '../model/domain.js';
 import type { Reporter, RunInfo } from './types.js';
 import { collapseLineBreaks, failureDetails } from './format.js';
+import { isAccepted, reportedStatus } from '../model/acceptance.js';
 import type { Output } from './output.js';
 
 export function junitReporter(out: Output): Reporter {
@@ -33,7 +37,7 @@ export function buildJunitXml(run: RunInfo | undefined, summary: RunSummary, res
     tests: String(summary.total + interruption),
     failures: String(summary.failed),
     errors: String(summary.errors + interruption),
-    skipped: String(summary.skipped),
+    skipped: String(summary.skipped + summary.accepted),
     time: seconds(summary.durationMs),
   });
   const startedAt = run?.startedAt ?? new Date();
@@ -51,13 +55,13 @@ interface SuiteContext {
 }
 
 function addSuite(root: XMLBuilder, file: string, cases: ScenarioResult[], ctx: SuiteContext): void {
-  const count = (status: string) => String(cases.filter((r) => r.verdict.status === status).length);
+  const count = (...statuses: string[]) => String(cases.filter((r) => statuses.includes(reportedStatus(r))).length);
   const suite = root.ele('testsuite', {
     name: file,
     tests: String(cases.length),
     failures: count('failed'),
     errors: count('error'),
-    skipped: count('skipped'),
+    skipped: count('skipped', 'accepted'),
     time: seconds(cases.reduce((sum, r) => sum + r.durationMs, 0)),
     timestamp: antTimestamp(ctx.startedAt),
     file: cases[0]!.scenario.path,
@@ -78,6 +82,11 @@ function addCase(suite: XMLBuilder, r: ScenarioResult): void {
   const v = r.verdict;
   const details = () => failureDetails(r).join('\n');
   // attribute values on one line: parsers turn raw line breaks in attributes into spaces anyway
+  if (isAccepted(r)) {
+    testcase.ele('skipped', { message: collapseLineBreaks(`ACCEPTED: ${r.acceptance!.reason} (${r.acceptance!.source}, expires ${r.acceptance!.expires})`) });
+    testcase.ele('system-out').txt(details());
+    return;
+  }
   if (v.status === 'failed') testcase.ele('failure', { message: collapseLineBreaks(v.message), type: 'VerdictMismatch' }).txt(details());
   if (v.status === 'error') testcase.ele('error', { message: collapseLineBreaks(v.message), type: 'ScenarioError' }).txt(details());
   if (v.status === 'skipped') testcase.ele('skipped', { message: collapseLineBreaks(v.reason) });

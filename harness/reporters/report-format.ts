@@ -11,12 +11,15 @@ import { DRIFT_CLASSES } from '../baseline/drift.js';
 import type { StackSummary as RunEnvironment } from '../inventory/environment.js';
 import { CATEGORIES, OBSERVED_OUTCOMES } from '../model/categories.js';
 import type { ResultStatus } from '../model/domain.js';
+import type { ReportedStatus } from '../model/acceptance.js';
 import { REVOCATION_SERVERS, REVOCATION_SOURCES, SIDES } from '../model/scenario-format.js';
 
 /** a verdict's status (model.ts Verdict); listed here for the schema's enum */
 export const RESULT_STATUSES = ['passed', 'failed', 'skipped', 'error'] as const satisfies readonly ResultStatus[];
 /** compile-time: a status added to Verdict and not to the list fails here */
 export const EVERY_STATUS_LISTED: [Exclude<ResultStatus, (typeof RESULT_STATUSES)[number]>] extends [never] ? true : never = true;
+/** a result's status in the report: a verdict's, or `accepted` (harness/model/acceptance.ts) */
+export const REPORTED_STATUSES = [...RESULT_STATUSES, 'accepted'] as const satisfies readonly ReportedStatus[];
 
 const optional = Type.Optional;
 /** `{ const: value }`, without the `type` TypeBox's Literal adds */
@@ -85,11 +88,12 @@ const StackSummary = named('environment', Type.Object({
 }, { description: 'what ran the handshakes, so two reports can be compared' }));
 
 const Summary = named('summary', noExtraKeys({
-  total: ref(Count, 'results in this report (= passed + failed + skipped + errors)'),
+  total: ref(Count, 'results in this report (= passed + failed + skipped + errors + accepted)'),
   passed: ref(Count),
-  failed: ref(Count, 'scenarios whose observation did not meet the expectation'),
+  failed: ref(Count, 'scenarios whose observation did not meet the expectation (and no live acceptance covers)'),
   skipped: ref(Count),
   errors: ref(Count, 'scenarios that could not be run to a verdict (bad material, timeout of the whole scenario, internal error)'),
+  accepted: ref(Count, 'failures a project acceptance (tlsgate.config: accept) covers: reported, not failing the run'),
   durationMs: ref(Count),
   interrupted: Type.Boolean({ description: 'the run was stopped (SIGINT/SIGTERM) before every scenario ended' }),
 }));
@@ -157,12 +161,19 @@ const Result = named('result', noExtraKeys({
   path: string('the scenario file as a CI tool opens it: relative to the working directory, `/`-separated'),
   line: Type.Integer({ minimum: 1 }),
   tags: strings(),
-  status: Type.Enum(RESULT_STATUSES),
+  status: Type.Enum(REPORTED_STATUSES, { description: '`accepted`: the observation did not meet the expectation, but a project acceptance covers it' }),
   durationMs: ref(Count),
-  message: optional(string('failed: `expected …, got …`; error: what went wrong; skipped: why')),
+  message: optional(string('failed, accepted: `expected …, got …`; error: what went wrong; skipped: why')),
   mismatches: optional(Type.Array(noExtraKeys({ field: string(), expected: Type.Unknown(), actual: Type.Unknown() }), {
-    description: 'failed only: each expectation field that was not met',
+    description: 'failed and accepted only: each expectation field that was not met',
   })),
+  acceptance: optional(noExtraKeys({
+    scenario: string('the id or glob of the `accept` entry'),
+    reason: string(),
+    expires: string('`YYYY-MM-DD` or `node RANGE`'),
+    source: string('where the entry is written: `file:line`'),
+    expired: optional(string('why it no longer holds: the result is then `failed`')),
+  }, { description: 'the project acceptance that matched this failure' })),
   observation: Type.Unsafe<Static<typeof Observation> | null>({
     description: 'the first connection\'s observation; null when no connection was made (skipped, or an error before connecting)',
     oneOf: [Type.Null(), ref(Observation)],
@@ -171,12 +182,16 @@ const Result = named('result', noExtraKeys({
 }, {
   allOf: [
     {
-      if: { properties: { status: { enum: ['failed', 'error', 'skipped'] } } },
+      if: { properties: { status: { enum: ['failed', 'error', 'skipped', 'accepted'] } } },
       then: { properties: { message: { type: 'string' } }, required: ['message'] },
     },
     {
-      if: { properties: { status: { const: 'failed' } } },
+      if: { properties: { status: { enum: ['failed', 'accepted'] } } },
       then: { properties: { mismatches: { type: 'array' } }, required: ['mismatches'] },
+    },
+    {
+      if: { properties: { status: { const: 'accepted' } } },
+      then: { properties: { acceptance: { type: 'object' } }, required: ['acceptance'] },
     },
   ],
 }));

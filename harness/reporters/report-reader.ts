@@ -42,6 +42,7 @@ function resultOf(r: ReportResult): ScenarioResult {
     observations: r.observations.map(observationOf),
     verdict: verdictOf(r),
     durationMs: r.durationMs,
+    ...(r.acceptance ? { acceptance: r.acceptance } : {}),
   };
 }
 
@@ -49,7 +50,9 @@ function verdictOf(r: ReportResult): Verdict {
   const message = r.message ?? '';
   switch (r.status) {
     case 'passed': return { status: 'passed' };
-    case 'failed': return { status: 'failed', message, mismatches: r.mismatches ?? [] };
+    // an accepted failure is still a failure; the acceptance rides on the result
+    case 'failed':
+    case 'accepted': return { status: 'failed', message, mismatches: r.mismatches ?? [] };
     case 'error': return { status: 'error', message };
     case 'skipped': return { status: 'skipped', reason: message };
   }

@@ -1,13 +1,15 @@
 /**
  * TAP 14 (testanything.org/tap-version-14-specification.html): a version line, the plan, one
  * test point per scenario in catalogue order, a YAML diagnostic block under each failure, and
- * `Bail out!` when the run was interrupted.
+ * `Bail out!` when the run was interrupted. An accepted failure is `not ok ... # TODO accepted:
+ * <reason>`: TAP's own word for a known failure that does not fail the suite.
  */
 import { stringify } from 'yaml';
 import type { RunSummary, ScenarioResult } from '../model/domain.js';
 import type { Reporter } from './types.js';
 import { formatObservation } from '../model/observation-text.js';
 import { formatValue, headline } from './format.js';
+import { acceptanceText, isAccepted } from '../model/acceptance.js';
 import type { Output } from './output.js';
 
 export function tapReporter(out: Output): Reporter {
@@ -34,6 +36,8 @@ function testPoint(r: ScenarioResult, n: number): string[] {
     case 'passed': return [`ok ${n} - ${description}`];
     case 'skipped': return [`ok ${n} - ${description} # SKIP ${escapeDirective(v.reason)}`];
     case 'failed':
+      if (isAccepted(r)) return [`not ok ${n} - ${description} # TODO accepted: ${escapeDirective(r.acceptance!.reason)}`, ...yamlBlock(diagnostics(r))];
+      return [`not ok ${n} - ${description}`, ...yamlBlock(diagnostics(r))];
     case 'error': return [`not ok ${n} - ${description}`, ...yamlBlock(diagnostics(r))];
   }
 }
@@ -42,7 +46,8 @@ function diagnostics(r: ScenarioResult): Record<string, unknown> {
   const v = r.verdict;
   return {
     message: headline(r),
-    severity: v.status === 'error' ? 'error' : 'fail',
+    severity: v.status === 'error' ? 'error' : isAccepted(r) ? 'todo' : 'fail',
+    ...(r.acceptance ? { acceptance: acceptanceText(r) } : {}),
     at: { file: r.scenario.path, line: r.scenario.line },
     ...(v.status === 'failed'
       ? { mismatches: v.mismatches.map((m) => ({ field: m.field, expected: formatValue(m.expected), got: formatValue(m.actual) })) }

@@ -12,6 +12,7 @@ import pLimit from 'p-limit';
 import { containFaults, ownedBy, type FaultSink } from '../session/fault-containment.js';
 import { InternalFaultAbort, describeFault, internalErrorVerdict, internalFaultOf, isInternalError, type InternalFault } from '../model/internal-fault.js';
 import { errorMessage } from '../model/errors.js';
+import { isAccepted } from '../model/acceptance.js';
 import type { Observation, RunSummary, Scenario, ScenarioResult, Verdict } from '../model/domain.js';
 import type { Reporter, RunInfo } from '../reporters/types.js';
 
@@ -40,6 +41,11 @@ export interface RunOptions {
   /** passed to reporters' onBegin */
   environment?: Record<string, unknown>;
   shard?: RunInfo['shard'];
+  /**
+   * Applied to each result before any reporter sees it: the project's acceptances
+   * (harness/config/acceptances.ts) mark covered failures. Verdicts are never changed here.
+   */
+  review?: (result: ScenarioResult) => ScenarioResult;
 }
 
 export interface RunOutcome {
@@ -98,11 +104,12 @@ export async function runSuite(scenarios: readonly Scenario[], opts: RunOptions)
   const releaseContainment = containFaults(run.strays);
   const limit = pLimit(concurrency);
   const finished: ScenarioResult[] = [];
-  const record = (result: ScenarioResult | undefined) => {
-    if (!result) return;
+  const record = (outcome: ScenarioResult | undefined) => {
+    if (!outcome) return;
+    const result = opts.review ? opts.review(outcome) : outcome;
     finished.push(result);
     reporters.result(result);
-    if (opts.bail && (result.verdict.status === 'failed' || result.verdict.status === 'error')) run.stopScheduling();
+    if (opts.bail && ((result.verdict.status === 'failed' && !isAccepted(result)) || result.verdict.status === 'error')) run.stopScheduling();
   };
   try {
     await Promise.all(scenarios.map((s) => limit(async () => record(await run.scenario(s)))));
@@ -129,12 +136,14 @@ const scenarioWhere = (s: Pick<Scenario, 'id' | 'file' | 'line'>): string => `sc
 
 export function summarize(results: readonly ScenarioResult[], durationMs: number, interrupted: boolean): RunSummary {
   const count = (status: Verdict['status']) => results.filter((r) => r.verdict.status === status).length;
+  const accepted = results.filter(isAccepted).length;
   return {
     total: results.length,
     passed: count('passed'),
-    failed: count('failed'),
+    failed: count('failed') - accepted,
     skipped: count('skipped'),
     errors: count('error'),
+    accepted,
     durationMs,
     interrupted,
   };

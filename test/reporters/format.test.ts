@@ -29,6 +29,6 @@ describe('shared report formatting', () => {
   });
 
   it('counts with singular and plural', () => {
-    expect(countsLine({ total: 1, passed: 1, failed: 0, skipped: 0, errors: 0, durationMs: 5, interrupted: false })).to.equal('1 scenario: 1 passed, 0 failed (5 ms)');
+    expect(countsLine({ total: 1, passed: 1, failed: 0, skipped: 0, errors: 0, accepted: 0, durationMs: 5, interrupted: false })).to.equal('1 scenario: 1 passed, 0 failed (5 ms)');
   });
 });

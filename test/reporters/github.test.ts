@@ -19,6 +19,17 @@ describe('github reporter', () => {
     expect(unescape(line.split('::')[2]!)).to.equal('got 50%\nthen');
   });
 
+  it('an accepted failure is a warning at its line with the reason, not an error; an expired one stays an error', () => {
+    const acceptance = { scenario: 'chain/*', reason: 'SEC-1 until the rollout', expires: '2999-01-01', source: 'tlsgate.config.yaml:4' };
+    const accepted = { ...failed(makeScenario('legacy', { file: 'chain/a.yaml', line: 9 })), acceptance };
+    const expired = { ...failed(makeScenario('older', { file: 'chain/a.yaml', line: 12 })), acceptance: { ...acceptance, expired: 'it expired on 2020-01-01' } };
+    const lines = annotations([accepted, expired], (f) => f).trimEnd().split('\n');
+    expect(lines).to.have.length(2);
+    expect(lines[0]).to.match(/^::error file=chain\/a\.yaml,line=12,title=tlsgate%3A older::/);
+    expect(lines[1]).to.match(/^::warning file=chain\/a\.yaml,line=9,title=tlsgate%3A accepted%3A legacy::/);
+    expect(unescape(lines[1]!.split('::')[2]!)).to.include('accepted in tlsgate.config.yaml:4 (expires 2999-01-01): SEC-1 until the rollout');
+  });
+
   it('annotates each failure and error at file:line with the verdict message', () => {
     const results = [
       passed(makeScenario('ok', { file: 'chain/a.yaml', line: 2 })),

@@ -41,7 +41,7 @@ describe('json reporter', () => {
     expect(validate(doc), errorsOf()).to.equal(true);
     expect(doc.version).to.equal(1);
     expect(doc.environment).to.include({ node: process.versions.node, openssl: process.versions.openssl, platform: process.platform });
-    expect(doc.summary).to.deep.equal({ total: 5, passed: 2, failed: 1, skipped: 1, errors: 1, durationMs: 321, interrupted: false });
+    expect(doc.summary).to.deep.equal({ total: 5, passed: 2, failed: 1, skipped: 1, errors: 1, accepted: 0, durationMs: 321, interrupted: false });
     expect(doc.results.map((r: any) => r.status)).to.deep.equal(['passed', 'failed', 'error', 'skipped', 'passed']);
     expect(doc).to.not.have.property('inventory');
   });

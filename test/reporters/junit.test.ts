@@ -87,6 +87,20 @@ describe('junit reporter', () => {
     expect([...complete.getElementsByTagName('testcase')].map((c) => c.getAttribute('name')), 'a whole run has no such testcase').to.not.include('run interrupted');
   });
 
+  /** sampleResults with the failure covered by a live project acceptance */
+  const acceptedXml = (): string => {
+    const covered = results.map((r) => (r.verdict.status === 'failed' ? { ...r, acceptance: { scenario: 'chain/*', reason: 'SEC-1 <until> rollout', expires: '2999-01-01', source: 'tlsgate.config.yaml:4' } } : r));
+    return buildJunitXml(run, summarize(covered, 1234, false), covered);
+  };
+
+  it('an accepted failure is a skipped testcase "ACCEPTED: reason" with the failure kept in system-out; failures 0', () => {
+    const text = acceptedXml();
+    expect(text).to.match(/<testsuites name="tlsgate" tests="4" failures="0" errors="1" skipped="2"/);
+    expect(text).to.include('<skipped message="ACCEPTED: SEC-1 &lt;until&gt; rollout (tlsgate.config.yaml:4, expires 2999-01-01)"/>');
+    expect(text).to.match(/<system-out>expected reject \(category expired\), got accepted[\s\S]*accepted in tlsgate\.config\.yaml:4/);
+    expect(text).not.to.include('<failure');
+  });
+
   const title = validator
     ? `validates against test/fixtures/junit.xsd with ${validator.name}, and the validator rejects a broken file`
     : 'validates against test/fixtures/junit.xsd (SKIPPED: neither xmllint nor java is on PATH)';
@@ -99,8 +113,10 @@ describe('junit reporter', () => {
       const interrupted = join(dir, 'interrupted.xml');
       writeFileSync(good, xml);
       writeFileSync(interrupted, buildJunitXml(run, summarize(results.slice(0, 2), 1234, true), results.slice(0, 2)));
+      const accepted = join(dir, 'accepted.xml');
+      writeFileSync(accepted, acceptedXml());
       writeFileSync(bad, xml.replace(/ tests="4"/, ' tests="four"'));
-      const goodRun = validator!.run([good, interrupted]);
+      const goodRun = validator!.run([good, interrupted, accepted]);
       expect(goodRun.status, goodRun.stdout + goodRun.stderr).to.equal(0);
       const badRun = validator!.run([bad]);
       expect(badRun.status).to.not.equal(0);

@@ -189,6 +189,19 @@ describe('runner (stub execute functions: tests the runner, not TLS)', () => {
     expect(reporter.run?.total).to.equal(4);
   });
 
+  it('review marks results before reporters see them; with bail, an accepted failure does not stop the run (the flip of the test above)', async () => {
+    const scenarios = numberedScenarios(4);
+    const ran: string[] = [];
+    const execute: Execute = async (s) => { ran.push(s.name); return s.name === 's2' ? failed(s) : passed(s); };
+    const acceptance = { scenario: 's2', reason: 'known', expires: '2999-01-01', source: 'tlsgate.config.yaml:2' };
+    const review = (r: ScenarioResult): ScenarioResult => (r.verdict.status === 'failed' ? { ...r, acceptance } : r);
+    const reporter = new RecordingReporter();
+    const { summary } = await runSuite(scenarios, { execute, reporters: [reporter], timeoutMs: 1000, concurrency: 1, bail: true, review });
+    expect(ran).to.deep.equal(['s1', 's2', 's3', 's4']);
+    expect(summary).to.include({ total: 4, passed: 3, failed: 0, accepted: 1 });
+    expect(reporter.ended?.results.find((r) => r.scenario.name === 's2')?.acceptance).to.deep.equal(acceptance);
+  });
+
   it('with bail, lets already-running scenarios finish unaborted after an error', async () => {
     const [a, b, c] = numberedScenarios(3);
     let slowSignal: AbortSignal | undefined;

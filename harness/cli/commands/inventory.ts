@@ -10,6 +10,15 @@ export async function gatherInventory(certsDir: string): Promise<Inventory> {
 
 export async function inventoryCommand(args: { json: boolean; certsDir: string }): Promise<number> {
   const inv = await gatherInventory(args.certsDir);
-  process.stdout.write(args.json ? `${JSON.stringify(inv, null, 2)}\n` : renderInventory(inv));
+  process.stdout.write(args.json ? `${JSON.stringify(inv, null, 2)}\n` : `${renderInventory(inv)}${await projectConfigLine()}`);
   return 0;
+}
+
+/** which project config a run here would use (the inventory describes the stack, not the config: a bad one is only named) */
+async function projectConfigLine(): Promise<string> {
+  const { loadProjectConfig } = await import('../../config/load-config.js');
+  const load = await loadProjectConfig();
+  if (!load.found) return '\nproject config: none (tlsgate.config.json/.yaml/.yml or "tlsgate" in package.json)\n';
+  if ('problems' in load) return `\nproject config: ${load.problems[0]!.file}, with ${load.problems.length} problem(s): \`tlsgate run\` lists them\n`;
+  return `\nproject config: ${load.config.source} (${load.config.accept.length} acceptance${load.config.accept.length === 1 ? '' : 's'})\n`;
 }

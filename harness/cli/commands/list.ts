@@ -1,14 +1,20 @@
 /** `tlsgate list`: the scenarios a `run` with the same filters would run: id, file:line, tags. */
 import type { Scenario } from '../../model/domain.js';
 import { catalogueOrder } from '../../run/runner.js';
-import { loadSelection, type Filters } from '../selection.js';
+import { defaultScenarioPaths, loadSelection, type Filters } from '../selection.js';
+import { projectConfig, projectKeep } from '../project-config.js';
 
 export interface ListArgs extends Filters {
+  /** as given; none: the project config's, else the default ones */
   paths: string[];
+  verbose?: boolean;
 }
 
 export async function listCommand(args: ListArgs, stdout: NodeJS.WritableStream = process.stdout): Promise<number> {
-  const { scenarios } = await loadSelection(args.paths, args);
+  const config = await projectConfig(args.verbose ?? false);
+  const paths = args.paths.length ? args.paths : config?.paths ?? defaultScenarioPaths();
+  const keep = config ? projectKeep(config) : undefined;
+  const { scenarios } = await loadSelection(paths, { ...args, ...(keep ? { keep } : {}) });
   stdout.write(formatList([...scenarios].sort(catalogueOrder)));
   process.stderr.write(`${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}\n`);
   return 0;

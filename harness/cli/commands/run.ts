@@ -20,16 +20,23 @@ import { describeInternalError, runSuite } from '../../run/runner.js';
 import { pruneCacheAfterRun } from '../cache-upkeep.js';
 import { EXIT, reportContainedErrors } from '../exit.js';
 import { trapInterrupts } from '../interrupt.js';
-import { loadSelection, type Filters } from '../selection.js';
+import { defaultScenarioPaths, loadSelection, type Filters } from '../selection.js';
+import { projectConfig, projectKeep } from '../project-config.js';
+import type { ProjectConfig } from '../../config/load-config.js';
+import { defaultCertsDir } from '../../model/paths.js';
 
 export interface RunArgs extends Filters {
+  /** as given; none: the project config's, else the default ones */
   paths: string[];
-  /** `NAME[:FILE]` (NAME a built-in or a module path), as given to --reporter */
+  /** `NAME[:FILE]` (NAME a built-in or a module path), as given to --reporter; none: the config's, else console */
   reporters: string[];
   bail: boolean;
   timeoutMs: number;
   concurrency: number;
-  certsDir: string;
+  /** --certs (or $TLSGATE_CERTS); absent: the config's, else the default */
+  certsDir?: string;
+  /** say which project config was used */
+  verbose?: boolean;
   /** hooks for the reporters (inventory, annotation paths); defaults are derived here */
   reporterContext?: ReporterContext;
   /** --baseline FILE, --update-baseline FILE, --fail-on, --ignore, --drift-markdown FILE */
@@ -40,7 +47,9 @@ export interface RunArgs extends Filters {
   driftMarkdown?: string;
 }
 
-export async function runCommand(args: RunArgs): Promise<number> {
+export async function runCommand(given: RunArgs): Promise<number> {
+  const config = await projectConfig(given.verbose ?? false);
+  const args = withConfig(given, config);
   const targets = args.reporters.map(parseReporterArg);
   checkTargets(targets);
   checkOutputPaths([...reporterOutputPaths(targets), ...runOutputPaths(args)]);
@@ -59,6 +68,10 @@ export async function runCommand(args: RunArgs): Promise<number> {
   if (selection.shard?.index === 1 && args.grep === undefined && !args.tags?.length) gate?.reportRemovalsFrom(selection.catalogue);
   if (selection.scenarios.length === 0) {
     process.stderr.write(`tlsgate: shard ${args.shard} has no scenarios (fewer scenarios than shards); nothing to run\n`);
+  }
+  const acceptances = config?.accept.length ? await import('../../config/acceptances.js') : undefined;
+  for (const a of acceptances?.unmatchedAcceptances(config!.accept, selection.foundIds) ?? []) {
+    process.stderr.write(`tlsgate: warning: ${a.source}: accept ${JSON.stringify(a.scenario)} matches no scenario (see \`tlsgate list\`); remove it or fix the id\n`);
   }
   const ctx: ReporterContext = {
     annotationPath: (path) => pathFrom(resolve(path), process.env.GITHUB_WORKSPACE ?? process.cwd()),
@@ -81,6 +94,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       signal: interrupts.signal,
       environment: { ...summarizeStack() },
       ...(selection.shard ? { shard: selection.shard } : {}),
+      ...(acceptances ? { review: acceptances.acceptanceReview(config!.accept, { now: new Date(), node: process.versions.node }) } : {}),
     });
     if (internalErrors.length) reportContainedErrors(internalErrors.map(describeInternalError), process.stderr);
     if (summary.interrupted) return EXIT.interrupted;
@@ -116,8 +130,23 @@ function reportRecordedFailures(file: string, results: readonly ScenarioResult[]
   stderr.write(`tlsgate: recorded ${failing.length} failing scenario${failing.length === 1 ? '' : 's'} in ${file}; a --baseline run passes them while they fail exactly like this:\n${lines.join('\n')}\n`);
 }
 
+/** flags win; what they leave unset comes from the project config, then the defaults */
+function withConfig(args: RunArgs, config: ProjectConfig | undefined): RunArgs & { certsDir: string } {
+  // recording (--update-baseline) is a mode of its own: the config's baseline is for comparing
+  const baseline = args.baseline ?? (args.updateBaseline === undefined ? config?.baseline : undefined);
+  const keep = config ? projectKeep(config) : undefined;
+  return {
+    ...args,
+    paths: args.paths.length ? args.paths : config?.paths ?? defaultScenarioPaths(),
+    reporters: args.reporters.length ? args.reporters : config?.reporters ?? ['console'],
+    certsDir: args.certsDir ?? config?.certs ?? defaultCertsDir(),
+    ...(baseline !== undefined ? { baseline } : {}),
+    ...(keep ? { keep } : {}),
+  };
+}
+
 /** what a run writes besides its reports */
-function runOutputPaths(args: RunArgs): OutputPath[] {
+function runOutputPaths(args: RunArgs & { certsDir: string }): OutputPath[] {
   return [
     { flag: '--certs', path: args.certsDir, kind: 'folder' },
     ...(args.updateBaseline !== undefined ? [{ flag: `--update-baseline ${args.updateBaseline}`, path: args.updateBaseline, kind: 'file' as const, suggestedName: 'tlsgate.baseline.json' }] : []),
