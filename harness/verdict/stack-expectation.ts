@@ -2,7 +2,8 @@
  * Which expectation holds on the stack that ran a scenario, and which known upstream bug it
  * has. A `stacks` override is selected by npm semver ranges of Node, OpenSSL and undici (every
  * range given must match) and replaces `expect` whole: no field of the default leaks into it, and
- * validation makes it state every field the default states, so it is never looser.
+ * validation makes one with the default's outcome state every field the default states, so it is
+ * never looser (harness/scenario/checks/stack-checks.ts).
  */
 import semver from 'semver';
 import type { Expectation, KnownRegression, StackOverride, StackSelector, StackVersions, Verdict } from '../model/domain.js';

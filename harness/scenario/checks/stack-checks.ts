@@ -2,7 +2,7 @@
  * Checks on `stacks` overrides and `known` regressions that the schema cannot express: every
  * version range parses (npm semver syntax), a `fixed` version is a version, and an override is
  * as exact as the default it replaces: it states every field `expect` states (with the value on
- * its stacks), so no override passes a run by leaving a check out. Like the other checks, these
+ * its stacks) when it keeps the default's outcome, so no override passes a run by leaving a check out. Like the other checks, these
  * look only at values of the right type; the schema reports the rest (a missing `because`...).
  */
 import semver from 'semver';
@@ -53,9 +53,13 @@ function selectorFindings(when: unknown, path: YamlPath): Finding[] {
   });
 }
 
-/** an override names every field the default names: it may change a value, never drop a check */
+/**
+ * An override with the default's outcome names every field the default names: it may change a
+ * value, never drop a check. One with the other outcome states a different result, whose details
+ * (a refusal's category, an acceptance's protocol) do not carry over; its outcome is required.
+ */
 function exactnessFindings(defaults: unknown, override: unknown, path: YamlPath): Finding[] {
-  if (!isRecord(defaults) || !isRecord(override)) return [];
+  if (!isRecord(defaults) || !isRecord(override) || defaults.outcome !== override.outcome) return [];
   const dropped = Object.keys(defaults).filter((field) => !Object.hasOwn(override, field));
   if (dropped.length === 0) return [];
   return [finding(path, `this override leaves out ${dropped.map((f) => quote(f)).join(', ')}, which expect states`,
