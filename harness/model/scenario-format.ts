@@ -154,7 +154,10 @@ export const ExpectationSchema = named('expectation', closed('What a connection 
   message: optional(text('A regular expression the error message must match.')),
   protocol: optional(ref(TlsVersionSchema, 'The negotiated TLS version.')),
   cipher: optional(text('The negotiated cipher suite, e.g. TLS_AES_256_GCM_SHA384.')),
-  group: optional(text('The negotiated key-exchange group, e.g. X25519.')),
+  group: optional(Type.Union([Type.String({ minLength: 1 }), Type.Literal(false)], {
+    description: 'The negotiated key-exchange group, e.g. X25519, or false for none reported (a resumed TLS 1.2 session).',
+    errorMessage: 'must be a group name, or false for none reported',
+  })),
   alpn: optional(Type.Union([Type.String({ minLength: 1 }), Type.Literal(false)], {
     description: 'The negotiated ALPN protocol, or false for none.',
     errorMessage: 'must be an ALPN protocol id, or false for none',

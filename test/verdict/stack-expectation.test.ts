@@ -4,7 +4,8 @@
  * Each case is a flipped pair: the same declarations on a stack they select and one they do not.
  */
 import { expect } from 'chai';
-import type { Expectation, KnownRegression, StackOverride, StackVersions, Verdict } from '../../harness/model/domain.js';
+import type { Expectation, KnownRegression, Observation, StackOverride, StackVersions, Verdict } from '../../harness/model/domain.js';
+import { judge } from '../../harness/verdict/judge.js';
 import { citeKnown, comparableVersion, expectationOn, knownOn, stackMatches } from '../../harness/verdict/stack-expectation.js';
 
 const node18: StackVersions = { node: '18.20.8', openssl: '3.0.15+quic' };
@@ -59,5 +60,19 @@ describe('stack-aware expectations (selection)', () => {
     expect(cited).to.have.property('message', 'expected accept, got reject [known regression nodejs/node#12345, fixed in 22.24.0]');
     expect(citeKnown(failed, { when: { node: '>=22' }, ref: 'CVE-2099-0001' })).to.have.property('message').that.match(/CVE-2099-0001, not fixed yet\]$/);
     expect(citeKnown({ status: 'passed' }, ipv6)).to.deep.equal({ status: 'passed' });
+  });
+});
+
+describe('judge: group false means no group reported (what Node 22 gives for OpenSSL 3.5\'s hybrid group)', () => {
+  const accepted = (group?: string) => ({
+    outcome: 'accepted', protocol: 'TLSv1.3', ...(group && { group }),
+    server: {}, revocationRequests: [], revocation: [],
+  }) as unknown as Observation;
+
+  it('passes when none is reported, fails when one is, and the reverse for a named group', () => {
+    expect(judge({ outcome: 'accept', group: false }, accepted()).status).to.equal('passed');
+    expect(judge({ outcome: 'accept', group: false }, accepted('X25519MLKEM768'))).to.include({ status: 'failed' }).and.have.property('message').that.match(/^expected accept \(group none\)/);
+    expect(judge({ outcome: 'accept', group: 'X25519' }, accepted()).status).to.equal('failed');
+    expect(judge({ outcome: 'accept', group: 'X25519' }, accepted('X25519')).status).to.equal('passed');
   });
 });
