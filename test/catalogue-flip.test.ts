@@ -1,6 +1,6 @@
 /**
  * No catalogue scenario is green for the wrong reason: with its first expectation's outcome
- * flipped (accept <-> reject, nothing else), every scenario that runs must fail.
+ * flipped (accept <-> reject, nothing else; in its `stacks` overrides too), every scenario that runs must fail.
  */
 import { expect } from 'chai';
 import { createEngine, type Engine } from '../harness/session/engine.js';
@@ -8,10 +8,14 @@ import type { Scenario } from '../harness/model/domain.js';
 import { builtinScenariosDir, defaultCertsDir } from '../harness/model/paths.js';
 import { loadScenarios } from '../harness/scenario/load.js';
 
+const flip = (outcome: 'accept' | 'reject') => (outcome === 'accept' ? 'reject' : 'accept');
+
+/** the outcome flipped in expect and in every stacks override, so the flip holds on any Node */
 const flipped = (s: Scenario): Scenario => ({
   ...s,
   id: `${s.id} (flipped)`,
-  expect: { outcome: s.expect.outcome === 'accept' ? 'reject' : 'accept' },
+  expect: { outcome: flip(s.expect.outcome) },
+  ...(s.stacks && { stacks: s.stacks.map((o) => ({ ...o, expect: { outcome: flip(o.expect.outcome) } })) }),
 });
 
 describe('built-in catalogue: every scenario fails with its outcome flipped (real handshakes)', function () {

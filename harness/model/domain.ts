@@ -5,8 +5,8 @@
 import type { Static } from 'typebox';
 import type { PkiSpec } from '../../ca/spec/spec.js';
 import type {
-  CLIENT_CERT_POLICIES, ClientEndSchema, ClientEnvironmentSchema, ClientRevocationSchema, ExpectationSchema, FAILURE_POLICIES, FaultSpecSchema,
-  NODE_TLS_FLAGS, PemFile, REVOCATION_MODES, REVOCATION_SERVERS, REVOCATION_SOURCES, SecurityLevelNumber, ServerEndSchema, SIDES, StepSchema, TLS_VERSIONS,
+  CLIENT_CERT_POLICIES, ClientEndSchema, ClientEnvironmentSchema, ClientRevocationSchema, ExpectationSchema, FAILURE_POLICIES, FaultSpecSchema, KnownRegressionSchema,
+  NODE_TLS_FLAGS, PemFile, REVOCATION_MODES, REVOCATION_SERVERS, REVOCATION_SOURCES, SecurityLevelNumber, ServerEndSchema, SIDES, StackSelectorSchema, StepSchema, TLS_VERSIONS,
 } from './scenario-format.js';
 
 export { CATEGORIES, type Category, OBSERVED_OUTCOMES, type ObservedOutcome } from './categories.js';
@@ -46,8 +46,29 @@ export type PeerExpectation = NonNullable<Static<typeof ExpectationSchema>['peer
 /** an expectation as written, but `code` always a list (any one matches) */
 export type Expectation = Omit<Static<typeof ExpectationSchema>, 'code'> & { code?: string[] };
 
+/** version ranges (npm semver syntax) of the stack's parts; every one given must match */
+export type StackSelector = Static<typeof StackSelectorSchema>;
+
+/** what a connection does on the stacks `when` selects, instead of the default, and why */
+export interface StackOverride {
+  when: StackSelector;
+  expect: Expectation;
+  because: string;
+}
+
+/** a known upstream bug: the scenario still fails on these stacks, citing `ref` */
+export type KnownRegression = Static<typeof KnownRegressionSchema>;
+
+/** the versions of the runtime that ran a scenario, which select its overrides */
+export interface StackVersions {
+  node: string;
+  openssl: string;
+  /** the undici driver's package, when it has one */
+  undici?: string;
+}
+
 /** A step in a multi-connection scenario (e.g. revoke between two connections). */
-export type ScenarioStep = Omit<Static<typeof StepSchema>, 'expect'> & { expect: Expectation };
+export type ScenarioStep = Omit<Static<typeof StepSchema>, 'expect' | 'stacks'> & { expect: Expectation; stacks?: StackOverride[] };
 
 export type FaultSpec = Static<typeof FaultSpecSchema>;
 
@@ -68,6 +89,10 @@ export interface Scenario {
   server: ServerEnd;
   client: ClientEnd;
   expect: Expectation;
+  /** what the first connection does on other stacks (the first match replaces `expect`) */
+  stacks?: StackOverride[];
+  /** known upstream bugs, cited when the scenario fails on their stacks */
+  known?: KnownRegression[];
   /** extra connections after the first, in order */
   then?: ScenarioStep[];
   faults?: FaultSpec[];

@@ -154,7 +154,10 @@ export const ExpectationSchema = named('expectation', closed('What a connection 
   message: optional(text('A regular expression the error message must match.')),
   protocol: optional(ref(TlsVersionSchema, 'The negotiated TLS version.')),
   cipher: optional(text('The negotiated cipher suite, e.g. TLS_AES_256_GCM_SHA384.')),
-  group: optional(text('The negotiated key-exchange group, e.g. X25519.')),
+  group: optional(Type.Union([Type.String({ minLength: 1 }), Type.Literal(false)], {
+    description: 'The negotiated key-exchange group, e.g. X25519, or false for none reported (a resumed TLS 1.2 session).',
+    errorMessage: 'must be a group name, or false for none reported',
+  })),
   alpn: optional(Type.Union([Type.String({ minLength: 1 }), Type.Literal(false)], {
     description: 'The negotiated ALPN protocol, or false for none.',
     errorMessage: 'must be an ALPN protocol id, or false for none',
@@ -170,11 +173,37 @@ export const ExpectationSchema = named('expectation', closed('What a connection 
   })),
 }));
 
+/** the parts of a stack a version range can select on */
+export const STACK_COMPONENTS = ['node', 'openssl', 'undici'] as const;
+
+const versionRange = (what: string) => optional(text(`A semver range of ${what}, e.g. \`>=22\` or \`>=3.2 <3.5\` (npm's semver syntax).`));
+
+export const StackSelectorSchema = named('stackSelector', closed('The stacks a declaration applies to: every range given must match the versions of the runtime that ran the scenario.', {
+  node: versionRange('Node versions'),
+  openssl: versionRange('OpenSSL versions (process.versions.openssl, e.g. 3.0.15+quic)'),
+  undici: versionRange('undici versions (the undici driver\'s package)'),
+}, { minProperties: 1 }));
+
+export const StackOverrideSchema = named('stackOverride', closed('What the connection does on some stacks, instead of `expect`: the first entry whose `when` matches replaces `expect` whole. It must state every field `expect` states (an override is as exact as the default).', {
+  when: ref(StackSelectorSchema, 'The stacks this applies to.'),
+  expect: ref(ExpectationSchema, 'The whole expectation on those stacks.'),
+  because: text('The change that makes these stacks differ: a release note, a CVE, an upstream issue.'),
+}));
+
+export const KnownRegressionSchema = named('knownRegression', closed('A known upstream bug: the scenario still fails on these stacks, and the failure cites the reference and the fixed version.', {
+  when: ref(StackSelectorSchema, 'The stacks that have the bug.'),
+  ref: text('The upstream reference, e.g. nodejs/node#12345 or a CVE.'),
+  fixed: optional(text('The first version with the fix, e.g. 22.24.0 (of the component `when` names).')),
+}));
+
+const stackOverrides = (what: string) => optional(Type.Array(ref(StackOverrideSchema), { description: `What ${what} does on other stacks, each with why; the first match replaces \`expect\`.`, minItems: 1 }));
+
 export const StepSchema = named('step', closed('A further connection.', {
   revoke: certRefs('Revoke these certificates (pki.certs ids) before this connection.'),
   unrevoke: certRefs('Lift the revocation of these certificates before this connection.'),
   resume: flag('Resume the previous connection\'s TLS session.'),
   expect: ref(ExpectationSchema, 'What this connection must do.'),
+  stacks: stackOverrides('this connection'),
 }));
 
 export const FaultSpecSchema = named('faultSpec', closed('A fault a revocation server injects.', {
@@ -206,6 +235,8 @@ export const ScenarioSchema = named('scenario', closed('One scenario: a `name`, 
   server: optional(ref(ServerEndSchema, 'The server end; merged over defaults.server.')),
   client: optional(ref(ClientEndSchema, 'The client end; merged over defaults.client.')),
   expect: ref(ExpectationSchema, 'What the first connection must do: `outcome` accept or reject, and optionally code, category, side...'),
+  stacks: stackOverrides('the first connection'),
+  known: optional(Type.Array(ref(KnownRegressionSchema), { description: 'Known upstream bugs that make this scenario fail on some stacks: it still fails there, citing them.', minItems: 1 })),
   then: optional(Type.Array(ref(StepSchema), { description: 'Further connections, in order, each after optional revocation changes.', minItems: 1 })),
   faults: optional(Type.Array(ref(FaultSpecSchema), { description: 'Faults the CRL server or OCSP responder inject during this scenario.' })),
   timeoutMs: optional(ref(TimeoutMs, 'Per-connection timeout in ms; overrides defaults and --timeout.')),
@@ -224,5 +255,6 @@ export const SCENARIO_DEFINITIONS = {
   urlList: UrlList, subtrees: Subtrees, pki: Pki, pemFile: PemFile, certSpec: CertSpecSchema, responderSpec: ResponderSpecSchema,
   revocationSpec: RevocationSpecSchema, defaults: DefaultsSchema, scenario: ScenarioSchema, serverEnd: ServerEndSchema,
   clientEnd: ClientEndSchema, clientEnvironment: ClientEnvironmentSchema, clientRevocation: ClientRevocationSchema,
-  expectation: ExpectationSchema, step: StepSchema, faultSpec: FaultSpecSchema, fault: FaultSchema,
+  expectation: ExpectationSchema, stackSelector: StackSelectorSchema, stackOverride: StackOverrideSchema,
+  knownRegression: KnownRegressionSchema, step: StepSchema, faultSpec: FaultSpecSchema, fault: FaultSchema,
 };

@@ -3,11 +3,12 @@
  * tlsgate's built-in defaults under those, and `code` made a list. Merging rules:
  * tags are concatenated (defaults first) without repeats; `server` and `client` are merged key
  * by key (shallow: a scenario's `revocation` replaces the default one whole); for every other
- * key the scenario wins.
+ * key the scenario wins. A `stacks` override is never merged with `expect`: it replaces it whole
+ * on the stacks it selects (harness/verdict/stack-expectation.ts), so it says everything.
  */
 import type { PkiSpec } from '../../ca/spec/spec.js';
-import type { ClientEnd, Expectation, PemFileRef, Scenario, ScenarioStep, ServerEnd } from '../model/domain.js';
-import type { DefaultsInput, ExpectationInput, ScenarioInput } from './schema/input.js';
+import type { ClientEnd, Expectation, PemFileRef, Scenario, ScenarioStep, ServerEnd, StackOverride } from '../model/domain.js';
+import type { DefaultsInput, ExpectationInput, ScenarioInput, StackOverrideInput, StepInput } from './schema/input.js';
 
 export const BUILTIN_SERVER_DEFAULTS = { driver: 'node-tls', clientCert: 'none' } as const satisfies Partial<ServerEnd>;
 export const BUILTIN_CLIENT_DEFAULTS = {
@@ -44,7 +45,9 @@ export function completeScenario(input: ScenarioInput, at: { line: number; colum
   return withOptional(scenario, {
     description: input.description,
     pemFiles: ctx.pemFiles,
-    then: input.then?.map((step): ScenarioStep => ({ ...copy(step), expect: normalizeExpectation(step.expect) })),
+    stacks: normalizeOverrides(input.stacks),
+    known: input.known?.map(copy),
+    then: input.then?.map(completeStep),
     faults: input.faults?.map(copy),
     timeoutMs,
     skip: input.skip,
@@ -55,6 +58,16 @@ export function completeScenario(input: ScenarioInput, at: { line: number; colum
 export function normalizeExpectation(input: ExpectationInput): Expectation {
   const { code, ...rest } = copy(input);
   return code === undefined ? rest : { ...rest, code: typeof code === 'string' ? [code] : code };
+}
+
+function completeStep(input: StepInput): ScenarioStep {
+  const { stacks, expect, ...rest } = copy(input);
+  return withOptional<ScenarioStep>({ ...rest, expect: normalizeExpectation(expect) }, { stacks: normalizeOverrides(stacks) });
+}
+
+/** an override's expectation is normalized like the default it replaces */
+function normalizeOverrides(input: StackOverrideInput[] | undefined): StackOverride[] | undefined {
+  return input?.map((o) => ({ when: copy(o.when), expect: normalizeExpectation(o.expect), because: o.because }));
 }
 
 const unique = (items: readonly string[]): string[] => [...new Set(items)];

@@ -19,6 +19,7 @@ import type { Finding, ScenarioProblem } from './problems.js';
 import { readSourceText } from './yaml/read-source.js';
 import { knownCerts, referenceFindings, type KnownCerts } from './checks/references.js';
 import { scenarioFindings } from './checks/scenario-checks.js';
+import { stackFindings } from './checks/stack-checks.js';
 import { schemaFindings } from './schema/schema-check.js';
 import { isRecord } from './yaml/yaml-path.js';
 
@@ -57,6 +58,7 @@ function documentFindings(root: unknown, known: KnownCerts, locator: Locator): F
     ...shape,
     ...referenceFindings(root, known),
     ...scenarioFindings(root, (path) => locator.position(path).line),
+    ...stackFindings(root),
   ];
   if (!shape.some((f) => f.path[0] === 'pki')) findings.push(...pkiFindings(pkiSpecOf((root as ScenarioFileInput).pki)));
   return findings;

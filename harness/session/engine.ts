@@ -10,7 +10,8 @@ import { internalErrorVerdict, ScenarioError } from '../model/internal-fault.js'
 import { localPlacement, type EndPlacement } from '../drivers/remote/remote-placement.js';
 import { errorMessage } from '../model/errors.js';
 import { judge } from '../verdict/judge.js';
-import type { Observation, Scenario, ScenarioResult, Verdict } from '../model/domain.js';
+import type { Observation, Scenario, ScenarioResult, StackVersions, Verdict } from '../model/domain.js';
+import { citeKnown, describeStack, expectationOn, knownOn } from '../verdict/stack-expectation.js';
 import { ScenarioSession } from './scenario-session.js';
 
 export interface EngineOptions {
@@ -36,6 +37,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
 class ScenarioEngine implements Engine {
   private servers: Promise<RevocationServers> | undefined;
   private readonly placement: EndPlacement;
+  private stack: Promise<StackVersions> | undefined;
 
   constructor(private readonly opts: EngineOptions) {
     this.placement = opts.placement ?? localPlacement();
@@ -59,11 +61,19 @@ class ScenarioEngine implements Engine {
     let verdict: Verdict;
     try {
       observations = await this.observe(scenario, signal);
-      verdict = judgeSteps(scenario, observations);
+      verdict = judgeSteps(scenario, observations, await this.stackFor(scenario));
     } catch (err) {
       verdict = verdictOfError(err, signal);
     }
     return { scenario: ref, observations, verdict, durationMs: Math.round(performance.now() - started) };
+  }
+
+  /** asked of the placement once, and only for a scenario whose expectations depend on it */
+  private stackFor(scenario: Scenario): Promise<StackVersions | undefined> {
+    const dependsOnStack = scenario.stacks || scenario.known || scenario.then?.some((step) => step.stacks);
+    if (!dependsOnStack) return Promise.resolve(undefined);
+    this.stack ??= this.placement.stack();
+    return this.stack;
   }
 
   private async observe(scenario: Scenario, signal: AbortSignal): Promise<Observation[]> {
@@ -91,14 +101,23 @@ class ScenarioEngine implements Engine {
   }
 }
 
-/** the first step whose observation does not meet its expectation decides the verdict */
-function judgeSteps(s: Scenario, observations: Observation[]): Verdict {
-  const expectations = [s.expect, ...(s.then ?? []).map((t) => t.expect)];
-  for (const [i, exp] of expectations.entries()) {
+/**
+ * The first step whose observation does not meet its expectation on this stack decides the
+ * verdict; a failure on a stack with a `known` bug cites it (and still fails).
+ */
+function judgeSteps(s: Scenario, observations: Observation[], stack: StackVersions | undefined): Verdict {
+  const steps = [{ expect: s.expect, stacks: s.stacks }, ...(s.then ?? [])];
+  const known = stack && knownOn(s.known, stack);
+  for (const [i, step] of steps.entries()) {
     const obs = observations[i];
     if (!obs) return { status: 'error', message: `connection ${i + 1} did not run` };
-    const v = judge(exp, obs);
-    if (v.status === 'failed' && expectations.length > 1) return { ...v, message: `connection ${i + 1}: ${v.message}` };
+    const { expect, override } = stack ? expectationOn(step.expect, step.stacks, stack) : { expect: step.expect, override: undefined };
+    const v = judge(expect, obs);
+    if (v.status === 'failed') {
+      const onStack = override && stack ? ` on ${describeStack(stack)} (stacks: ${override.because})` : '';
+      const message = `${steps.length > 1 ? `connection ${i + 1}: ` : ''}${v.message}${onStack}`;
+      return citeKnown({ ...v, message }, known);
+    }
     if (v.status !== 'passed') return v;
   }
   return { status: 'passed' };

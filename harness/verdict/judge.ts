@@ -21,7 +21,7 @@ const simpleFields = ['category', 'side', 'protocol', 'cipher', 'group', 'alpn']
 const simpleChecks: Check[] = simpleFields.map((field) => (exp, obs) => {
   const want = exp[field];
   if (want === undefined) return undefined;
-  const got = obs[field] ?? (field === 'alpn' ? false : undefined);
+  const got = obs[field] ?? (field === 'alpn' || field === 'group' ? false : undefined);
   const same = field === 'group' && typeof want === 'string' && typeof got === 'string' ? canonicalGroup(want) === got : want === got;
   return same ? undefined : mismatch(field, want, got);
 });
@@ -93,7 +93,7 @@ export function describeExpectation(exp: Expectation): string {
     exp.category && `category ${exp.category}`,
     exp.code && `code ${exp.code.join('|')}`,
     exp.side && `side ${exp.side}`,
-    exp.protocol, exp.cipher, exp.group && `group ${exp.group}`,
+    exp.protocol, exp.cipher, exp.group !== undefined && `group ${exp.group === false ? 'none' : exp.group}`,
     exp.alpn !== undefined && `alpn ${exp.alpn === false ? 'none' : exp.alpn}`,
   ].filter(Boolean);
   return details.length ? `${parts[0]} (${details.join(', ')})` : parts[0]!;

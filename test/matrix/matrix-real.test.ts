@@ -4,7 +4,7 @@
  * TLSGATE_MATRIX=1.
  */
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -53,6 +53,30 @@ const title = 'tlsgate matrix on real Node 18, 20 and 22';
     const twice = await matrix('20,20', 'twice');
     expect(twice.doc.drift).to.have.length(1);
     expect(twice.doc.drift[0]!.changes).to.deep.equal([]);
+  });
+
+  it("a scenario's stacks override is selected by the worker's Node, not the harness's: passes on 22, fails on this Node", async () => {
+    const [node22] = await resolveNodes(parseNodeRequests(['22']), { cacheDir: cache });
+    const file = join(dir, 'stacks.yaml');
+    writeFileSync(file, `pki:
+  certs:
+    - { id: root, role: root, subject: "CN=stacks matrix root" }
+    - { id: leaf, role: server, issuer: root, subject: "CN=localhost", san: { dns: [localhost] } }
+scenarios:
+  - name: refused only where the override says so
+    server: { cert: leaf }
+    client: { servername: example.com }
+    expect: { outcome: accept }
+    stacks:
+      - when: { node: ">=22" }
+        expect: { outcome: reject, category: hostname-mismatch, side: client }
+        because: "test: selected by the worker's Node"
+`);
+    const { scenarios } = await loadScenarios([file]);
+    const runtime = (label: string, version: string, openssl: string, execPath: string) => ({ label, version, openssl, spec: { ...thisNode(), label, execPath } });
+    const runtimes = [runtime(`node ${node22!.version}`, node22!.version, node22!.openssl, node22!.execPath), runtime(`node ${process.versions.node}`, process.versions.node, process.versions.openssl, process.execPath)];
+    const outcome = await runMatrix(scenarios, runtimes, { certsDir: join(dir, 'certs'), timeoutMs: 5000, concurrency: 2, signal: new AbortController().signal });
+    expect(outcome.runs.map((run) => run.results[0]!.verdict.status)).to.deep.equal(['passed', 'failed']);
   });
 
   it('undici 7 scenarios on Node 18 end skipped, naming why', async () => {

@@ -29,7 +29,7 @@ describe('scenario loader: problems, one fixture per kind', function () {
     expect(problems[0]!.message).to.include('surprise');
     expect(problems[1]!.message).to.include('nowhere');
     expect(problems.map(formatProblem)).to.deep.equal([
-      `${file}:7:5  scenarios[0].surprise  unknown key 'surprise'  (allowed here: name, description, tags, server, client, expect, then, faults, timeoutMs, skip)`,
+      `${file}:7:5  scenarios[0].surprise  unknown key 'surprise'  (allowed here: name, description, tags, server, client, expect, stacks, known, then, faults, timeoutMs, skip)`,
       `${file}:11:21  scenarios[1].server.cert  unknown certificate 'nowhere'  (known ids: root)`,
     ]);
   });
@@ -40,7 +40,7 @@ describe('scenario loader: problems, one fixture per kind', function () {
     ['duplicate-key.yaml', (f) => [`${f}:7:27  scenarios[0].server.cert  duplicate key 'cert'  (already given on line 7; a key may appear once in a mapping)`]],
     ['alias-bomb.yaml', (f) => [`${f}:3:10  -  aliases expand to too many nodes (more than 100)  (use \`defaults:\` for shared settings instead of YAML anchors)`]],
     ['unsafe-timeout.yaml', (f) => [`${f}:8:16  scenarios[0].timeoutMs  1e+23 is too large (the maximum is 600000)  (Per-connection timeout in ms; overrides defaults and --timeout.)`]],
-    ['unknown-key-typo.yaml', (f) => [`${f}:7:5  scenarios[0].sever  unknown key 'sever'  (did you mean server? allowed here: name, description, tags, server, client, expect, then, faults, timeoutMs, skip)`]],
+    ['unknown-key-typo.yaml', (f) => [`${f}:7:5  scenarios[0].sever  unknown key 'sever'  (did you mean server? allowed here: name, description, tags, server, client, expect, stacks, known, then, faults, timeoutMs, skip)`]],
     ['unknown-cert.yaml', (f) => [`${f}:9:23  scenarios[0].client.trust[0]  unknown certificate 'roots'  (did you mean root? known ids: root, leaf)`]],
     ['enum-typo.yaml', (f) => [`${f}:8:24  scenarios[0].expect.outcome  'acept' is not a valid outcome  (did you mean accept? allowed: accept, reject)`]],
     ['wrong-type.yaml', (f) => [`${f}:8:13  scenarios[0].expect  must be a mapping, not a list  (What the first connection must do: \`outcome\` accept or reject, and optionally code, category, side...)`]],

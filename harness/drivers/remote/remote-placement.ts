@@ -7,6 +7,8 @@
  */
 import { resolve } from 'node:path';
 import { collectInventory, type Inventory, type InventoryProbes } from '../portable/inventory/collect.js';
+import { stackVersions } from '../portable/inventory/stack-versions.js';
+import type { StackVersions } from '../../model/domain.js';
 import { getClientDriver, getServerDriver, isModulePath } from '../portable/registry.js';
 import { remoteClientDriver, remoteServerDriver } from './remote-drivers.js';
 import { clientEnvironmentRuntime, type ClientProcessEnvironment } from './remote-environment.js';
@@ -33,6 +35,8 @@ export interface EndPlacement {
   drivers(ends: EndsRequest): Promise<ScenarioDrivers>;
   /** the stack the ends run on: this process's, or the runtime's (asked of its worker) */
   inventory(probes: InventoryProbes): Promise<Inventory>;
+  /** the versions of the stack the ends run on, which select a scenario's `stacks` and `known` */
+  stack(): Promise<StackVersions>;
   /** the workers of this placement, for tests and diagnostics */
   workerPids(): Promise<number[]>;
   close(): Promise<void>;
@@ -85,6 +89,12 @@ class Placement implements EndPlacement {
     if (!this.runtime) return collectInventory(probes);
     const worker = await this.pool.get(this.runtime);
     return (await worker.call({ method: 'inventory', probes, cwd: process.cwd() })) as Inventory;
+  }
+
+  async stack(): Promise<StackVersions> {
+    if (!this.runtime) return stackVersions();
+    const worker = await this.pool.get(this.runtime);
+    return (await worker.call({ method: 'stack', cwd: process.cwd() })) as StackVersions;
   }
 
   workerPids(): Promise<number[]> {

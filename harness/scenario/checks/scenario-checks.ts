@@ -1,6 +1,6 @@
 /**
  * Checks on the scenarios of one file that the schema cannot express: names unique within the
- * file (they make the ids), and `expect.message` being a regular expression that compiles.
+ * file (they make the ids), and `expect.message` (also an override's) being a regular expression that compiles.
  * Like the reference checks, these look only at values of the right type.
  */
 import { finding, type Finding } from '../problems.js';
@@ -29,13 +29,13 @@ function duplicateNames(scenarios: readonly unknown[], lineOf: (path: YamlPath) 
   return findings;
 }
 
-/** `expect.message` of the scenario and of each `then` step */
+/** `expect.message` of the scenario and of each `then` step, and of their `stacks` overrides */
 function messagePatterns(scenario: unknown, path: YamlPath): Finding[] {
   if (!isRecord(scenario)) return [];
-  const expectations: Array<[unknown, YamlPath]> = [[scenario.expect, [...path, 'expect']]];
+  const expectations: Array<[unknown, YamlPath]> = withOverrides(scenario, path);
   if (Array.isArray(scenario.then)) {
     scenario.then.forEach((step, k) => {
-      if (isRecord(step)) expectations.push([step.expect, [...path, 'then', k, 'expect']]);
+      if (isRecord(step)) expectations.push(...withOverrides(step, [...path, 'then', k]));
     });
   }
   return expectations.flatMap(([expect, at]) => {
@@ -44,6 +44,11 @@ function messagePatterns(scenario: unknown, path: YamlPath): Finding[] {
     const error = regexError(pattern);
     return error === undefined ? [] : [finding([...at, 'message'], `not a valid regular expression: ${error}`, 'expect.message is a regular expression (case-insensitive) tested against the error message; escape ( [ . * + ? with a backslash to match them literally')];
   });
+}
+
+function withOverrides(holder: Record<string, unknown>, path: YamlPath): Array<[unknown, YamlPath]> {
+  const overrides = Array.isArray(holder.stacks) ? holder.stacks : [];
+  return [[holder.expect, [...path, 'expect']], ...overrides.map((o, i): [unknown, YamlPath] => [isRecord(o) ? o.expect : undefined, [...path, 'stacks', i, 'expect']])];
 }
 
 function regexError(pattern: string): string | undefined {

@@ -4,7 +4,7 @@
  * the format (harness/model/scenario-format.ts); harness/model/domain.ts holds the completed result.
  */
 import type { Static } from 'typebox';
-import type { DefaultsSchema, ExpectationSchema, Pki, ScenarioFileSchema, ScenarioSchema, StepSchema } from '../../model/scenario-format.js';
+import type { DefaultsSchema, ExpectationSchema, Pki, ScenarioFileSchema, ScenarioSchema, StackOverrideSchema, StepSchema } from '../../model/scenario-format.js';
 
 export type ScenarioFileInput = Static<typeof ScenarioFileSchema>;
 export type PkiInput = Static<typeof Pki>;
@@ -12,3 +12,4 @@ export type DefaultsInput = Static<typeof DefaultsSchema>;
 export type ExpectationInput = Static<typeof ExpectationSchema>;
 export type StepInput = Static<typeof StepSchema>;
 export type ScenarioInput = Static<typeof ScenarioSchema>;
+export type StackOverrideInput = Static<typeof StackOverrideSchema>;

@@ -10,7 +10,7 @@
  *   hook-answer {id, ok, value | message}     hook {id, owner, hook, ...}   (a hook the harness runs)
  */
 import type { InventoryProbes } from '../inventory/collect.js';
-import type { ClientObservation, ServerObservation, Side } from '../../../model/domain.js';
+import type { ClientObservation, ServerObservation, Side, StackVersions } from '../../../model/domain.js';
 import type { ClientPlan, DriverInfo, PeerDecision, ServerPlan } from '../types.js';
 
 export type Call =
@@ -20,7 +20,8 @@ export type Call =
   | { method: 'server.observation'; handle: number }
   | { method: 'server.reset'; handle: number }
   | { method: 'server.close'; handle: number }
-  | { method: 'inventory'; probes?: InventoryProbes; cwd: string };
+  | { method: 'inventory'; probes?: InventoryProbes; cwd: string }
+  | { method: 'stack'; cwd: string };
 
 /** what each call resolves to */
 export interface CallResults {
@@ -31,6 +32,7 @@ export interface CallResults {
   'server.reset': null;
   'server.close': null;
   inventory: unknown;
+  stack: StackVersions;
 }
 
 export type ToWorker =

@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { collectInventory } from '../inventory/collect.js';
 import { locateUndici } from '../inventory/undici-version.js';
+import { stackVersions } from '../inventory/stack-versions.js';
 import type { ClientObservation } from '../../../model/domain.js';
 import { compareVersions } from '../../../model/versions.js';
 import { getClientDriver, getServerDriver } from '../registry.js';
@@ -79,6 +80,8 @@ async function perform(call: { id: number } & Call, signal: AbortSignal): Promis
       return null;
     case 'inventory':
       return collectInventory(call.probes, call.cwd);
+    case 'stack':
+      return stackVersions(call.cwd);
   }
 }
 

@@ -1,0 +1,13 @@
+/**
+ * The versions a scenario's `stacks` and `known` ranges select on, read inside the Node that runs
+ * the scenario (a matrix worker answers for its own runtime, not the harness's).
+ */
+import type { StackVersions } from '../../../model/domain.js';
+import { locateUndici } from './undici-version.js';
+
+export function stackVersions(cwd = process.cwd()): StackVersions {
+  const versions: StackVersions = { node: process.versions.node, openssl: process.versions.openssl };
+  const undici = locateUndici(cwd);
+  if (undici) versions.undici = undici.version;
+  return versions;
+}

@@ -1,0 +1,55 @@
+/**
+ * Which expectation holds on the stack that ran a scenario, and which known upstream bug it
+ * has. A `stacks` override is selected by npm semver ranges of Node, OpenSSL and undici (every
+ * range given must match) and replaces `expect` whole: no field of the default leaks into it, and
+ * validation makes one with the default's outcome state every field the default states, so it is
+ * never looser (harness/scenario/checks/stack-checks.ts).
+ */
+import semver from 'semver';
+import type { Expectation, KnownRegression, StackOverride, StackSelector, StackVersions, Verdict } from '../model/domain.js';
+import { STACK_COMPONENTS } from '../model/scenario-format.js';
+
+/** the expectation for this stack: the first override that matches, else the default */
+export function expectationOn(defaults: Expectation, overrides: readonly StackOverride[] | undefined, stack: StackVersions): { expect: Expectation; override?: StackOverride } {
+  const override = overrides?.find((o) => stackMatches(o.when, stack));
+  return override ? { expect: override.expect, override } : { expect: defaults };
+}
+
+/** the first known regression of this stack */
+export function knownOn(known: readonly KnownRegression[] | undefined, stack: StackVersions): KnownRegression | undefined {
+  return known?.find((k) => stackMatches(k.when, stack));
+}
+
+/** every range `when` gives matches the stack's version of that part (a part it lacks never matches) */
+export function stackMatches(when: StackSelector, stack: StackVersions): boolean {
+  return STACK_COMPONENTS.every((part) => {
+    const range = when[part];
+    if (range === undefined) return true;
+    const version = comparableVersion(stack[part]);
+    return version !== undefined && semver.satisfies(version, range, { includePrerelease: true });
+  });
+}
+
+/**
+ * A version semver can compare: Node's `20.20.2`, OpenSSL's `3.0.15+quic` (build metadata
+ * dropped) and `1.1.1w` (the patch letter dropped: ranges name numbers).
+ */
+export function comparableVersion(version: string | undefined): string | undefined {
+  if (version === undefined) return undefined;
+  return semver.valid(version) ?? semver.coerce(version)?.version;
+}
+
+/** a range a selector may hold: npm semver syntax */
+export const isVersionRange = (range: string): boolean => semver.validRange(range) !== null;
+
+/** a failed verdict on a stack with a known bug still fails, and says which bug and where it is fixed */
+export function citeKnown(verdict: Verdict, known: KnownRegression | undefined): Verdict {
+  if (verdict.status !== 'failed' || !known) return verdict;
+  const fixed = known.fixed ? `, fixed in ${known.fixed}` : ', not fixed yet';
+  return { ...verdict, message: `${verdict.message} [known regression ${known.ref}${fixed}]` };
+}
+
+/** the stack as a failure message names it */
+export function describeStack(stack: StackVersions): string {
+  return [`node ${stack.node}`, `openssl ${stack.openssl}`, stack.undici && `undici ${stack.undici}`].filter(Boolean).join(', ');
+}
