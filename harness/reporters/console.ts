@@ -4,7 +4,7 @@
  * each with file:line, expected vs got, and what was observed.
  */
 import { failsGate, renderDriftText, type DriftOutcome } from '../baseline/render.js';
-import type { ResultStatus, RunSummary, ScenarioResult } from '../model/domain.js';
+import type { RunSummary, ScenarioResult } from '../model/domain.js';
 import { acceptanceText, isAccepted, reportedStatus, type ReportedStatus } from '../model/acceptance.js';
 import type { Reporter, RunInfo } from './types.js';
 import {
