@@ -12,7 +12,7 @@ import { join } from 'node:path';
 export const KEYS_FOLDER = 'keys';
 export const ISSUED_FOLDER = 'issued';
 /** its mtime is when the last automatic prune ran */
-const PRUNE_STAMP = '.last-prune';
+export const PRUNE_STAMP = '.last-prune';
 
 const DAY_MS = 86_400_000;
 
