@@ -18,6 +18,7 @@ import { packageRoot } from '../harness/model/paths.js';
 import { findScenarioFiles } from '../harness/scenario/find-files.js';
 import { parseYaml } from '../harness/scenario/yaml/parse-yaml.js';
 import { scenarioSchemaValidator, schemaFindings } from '../harness/scenario/schema/schema-check.js';
+import { Rng } from '../test/robustness/support/responder-attacks.js';
 import { applyMutation, BAD_FIXTURE_FOLDERS, corpusPath, serializeCorpus, shapeVerdict, SOURCE_FOLDERS, type Corpus, type Mutation } from '../test/scenario/schema-corpus.js';
 
 /** drawn from each kind of mutation, so additions (by far the most candidates) do not crowd out the rest */
@@ -71,16 +72,6 @@ function draw(all: Mutation[], count: number, random: () => number): Mutation[] 
   return [...picked].sort((a, b) => a - b).map((i) => all[i]!);
 }
 
-/** mulberry32: the same draw on every machine */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Capture extends Writable {
   text = '';
@@ -107,7 +98,9 @@ async function main(): Promise<void> {
   }
   const byKind: Record<Kind, Mutation[]> = { delete: [], replace: [], 'unknown key': [], 'known key': [], 'string tweak': [] };
   files.forEach((f, i) => candidates(i, f.doc, byKind));
-  const random = seeded(20261201);
+  // the responder fuzz's mulberry32: the same draw on every machine
+  const rng = new Rng(20261201);
+  const random = (): number => rng.next();
   const mutations = Object.values(byKind).flatMap((all) => draw(all, PER_KIND, random));
 
   const accepts = (value: unknown): boolean => scenarioSchemaValidator()(value);
