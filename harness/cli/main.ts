@@ -117,6 +117,27 @@ function buildParser(argv: string[], run: Runner): Argv<Common> {
       .example('$0 serve --out ./pki --fault ocsp:ca=intermediate:kind=hang', 'an OCSP responder that never answers about the intermediate\'s certificates')
       .example('$0 serve --spec scenarios/revocation/ocsp.yaml --out ./pki', "serve a scenario file's PKI"),
     (a) => run(a.verbose, () => serve({ ...(a.spec !== undefined ? { spec: a.spec } : {}), out: a.out, certsDir: certsDirOf(a.certs), ...(a.port !== undefined ? { port: a.port } : {}), faults: listOf(a.fault) })))
+    .command('lint [paths..]', 'check certificate files (PEM, DER, bundles, PKCS#12): expiry, lifetime policy, SPIFFE SVIDs, key and signature strength, revocation pointers, bundles, names', (y) => y
+      .positional('paths', { type: 'string', array: true, describe: 'certificate files, or folders to search for .pem .crt .cer .der .cert .p12 .pfx files' })
+      .option('expires-within', { type: 'string', defaultDescription: "the project config's lint.expiresWithin, else 30d", describe: 'warn about certificates that expire within this span (30d, 12h, 2w)' })
+      .option('fail-on', { type: 'string', choices: ['error', 'warning'], defaultDescription: "the project config's lint.failOn, else error", describe: 'the least severity that fails the lint (exit 1)' })
+      .option('security-level', { type: 'number', defaultDescription: "the project config's lint.securityLevel, else 2 (Node 24's default)", describe: 'the OpenSSL security level keys and signatures are judged against (0-5)' })
+      .option('short-lived', { type: 'string', defaultDescription: "the project config's lint.shortLived, else 10d", describe: 'certificates living at most this long need no CRL or OCSP pointer' })
+      .option('passphrase', { type: 'string', describe: 'PKCS#12 passphrase: PASS for every .p12/.pfx, FILE=PASS for one (repeatable); PASS may be env:NAME to read it from the environment' })
+      .option('reporter', { type: 'string', describe: 'console (default), json, junit or github; NAME:FILE writes to a file (repeatable; one may use stdout)' })
+      .example('$0 lint certs/ --expires-within 30d', 'every certificate file under certs/')
+      .example('$0 lint deploy/ --reporter github --reporter junit:lint.xml --fail-on warning', 'in CI: annotations, a JUnit file, and warnings fail too')
+      .example('$0 lint client.p12 --passphrase env:P12_PASS', 'a PKCS#12 bundle, its passphrase from the environment'),
+    (a) => run(a.verbose, async () => (await import('./commands/lint.js')).lintCommand({
+      paths: listOf(a.paths),
+      ...(a.expiresWithin !== undefined ? { expiresWithin: listOf(a.expiresWithin).at(-1)! } : {}),
+      ...(a.failOn !== undefined ? { failOn: listOf(a.failOn).at(-1)! } : {}),
+      ...(a.securityLevel !== undefined ? { securityLevel: Number(listOf(a.securityLevel).at(-1)) } : {}),
+      ...(a.shortLived !== undefined ? { shortLived: listOf(a.shortLived).at(-1)! } : {}),
+      passphrases: listOf(a.passphrase),
+      reporters: listOf(a.reporter),
+      verbose: a.verbose,
+    })))
     .command('cache <action>', 'the cache folder (generated keys and certificates, Node builds): `info` shows it, `prune` trims it', (y) => cacheOptions(y)
       .positional('action', { choices: ['info', 'prune'] as const, demandOption: true, describe: 'info: folders, counts, sizes, last uses; prune: remove what was not used for --older-than (or --all)' })
       .example('$0 cache info', 'what the cache holds and where')
@@ -129,7 +150,7 @@ function buildParser(argv: string[], run: Runner): Argv<Common> {
         ? cacheInfoCommand({ ...folders, json: a.json })
         : cachePruneCommand({ ...folders, all: a.all, olderThan: a.olderThan });
     }))
-    .demandCommand(1, 'give a command: run, list, validate, certs or serve (or inventory, matrix, cache, merge-reports)')
+    .demandCommand(1, 'give a command: run, list, validate, certs, serve or lint (or inventory, matrix, cache, merge-reports)')
     .recommendCommands()
     .strict()
     .help()

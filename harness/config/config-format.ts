@@ -7,6 +7,7 @@
 import Type, { type Static } from 'typebox';
 import { closed, named, ref, text } from '../../ca/spec/json-schema.js';
 import { schemaDocument, type JsonObject } from '../model/schema-document.js';
+import { LINT_DEFINITIONS, LintConfigSchema } from './lint-format.js';
 
 const optional = Type.Optional;
 
@@ -56,6 +57,7 @@ export const ConfigSchema = closed('tlsgate project config. Command-line flags o
   baseline: optional(text('A baseline file to compare with (like `--baseline`), relative to this file.')),
   certs: optional(text('Cache folder for generated certificates and keys (like `--certs`), relative to this file.')),
   accept: optional(Type.Array(ref(AcceptanceSchema), { description: 'Accepted differences, each with a reason and an expiry.' })),
+  lint: optional(ref(LintConfigSchema)),
 }, {
   $id: 'tlsgate/config.schema.json',
   title: 'tlsgate project config',
@@ -65,7 +67,7 @@ export type ProjectConfigInput = Static<typeof ConfigSchema>;
 export type SelectorInput = Static<typeof Selector>;
 export type AcceptanceInput = Static<typeof AcceptanceSchema>;
 
-export const CONFIG_DEFINITIONS = { acceptance: AcceptanceSchema, expiry: Expiry, selector: Selector, idPattern: IdPattern };
+export const CONFIG_DEFINITIONS = { acceptance: AcceptanceSchema, expiry: Expiry, selector: Selector, idPattern: IdPattern, ...LINT_DEFINITIONS };
 
 /** the config file's published JSON Schema document (schema/config.schema.json) */
 export const configSchemaDocument = (): JsonObject => schemaDocument(ConfigSchema, CONFIG_DEFINITIONS);

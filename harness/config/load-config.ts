@@ -19,6 +19,7 @@ import { parseYaml } from '../scenario/yaml/parse-yaml.js';
 import { readSourceText } from '../scenario/yaml/read-source.js';
 import { isRecord, type YamlPath } from '../scenario/yaml/yaml-path.js';
 import { configSchemaDocument, type AcceptanceInput, type ProjectConfigInput, type SelectorInput } from './config-format.js';
+import type { LintConfigInput } from './lint-format.js';
 
 /** the files looked for, in order; package.json counts only with a `tlsgate` key */
 export const CONFIG_FILES = ['tlsgate.config.json', 'tlsgate.config.yaml', 'tlsgate.config.yml'] as const;
@@ -50,6 +51,8 @@ export interface ProjectConfig {
   baseline?: string;
   certs?: string;
   accept: Acceptance[];
+  /** `tlsgate lint`'s defaults and workload classes, as written */
+  lint?: LintConfigInput;
 }
 
 export type ConfigLoad =
@@ -117,6 +120,8 @@ function configFindings(value: unknown, file: string, cwd: string): Finding[] {
     ...selectorFindings(input.include ?? [], 'include'),
     ...selectorFindings(input.exclude ?? [], 'exclude'),
     ...(input.accept ?? []).flatMap((a, i) => acceptanceFindings(a, ['accept', i])),
+    ...(input.lint?.classes ?? []).flatMap((c, i) => Object.entries(c.match).flatMap(([key, globs]) =>
+      [globs].flat().flatMap((g: string, j: number) => globFindings(g, ['lint', 'classes', i, 'match', key, ...(Array.isArray(globs) ? [j] : [])])))),
   ];
 }
 
@@ -170,6 +175,7 @@ function projectConfig(input: ProjectConfigInput, origin: Origin): ProjectConfig
     ...(input.reporters ? { reporters: input.reporters } : {}),
     ...(input.baseline !== undefined ? { baseline: fromCwd(input.baseline) } : {}),
     ...(input.certs !== undefined ? { certs: resolve(origin.dir, input.certs) } : {}),
+    ...(input.lint !== undefined ? { lint: input.lint } : {}),
     accept: (input.accept ?? []).map((a, i) => ({
       scenario: a.scenario,
       reason: a.reason,

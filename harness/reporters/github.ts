@@ -83,7 +83,7 @@ export function stepSummary(summary: RunSummary, results: readonly ScenarioResul
 const MAX_CELL = 300;
 
 /** one table cell: no line breaks, `|` escaped, HTML neutralized, bounded length */
-function cell(text: string): string {
+export function cell(text: string): string {
   const flat = collapseLineBreaks(text);
   const short = flat.length > MAX_CELL ? `${flat.slice(0, MAX_CELL - 1)}…` : flat;
   return short.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
