@@ -34,6 +34,8 @@ const LAYERS = [
   ['inventory', '^harness/inventory/', ['contract', 'facts', 'portable']],
   ['serve', '^harness/serve/', ['scenario', 'revocation', 'contract']],
   ['reproduce', '^harness/reproduce/', ['scenario', 'materials', 'plans', 'revocation', 'contract', 'session']],
+  // tlsgate lint: certificate files -> findings; the config's lint policy, the reporters' GitHub/JUnit helpers
+  ['lint', '^harness/lint/', ['config', 'reporters']],
   ['matrix', '^harness/matrix/', ['scenario', 'session', 'run', 'baseline', 'reporters', 'contract', 'facts', 'portable', 'remote', 'inventory']],
 ];
 const path = Object.fromEntries(LAYERS.map(([name, p]) => [name, p]));
