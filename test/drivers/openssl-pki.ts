@@ -55,7 +55,7 @@ organizationName = optional
 export const PKCS12_PASSPHRASE = 'tlsgate';
 
 /** YYMMDDHHMMSSZ */
-const stamp = (d: Date) => d.toISOString().replace(/[-:T]/g, '').replace(/\.\d+Z$/, 'Z').slice(2);
+export const stamp = (d: Date) => d.toISOString().replace(/[-:T]/g, '').replace(/\.\d+Z$/, 'Z').slice(2);
 
 interface CrlOpts {
   revoked?: string[];
@@ -65,7 +65,7 @@ interface CrlOpts {
   nextUpdate?: string;
 }
 
-class OpensslPkiBuilder {
+export class OpensslPkiBuilder {
   readonly certs = new Map<string, TestCert>();
   readonly crls = new Map<string, string>();
   readonly pfx = new Map<string, string>();

@@ -1,5 +1,6 @@
 /**
- * Time: expired, not yet valid, expiring within the horizon (`--expires-within`), and a
+ * Time: expired, not yet valid, expiring within the horizon (`--expires-within`; not for
+ * short-lived certificates, which expire soon by design and are renewed by automation), and a
  * lifetime longer than the workload class allows (`maxTtl`).
  */
 import { lifetimeMs } from '../cert-facts.js';
@@ -13,7 +14,7 @@ export const validityRule: CertRule = (cert, { settings }) => {
   const out = [];
   if (cert.notAfter.getTime() < now) {
     out.push(finding(cert, 'expired', 'error', `expired at ${day(cert.notAfter)}`, 'reissue it and deploy the new certificate; remove this one from the bundle'));
-  } else if (cert.notAfter.getTime() - now <= settings.expiresWithinMs) {
+  } else if (cert.notAfter.getTime() - now <= settings.expiresWithinMs && lifetimeMs(cert) > settings.shortLivedMs) {
     const days = Math.floor((cert.notAfter.getTime() - now) / 86_400_000);
     out.push(finding(cert, 'expires-soon', 'warning', `expires at ${day(cert.notAfter)}, within ${settings.expiresWithin} (${days} days left)`, 'renew it before then (and automate renewal)'));
   }
