@@ -9,7 +9,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkServerIdentity } from 'node:tls';
-import { tlsgate, type Finished } from '../cli/spawn.js';
+import { CLI, start, tlsgate, type Finished } from '../cli/spawn.js';
 import { buildLintFixtures, EXPECTED, opensslVerify, PKCS12_PASSPHRASE, type LintFixtures } from './fixtures.js';
 
 interface JsonFinding {
@@ -144,6 +144,19 @@ describe('tlsgate lint (fixtures made by the openssl CLI; spawned CLI)', functio
     const badFlag = await tlsgate(['lint', 'files', '--expires-within', 'soon'], { cwd: fx.dir });
     expect(badFlag.code).to.equal(2);
     expect(badFlag.stderr).to.include("--expires-within wants a duration such as 30d");
+  });
+
+  it('@peculiar/x509 is loaded when lint runs, not for --help (other commands start without it)', async () => {
+    const hook = join(fx.dir, 'log-x509.mjs');
+    const resolveHook = 'import { writeSync } from "node:fs"; export async function resolve(s, c, n) { if (s.includes("@peculiar/x509")) writeSync(2, "LOADED x509\\n"); return n(s, c); }';
+    writeFileSync(hook, `import { register } from 'node:module';\nregister('data:text/javascript,' + encodeURIComponent(${JSON.stringify(resolveHook)}));\n`);
+    const withHook = (args: string[]) => start(['--import', hook, ...CLI, ...args], { cwd: fx.dir }).done;
+    const [help, lintHelp, lint] = await Promise.all([withHook(['--help']), withHook(['lint', '--help']), withHook(['lint', join('files', 'root.pem')])]);
+    expect(help.code).to.equal(0);
+    expect(help.stderr).to.not.include('LOADED x509');
+    expect(lintHelp.stderr).to.not.include('LOADED x509');
+    expect(lint.code, lint.stderr).to.equal(0);
+    expect(lint.stderr).to.include('LOADED x509');
   });
 
   it('a bad lint: section in the project config is exit 2 at file:line', async () => {
