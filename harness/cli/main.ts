@@ -150,7 +150,7 @@ function buildParser(argv: string[], run: Runner): Argv<Common> {
         ? cacheInfoCommand({ ...folders, json: a.json })
         : cachePruneCommand({ ...folders, all: a.all, olderThan: a.olderThan });
     }))
-    .demandCommand(1, 'give a command: run, list, validate, certs, serve or lint (or inventory, matrix, cache, merge-reports)')
+    .demandCommand(1, 'give a command: run, list, validate, certs or serve (or inventory, matrix, cache, merge-reports, lint)')
     .recommendCommands()
     .strict()
     .help()
