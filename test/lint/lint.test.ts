@@ -5,11 +5,12 @@
  * tls.checkServerIdentity, `openssl verify -auth_level`). The CLI is spawned as CI would run it.
  */
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkServerIdentity } from 'node:tls';
-import { CLI, start, tlsgate, type Finished } from '../cli/spawn.js';
+import { CLI, ROOT, start, tlsgate, type Finished } from '../cli/spawn.js';
 import { buildLintFixtures, EXPECTED, opensslVerify, PKCS12_PASSPHRASE, type LintFixtures } from './fixtures.js';
 
 interface JsonFinding {
@@ -27,6 +28,17 @@ interface JsonReport {
 }
 
 const json = (r: Finished): JsonReport => JSON.parse(r.stdout) as JsonReport;
+
+const FIXTURES = join(ROOT, 'test', 'fixtures');
+const onPath = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+
+/** the JUnit file against test/fixtures/junit.xsd (as the run's JUnit test does), when xmllint or java is there */
+function validateJunit(file: string): { status: number | null; output: string } | undefined {
+  const r = onPath('xmllint')
+    ? spawnSync('xmllint', ['--noout', '--schema', join(FIXTURES, 'junit.xsd'), file], { encoding: 'utf8' })
+    : onPath('java') ? spawnSync('java', [join(FIXTURES, 'Validate.java'), join(FIXTURES, 'junit.xsd'), file], { encoding: 'utf8' }) : undefined;
+  return r && { status: r.status, output: r.stdout + r.stderr };
+}
 
 describe('tlsgate lint (fixtures made by the openssl CLI; spawned CLI)', function () {
   this.timeout(120_000);
@@ -120,6 +132,8 @@ describe('tlsgate lint (fixtures made by the openssl CLI; spawned CLI)', functio
     expect(xml).to.match(/<testsuites name="tlsgate lint" tests="2" failures="1"/);
     expect(xml).to.include('<failure message="svid-uri-san: an SVID must hold exactly one URI SAN');
     expect(xml).to.include('<system-out>warning name-cn-fallback');
+    const xsd = validateJunit(join(fx.dir, 'out', 'lint.xml'));
+    if (xsd) expect(xsd.status, xsd.output).to.equal(0);
     const gh = readFileSync(join(fx.dir, 'out', 'gh.txt'), 'utf8').trim().split('\n');
     expect(gh).to.have.length(2);
     expect(gh[0]).to.match(/^::error file=files\/svid-two-uris\.pem,line=1,title=tlsgate lint%3A svid-uri-san::O=tlsgate \(serial [0-9a-f]+\): an SVID/);
