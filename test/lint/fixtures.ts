@@ -20,6 +20,9 @@ const POINTERS = [CDP, AIA];
 /** the lint config the fixtures are linted under (tlsgate.config.yaml in the project folder) */
 export const LINT_CONFIG = `lint:
   classes:
+    - name: batch jobs
+      match: { spiffeId: "spiffe://lint.test/ns/batch/**" }
+      maxTtl: 1h
     - name: payments
       match: { san: "*.payments.lint.test" }
       maxTtl: 24h
@@ -42,7 +45,9 @@ export const EXPECTED: Readonly<Record<string, readonly string[]>> = {
   'sha1.der': ['weak-signature'],
   'must-staple.pem': ['must-staple-without-responder'],
   'no-pointers.pem': ['missing-revocation-info'],
+  'svid-over-ttl.pem': ['lifetime-over-policy'],
   'misordered.pem': ['bundle-order'],
+  'leaf-not-first.pem': ['bundle-order'],
   'missing-intermediate.pem': ['bundle-missing-intermediate'],
   'duplicate.pem': ['duplicate'],
   'orphan.pem': ['orphan'],
@@ -86,6 +91,7 @@ export function buildLintFixtures(): LintFixtures {
     b.add('paymentsrsa', 'int', { ...leaf, key: 'rsa2048', subject: '/CN=db.payments.lint.test', san: 'DNS:db.payments.lint.test', start: stamp(new Date(Date.now() - 3_600_000)), end: stamp(new Date(Date.now() + 11 * 3_600_000)) });
     b.add('twouris', 'int', { ...leaf, subject: '/O=tlsgate', eku: 'serverAuth, clientAuth', san: 'URI:spiffe://lint.test/ns/prod/sa/a, URI:spiffe://lint.test/ns/prod/sa/b' });
     b.add('wrongscheme', 'int', { ...leaf, subject: '/CN=web/O=mesh', eku: 'serverAuth, clientAuth', san: 'URI:https://lint.test/ns/prod/sa/web' });
+    b.add('batchsvid', 'int', { ...leaf, subject: '/O=tlsgate', eku: 'serverAuth, clientAuth', san: 'URI:spiffe://lint.test/ns/batch/sa/nightly' });
     b.add('caleaf', 'int', { ...leaf, subject: '/O=tlsgate', ca: true, eku: 'serverAuth, clientAuth', san: 'URI:spiffe://lint.test/ns/prod/sa/ca-leaf' });
     b.add('rsa1024', 'int', { ...leaf, key: 'rsa1024', subject: '/CN=weak.lint.test', san: 'DNS:weak.lint.test' });
     b.add('sha1', 'int', { ...leaf, md: 'sha1', subject: '/CN=sha1.lint.test', san: 'DNS:sha1.lint.test' });
@@ -117,7 +123,9 @@ export function buildLintFixtures(): LintFixtures {
     writeFileSync(join(files, 'sha1.der'), b.certs.get('sha1')!.der);
     write(files, 'must-staple.pem', 'staple');
     write(files, 'no-pointers.pem', 'nopointers');
+    write(files, 'svid-over-ttl.pem', 'batchsvid');
     write(files, 'misordered.pem', 'good', 'root', 'int');
+    write(files, 'leaf-not-first.pem', 'int', 'good');
     write(files, 'missing-intermediate.pem', 'good', 'root');
     write(files, 'duplicate.pem', 'good', 'int', 'int');
     write(files, 'orphan.pem', 'good', 'int', 'stranger');

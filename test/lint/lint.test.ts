@@ -77,6 +77,9 @@ describe('tlsgate lint (fixtures made by the openssl CLI; spawned CLI)', functio
     }
     expect(report.findings.find((f) => f.rule === 'orphan')!.cert).to.include({ subject: 'CN=stranger.lint.test', index: 3 });
     expect(report.findings.find((f) => f.rule === 'duplicate')!.cert).to.include({ index: 3 });
+    const order = (file: string) => report.findings.find((f) => f.file === join('files', file) && f.rule === 'bundle-order')!.severity;
+    expect([order('leaf-not-first.pem'), order('misordered.pem')]).to.deep.equal(['error', 'warning']);
+    expect(report.findings.find((f) => f.file === join('files', 'svid-over-ttl.pem'))!.message).to.include("class 'batch jobs' allows (maxTtl 1h)");
   });
 
   it('exits 1 on error findings; the clean folder (PEM, a root, an SVID, PKCS#12 with its passphrase) exits 0 with none', async () => {
