@@ -55,6 +55,7 @@ export const EXPECTED: Readonly<Record<string, readonly string[]>> = {
   'ip-in-dns.pem': ['name-ip-in-dns-san'],
   'ip-cn-only.pem': ['name-ip-in-cn'],
   'cn-only.pem': ['name-cn-fallback'],
+  'ip-san-cn-host.pem': ['name-cn-fallback'],
 };
 
 export interface LintFixtures {
@@ -103,6 +104,7 @@ export function buildLintFixtures(): LintFixtures {
     b.add('ipdns', 'int', { ...leaf, subject: '/CN=ip.lint.test', san: 'DNS:127.0.0.1' });
     b.add('ipcn', 'int', { ...leaf, subject: '/CN=127.0.0.1' });
     b.add('cnonly', 'int', { ...leaf, subject: '/CN=cn.lint.test' });
+    b.add('ipsan', 'int', { ...leaf, subject: '/CN=ipsan.lint.test', san: 'IP:127.0.0.1' });
     const pem = (id: string) => b.certs.get(id)!.pem;
     const write = (folder: string, name: string, ...ids: string[]) => writeFileSync(join(folder, name), ids.map(pem).join(''));
     write(clean, 'fullchain.pem', 'good', 'int');
@@ -133,6 +135,7 @@ export function buildLintFixtures(): LintFixtures {
     write(files, 'ip-in-dns.pem', 'ipdns');
     write(files, 'ip-cn-only.pem', 'ipcn');
     write(files, 'cn-only.pem', 'cnonly');
+    write(files, 'ip-san-cn-host.pem', 'ipsan');
     writeFileSync(join(dir, 'tlsgate.config.yaml'), LINT_CONFIG);
     return { dir, files, clean, work, pem, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
   } catch (err) {

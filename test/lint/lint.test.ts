@@ -123,6 +123,8 @@ describe('tlsgate lint (fixtures made by the openssl CLI; spawned CLI)', functio
     expect(refuses('ip-cn-only.pem', '127.0.0.1')).to.be.instanceOf(Error);
     // the warning: Node still accepts the CN when no DNS SAN exists
     expect(refuses('cn-only.pem', 'cn.lint.test')).to.equal(undefined);
+    // ... also beside an IP SAN: Node falls back to the CN whenever there is no DNS SAN
+    expect(refuses('ip-san-cn-host.pem', 'ipsan.lint.test')).to.equal(undefined);
     expect(checkServerIdentity('api.lint.test', new X509Certificate(fx.pem('good')).toLegacyObject())).to.equal(undefined);
   });
 

@@ -26,4 +26,5 @@ export function finding(cert: CertFacts | undefined, rule: string, severity: Sev
 
 /** a CA certificate that issued another certificate in the files linted */
 export const issuesAny = (cert: CertFacts, ctx: RuleContext, issues: (a: CertFacts, b: CertFacts) => boolean): boolean =>
-  ctx.pool.some((other) => other !== cert && other.fingerprint !== cert.fingerprint && issues(cert, other));
+  // only a CA issues (OpenSSL refuses any other issuer): skips a signature check per pair for every leaf
+  cert.isCa && ctx.pool.some((other) => other !== cert && other.fingerprint !== cert.fingerprint && issues(cert, other));
