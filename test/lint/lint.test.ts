@@ -178,6 +178,18 @@ describe('tlsgate lint (fixtures made by the openssl CLI; spawned CLI)', functio
     expect(lint.stderr).to.include('LOADED x509');
   });
 
+  it("the project config's lint: defaults apply, and flags override them", async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const dir = mkdtempSync(join(fx.dir, 'strict-'));
+    writeFileSync(join(dir, 'tlsgate.config.yaml'), 'lint:\n  failOn: warning\n  securityLevel: 1\n');
+    const near = join(fx.files, 'near-expiry.pem');
+    const weak = join(fx.files, 'rsa1024.pem');
+    expect((await tlsgate(['lint', near], { cwd: dir })).code).to.equal(1);
+    expect((await tlsgate(['lint', near, '--fail-on', 'error'], { cwd: dir })).code).to.equal(0);
+    expect((await tlsgate(['lint', weak], { cwd: dir })).code).to.equal(0);
+    expect((await tlsgate(['lint', weak, '--security-level', '2'], { cwd: dir })).code).to.equal(1);
+  });
+
   it('a bad lint: section in the project config is exit 2 at file:line', async () => {
     const { mkdtempSync, mkdirSync } = await import('node:fs');
     const dir = mkdtempSync(join(fx.dir, 'badconfig-'));
