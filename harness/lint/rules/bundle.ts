@@ -1,7 +1,8 @@
 /**
  * A file with several certificates is a bundle: judged as a server or client would send it.
  * The leaf (the one certificate that is no CA) comes first, each next certificate issues the one
- * before it (RFC 8446 4.4.2 keeps the order for compatibility; many clients still need it), no
+ * before it (RFC 8446 4.4.2: the leaf MUST be first, each following one SHOULD certify the one
+ * before; clients that do not reorder still need it), no
  * link is missing, nothing is repeated, and nothing sits there that no chain uses (an orphan:
  * often an expired or replaced certificate someone still trusts). A file of CA certificates
  * only is a trust bundle: only duplicates are judged there.

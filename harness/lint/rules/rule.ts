@@ -2,7 +2,7 @@
  * The shape every lint rule has: a file's certificates in, findings out (the file is added by
  * the caller). `perCert` lifts a rule about one certificate to a file.
  */
-import type { CertFacts } from '../cert-facts.js';
+import { issues, type CertFacts } from '../cert-facts.js';
 import type { CertFile } from '../cert-files.js';
 import type { LintFinding, Severity } from '../findings.js';
 import type { LintSettings } from '../policy.js';
@@ -25,6 +25,6 @@ export function finding(cert: CertFacts | undefined, rule: string, severity: Sev
 }
 
 /** a CA certificate that issued another certificate in the files linted */
-export const issuesAny = (cert: CertFacts, ctx: RuleContext, issues: (a: CertFacts, b: CertFacts) => boolean): boolean =>
+export const issuesAny = (cert: CertFacts, ctx: RuleContext): boolean =>
   // only a CA issues (OpenSSL refuses any other issuer): skips a signature check per pair for every leaf
   cert.isCa && ctx.pool.some((other) => other !== cert && other.fingerprint !== cert.fingerprint && issues(cert, other));

@@ -8,7 +8,7 @@
  *   - a leaf SHOULD carry an EKU and, when it does, with serverAuth and clientAuth (4.4): a
  *     warning, because the validators in use (go-spiffe, SPIRE, tlsgate's own) do not check it.
  */
-import { EKU, KEY_USAGE, issues, type CertFacts } from '../cert-facts.js';
+import { EKU, KEY_USAGE, type CertFacts } from '../cert-facts.js';
 import { classOf } from '../policy.js';
 import { spiffeIdProblem, spiffeUris } from '../spiffe-id.js';
 import { finding, issuesAny, type CertRule, type RuleFinding } from './rule.js';
@@ -17,7 +17,7 @@ export const spiffeRule: CertRule = (cert, ctx) => {
   const uris = cert.san?.uri ?? [];
   const required = classOf(cert, ctx.settings)?.svid === true;
   if (spiffeUris(cert).length === 0 && !required) return [];
-  const leaf = !issuesAny(cert, ctx, issues);
+  const leaf = !issuesAny(cert, ctx);
   const out: RuleFinding[] = [];
   if (uris.length !== 1) {
     out.push(finding(cert, 'svid-uri-san', 'error',
