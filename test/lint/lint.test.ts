@@ -129,7 +129,7 @@ describe('tlsgate lint (fixtures made by the openssl CLI; spawned CLI)', functio
   });
 
   it('console, JUnit and github reporters name the same findings; reports go to files', async () => {
-    const r = await tlsgate(['lint', join('files', 'svid-two-uris.pem'), join('files', 'cn-only.pem'), '--reporter', 'console', '--reporter', 'junit:out/lint.xml', '--reporter', 'github:out/gh.txt'], { cwd: fx.dir });
+    const r = await tlsgate(['lint', join('files', 'svid-two-uris.pem'), join('files', 'cn-only.pem'), '--reporter', 'console', '--reporter', 'junit:out/lint.xml', '--reporter', 'github:out/gh.txt'], { cwd: fx.dir, env: { GITHUB_STEP_SUMMARY: join(fx.dir, 'summary.md') } });
     expect(r.code, r.stderr).to.equal(1);
     expect(r.stdout).to.include('svid-uri-san').and.include('fix: issue one SVID per SPIFFE ID').and.include('name-cn-fallback');
     expect(r.stdout).to.match(/2 certificates in 2 files: 1 error, 1 warning; fails/);
@@ -143,6 +143,9 @@ describe('tlsgate lint (fixtures made by the openssl CLI; spawned CLI)', functio
     expect(gh).to.have.length(2);
     expect(gh[0]).to.match(/^::error file=files\/svid-two-uris\.pem,line=1,title=tlsgate lint%3A svid-uri-san::O=tlsgate \(serial [0-9a-f]+\): an SVID/);
     expect(gh[1]).to.match(/^::warning file=files\/cn-only\.pem,line=1,title=tlsgate lint%3A name-cn-fallback::/);
+    const summary = readFileSync(join(fx.dir, 'summary.md'), 'utf8');
+    expect(summary).to.include('### tlsgate lint: 2 certificates in 2 files: 1 error, 1 warning; fails (--fail-on error)');
+    expect(summary).to.match(/\| ❌ error \| svid-uri-san \| files\/svid-two-uris\.pem #1 O=tlsgate \(serial [0-9a-f]+\) \|/);
   });
 
   it('bad input is exit 2 naming the file and the fix, with no report written', async () => {
