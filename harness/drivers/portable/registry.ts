@@ -29,9 +29,6 @@ const CLIENT_DRIVERS: ReadonlyMap<string, ClientDriver> = new Map(
 );
 const SERVER_DRIVERS: ReadonlyMap<string, ServerDriver> = new Map([nodeTlsServer, opensslSServer, gnutlsServ].map((d) => [d.name, d] as const));
 
-/** drivers that run another stack's command-line tool (harness/drivers/portable/external/) */
-export const EXTERNAL_DRIVERS: ReadonlySet<string> = new Set([opensslSClient, gnutlsCli, curlClient, opensslSServer, gnutlsServ].map((d) => d.name));
-
 /**
  * Peers that misbehave on purpose (robustness scenarios). Kept apart from the drivers above,
  * which are the stacks under test; listDrivers() names only those.

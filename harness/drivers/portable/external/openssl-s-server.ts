@@ -61,9 +61,9 @@ function answer(out: string): { text: string; consumed: number } | undefined {
   return undefined;
 }
 
-/** -brief prints, per connection: CONNECTION ESTABLISHED, Protocol version, Ciphersuite, ...; errors go to stderr */
+/** -brief prints, per connection, to stderr: Protocol version, Ciphersuite, the client's certificate or errors */
 function observe(out: string, err: string): Partial<ServerObservation> {
-  const established = /CONNECTION ESTABLISHED/.test(out);
+  const established = /Protocol version:/.test(err);
   const verifyError = /verify error:num=(\d+):([^\n]*)/.exec(err + out);
   const failure = /error:[0-9A-F]+:[^:]*:[^:]*:([^:\n]+)/.exec(err);
   const peer = /Client certificate\n[\s\S]*?subject=([^\n]*)/.exec(out);
@@ -99,9 +99,8 @@ const spec: ToolServerSpec = {
   name: 'openssl-s_server',
   tool: TOOLS.openssl,
   args: sServerArgs,
-  ready: /^ACCEPT$/m,
   addressInUse: /Address already in use|bind: /i,
-  connectionEnded: (out, err) => /CONNECTION CLOSED|^ERROR$/m.test(out + err) || /error:[0-9A-F]+:/.test(err),
+  connectionEnded: (_out, err) => /Protocol version:|error:[0-9A-F]+:/.test(err),
   observe,
   answer,
 };

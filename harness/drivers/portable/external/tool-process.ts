@@ -87,8 +87,8 @@ export class ToolProcess {
     if (this.child.stdin!.writable) this.child.stdin!.end();
   }
 
-  /** resolves once `test` holds over the output, the tool ended, or `limitMs` passed */
-  until(test: () => boolean, limitMs: number): Promise<void> {
+  /** resolves once `test` holds (checked on output, and every `pollMs` if given), the tool ended, or `limitMs` passed */
+  until(test: () => boolean, limitMs: number, pollMs?: number): Promise<void> {
     if (test() || !this.running) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const check = () => {
@@ -97,10 +97,12 @@ export class ToolProcess {
       };
       const finish = () => {
         clearTimeout(timer);
+        clearInterval(poll);
         this.listeners.delete(check);
         resolve();
       };
       const timer = setTimeout(finish, limitMs);
+      const poll = pollMs ? setInterval(check, pollMs) : undefined;
       this.listeners.add(check);
     });
   }

@@ -10,7 +10,7 @@ import { emptyServerObservation } from '../server-observation.js';
 import { SERVER_SETTLE_MS } from '../step-connections.js';
 import { TlsSetupError } from '../setup-error.js';
 import type { ServerHandle, ServerHooks, ServerPlan } from '../types.js';
-import { freeLoopbackPort, PORT_ATTEMPTS } from './loopback-port.js';
+import { freeLoopbackPort, listensOn, PORT_ATTEMPTS } from './loopback-port.js';
 import { ScratchFiles } from './scratch-files.js';
 import { ToolProcess } from './tool-process.js';
 import { requireTool, type ExternalTool } from './tools.js';
@@ -36,8 +36,8 @@ export interface ToolServerSpec {
   name: string;
   tool: ExternalTool;
   args(plan: ServerPlan, files: ServerFiles, port: number): string[];
-  /** output that says the tool listens */
-  ready: RegExp;
+  /** output that says the tool listens; without it, the kernel's socket table says so */
+  ready?: RegExp;
   /** output that says the port was taken */
   addressInUse: RegExp;
   /** output since the step began -> has this step's connection ended? */
@@ -50,6 +50,8 @@ export interface ToolServerSpec {
 
 /** how long a tool gets to start listening */
 const START_LIMIT_MS = 10000;
+/** how often the socket table is read while a tool starts */
+const POLL_MS = 5;
 
 export async function listenWithTool(spec: ToolServerSpec, plan: ServerPlan, hooks: ServerHooks, signal: AbortSignal): Promise<ServerHandle> {
   signal.throwIfAborted();
@@ -66,9 +68,10 @@ export async function listenWithTool(spec: ToolServerSpec, plan: ServerPlan, hoo
       scratch.remove();
       throw err;
     }
-    await proc.until(() => spec.ready.test(proc.stdout + proc.stderr), START_LIMIT_MS);
+    const ready = () => (spec.ready ? spec.ready.test(proc.stdout + proc.stderr) : listensOn(plan.host, port) === true);
+    await proc.until(ready, START_LIMIT_MS, POLL_MS);
     signal.throwIfAborted();
-    if (proc.running && spec.ready.test(proc.stdout + proc.stderr)) return new ToolServerHandle(spec, proc, plan.host, port);
+    if (proc.running && ready()) return new ToolServerHandle(spec, proc, plan.host, port);
     await proc.close();
     last = `${proc.stderr}${proc.stdout}`.trim();
     if (!spec.addressInUse.test(last)) {
