@@ -109,5 +109,7 @@ export interface ServerHandle {
 
 export interface ServerDriver {
   readonly name: string;
+  /** the server's own library or tool, when it is not this Node (e.g. `OpenSSL 3.0.19 ...` for s_server) */
+  info?(): Promise<DriverInfo>;
   listen(plan: ServerPlan, hooks: ServerHooks, signal: AbortSignal): Promise<ServerHandle>;
 }

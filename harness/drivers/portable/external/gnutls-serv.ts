@@ -19,7 +19,7 @@
 import type { ServerObservation, TlsVersion } from '../../../model/domain.js';
 import type { ServerDriver, ServerPlan, TlsOptionsPlan } from '../types.js';
 import { listenWithTool, type ServerFiles, type ToolServerSpec } from './tool-server.js';
-import { TOOLS } from './tools.js';
+import { TOOLS, toolVersion } from './tools.js';
 
 const VERSION_ORDER: readonly TlsVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 const GNUTLS_VERSION: Readonly<Record<TlsVersion, string>> = { TLSv1: 'TLS1.0', 'TLSv1.1': 'TLS1.1', 'TLSv1.2': 'TLS1.2', 'TLSv1.3': 'TLS1.3' };
@@ -78,5 +78,6 @@ const spec: ToolServerSpec = {
 
 export const gnutlsServ: ServerDriver = {
   name: spec.name,
+  info: async () => ({ name: spec.name, version: await toolVersion(TOOLS.gnutlsServ), source: 'gnutls' }),
   listen: (plan, hooks, signal) => listenWithTool(spec, plan, hooks, signal),
 };

@@ -18,7 +18,7 @@ import type { ServerObservation } from '../../../model/domain.js';
 import { answerTo } from '../node/node-tls-server.js';
 import type { ServerDriver, ServerPlan } from '../types.js';
 import { listenWithTool, type ServerFiles, type ToolServerSpec } from './tool-server.js';
-import { TOOLS } from './tools.js';
+import { TOOLS, toolVersion } from './tools.js';
 
 const VERIFY_DEPTH = '9';
 
@@ -107,5 +107,6 @@ const spec: ToolServerSpec = {
 
 export const opensslSServer: ServerDriver = {
   name: spec.name,
+  info: async () => ({ name: spec.name, version: await toolVersion(TOOLS.openssl), source: 'openssl' }),
   listen: (plan, hooks, signal) => listenWithTool(spec, plan, hooks, signal),
 };
