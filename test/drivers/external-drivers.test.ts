@@ -46,6 +46,25 @@ describe('external tool drivers (openssl, gnutls-bin, curl)', function () {
   });
 });
 
+describe('a scenario whose tool is missing', function () {
+  this.timeout(60_000);
+  it('is skipped, naming the Debian package that provides it', async () => {
+    const { scenarios } = await loadScenarios([join(builtinScenariosDir(), 'interop', 'renegotiation.yaml')]);
+    const engine = await createEngine({ certsDir: defaultCertsDir(), timeoutMs: 5000 });
+    const path = process.env.PATH;
+    const empty = mkdtempSync(join(tmpdir(), 'tlsgate-no-tools-'));
+    process.env.PATH = empty; // no gnutls-serv on it
+    try {
+      const result = await engine.run(scenarios[0]!, new AbortController().signal);
+      expect(result.verdict).to.deep.equal({ status: 'skipped', reason: 'gnutls-serv is not installed: install the Debian package gnutls-bin (apt-get install -y gnutls-bin)' });
+    } finally {
+      process.env.PATH = path;
+      rmSync(empty, { recursive: true, force: true });
+      await engine.close();
+    }
+  });
+});
+
 describe('external tool fields are checked against the driver', () => {
   it('toolFlags on a node-tls server and priority on s_server are problems at their lines', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tlsgate-ext-'));
