@@ -190,7 +190,7 @@ export interface Observation {
   /** what tlsgate's CRL server and OCSP responder were asked during this connection (their request logs) */
   revocationRequests: RevocationRequest[];
   warnings: string[];
-  driver: { client: string; server: string; clientVersion?: string };
+  driver: { client: string; server: string; clientVersion?: string; serverVersion?: string };
   sessionReused?: boolean;
   timings: { handshakeMs?: number; totalMs: number };
 }

@@ -11,6 +11,7 @@ import { closed, named, ref, stringEnum, text } from '../../ca/spec/json-schema.
 import { FaultSchema } from '../../ca/revocation/revocation-types.js';
 import { CertId, CertRef, CertSpecSchema, ResponderSpecSchema, RevocationSpecSchema, Subtrees, TimeSpecSchema, UrlList } from '../../ca/spec/spec.js';
 import { CATEGORIES } from './categories.js';
+import { GnutlsPriority, LegacyServerConnect, ToolFlags } from './format/external-tools.js';
 
 export const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
 export const SIDES = ['client', 'server'] as const;
@@ -70,7 +71,7 @@ export const Pki = named('pki', closed('The PKI of this file.', {
 }));
 
 export const ServerEndSchema = named('serverEnd', closed('The TLS server end.', {
-  driver: optional(text('Server driver: `node-tls` (default) or a path to a driver module.')),
+  driver: optional(text('Server driver: `node-tls` (default), `openssl-s_server`, `gnutls-serv`, or a path to a driver module.')),
   cert: optional(ref(CertRef, 'Id of the certificate the server presents (required, here or in defaults.server).')),
   chain: certRefs('Ids sent after the leaf, in this order; default: its issuers up to, not including, the root. `[]` sends the leaf alone.'),
   key: optional(ref(CertRef, 'Id of the certificate whose private key the server uses; default `cert`.')),
@@ -84,6 +85,8 @@ export const ServerEndSchema = named('serverEnd', closed('The TLS server end.', 
   crl: certRefs('Ids of CAs whose CRLs the server loads (server-side revocation of client certificates).'),
   authorizeSpiffeIds: texts('SPIFFE IDs the server authorizes: a client certificate must carry exactly one URI SAN, and one of these.', 'a SPIFFE ID, e.g. spiffe://example.org/service'),
   staple: optional(stringEnum(STAPLE_MODES, 'OCSP stapling: `responder` staples tlsgate\'s responder\'s answer, `none` never staples.')),
+  toolFlags: ToolFlags,
+  priority: GnutlsPriority,
 }));
 
 export const ClientEnvironmentSchema = named('clientEnvironment', closed(
@@ -112,7 +115,7 @@ export const ClientRevocationSchema = named('clientRevocation', closed('How the 
 }));
 
 export const ClientEndSchema = named('clientEnd', closed('The TLS client end.', {
-  driver: optional(text('Client driver: node-tls (default), node-https, undici, or a path to a driver module.')),
+  driver: optional(text('Client driver: node-tls (default), node-https, undici, openssl-s_client, gnutls-cli, curl, or a path to a driver module.')),
   trust: optional(Type.Union([
     Type.Array(Type.String({ minLength: 1 })),
     Type.Literal('system'),
@@ -131,6 +134,8 @@ export const ClientEndSchema = named('clientEnd', closed('The TLS client end.', 
   alpn: texts('ALPN protocols the client offers, in preference order.', 'an ALPN protocol id'),
   allowPartialTrustChain: flag('Accept a chain that ends at a trusted intermediate (X509_V_FLAG_PARTIAL_CHAIN).'),
   revocation: optional(ref(ClientRevocationSchema, 'Revocation checking by the client (tlsgate-side); default none.')),
+  legacyServerConnect: LegacyServerConnect,
+  toolFlags: ToolFlags,
   environment: optional(ref(ClientEnvironmentSchema, 'How the client\'s Node process is started (NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, OPENSSL_CONF, Node flags): the client then runs in a worker process started that way.')),
 }));
 

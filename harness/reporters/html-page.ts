@@ -73,7 +73,7 @@ function observationHtml(obs: Observation, title: string): string {
   if (obs.alert) rows.push(['alert', obs.alert]);
   if (obs.message) rows.push(['message', obs.message]);
   if (obs.peer) rows.push(['peer', `${obs.peer.subject}${obs.peer.san.length ? ` (${obs.peer.san.join(', ')})` : ''}`]);
-  rows.push(['driver', `${obs.driver.client} -> ${obs.driver.server}${obs.driver.clientVersion ? ` (${obs.driver.clientVersion})` : ''}`]);
+  rows.push(['driver', `${obs.driver.client} -> ${obs.driver.server}${obs.driver.clientVersion ? ` (${obs.driver.clientVersion})` : ''}${obs.driver.serverVersion ? ` (server: ${obs.driver.serverVersion})` : ''}`]);
   if (obs.sessionReused !== undefined) rows.push(['session reused', String(obs.sessionReused)]);
   const table = `<table class="kv">${rows.map(([k, val]) => `<tr><th>${esc(k)}</th><td>${esc(val)}</td></tr>`).join('')}</table>`;
   return `<section class="observation"><h4>${esc(title)}</h4>${table}${revocationHtml(obs)}${warningsHtml(obs)}</section>`;

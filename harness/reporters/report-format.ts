@@ -149,7 +149,7 @@ const Observation = named('observation', Type.Object({
     fault: optional(string()),
   }), { description: 'what tlsgate\'s CRL server and OCSP responder were asked during the connection' }),
   warnings: strings(),
-  driver: Type.Object({ client: string(), server: string(), clientVersion: optional(string()) }),
+  driver: Type.Object({ client: string(), server: string(), clientVersion: optional(string()), serverVersion: optional(string()) }),
   sessionReused: optional(Type.Boolean()),
   timings: Type.Object({ handshakeMs: optional(milliseconds()), totalMs: milliseconds() }),
 }, { description: 'what one TLS connection did. The key fields (outcome … alpn) are always present, null when not observed; the rest follows harness/model/domain.ts Observation and may grow' }));

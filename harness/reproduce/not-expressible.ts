@@ -5,10 +5,14 @@
  */
 import { isIP } from 'node:net';
 import type { FaultSpec, Scenario } from '../model/domain.js';
+import { EXTERNAL_CLIENT_DRIVERS, EXTERNAL_SERVER_DRIVERS } from '../model/external-drivers.js';
 import type { ScenarioMaterials } from '../session/scenario-materials.js';
 
 /** drivers whose handshake is Node's own TLS stack with the scenario's options */
 const NODE_TLS_CLIENTS = new Set(['node-tls', 'node-https']);
+
+const isExternalDriver = (name: string): boolean =>
+  (EXTERNAL_SERVER_DRIVERS as readonly string[]).includes(name) || (EXTERNAL_CLIENT_DRIVERS as readonly string[]).includes(name);
 
 type Rule = (s: Scenario, m: ScenarioMaterials) => string | undefined;
 
@@ -20,11 +24,14 @@ const RULES: readonly Rule[] = [
   (s) => s.client.environment
     ? "the client's trust or defaults come from how its Node process starts (client.environment: NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, OPENSSL_CONF or Node flags), which the openssl CLI does not read the same way"
     : undefined,
-  (s) => s.server.driver !== 'node-tls'
-    ? `the server is the '${s.server.driver}' driver (a peer that misbehaves on purpose); s_server is a well-behaved TLS server`
-    : undefined,
+  (s) => s.server.driver === 'node-tls' ? undefined
+    : isExternalDriver(s.server.driver)
+      ? `the server is the '${s.server.driver}' driver, which already runs that tool (its command line: README, Other stacks); a Node server's s_server line would not be that server`
+      : `the server is the '${s.server.driver}' driver (a peer that misbehaves on purpose); s_server is a well-behaved TLS server`,
   (s) => NODE_TLS_CLIENTS.has(s.client.driver) ? undefined
-    : s.client.driver === 'undici'
+    : isExternalDriver(s.client.driver)
+      ? `the client is the '${s.client.driver}' driver, which already runs that tool (its command line: README, Other stacks)`
+      : s.client.driver === 'undici'
       ? 'the scenario checks the undici client (its Agent options, how it reports errors); s_client reproduces only the TLS handshake under it'
       : `the client is the custom driver '${s.client.driver}'; s_client is not that client`,
   (s) => {

@@ -22,6 +22,7 @@ import { scenarioFindings } from './checks/scenario-checks.js';
 import { stackFindings } from './checks/stack-checks.js';
 import { schemaFindings } from './schema/schema-check.js';
 import { isRecord } from './yaml/yaml-path.js';
+import { resolveToolFlagPaths } from './tool-flag-paths.js';
 
 export interface FileResult {
   scenarios: Scenario[];
@@ -48,6 +49,7 @@ export async function loadScenarioFile(ref: ScenarioFileRef): Promise<FileResult
   if (findings.length > 0) return { scenarios: [], problems: locator.problems(findings) };
   const input = root as ScenarioFileInput;
   const built = buildScenarios(input, ref, input.pki?.files ? pem.files : undefined, locator);
+  resolveToolFlagPaths(built.scenarios, ref.absolute);
   return usesDriverModules(built.scenarios) ? withDriverModules(built, input, ref, locator) : built;
 }
 

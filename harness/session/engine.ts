@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import type { RevocationServers } from '../../ca/servers/revocation-servers.js';
 import { DriverUnavailable } from '../drivers/remote/remote-errors.js';
+import { UNAVAILABLE_CODE } from '../drivers/portable/external/tools.js';
 import { unowned } from './fault-containment.js';
 import { internalErrorVerdict, ScenarioError } from '../model/internal-fault.js';
 import { localPlacement, type EndPlacement } from '../drivers/remote/remote-placement.js';
@@ -130,7 +131,10 @@ function judgeSteps(s: Scenario, observations: Observation[], stack: StackVersio
  */
 function verdictOfError(err: unknown, signal: AbortSignal): Verdict {
   if (signal.aborted) return { status: 'error', message: `aborted: ${errorMessage(signal.reason)}` };
-  if (err instanceof DriverUnavailable) return { status: 'skipped', reason: err.message };
+  if (err instanceof DriverUnavailable || isUnavailable(err)) return { status: 'skipped', reason: (err as Error).message };
   if (err instanceof ScenarioError) return { status: 'error', message: err.message };
   return internalErrorVerdict(err);
 }
+
+/** an in-process driver that cannot run here (an external tool that is not installed) */
+const isUnavailable = (err: unknown): boolean => (err as { code?: unknown } | undefined)?.code === UNAVAILABLE_CODE;

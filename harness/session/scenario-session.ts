@@ -37,6 +37,7 @@ interface Drivers {
   client: ClientDriver;
   server: ServerDriver;
   clientVersion: string | undefined;
+  serverVersion: string | undefined;
 }
 
 export class ScenarioSession {
@@ -99,6 +100,7 @@ export class ScenarioSession {
         clientDriver: this.drivers.client.name,
         serverDriver: this.drivers.server.name,
         clientVersion: this.drivers.clientVersion,
+        serverVersion: this.drivers.serverVersion,
         revocation: checks,
         revocationRequests: this.requestsSince(startedAt),
         warnings,
@@ -194,7 +196,8 @@ export class ScenarioSession {
 async function loadDrivers(s: Scenario, m: ScenarioMaterials, placement: EndPlacement): Promise<Drivers> {
   const { client, server } = await placement.drivers(endsRequest(s, m));
   const info = await client.info();
-  return { client, server, clientVersion: info.version };
+  const serverInfo = await server.info?.();
+  return { client, server, clientVersion: info.version, serverVersion: serverInfo?.version };
 }
 
 /** the server's CRLs come from tlsgate's own CRL server, over real HTTP, as PEM */

@@ -27,6 +27,8 @@ export function serverPlan(s: Scenario, m: ScenarioMaterials, crlPem: string[] |
     requireClientCert: end.clientCert === 'require',
     crlPem,
     authorizeSpiffeIds: end.authorizeSpiffeIds,
+    toolFlags: end.toolFlags,
+    priority: end.priority,
   };
 }
 
@@ -65,6 +67,8 @@ export function clientPlan(
     servername: s.client.servername,
     caPem: anchors === 'system' ? undefined : anchors.map((id) => m.get(id).pem),
     allowPartialTrustChain: s.client.allowPartialTrustChain,
+    legacyServerConnect: s.client.legacyServerConnect,
+    toolFlags: s.client.toolFlags,
     timeoutMs,
   };
 }

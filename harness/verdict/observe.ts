@@ -47,6 +47,7 @@ export interface ObserveContext {
   clientDriver: string;
   serverDriver: string;
   clientVersion?: string | undefined;
+  serverVersion?: string | undefined;
   revocation: RevocationCheck[];
   revocationRequests?: RevocationRequest[];
   warnings: string[];
@@ -71,7 +72,7 @@ export function observe(client: ClientObservation, server: ServerObservation, ct
     revocation: ctx.revocation,
     revocationRequests: ctx.revocationRequests ?? [],
     warnings: note !== undefined ? [...ctx.warnings, note] : ctx.warnings,
-    driver: { client: ctx.clientDriver, server: ctx.serverDriver, ...(ctx.clientVersion ? { clientVersion: ctx.clientVersion } : {}) },
+    driver: { client: ctx.clientDriver, server: ctx.serverDriver, ...(ctx.clientVersion ? { clientVersion: ctx.clientVersion } : {}), ...(ctx.serverVersion ? { serverVersion: ctx.serverVersion } : {}) },
     ...(sessionReused !== undefined ? { sessionReused } : {}),
     timings: { ...(handshakeMs !== undefined ? { handshakeMs } : {}), totalMs: ctx.totalMs },
   };

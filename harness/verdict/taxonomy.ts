@@ -129,6 +129,20 @@ export const CODE_CATEGORIES: Readonly<Record<string, Category>> = {
   UND_ERR_INVALID_ARG: 'config-error',
   // transport
   ECONNRESET: 'reset',
+  // the external client drivers (harness/drivers/portable/external/): curl's exit statuses and
+  // GnuTLS's error names; verification failures arrive as Node's X509 names and are mapped above
+  CURLE_GOT_NOTHING: 'reset',
+  CURLE_RECV_ERROR: 'reset',
+  CURLE_SEND_ERROR: 'reset',
+  CURLE_OPERATION_TIMEDOUT: 'timeout',
+  CURLE_SSL_CIPHER: 'no-shared-cipher',
+  CURLE_SSL_INVALIDCERTSTATUS: 'revocation-invalid',
+  GNUTLS_E_PREMATURE_TERMINATION: 'reset',
+  GNUTLS_E_PUSH_ERROR: 'reset',
+  GNUTLS_E_NO_CIPHER_SUITES: 'no-shared-cipher',
+  GNUTLS_E_INSUFFICIENT_SECURITY: 'no-shared-cipher',
+  GNUTLS_E_UNSUPPORTED_VERSION_PACKET: 'protocol-mismatch',
+  GNUTLS_E_SAFE_RENEGOTIATION_FAILED: 'protocol-mismatch',
   // an RST in answer to the SYN: nothing listens (a peer that died before accepting)
   ECONNREFUSED: 'reset',
   EPIPE: 'reset',

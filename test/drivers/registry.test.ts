@@ -30,19 +30,24 @@ describe('driver registry', function () {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('lists the built-in drivers and finds them by name', async () => {
-    expect(listDrivers()).to.deep.equal({ client: ['node-tls', 'node-https', 'undici'], server: ['node-tls'] });
+    expect(listDrivers()).to.deep.equal({
+      client: ['node-tls', 'node-https', 'undici', 'openssl-s_client', 'gnutls-cli', 'curl'],
+      server: ['node-tls', 'openssl-s_server', 'gnutls-serv'],
+    });
+    expect((await getClientDriver('curl')).name).to.equal('curl');
+    expect((await getServerDriver('gnutls-serv')).name).to.equal('gnutls-serv');
     expect((await getClientDriver('undici')).name).to.equal('undici');
     expect((await getServerDriver('node-tls')).name).to.equal('node-tls');
   });
 
   it('an unknown name is an error that lists the known drivers', async () => {
-    const client = await expectRejection(getClientDriver('curl'));
+    const client = await expectRejection(getClientDriver('wget'));
     expect(client.message).to.equal(
-      "unknown client driver 'curl'. Known client drivers: node-tls, node-https, undici; "
+      "unknown client driver 'wget'. Known client drivers: node-tls, node-https, undici, openssl-s_client, gnutls-cli, curl; "
       + 'or give a path to a module (./my-driver.mjs) whose default export is a ClientDriver',
     );
     const server = await expectRejection(getServerDriver('nginx'));
-    expect(server.message).to.match(/unknown server driver 'nginx'\. Known server drivers: node-tls;/);
+    expect(server.message).to.match(/unknown server driver 'nginx'\. Known server drivers: node-tls, openssl-s_server, gnutls-serv;/);
   });
 
   it('tells module paths from names', () => {

@@ -10,8 +10,17 @@ export async function gatherInventory(certsDir: string): Promise<Inventory> {
 
 export async function inventoryCommand(args: { json: boolean; certsDir: string }): Promise<number> {
   const inv = await gatherInventory(args.certsDir);
-  process.stdout.write(args.json ? `${JSON.stringify(inv, null, 2)}\n` : `${renderInventory(inv)}${await projectConfigLine()}`);
+  const { toolVersions } = await import('../../drivers/portable/external/tools.js');
+  const externalTools = await toolVersions();
+  process.stdout.write(args.json
+    ? `${JSON.stringify({ ...inv, externalTools }, null, 2)}\n`
+    : `${renderInventory(inv)}${renderTools(externalTools)}${await projectConfigLine()}`);
   return 0;
+}
+
+/** the other stacks' tools the external drivers run (openssl-s_server, gnutls-serv, ...) */
+function renderTools(tools: Record<string, string>): string {
+  return `\nexternal tools (the openssl-s_server/s_client, gnutls-serv/cli and curl drivers):\n${Object.entries(tools).map(([name, version]) => `  ${name.padEnd(12)} ${version}`).join('\n')}\n`;
 }
 
 /** which project config a run here would use (the inventory describes the stack, not the config: a bad one is only named) */

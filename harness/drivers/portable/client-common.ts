@@ -8,6 +8,7 @@
  * when the server's answer (`tlsgate-ok`) arrives; a rejection surfaces as an error, or as a
  * close with no data, at the first read after the handshake.
  */
+import { constants } from 'node:crypto';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { checkServerIdentity, type ConnectionOptions, type PeerCertificate, type TLSSocket } from 'node:tls';
@@ -21,6 +22,12 @@ import type { ClientHooks, ClientPlan, HandshakeFacts, PeerDecision, DriverInfo,
 /** what a client sends after the handshake, and what the node-tls server answers */
 export const PING = 'tlsgate-ping\n';
 export const OK_BODY = 'tlsgate-ok';
+
+/**
+ * The server's answer to the ping: `tlsgate-ok`, or the ping itself from an echo server
+ * (gnutls-serv --echo). Either proves that application data made the round trip.
+ */
+export const answersPing = (received: string): boolean => received.includes(OK_BODY) || received.startsWith(PING);
 
 // ------------------------------------------------------------------ options and addressing
 
@@ -55,6 +62,7 @@ export function tlsOptionsFromPlan(plan: ClientPlan): ConnectionOptions {
   if (plan.crlPem?.length) options.crl = plan.crlPem;
   if (plan.allowPartialTrustChain) (options as { allowPartialTrustChain?: boolean }).allowPartialTrustChain = true;
   if (plan.sessionBase64) options.session = Buffer.from(plan.sessionBase64, 'base64');
+  if (plan.legacyServerConnect) options.secureOptions = constants.SSL_OP_LEGACY_SERVER_CONNECT;
   return options;
 }
 
@@ -317,7 +325,7 @@ export function exchangeOverTls(
   signal: AbortSignal,
 ): Promise<ClientObservation> {
   let received = '';
-  const answered = () => received.includes(OK_BODY);
+  const answered = () => answersPing(received);
   return bounded<ClientObservation>({
     timeoutMs: plan.timeoutMs,
     signal,
@@ -338,6 +346,8 @@ export function exchangeOverTls(
     });
     socket.on('data', (chunk: Buffer) => {
       received += chunk.toString('latin1');
+      // the answer is the verdict: a tool server (s_server, gnutls-serv --echo) keeps the connection open after it
+      if (answered()) return bound.settle(recorder.accepted());
       if (received.length > 4096) socket.destroy();
     });
     socket.on('error', (err) => {

@@ -12,6 +12,11 @@ import { hostileCloseServer } from './hostile/hostile-close.js';
 import { hostileGarbageServer } from './hostile/hostile-garbage.js';
 import { hostileSilentServer } from './hostile/hostile-silent.js';
 import { hostileStallClient } from './hostile/hostile-stall.js';
+import { curlClient } from './external/curl-client.js';
+import { gnutlsCli } from './external/gnutls-cli.js';
+import { gnutlsServ } from './external/gnutls-serv.js';
+import { opensslSClient } from './external/openssl-s-client.js';
+import { opensslSServer } from './external/openssl-s-server.js';
 import { ScenarioError } from '../../model/internal-fault.js';
 import { nodeHttpsClient } from './node/node-https-client.js';
 import { nodeTlsClient } from './node/node-tls-client.js';
@@ -20,9 +25,9 @@ import type { ClientDriver, ServerDriver } from './types.js';
 import { undiciClient } from './node/undici-client.js';
 
 const CLIENT_DRIVERS: ReadonlyMap<string, ClientDriver> = new Map(
-  [nodeTlsClient, nodeHttpsClient, undiciClient].map((d) => [d.name, d] as const),
+  [nodeTlsClient, nodeHttpsClient, undiciClient, opensslSClient, gnutlsCli, curlClient].map((d) => [d.name, d] as const),
 );
-const SERVER_DRIVERS: ReadonlyMap<string, ServerDriver> = new Map([nodeTlsServer].map((d) => [d.name, d] as const));
+const SERVER_DRIVERS: ReadonlyMap<string, ServerDriver> = new Map([nodeTlsServer, opensslSServer, gnutlsServ].map((d) => [d.name, d] as const));
 
 /**
  * Peers that misbehave on purpose (robustness scenarios). Kept apart from the drivers above,

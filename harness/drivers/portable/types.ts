@@ -27,6 +27,10 @@ export interface ServerPlan extends TlsOptionsPlan {
   crlPem?: string[] | undefined;
   /** when set, a client cert must carry exactly one URI SAN, and it must be one of these */
   authorizeSpiffeIds?: string[] | undefined;
+  /** command-line flags appended as written (external tool drivers only) */
+  toolFlags?: string[] | undefined;
+  /** a GnuTLS priority string (gnutls-serv only) */
+  priority?: string | undefined;
 }
 
 export interface ServerHooks {
@@ -52,6 +56,10 @@ export interface ClientPlan extends TlsOptionsPlan {
   allowPartialTrustChain?: boolean | undefined;
   /** base64 TLS session to resume */
   sessionBase64?: string;
+  /** connect to servers without RFC 5746 secure renegotiation (SSL_OP_LEGACY_SERVER_CONNECT) */
+  legacyServerConnect?: boolean | undefined;
+  /** command-line flags appended as written (external tool drivers only) */
+  toolFlags?: string[] | undefined;
   timeoutMs: number;
 }
 
@@ -101,5 +109,7 @@ export interface ServerHandle {
 
 export interface ServerDriver {
   readonly name: string;
+  /** the server's own library or tool, when it is not this Node (e.g. `OpenSSL 3.0.19 ...` for s_server) */
+  info?(): Promise<DriverInfo>;
   listen(plan: ServerPlan, hooks: ServerHooks, signal: AbortSignal): Promise<ServerHandle>;
 }

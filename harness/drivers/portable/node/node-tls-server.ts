@@ -195,7 +195,8 @@ class NodeTlsServerHandle implements ServerHandle {
   }
 }
 
-function answerTo(request: string): string {
+/** the wire protocol's answer to a client's first data (HTTP request or the ping) */
+export function answerTo(request: string): string {
   if (!HTTP_REQUEST.test(request)) return `${OK_BODY}\n`;
   const head = `HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: ${OK_BODY.length}\r\nconnection: close\r\n\r\n`;
   return request.startsWith('HEAD ') ? head : head + OK_BODY;

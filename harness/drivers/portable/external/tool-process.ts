@@ -1,0 +1,139 @@
+/**
+ * One run of another stack's command-line tool: spawned without a shell, its stdout and stderr
+ * kept (the observation is read from them), killed on every path: close(), the scenario's abort
+ * (timeout, Ctrl-C), and this process's exit (a last resort for a crash). Its scratch files go
+ * with it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { ScratchFiles } from './scratch-files.js';
+
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function killAllOnExit(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const child of live) child.kill('SIGKILL');
+  });
+}
+
+/** how long a tool gets to end after SIGTERM before SIGKILL */
+const KILL_GRACE_MS = 1000;
+
+export class ToolProcess {
+  private readonly child: ChildProcess;
+  private out = '';
+  private err = '';
+  private readonly listeners = new Set<() => void>();
+  private exitCode: number | null | undefined;
+  private exitSignal: string | null = null;
+  private readonly exited: Promise<void>;
+  private readonly onAbort = () => void this.close();
+
+  constructor(file: string, args: string[], private readonly scratch: ScratchFiles, private readonly signal: AbortSignal) {
+    killAllOnExit();
+    this.child = spawn(file, args, { cwd: scratch.dir, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+    live.add(this.child);
+    this.child.stdout!.on('data', (chunk: Buffer) => this.add('out', chunk));
+    this.child.stderr!.on('data', (chunk: Buffer) => this.add('err', chunk));
+    this.child.stdin!.on('error', () => undefined); // the tool may exit before it reads its input
+    this.exited = new Promise<void>((resolve) => {
+      const done = (code: number | null, sig: NodeJS.Signals | null) => {
+        if (this.exitCode !== undefined) return;
+        this.exitCode = code;
+        this.exitSignal = sig;
+        live.delete(this.child);
+        signal.removeEventListener('abort', this.onAbort);
+        this.scratch.remove();
+        this.notify();
+        resolve();
+      };
+      this.child.once('exit', done);
+      this.child.once('error', (e) => {
+        this.err += `${e.message}\n`;
+        done(null, null);
+      });
+    });
+    signal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  get stdout(): string {
+    return this.out;
+  }
+
+  get stderr(): string {
+    return this.err;
+  }
+
+  /** the exit code once the tool has ended (null when a signal ended it); undefined while it runs */
+  get code(): number | null | undefined {
+    return this.exitCode;
+  }
+
+  get running(): boolean {
+    return this.exitCode === undefined;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  write(text: string): void {
+    if (this.running && this.child.stdin!.writable) this.child.stdin!.write(text);
+  }
+
+  endInput(): void {
+    if (this.child.stdin!.writable) this.child.stdin!.end();
+  }
+
+  /** resolves once `test` holds (checked on output, and every `pollMs` if given), the tool ended, or `limitMs` passed */
+  until(test: () => boolean, limitMs: number, pollMs?: number): Promise<void> {
+    if (test() || !this.running) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const check = () => {
+        if (!test() && this.running) return;
+        finish();
+      };
+      const finish = () => {
+        clearTimeout(timer);
+        clearInterval(poll);
+        this.listeners.delete(check);
+        resolve();
+      };
+      const timer = setTimeout(finish, limitMs);
+      const poll = pollMs ? setInterval(check, pollMs) : undefined;
+      this.listeners.add(check);
+    });
+  }
+
+  /** resolves when the tool has ended */
+  ended(): Promise<void> {
+    return this.exited;
+  }
+
+  /** SIGTERM, then SIGKILL after a grace; resolves once the tool is gone and its files removed */
+  async close(): Promise<void> {
+    if (this.running) {
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), KILL_GRACE_MS);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    this.scratch.remove();
+  }
+
+  describeExit(): string {
+    return this.exitSignal ? `ended by ${this.exitSignal}` : `exit status ${this.exitCode}`;
+  }
+
+  private add(stream: 'out' | 'err', chunk: Buffer): void {
+    if (stream === 'out') this.out += chunk.toString('latin1');
+    else this.err += chunk.toString('latin1');
+    this.notify();
+  }
+
+  private notify(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * What the two server drivers (openssl-s_server, gnutls-serv) share: write the plan's materials
+ * to 0600 scratch files, pick a loopback port (the tools take no port 0: bind port 0, release,
+ * hand it over, and retry with a new one when the tool reports the address in use), start the
+ * tool, wait until it listens, and read each step's server observation from its output. The
+ * tool is killed and its files removed on close, on abort and on any failure to start.
+ */
+import type { ServerObservation } from '../../../model/domain.js';
+import { emptyServerObservation } from '../server-observation.js';
+import { SERVER_SETTLE_MS } from '../step-connections.js';
+import { TlsSetupError } from '../setup-error.js';
+import type { ServerHandle, ServerHooks, ServerPlan } from '../types.js';
+import { freeLoopbackPort, listensOn, PORT_ATTEMPTS } from './loopback-port.js';
+import { ScratchFiles } from './scratch-files.js';
+import { ToolProcess } from './tool-process.js';
+import { requireTool, type ExternalTool } from './tools.js';
+import { pemBlocks } from './pem.js';
+
+/** the plan's materials as files in the tool's scratch folder */
+export interface ServerFiles {
+  /** the leaf */
+  cert: string;
+  /** what is sent after the leaf, in plan order; undefined when the leaf goes alone */
+  chain?: string;
+  /** leaf then chain in one file (for tools that take the whole list in one file) */
+  certAndChain: string;
+  key: string;
+  clientCa?: string;
+  crl?: string;
+  /** the DER OCSP response to staple */
+  staple?: string;
+}
+
+/** what one tool needs to say about itself */
+export interface ToolServerSpec {
+  name: string;
+  tool: ExternalTool;
+  args(plan: ServerPlan, files: ServerFiles, port: number): string[];
+  /** output that says the tool listens; without it, the kernel's socket table says so */
+  ready?: RegExp;
+  /** output that says the port was taken */
+  addressInUse: RegExp;
+  /** output since the step began -> has this step's connection ended? */
+  connectionEnded(out: string, err: string): boolean;
+  /** output since the step began -> what the server saw */
+  observe(out: string, err: string): Partial<ServerObservation>;
+  /** answers the client through the tool's stdin, for tools that relay it (s_server) */
+  answer?(out: string): { text: string; consumed: number } | undefined;
+}
+
+/** how long a tool gets to start listening */
+const START_LIMIT_MS = 10000;
+/** how often the socket table is read while a tool starts */
+const POLL_MS = 5;
+
+export async function listenWithTool(spec: ToolServerSpec, plan: ServerPlan, hooks: ServerHooks, signal: AbortSignal): Promise<ServerHandle> {
+  signal.throwIfAborted();
+  const file = requireTool(spec.tool);
+  const staple = await stapleFor(plan, hooks);
+  let last = '';
+  for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
+    const port = await freeLoopbackPort(plan.host);
+    const scratch = new ScratchFiles(spec.name);
+    let proc: ToolProcess;
+    try {
+      proc = new ToolProcess(file, spec.args(plan, writeFiles(scratch, plan, staple), port), scratch, signal);
+    } catch (err) {
+      scratch.remove();
+      throw err;
+    }
+    const ready = () => (spec.ready ? spec.ready.test(proc.stdout + proc.stderr) : listensOn(plan.host, port) === true);
+    await proc.until(ready, START_LIMIT_MS, POLL_MS);
+    signal.throwIfAborted();
+    if (proc.running && ready()) return new ToolServerHandle(spec, proc, plan.host, port);
+    await proc.close();
+    last = `${proc.stderr}${proc.stdout}`.trim();
+    if (!spec.addressInUse.test(last)) {
+      // the tool refused its own configuration (a key it cannot load, a bad flag): an observation
+      throw new TlsSetupError('server', undefined, `${spec.name} did not start (${proc.describeExit()}): ${lastLines(last)}`);
+    }
+  }
+  throw new Error(`${spec.name}: no free loopback port after ${PORT_ATTEMPTS} attempts: ${lastLines(last)}`);
+}
+
+const lastLines = (text: string): string => text.split('\n').filter(Boolean).slice(-4).join(' | ');
+
+/** the staple is fetched once, before the tool starts: the tools read it from a file */
+async function stapleFor(plan: ServerPlan, hooks: ServerHooks): Promise<Buffer | null> {
+  if (!hooks.ocspStaple) return null;
+  const [leaf, issuer] = pemBlocks(plan.certChainPem).map((block) => block.der);
+  if (!leaf) return null;
+  try {
+    return await hooks.ocspStaple(leaf, issuer ?? null);
+  } catch {
+    return null; // a responder failure means no staple, as on a real server
+  }
+}
+
+function writeFiles(scratch: ScratchFiles, plan: ServerPlan, staple: Buffer | null): ServerFiles {
+  const blocks = pemBlocks(plan.certChainPem);
+  const chain = blocks.slice(1).map((b) => b.pem).join('');
+  return {
+    cert: scratch.write('cert.pem', blocks[0]?.pem ?? ''),
+    ...(chain ? { chain: scratch.write('chain.pem', chain) } : {}),
+    certAndChain: scratch.write('cert-and-chain.pem', plan.certChainPem),
+    key: scratch.write('key.pem', plan.keyPem),
+    ...(plan.clientCaPem?.length ? { clientCa: scratch.write('client-ca.pem', plan.clientCaPem.join('')) } : {}),
+    ...(plan.crlPem?.length ? { crl: scratch.write('crl.pem', plan.crlPem.join('')) } : {}),
+    ...(staple ? { staple: scratch.write('staple.der', staple) } : {}),
+  };
+}
+
+class ToolServerHandle implements ServerHandle {
+  /** where the current step's output begins */
+  private outFrom = 0;
+  private errFrom = 0;
+  /** stdout already answered (s_server relays stdin to the client) */
+  private answeredUpTo = 0;
+  private stapleSent: boolean;
+
+  constructor(private readonly spec: ToolServerSpec, private readonly proc: ToolProcess, readonly host: string, readonly port: number) {
+    this.stapleSent = false;
+    if (spec.answer) void this.answerLoop();
+  }
+
+  reset(): void {
+    this.outFrom = this.proc.stdout.length;
+    this.errFrom = this.proc.stderr.length;
+    this.answeredUpTo = Math.max(this.answeredUpTo, this.outFrom);
+  }
+
+  async observation(): Promise<ServerObservation> {
+    const ended = () => this.spec.connectionEnded(this.stepOut(), this.stepErr());
+    await this.proc.until(ended, SERVER_SETTLE_MS);
+    const seen = this.spec.observe(this.stepOut(), this.stepErr());
+    return { ...emptyServerObservation(), stapleSent: this.stapleSent, ...seen };
+  }
+
+  close(): Promise<void> {
+    return this.proc.close();
+  }
+
+  private stepOut(): string {
+    return this.proc.stdout.slice(this.outFrom);
+  }
+
+  private stepErr(): string {
+    return this.proc.stderr.slice(this.errFrom);
+  }
+
+  /** writes the wire protocol's answer whenever the client's data shows up in the tool's output */
+  private async answerLoop(): Promise<void> {
+    while (this.proc.running) {
+      let reply: { text: string; consumed: number } | undefined;
+      await this.proc.until(() => (reply = this.spec.answer!(this.proc.stdout.slice(this.answeredUpTo))) !== undefined, 60000);
+      if (!reply) continue;
+      this.answeredUpTo += (reply as { consumed: number }).consumed;
+      this.proc.write((reply as { text: string }).text);
+    }
+  }
+}

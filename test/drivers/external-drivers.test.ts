@@ -1,0 +1,96 @@
+/**
+ * The external tool drivers against real tools: the interop catalogue passes, and fails with each
+ * scenario's outcome flipped (not green by accident); a scenario that gives toolFlags to a Node
+ * end or a priority to s_server is bad input at its line.
+ */
+import { expect } from 'chai';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEngine, type Engine } from '../../harness/session/engine.js';
+import type { Scenario } from '../../harness/model/domain.js';
+import { builtinScenariosDir, defaultCertsDir } from '../../harness/model/paths.js';
+import { loadScenarios } from '../../harness/scenario/load.js';
+import { locateTool, TOOLS } from '../../harness/drivers/portable/external/tools.js';
+
+const flip = (outcome: 'accept' | 'reject') => (outcome === 'accept' ? 'reject' : 'accept');
+const flipped = (s: Scenario): Scenario => ({
+  ...s,
+  expect: { outcome: flip(s.expect.outcome) },
+  ...(s.stacks && { stacks: s.stacks.map((o) => ({ ...o, expect: { outcome: flip(o.expect.outcome) } })) }),
+});
+
+describe('external tool drivers (openssl, gnutls-bin, curl)', function () {
+  this.timeout(180_000);
+  let engine: Engine;
+  before(async function () {
+    if (!locateTool(TOOLS.gnutlsServ)) this.skip(); // Debian package gnutls-bin
+    engine = await createEngine({ certsDir: defaultCertsDir(), timeoutMs: 5000 });
+  });
+  after(() => engine?.close());
+
+  it('every interop scenario passes as written and fails with its outcome flipped', async () => {
+    const { scenarios, problems } = await loadScenarios([join(builtinScenariosDir(), 'interop')]);
+    expect(problems).to.deep.equal([]);
+    expect(scenarios.length).to.be.greaterThan(15);
+    const signal = new AbortController().signal;
+    const notPassed: string[] = [];
+    const stillGreen: string[] = [];
+    for (let i = 0; i < scenarios.length; i += 3) {
+      const batch = scenarios.slice(i, i + 3);
+      for (const r of await Promise.all(batch.map((s) => engine.run(s, signal)))) if (r.verdict.status !== 'passed') notPassed.push(`${r.scenario.id}: ${JSON.stringify(r.verdict)}`);
+      for (const r of await Promise.all(batch.map((s) => engine.run(flipped(s), signal)))) if (r.verdict.status === 'passed') stillGreen.push(r.scenario.id);
+    }
+    expect(notPassed).to.deep.equal([]);
+    expect(stillGreen).to.deep.equal([]);
+  });
+});
+
+describe('a scenario whose tool is missing', function () {
+  this.timeout(60_000);
+  it('is skipped, naming the Debian package that provides it', async () => {
+    const { scenarios } = await loadScenarios([join(builtinScenariosDir(), 'interop', 'renegotiation.yaml')]);
+    const engine = await createEngine({ certsDir: defaultCertsDir(), timeoutMs: 5000 });
+    const path = process.env.PATH;
+    const empty = mkdtempSync(join(tmpdir(), 'tlsgate-no-tools-'));
+    process.env.PATH = empty; // no gnutls-serv on it
+    try {
+      const result = await engine.run(scenarios[0]!, new AbortController().signal);
+      expect(result.verdict).to.deep.equal({ status: 'skipped', reason: 'gnutls-serv is not installed: install the Debian package gnutls-bin (apt-get install -y gnutls-bin)' });
+    } finally {
+      process.env.PATH = path;
+      rmSync(empty, { recursive: true, force: true });
+      await engine.close();
+    }
+  });
+});
+
+describe('external tool fields are checked against the driver', () => {
+  it('toolFlags on a node-tls server and priority on s_server are problems at their lines', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tlsgate-ext-'));
+    try {
+      const file = join(dir, 'bad.yaml');
+      writeFileSync(file, [
+        'pki:',
+        '  certs:',
+        '    - { id: root, role: root, subject: "CN=r" }',
+        '    - { id: leaf, role: server, issuer: root, subject: "CN=localhost", san: { dns: [localhost] } }',
+        'scenarios:',
+        '  - name: flags on node',
+        '    server: { cert: leaf, toolFlags: [-no_ticket] }',
+        '    expect: { outcome: accept }',
+        '  - name: priority on openssl',
+        '    server: { cert: leaf, driver: openssl-s_server, priority: NORMAL, toolFlags: [-accept, "1"] }',
+        '    expect: { outcome: accept }',
+        '',
+      ].join('\n'));
+      const { problems } = await loadScenarios([file]);
+      const lines = problems.map((p) => `${p.line}: ${p.message}`);
+      expect(lines.some((l) => l.startsWith('7: toolFlags apply only'))).to.equal(true, lines.join('\n'));
+      expect(lines.some((l) => l.startsWith('10: priority is a GnuTLS priority string'))).to.equal(true, lines.join('\n'));
+      expect(lines.some((l) => l.startsWith('10: toolFlags must not set -accept'))).to.equal(true, lines.join('\n'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
