@@ -63,10 +63,12 @@ export function httpExchange(
   hooks: ClientHooks,
   signal: AbortSignal,
   send: (ctx: HttpRequestContext) => Promise<HttpAnswer>,
+  /** false: the library passes the TLS options per request (got's `https`), the agent only records */
+  agentCarriesTls = true,
 ): Promise<ClientObservation> {
   const target = targetOf(plan);
   const tls = withProxyAnchors(libraryTlsOptions(plan), plan);
-  const agent = new OneShotAgent(plan, hooks, { ...tls, ...targetTlsOptions(target) } as AgentOptions);
+  const agent = new OneShotAgent(plan, hooks, (agentCarriesTls ? { ...tls, ...targetTlsOptions(target) } : {}) as AgentOptions);
   const aborter = new AbortController();
   const rejected = (code: string | undefined, message: string) => rejection(agent.recorder, code, message);
   return bounded<ClientObservation>({
