@@ -76,6 +76,26 @@ describe('library drivers: resolution, skipping, option checks', function () {
     }
   });
 
+  it('list and validate never import a library: a project whose axios throws at import still lists and validates', async () => {
+    const project = join(dir, 'poisoned');
+    mkdirSync(join(project, 'node_modules', 'axios'), { recursive: true });
+    writeFileSync(join(project, 'package.json'), '{"name":"poisoned"}');
+    writeFileSync(join(project, 'node_modules', 'axios', 'package.json'), JSON.stringify({ name: 'axios', version: '9.9.9', main: 'main.cjs' }));
+    writeFileSync(join(project, 'node_modules', 'axios', 'main.cjs'), 'throw new Error("axios was imported");');
+    const axiosFile = join(builtinScenariosDir(), 'libraries', 'axios.yaml');
+    const listed = await tlsgate(['list', axiosFile], { cwd: project });
+    expect(listed.code, listed.stderr).to.equal(0);
+    expect(listed.stdout).to.match(/chain accepted/);
+    const validated = await tlsgate(['validate', axiosFile], { cwd: project });
+    expect(validated.code, validated.stderr).to.equal(0);
+    // and a run there uses the project's copy: it fails to load and the scenario is skipped, saying so
+    // the shared certificate cache, so the run does not generate keys afresh in the temp project
+    const ran = await tlsgate(['run', axiosFile, '--reporter', 'json', '--grep', '#chain accepted$'], { cwd: project, env: { TLSGATE_CERTS: defaultCertsDir() } });
+    const report = JSON.parse(ran.stdout) as { results: Array<{ status: string; message?: string }> };
+    expect(report.results[0]!.status).to.equal('skipped');
+    expect(report.results[0]!.message).to.match(/axios 9\.9\.9 \(project, .*\) does not load .*axios was imported/);
+  });
+
   it('client.library and client.proxy are checked per driver, at file:line, exit 2', async () => {
     const file = join(dir, 'bad-library.yaml');
     writeFileSync(file, [
