@@ -113,7 +113,7 @@ export const ClientRevocationSchema = named('clientRevocation', closed('How the 
 }));
 
 export const ClientEndSchema = named('clientEnd', closed('The TLS client end.', {
-  driver: optional(text('Client driver: node-tls (default), node-https, undici, a library driver (axios, got, node-fetch, ws, grpc-js, ...), or a path to a driver module.')),
+  driver: optional(text('Client driver: node-tls (default), node-https, undici, or a path to a driver module.')),
   trust: optional(Type.Union([
     Type.Array(Type.String({ minLength: 1 })),
     Type.Literal('system'),
