@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { entryOf, locateLibrary, resolveLibrary } from '../../harness/drivers/library/resolve-library.js';
 import { LibraryUnavailable } from '../../harness/drivers/library/library-unavailable.js';
-import { localPlacement } from '../../harness/drivers/remote/remote-placement.js';
+import { localPlacement, runtimePlacement, thisNode } from '../../harness/drivers/remote/remote-placement.js';
 import { builtinScenariosDir, defaultCertsDir } from '../../harness/model/paths.js';
 import { createEngine } from '../../harness/session/engine.js';
 import { loadScenarios } from '../../harness/scenario/load.js';
@@ -71,6 +71,19 @@ describe('library drivers: resolution, skipping, option checks', function () {
       const result = await engine.run(scenarios[0]!, new AbortController().signal);
       expect(result.verdict.status).to.equal('skipped');
       expect((result.verdict as { reason: string }).reason).to.match(/package axios is not installed/);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('under matrix --node (a runtime placement) a library scenario is skipped there, saying why', async () => {
+    const { scenarios } = await loadScenarios([join(builtinScenariosDir(), 'libraries', 'ws.yaml')]);
+    const placement = runtimePlacement(thisNode());
+    const engine = await createEngine({ certsDir: defaultCertsDir(), timeoutMs: 5000, placement });
+    try {
+      const result = await engine.run(scenarios[0]!, new AbortController().signal);
+      expect(result.verdict.status).to.equal('skipped');
+      expect((result.verdict as { reason: string }).reason).to.match(/runs in tlsgate's own process only, not on node /);
     } finally {
       await engine.close();
     }

@@ -17,6 +17,7 @@ import type { RuntimeSpec } from './remote-runtime.js';
 import type { ClientDriver, ServerDriver } from '../portable/types.js';
 import { LIBRARY_CLIENTS, LIBRARY_SERVERS } from '../library/library-catalogue.js';
 import { libraryClientDriver } from '../library/library-driver.js';
+import { LibraryUnavailable } from '../library/library-unavailable.js';
 import { ScenarioError } from '../../model/internal-fault.js';
 
 export interface ScenarioDrivers {
@@ -87,8 +88,11 @@ class Placement implements EndPlacement {
   private async client(name: string, environment: ClientProcessEnvironment | undefined): Promise<ClientDriver> {
     const library = LIBRARY_CLIENTS.get(name);
     if (library) {
-      // the library driver runs in this process (a worker would need its library beside it)
-      if (environment || this.runtime) throw new ScenarioError(`library driver ${name} runs in tlsgate's own process only: it cannot take client.environment nor run under matrix --node yet`);
+      // the library driver runs in this process (a worker would need its library beside it):
+      // under matrix --node it is skipped there, like undici 7 on Node 18; an environment is a
+      // scenario that cannot run as written
+      if (environment) throw new ScenarioError(`library driver ${name} runs in tlsgate's own process only: it cannot take client.environment yet`);
+      if (this.runtime) throw new LibraryUnavailable(library.packageName, `library driver ${name} runs in tlsgate's own process only, not on ${this.runtime.label} (matrix --node)`);
       return libraryClientDriver(library, { overrideDir: this.opts.libraryDirs?.[library.packageName] });
     }
     if (!environment && !this.runtime) return getClientDriver(name);
@@ -99,8 +103,10 @@ class Placement implements EndPlacement {
 
   private async server(name: string): Promise<ServerDriver> {
     const library = LIBRARY_SERVERS.get(name);
-    if (library && !this.runtime) return library();
-    if (library) throw new ScenarioError(`server driver ${name} runs in tlsgate's own process only: it cannot run under matrix --node yet`);
+    if (library) {
+      if (this.runtime) throw new LibraryUnavailable(name, `server driver ${name} runs in tlsgate's own process only, not on ${this.runtime.label} (matrix --node)`);
+      return library();
+    }
     if (!this.runtime) return getServerDriver(name);
     const spec = this.runtime;
     return remoteServerDriver(() => this.pool.get(spec), remoteName(name), spec.label);
