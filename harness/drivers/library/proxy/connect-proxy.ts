@@ -38,13 +38,18 @@ export class ConnectProxy {
     const server: Server = config.tls
       ? createTlsServer({ cert: config.tls.certChainPem, key: config.tls.keyPem, ALPNProtocols: ['http/1.1'] })
       : createTcpServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, config.host, () => {
-        server.off('error', reject);
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, config.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
       });
-    });
+    } catch (err) {
+      server.close();
+      throw new Error(`CONNECT proxy: cannot listen on ${config.host}: ${(err as Error).message}`);
+    }
     const proxy = new ConnectProxy(server, (server.address() as { port: number }).port);
     server.on(config.tls ? 'secureConnection' : 'connection', (socket: Socket) => proxy.serve(socket, config.origin));
     server.on('tlsClientError', (err: Error) => {
