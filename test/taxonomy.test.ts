@@ -64,6 +64,16 @@ describe('taxonomy table', () => {
     expect(categorize(undefined, 'mac verify failure')).to.equal('config-error');
   });
 
+  it("reads grpc-js's UNAVAILABLE details for the TLS cause, as the core drivers' codes map", () => {
+    // details as @grpc/grpc-js 1.14.7 reports them (scenarios/libraries/grpc-js.yaml)
+    const details = (reason: string) => `No connection established. Last error: Error: ${reason}. Resolution note:`;
+    expect(categorize('UNAVAILABLE', details('self-signed certificate in certificate chain'))).to.equal(categorize('SELF_SIGNED_CERT_IN_CHAIN', undefined));
+    expect(categorize('UNAVAILABLE', details('certificate has expired'))).to.equal('expired');
+    expect(categorize('UNAVAILABLE', details("Hostname/IP does not match certificate's altnames: Host: localhost. is not in the cert's altnames: DNS:grpc.example.test"))).to.equal('hostname-mismatch');
+    expect(categorize('UNAVAILABLE', 'Connection dropped')).to.equal('unknown');
+    expect(categorize('DEADLINE_EXCEEDED', 'Deadline exceeded after 5.001s')).to.equal('timeout');
+  });
+
   it('maps TLSGATE_<CATEGORY>[_detail] codes by name, longest category first', () => {
     expect(categorize('TLSGATE_REVOKED', undefined)).to.equal('revoked');
     expect(categorize('TLSGATE_REVOKED_OCSP', undefined)).to.equal('revoked');

@@ -126,7 +126,7 @@ function judgeSteps(s: Scenario, observations: Observation[], stack: StackVersio
 
 /**
  * What a scenario that threw gets: skipped when its driver cannot run on this runtime (undici 7
- * on Node 18), an error when it cannot run as written or was aborted (the runner says why), and
+ * on Node 18) or its library is not installed, an error when it cannot run as written or was aborted (the runner says why), and
  * an internal error, naming the bug, for anything else: tlsgate's own code threw.
  */
 function verdictOfError(err: unknown, signal: AbortSignal): Verdict {

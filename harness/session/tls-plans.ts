@@ -70,6 +70,7 @@ export function clientPlan(
     legacyServerConnect: s.client.legacyServerConnect,
     toolFlags: s.client.toolFlags,
     timeoutMs,
+    ...(s.client.library ? { library: structuredClone(s.client.library) } : {}),
   };
 }
 

@@ -156,6 +156,10 @@ export const CODE_CATEGORIES: Readonly<Record<string, Category>> = {
   UND_ERR_CONNECT_TIMEOUT: 'timeout',
   UND_ERR_HEADERS_TIMEOUT: 'timeout',
   UND_ERR_BODY_TIMEOUT: 'timeout',
+  // client libraries (harness/drivers/library): axios, got, node-fetch and ws pass Node's own
+  // codes on; grpc-js gives its status name, whose details carry Node's reason (UNAVAILABLE is
+  // read from the message, like UNSPECIFIED)
+  DEADLINE_EXCEEDED: 'timeout',
 };
 
 /**
@@ -228,7 +232,7 @@ export const CODE_PREFIX_CATEGORIES: ReadonlyArray<readonly [string, Category]> 
 ];
 
 /** codes that say nothing on their own: look at the message */
-const UNINFORMATIVE = new Set(['UNSPECIFIED', 'ERR_SSL_CERTIFICATE_VERIFY_FAILED', 'EPROTO']);
+const UNINFORMATIVE = new Set(['UNSPECIFIED', 'ERR_SSL_CERTIFICATE_VERIFY_FAILED', 'EPROTO', 'UNAVAILABLE']);
 
 export function categorize(code: string | undefined, message: string | undefined): Category {
   if (code && !UNINFORMATIVE.has(code)) {

@@ -58,13 +58,23 @@ export function serverOptions(plan: ServerPlan): TlsOptions {
   return { ...options, ...negotiationOptions(plan) };
 }
 
-class NodeTlsServerHandle implements ServerHandle {
+/**
+ * The recording half of the node-tls server, for any `tls.Server` (https, http2 secure servers
+ * are ones): `answers: false` leaves the application protocol to that server (WebSocket, gRPC),
+ * while the handshake, client-certificate and error record stay the same for every protocol.
+ */
+export class NodeTlsServerHandle implements ServerHandle {
   private record = emptyServerObservation();
   private readonly connections = new StepConnections();
   private closed = false;
   private _port = 0;
 
-  constructor(private readonly server: Server, private readonly plan: ServerPlan, private readonly hooks: ServerHooks) {}
+  constructor(
+    private readonly server: Server,
+    private readonly plan: ServerPlan,
+    private readonly hooks: ServerHooks,
+    private readonly answers = true,
+  ) {}
 
   get host(): string {
     return this.plan.host;
@@ -155,6 +165,7 @@ class NodeTlsServerHandle implements ServerHandle {
     }
     // Node already destroyed an unauthorized socket under requireClientCert; this guards the rule
     if (this.plan.requireClientCert && !socket.authorized) return void socket.destroy();
+    if (!this.answers) return;
     socket.on('data', (chunk: Buffer) => {
       rec.bytesReceived = (rec.bytesReceived ?? 0) + chunk.length;
       if (answered) return;

@@ -1,0 +1,65 @@
+/**
+ * Client driver `got`: `got(url, { https: {...}, dnsLookup, agent })` as got's documentation
+ * shows it: the TLS options in got's own `https` object (`certificateAuthority`, `certificate`,
+ * `key`, `pfx`, `passphrase`, `rejectUnauthorized`, `minVersion`...), not on an agent. The agent
+ * given as `agent.https` only records the socket. `client.proxy` uses hpagent's
+ * `HttpsProxyAgent` (got's README recommends it), the proxy's anchors in `proxyRequestOptions`.
+ * got ignores NODE_TLS_REJECT_UNAUTHORIZED since 12 (sindresorhus/got #2177): verification
+ * follows `https.rejectUnauthorized` only. Retries are off (one connection per scenario step).
+ */
+import type { Got, OptionsInit } from 'got';
+import type { Agent } from 'node:https';
+import type { ConnectionOptions } from 'node:tls';
+import { moduleExports, type LibraryClient } from '../library-driver.js';
+import { companion } from './companion.js';
+import { httpExchange } from './http-exchange.js';
+import type { GotOptions } from './http-options.js';
+
+type HpAgent = { HttpsProxyAgent: new (options: Record<string, unknown>) => Agent };
+
+/** Node's TLS option names -> got's `https` option names */
+function gotHttps(tls: ConnectionOptions, checkServerIdentity: ConnectionOptions['checkServerIdentity']): NonNullable<OptionsInit['https']> {
+  const https: Record<string, unknown> = {};
+  const rename: Record<string, string> = {
+    ca: 'certificateAuthority', cert: 'certificate', key: 'key', pfx: 'pfx', passphrase: 'passphrase',
+    rejectUnauthorized: 'rejectUnauthorized', minVersion: 'minVersion', maxVersion: 'maxVersion',
+    ciphers: 'ciphers', ALPNProtocols: 'alpnProtocols', session: 'tlsSession',
+  };
+  for (const [node, name] of Object.entries(rename)) {
+    const value = (tls as Record<string, unknown>)[node];
+    if (value !== undefined) https[name] = value;
+  }
+  if (checkServerIdentity) https.checkServerIdentity = checkServerIdentity;
+  return https as NonNullable<OptionsInit['https']>;
+}
+
+export const client: LibraryClient = {
+  async connect(library, plan, hooks, signal) {
+    const got = moduleExports<Got>(library.module);
+    const options = (plan.library ?? {}) as GotOptions;
+    const proxyAgent = plan.proxy ? (await companion<HpAgent>('hpagent')).HttpsProxyAgent : undefined;
+    return httpExchange(plan, hooks, signal, async ({ url, target, tls, agent, signal: abort }) => {
+      const { crl, ecdhCurve } = tls as { crl?: unknown; ecdhCurve?: string };
+      // what got's `https` has no name for goes on the agent, where got leaves it to Node
+      Object.assign(agent.options, { ...(crl ? { crl } : {}), ...(ecdhCurve ? { ecdhCurve } : {}) });
+      const httpsAgent = proxyAgent
+        ? new proxyAgent({ proxy: plan.proxy!.url, keepAlive: false, proxyRequestOptions: plan.proxy!.caPem ? { ca: plan.proxy!.caPem } : {} })
+        : agent;
+      try {
+        const res = await got(url, {
+          https: gotHttps(tls, target.checkServerIdentity),
+          ...(target.lookup ? { dnsLookup: target.lookup as never } : {}),
+          agent: { https: httpsAgent },
+          ...(options.http2 ? { http2: true } : {}),
+          retry: { limit: 0 },
+          throwHttpErrors: false,
+          followRedirect: false,
+          signal: abort,
+        });
+        return { status: res.statusCode, body: String(res.body) };
+      } finally {
+        if (httpsAgent !== agent) httpsAgent.destroy();
+      }
+    }, false);
+  },
+};
