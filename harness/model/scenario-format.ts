@@ -11,6 +11,7 @@ import { closed, named, ref, stringEnum, text } from '../../ca/spec/json-schema.
 import { FaultSchema } from '../../ca/revocation/revocation-types.js';
 import { CertId, CertRef, CertSpecSchema, ResponderSpecSchema, RevocationSpecSchema, Subtrees, TimeSpecSchema, UrlList } from '../../ca/spec/spec.js';
 import { CATEGORIES } from './categories.js';
+import { AuthenticatedBySchema, ConnectionSchema, RetrustSchema, ReusedExpectationSchema, RotateSchema, WaitSchema } from './format/lifecycle.js';
 
 export const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
 export const SIDES = ['client', 'server'] as const;
@@ -171,6 +172,8 @@ export const ExpectationSchema = named('expectation', closed('What a connection 
     description: 'Revocation sources that must have been asked: crl, ocsp, staple.',
     uniqueItems: true,
   })),
+  reused: ReusedExpectationSchema,
+  authenticatedBy: AuthenticatedBySchema,
 }));
 
 /** the parts of a stack a version range can select on */
@@ -202,6 +205,10 @@ export const StepSchema = named('step', closed('A further connection.', {
   revoke: certRefs('Revoke these certificates (pki.certs ids) before this connection.'),
   unrevoke: certRefs('Lift the revocation of these certificates before this connection.'),
   resume: flag('Resume the previous connection\'s TLS session.'),
+  wait: WaitSchema,
+  rotate: RotateSchema,
+  retrust: RetrustSchema,
+  connection: ConnectionSchema,
   expect: ref(ExpectationSchema, 'What this connection must do.'),
   stacks: stackOverrides('this connection'),
 }));

@@ -8,7 +8,9 @@ import { issuePki } from '../../ca/issue/factory.js';
 import type { RevocationEndpoints } from '../../ca/issue/materials.js';
 import type { PkiHandle, RevocationServers } from '../../ca/servers/revocation-servers.js';
 import type { EndPlacement } from '../drivers/remote/remote-placement.js';
-import type { ClientDriver, ClientHooks, ServerDriver, ServerHandle, ServerHooks } from '../drivers/portable/types.js';
+import type { ClientDriver, ClientHooks, ClientPool, ServerDriver, ServerHandle, ServerHooks } from '../drivers/portable/types.js';
+import { DriverUnavailable } from '../drivers/remote/remote-errors.js';
+import { authenticatedBy, endsAfter, rotatesServer, usesPool, waitBefore } from './lifecycle-steps.js';
 import type { Observation, RevocationRequest, Scenario, ScenarioStep } from '../model/domain.js';
 import { observe, observeSetupFailure, type ObserveContext } from '../verdict/observe.js';
 import { TlsSetupError } from '../drivers/portable/setup-error.js';
@@ -42,6 +44,12 @@ interface Drivers {
 export class ScenarioSession {
   private server: ServerHandle | undefined;
   private lastSession: Buffer | undefined;
+  /** the keep-alive pool of a scenario that reuses connections; closed with the session */
+  private pool: ClientPool | undefined;
+  /** the CRLs the running server loaded */
+  private serverCrlPem: string[] | undefined;
+  /** the scenario's ends as its steps have changed them (rotation, retrust) */
+  private ends: Scenario;
 
   private constructor(
     private readonly scenario: Scenario,
@@ -49,9 +57,11 @@ export class ScenarioSession {
     private readonly materials: ScenarioMaterials,
     private readonly pki: PkiHandle | undefined,
     private readonly drivers: Drivers,
-    private readonly identity: ClientIdentity,
+    private identity: ClientIdentity,
     private readonly lease: NamespaceLease | undefined,
-  ) {}
+  ) {
+    this.ends = scenario;
+  }
 
   static async open(scenario: Scenario, env: SessionEnv, signal: AbortSignal): Promise<ScenarioSession> {
     const servers = needsRevocationServers(scenario) ? await env.revocationServers() : undefined;
@@ -69,9 +79,7 @@ export class ScenarioSession {
       const drivers = await loadDrivers(scenario, materials, env.placement);
       signal.throwIfAborted();
       pki = servers && lease && generated ? attachPki(servers, lease.namespace, generated, scenario) : undefined;
-      const identity = scenario.client.identityFormat === 'pkcs12' && scenario.client.identity
-        ? await pkcs12Identity(scenario, materials)
-        : pemIdentity(scenario, materials);
+      const identity = await identityOf(scenario, materials);
       return new ScenarioSession(scenario, env, materials, pki, drivers, identity, lease);
     } catch (err) {
       pki?.detach();
@@ -87,7 +95,7 @@ export class ScenarioSession {
   }
 
   private async connect(step: ScenarioStep | undefined, signal: AbortSignal): Promise<Observation> {
-    if (step) await this.applyRevocationChanges(step);
+    if (step) await this.applyStep(step, signal);
     const started = performance.now();
     const startedAt = Date.now();
     const revocation = await this.planRevocation(signal);
@@ -103,12 +111,14 @@ export class ScenarioSession {
         revocationRequests: this.requestsSince(startedAt),
         warnings,
         totalMs: Math.round(performance.now() - started),
-        leafIssuer: () => placeLeafIssuer(this.scenario, this.materials),
+        leafIssuer: () => placeLeafIssuer(this.ends, this.materials),
       };
     };
     let server: ServerHandle;
     try {
+      const running = this.server;
       server = await this.ensureServer(signal);
+      if (running && step && rotatesServer(step)) this.rotateServer(running);
     } catch (err) {
       // the server's own stack refused its configuration (e.g. a SHA-1 leaf): that is the result
       if (err instanceof TlsSetupError) return observeSetupFailure(err, context());
@@ -116,14 +126,41 @@ export class ScenarioSession {
     }
     server.reset();
     const hooks = hooksOf(revocation, (f) => found.push(f));
-    const client = await this.drivers.client.connect(this.clientPlanFor(server, step, revocation), hooks, signal);
+    const plan = this.clientPlanFor(server, step, revocation);
+    const client = usesPool(this.scenario)
+      ? await this.openPool().request(plan, hooks, step?.connection === 'reuse', signal)
+      : await this.drivers.client.connect(plan, hooks, signal);
     const serverObs = await server.observation();
     if (client.session) this.lastSession = client.session;
-    return observe(client, serverObs, context());
+    const observation = observe(client, serverObs, context());
+    const leaf = authenticatedBy(observation, this.materials);
+    return leaf ? { ...observation, authenticatedBy: leaf } : observation;
+  }
+
+  private openPool(): ClientPool {
+    if (this.pool) return this.pool;
+    const driver = this.drivers.client;
+    if (!driver.openPool) throw new DriverUnavailable(`the client driver '${driver.name}' keeps no connections alive, so a step cannot reuse one (use node-https or undici)`);
+    this.pool = driver.openPool();
+    return this.pool;
+  }
+
+  /** the running server takes the rotated credentials for its new connections */
+  private rotateServer(server: ServerHandle): void {
+    if (!server.rotate) throw new DriverUnavailable(`the server driver '${this.drivers.server.name}' cannot rotate its certificate while running`);
+    server.rotate(serverPlan(this.ends, this.materials, this.serverCrlPem));
+  }
+
+  /** what a step changes before its connection: time, revocation, credentials, trust */
+  private async applyStep(step: ScenarioStep, signal: AbortSignal): Promise<void> {
+    await waitBefore(step, signal);
+    await this.applyRevocationChanges(step);
+    this.ends = endsAfter(this.ends, step);
+    if (step.rotate?.identity) this.identity = await identityOf(this.ends, this.materials);
   }
 
   private clientPlanFor(server: ServerHandle, step: ScenarioStep | undefined, revocation: RevocationPlan | undefined) {
-    const plan = clientPlan(this.scenario, this.materials, server.port, this.identity, this.env.timeoutMs);
+    const plan = clientPlan(this.ends, this.materials, server.port, this.identity, this.env.timeoutMs);
     if (step?.resume && this.lastSession) plan.sessionBase64 = this.lastSession.toString('base64');
     if (revocation?.crlPem) plan.crlPem = revocation.crlPem;
     if (revocation?.requestOCSP) plan.requestOCSP = true;
@@ -133,8 +170,8 @@ export class ScenarioSession {
   private async planRevocation(signal: AbortSignal): Promise<RevocationPlan | undefined> {
     const config = this.scenario.client.revocation;
     if (!config || config.mode === 'none') return undefined;
-    const chainIds = [this.scenario.server.cert, ...(this.scenario.server.chain ?? this.materials.defaultChain(this.scenario.server.cert))];
-    const anchors = clientAnchorIds(this.scenario, this.materials);
+    const chainIds = [this.ends.server.cert, ...(this.ends.server.chain ?? this.materials.defaultChain(this.ends.server.cert))];
+    const anchors = clientAnchorIds(this.ends, this.materials);
     return planClientRevocation({
       config,
       serverChainDer: chainIds.map((id) => this.materials.get(id).der),
@@ -145,8 +182,8 @@ export class ScenarioSession {
   /** the server loads CRLs at start, so a revocation change between connections restarts it */
   private async ensureServer(signal: AbortSignal): Promise<ServerHandle> {
     if (this.server) return this.server;
-    const crlPem = this.scenario.server.crl ? await this.serverCrls(this.scenario.server.crl, signal) : undefined;
-    this.server = await this.drivers.server.listen(serverPlan(this.scenario, this.materials, crlPem), this.serverHooks(), signal);
+    this.serverCrlPem = this.scenario.server.crl ? await this.serverCrls(this.scenario.server.crl, signal) : undefined;
+    this.server = await this.drivers.server.listen(serverPlan(this.ends, this.materials, this.serverCrlPem), this.serverHooks(), signal);
     return this.server;
   }
 
@@ -181,7 +218,17 @@ export class ScenarioSession {
 
   async close(): Promise<void> {
     const server = this.server;
+    const pool = this.pool;
     this.server = undefined;
+    this.pool = undefined;
+    try {
+      await pool?.close();
+    } finally {
+      await this.closeServerAndDetach(server);
+    }
+  }
+
+  private async closeServerAndDetach(server: ServerHandle | undefined): Promise<void> {
     try {
       await server?.close();
     } finally {
@@ -189,6 +236,11 @@ export class ScenarioSession {
       this.lease?.release();
     }
   }
+}
+
+/** the client identity as the client end names it: PEM, or a PKCS#12 bundle */
+function identityOf(s: Scenario, m: ScenarioMaterials): Promise<ClientIdentity> {
+  return s.client.identityFormat === 'pkcs12' && s.client.identity ? pkcs12Identity(s, m) : Promise.resolve(pemIdentity(s, m));
 }
 
 async function loadDrivers(s: Scenario, m: ScenarioMaterials, placement: EndPlacement): Promise<Drivers> {

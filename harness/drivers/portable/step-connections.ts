@@ -19,16 +19,43 @@ export class StepConnections {
   private count = 0;
   private waiters: Array<() => void> = [];
 
+  /** the step set each open raw socket belongs to, by the client's address (a TLS socket reports the same) */
+  private readonly byPeer = new Map<string, { raw: Socket; step: Set<Socket> }>();
+
   /** a new raw connection of the current step */
   track(raw: Socket): void {
-    const step = this.open;
+    const key = peerKey(raw);
     this.count++;
-    step.add(raw);
+    this.open.add(raw);
+    this.byPeer.set(key, { raw, step: this.open });
     this.watch(raw);
     raw.on('close', () => {
-      step.delete(raw);
-      if (step === this.open && step.size === 0) this.wake();
+      const entry = this.byPeer.get(key);
+      this.byPeer.delete(key);
+      entry?.step.delete(raw);
+      if (entry?.step === this.open && this.open.size === 0) this.wake();
     });
+  }
+
+  /**
+   * A kept-alive connection answered and now waits for the next request: the step it served
+   * need not wait for it to close.
+   */
+  idle(socket: Socket): void {
+    const entry = this.byPeer.get(peerKey(socket));
+    if (!entry) return;
+    entry.step.delete(entry.raw);
+    if (entry.step === this.open && this.open.size === 0) this.wake();
+  }
+
+  /** a kept-alive connection carries a request of the current step */
+  busy(socket: Socket): void {
+    const entry = this.byPeer.get(peerKey(socket));
+    if (!entry) return;
+    entry.step.delete(entry.raw);
+    entry.step = this.open;
+    this.count++;
+    this.open.add(entry.raw);
   }
 
   /** a socket to destroy on close() (e.g. the TLS socket wrapping a raw one) */
@@ -70,3 +97,5 @@ export class StepConnections {
     for (const done of this.waiters.splice(0)) done();
   }
 }
+
+const peerKey = (socket: Socket): string => `${socket.remoteAddress}|${socket.remotePort}`;

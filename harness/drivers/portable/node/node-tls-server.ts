@@ -29,6 +29,8 @@ import type { ServerDriver, ServerHandle, ServerHooks, ServerPlan } from '../typ
 export { SERVER_SETTLE_MS } from '../step-connections.js';
 
 const HTTP_REQUEST = /^(?:GET|POST|HEAD|PUT|OPTIONS) /;
+/** only a client that asks for keep-alive (a pooling agent) gets it; every other one is answered and closed */
+const KEEP_ALIVE = /^(?:GET|HEAD) [^\r\n]*\r\n(?:[^\r\n]+\r\n)*connection:[ \t]*keep-alive\r\n/i;
 
 export const nodeTlsServer: ServerDriver = {
   name: 'node-tls',
@@ -64,7 +66,17 @@ class NodeTlsServerHandle implements ServerHandle {
   private closed = false;
   private _port = 0;
 
-  constructor(private readonly server: Server, private readonly plan: ServerPlan, private readonly hooks: ServerHooks) {}
+  constructor(private readonly server: Server, private plan: ServerPlan, private readonly hooks: ServerHooks) {}
+
+  /** new credentials for new connections; open connections keep the ones they were made with */
+  rotate(plan: ServerPlan): void {
+    try {
+      this.server.setSecureContext(serverOptions(plan));
+    } catch (err) {
+      throw TlsSetupError.from('server', err);
+    }
+    this.plan = plan;
+  }
 
   get host(): string {
     return this.plan.host;
@@ -155,11 +167,23 @@ class NodeTlsServerHandle implements ServerHandle {
     }
     // Node already destroyed an unauthorized socket under requireClientCert; this guards the rule
     if (this.plan.requireClientCert && !socket.authorized) return void socket.destroy();
+    const established = { handshake: true, clientCertPresented: rec.clientCertPresented, authorized: rec.authorized, ...(peer ? { clientPeer: peer } : {}) };
     socket.on('data', (chunk: Buffer) => {
-      rec.bytesReceived = (rec.bytesReceived ?? 0) + chunk.length;
+      // a kept-alive connection's later requests belong to the step that sends them
+      const current = this.record;
+      current.bytesReceived = (current.bytesReceived ?? 0) + chunk.length;
       if (answered) return;
-      answered = true;
-      socket.end(answerTo(chunk.toString('latin1')));
+      const request = chunk.toString('latin1');
+      if (!KEEP_ALIVE.test(request)) {
+        answered = true;
+        return void socket.end(answerTo(request));
+      }
+      if (current !== rec) {
+        Object.assign(current, established);
+        this.connections.busy(socket);
+      }
+      socket.write(keepAliveAnswer(request));
+      this.connections.idle(socket);
     });
   }
 
@@ -193,6 +217,11 @@ class NodeTlsServerHandle implements ServerHandle {
       return null;
     }
   }
+}
+
+function keepAliveAnswer(request: string): string {
+  const head = `HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: ${OK_BODY.length}\r\nconnection: keep-alive\r\n\r\n`;
+  return request.startsWith('HEAD ') ? head : head + OK_BODY;
 }
 
 function answerTo(request: string): string {
