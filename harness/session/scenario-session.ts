@@ -98,7 +98,8 @@ export class ScenarioSession {
     if (step) await this.applyStep(step, signal);
     const started = performance.now();
     const startedAt = Date.now();
-    const revocation = await this.planRevocation(signal);
+    // a kept connection is not verified again, so nothing is fetched for it
+    const revocation = step?.connection === 'reuse' ? undefined : await this.planRevocation(signal);
     // what the revocation check finds: the plan's findings, then the after-handshake hook's
     const found = [revocation?.found ?? NOTHING_FOUND];
     const context = (): ObserveContext => {
