@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { issuePki } from '../../ca/issue/factory.js';
 import type { RevocationEndpoints } from '../../ca/issue/materials.js';
 import type { PkiHandle, RevocationServers } from '../../ca/servers/revocation-servers.js';
+import type { AuditSink } from '../../ca/spec/audit.js';
 import type { EndPlacement } from '../drivers/remote/remote-placement.js';
 import type { ClientDriver, ClientHooks, ClientPool, ServerDriver, ServerHandle, ServerHooks } from '../drivers/portable/types.js';
 import { DriverUnavailable } from '../drivers/remote/remote-errors.js';
@@ -33,6 +34,8 @@ export interface SessionEnv {
   revocationServers: () => Promise<RevocationServers>;
   /** where the TLS ends run */
   placement: EndPlacement;
+  /** hears what the mock CA does for this scenario (`--audit`) */
+  audit?: AuditSink;
 }
 
 interface Drivers {
@@ -70,7 +73,7 @@ export class ScenarioSession {
     try {
       const endpoints: RevocationEndpoints | undefined = lease && servers?.endpointsFor(lease.namespace);
       const [generated, files] = await Promise.all([
-        scenario.pki.certs.length > 0 ? issuePki(scenario.pki, { cacheDir: env.certsDir, endpoints }) : Promise.resolve(undefined),
+        scenario.pki.certs.length > 0 ? issuePki(scenario.pki, { cacheDir: env.certsDir, endpoints, ...(env.audit ? { audit: env.audit } : {}) }) : Promise.resolve(undefined),
         loadPemFiles(scenario.pemFiles),
       ]);
       signal.throwIfAborted();
@@ -78,7 +81,7 @@ export class ScenarioSession {
       // after the materials: a client's environment may name certificates (NODE_EXTRA_CA_CERTS)
       const drivers = await loadDrivers(scenario, materials, env.placement);
       signal.throwIfAborted();
-      pki = servers && lease && generated ? attachPki(servers, lease.namespace, generated, scenario) : undefined;
+      pki = servers && lease && generated ? attachPki(servers, lease.namespace, generated, scenario, env.audit) : undefined;
       const identity = await identityOf(scenario, materials);
       return new ScenarioSession(scenario, env, materials, pki, drivers, identity, lease);
     } catch (err) {
