@@ -68,6 +68,13 @@ describe('lifecycle catalogue (real handshakes over time)', function () {
     expect(notPassed).to.deep.equal([]);
   });
 
+  it('a client driver that keeps no connections alive skips a scenario that reuses one, saying why', async () => {
+    const pooled = lifecycle.find((s) => s.then?.some((t) => t.connection === 'reuse'))!;
+    const result = await engine.run({ ...pooled, client: { ...pooled.client, driver: 'node-tls' } }, signal);
+    expect(result.verdict).to.deep.include({ status: 'skipped' });
+    expect((result.verdict as { reason: string }).reason).to.match(/node-tls' keeps no connections alive.*node-https or undici/);
+  });
+
   it('every connection of every scenario matters: flipping any one outcome fails the scenario', async () => {
     const variants = lifecycle.flatMap((s) => [0, ...(s.then ?? []).map((_, i) => i + 1)].map((k) => flippedAt(s, k)));
     // a few at a time: the slow ones wait, the others need not queue behind them
