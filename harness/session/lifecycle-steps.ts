@@ -7,6 +7,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fingerprint256 } from '../drivers/portable/peer.js';
 import type { Observation, Scenario, ScenarioStep } from '../model/domain.js';
 import type { ScenarioMaterials } from './scenario-materials.js';
+import type { PkiSpec } from '../../ca/spec/spec.js';
+import { parseTimeSpec } from '../../ca/spec/time.js';
+
+/** a relative validity this short is measured from the first connection (the session issues it again then) */
+const SECONDS_SCALE_MS = 60_000;
+
+export function hasSecondsScaleValidity(pki: PkiSpec): boolean {
+  return pki.certs.some((c) => [c.validity?.notBefore, c.validity?.notAfter].some((t) => {
+    const parsed = t === undefined ? undefined : parseTimeSpec(t);
+    return parsed?.kind === 'relative' && parsed.offsetMs !== 0 && Math.abs(parsed.offsetMs) < SECONDS_SCALE_MS;
+  }));
+}
 
 /** the scenario's ends as the steps so far have left them (rotated server, new trust, new identity) */
 export function endsAfter(current: Scenario, step: ScenarioStep): Scenario {

@@ -11,7 +11,7 @@ import type { AuditSink } from '../../ca/spec/audit.js';
 import type { EndPlacement } from '../drivers/remote/remote-placement.js';
 import type { ClientDriver, ClientHooks, ClientPool, ServerDriver, ServerHandle, ServerHooks } from '../drivers/portable/types.js';
 import { DriverUnavailable } from '../drivers/remote/remote-errors.js';
-import { authenticatedBy, endsAfter, rotatesServer, usesPool, waitBefore } from './lifecycle-steps.js';
+import { authenticatedBy, endsAfter, hasSecondsScaleValidity, rotatesServer, usesPool, waitBefore } from './lifecycle-steps.js';
 import type { Observation, RevocationRequest, Scenario, ScenarioStep } from '../model/domain.js';
 import { observe, observeSetupFailure, type ObserveContext } from '../verdict/observe.js';
 import { TlsSetupError } from '../drivers/portable/setup-error.js';
@@ -57,11 +57,13 @@ export class ScenarioSession {
   private constructor(
     private readonly scenario: Scenario,
     private readonly env: SessionEnv,
-    private readonly materials: ScenarioMaterials,
-    private readonly pki: PkiHandle | undefined,
+    private materials: ScenarioMaterials,
+    private pki: PkiHandle | undefined,
     private readonly drivers: Drivers,
     private identity: ClientIdentity,
     private readonly lease: NamespaceLease | undefined,
+    /** issues and attaches the PKI again (only for a PKI whose validity is seconds long) */
+    private readonly reissue?: () => Promise<{ materials: ScenarioMaterials; pki: PkiHandle | undefined }>,
   ) {
     this.ends = scenario;
   }
@@ -72,8 +74,9 @@ export class ScenarioSession {
     let pki: PkiHandle | undefined;
     try {
       const endpoints: RevocationEndpoints | undefined = lease && servers?.endpointsFor(lease.namespace);
+      const issue = () => issuePki(scenario.pki, { cacheDir: env.certsDir, endpoints, ...(env.audit ? { audit: env.audit } : {}) });
       const [generated, files] = await Promise.all([
-        scenario.pki.certs.length > 0 ? issuePki(scenario.pki, { cacheDir: env.certsDir, endpoints, ...(env.audit ? { audit: env.audit } : {}) }) : Promise.resolve(undefined),
+        scenario.pki.certs.length > 0 ? issue() : Promise.resolve(undefined),
         loadPemFiles(scenario.pemFiles),
       ]);
       signal.throwIfAborted();
@@ -83,7 +86,13 @@ export class ScenarioSession {
       signal.throwIfAborted();
       pki = servers && lease && generated ? attachPki(servers, lease.namespace, generated, scenario, env.audit) : undefined;
       const identity = await identityOf(scenario, materials);
-      return new ScenarioSession(scenario, env, materials, pki, drivers, identity, lease);
+      const reissue = generated && hasSecondsScaleValidity(scenario.pki)
+        ? async () => {
+          const again = await issue();
+          return { materials: new ScenarioMaterials(again, files), pki: servers && lease ? attachPki(servers, lease.namespace, again, scenario, env.audit) : undefined };
+        }
+        : undefined;
+      return new ScenarioSession(scenario, env, materials, pki, drivers, identity, lease, reissue);
     } catch (err) {
       pki?.detach();
       lease?.release();
@@ -92,6 +101,8 @@ export class ScenarioSession {
   }
 
   async runAllSteps(signal: AbortSignal): Promise<Observation[]> {
+    await this.startShortClocks();
+    signal.throwIfAborted();
     const observations = [await this.connect(undefined, signal)];
     for (const step of this.scenario.then ?? []) observations.push(await this.connect(step, signal));
     return observations;
@@ -139,6 +150,20 @@ export class ScenarioSession {
     const observation = observe(client, serverObs, context());
     const leaf = authenticatedBy(observation, this.materials);
     return leaf ? { ...observation, authenticatedBy: leaf } : observation;
+  }
+
+  /**
+   * A certificate valid for seconds (`+3s`) is issued again right before the first connection,
+   * so its clock starts then and not at set-up: under load, set-up alone can take seconds.
+   */
+  private async startShortClocks(): Promise<void> {
+    if (!this.reissue) return;
+    this.pki?.detach();
+    this.pki = undefined;
+    const { materials, pki } = await this.reissue();
+    this.materials = materials;
+    this.pki = pki;
+    this.identity = await identityOf(this.ends, materials);
   }
 
   private openPool(): ClientPool {

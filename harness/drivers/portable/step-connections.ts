@@ -19,21 +19,22 @@ export class StepConnections {
   private count = 0;
   private waiters: Array<() => void> = [];
 
-  /** the step set each open raw socket belongs to, by the client's address (a TLS socket reports the same) */
-  private readonly byPeer = new Map<string, { raw: Socket; step: Set<Socket> }>();
+  /** the step each open raw socket belongs to (a kept-alive one moves to the step it serves) */
+  private readonly stepOf = new Map<Socket, Set<Socket>>();
+  /** open raw sockets by the client's address, which the TLS socket on top reports too */
+  private readonly byPeer = new Map<string, Socket>();
 
   /** a new raw connection of the current step */
   track(raw: Socket): void {
     const key = peerKey(raw);
     this.count++;
     this.open.add(raw);
-    this.byPeer.set(key, { raw, step: this.open });
+    this.stepOf.set(raw, this.open);
+    this.byPeer.set(key, raw);
     this.watch(raw);
     raw.on('close', () => {
-      const entry = this.byPeer.get(key);
-      this.byPeer.delete(key);
-      entry?.step.delete(raw);
-      if (entry?.step === this.open && this.open.size === 0) this.wake();
+      if (this.byPeer.get(key) === raw) this.byPeer.delete(key);
+      this.leave(raw);
     });
   }
 
@@ -42,20 +43,25 @@ export class StepConnections {
    * need not wait for it to close.
    */
   idle(socket: Socket): void {
-    const entry = this.byPeer.get(peerKey(socket));
-    if (!entry) return;
-    entry.step.delete(entry.raw);
-    if (entry.step === this.open && this.open.size === 0) this.wake();
+    const raw = this.byPeer.get(peerKey(socket));
+    if (raw) this.leave(raw);
   }
 
   /** a kept-alive connection carries a request of the current step */
   busy(socket: Socket): void {
-    const entry = this.byPeer.get(peerKey(socket));
-    if (!entry) return;
-    entry.step.delete(entry.raw);
-    entry.step = this.open;
+    const raw = this.byPeer.get(peerKey(socket));
+    if (!raw) return;
+    this.leave(raw);
     this.count++;
-    this.open.add(entry.raw);
+    this.open.add(raw);
+    this.stepOf.set(raw, this.open);
+  }
+
+  private leave(raw: Socket): void {
+    const step = this.stepOf.get(raw);
+    this.stepOf.delete(raw);
+    step?.delete(raw);
+    if (step === this.open && step.size === 0) this.wake();
   }
 
   /** a socket to destroy on close() (e.g. the TLS socket wrapping a raw one) */
