@@ -27,7 +27,7 @@ describe('tlsgate serve --audit (spawned process, openssl as the OCSP client)', 
     const child = start([...CLI, 'serve', '--out', out, '--audit', file]);
     let stdout = '';
     child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
-    let ocspText = '';
+    let ocspText: string | undefined;
     try {
       await waitForOutput(child, 'Press Ctrl-C');
       const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { certificates: Array<{ id: string; ocspUrl: string | null }> };
