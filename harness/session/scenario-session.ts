@@ -133,7 +133,7 @@ export class ScenarioSession {
     try {
       const running = this.server;
       server = await this.ensureServer(signal);
-      if (running && step && rotatesServer(step)) this.rotateServer(running);
+      if (running && step && rotatesServer(step)) await this.rotateServer(running);
     } catch (err) {
       // the server's own stack refused its configuration (e.g. a SHA-1 leaf): that is the result
       if (err instanceof TlsSetupError) return observeSetupFailure(err, context());
@@ -175,9 +175,9 @@ export class ScenarioSession {
   }
 
   /** the running server takes the rotated credentials for its new connections */
-  private rotateServer(server: ServerHandle): void {
+  private async rotateServer(server: ServerHandle): Promise<void> {
     if (!server.rotate) throw new DriverUnavailable(`the server driver '${this.drivers.server.name}' cannot rotate its certificate while running`);
-    server.rotate(serverPlan(this.ends, this.materials, this.serverCrlPem));
+    await server.rotate(serverPlan(this.ends, this.materials, this.serverCrlPem));
   }
 
   /** what a step changes before its connection: time, revocation, credentials, trust */

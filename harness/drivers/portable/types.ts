@@ -120,7 +120,7 @@ export interface ServerHandle {
    * (`setSecureContext`): new connections get it, open ones keep theirs. Throws a
    * TlsSetupError when the stack refuses the new credentials.
    */
-  rotate?(plan: ServerPlan): void;
+  rotate?(plan: ServerPlan): void | Promise<void>;
   close(): Promise<void>;
 }
 
