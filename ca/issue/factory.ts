@@ -16,6 +16,7 @@ import type { IssuedCert, Materials, RevocationEndpoints } from './materials.js'
 import type { KeyPair } from '../asn1/signer.js';
 import type { CertSpec, PkiSpec } from '../spec/spec.js';
 import { cacheAnchor, resolveTime } from '../spec/time.js';
+import type { AuditSink, IssuedEvent } from '../spec/audit.js';
 import { defaultValidity, effectiveKey, PkiSpecError, validatePkiSpec } from '../spec/validate-spec.js';
 
 export interface IssueOptions {
@@ -25,6 +26,8 @@ export interface IssueOptions {
   endpoints?: RevocationEndpoints | undefined;
   /** default: the current time */
   now?: Date;
+  /** told of every certificate of the PKI, in spec order (cached ones too: this PKI uses them) */
+  audit?: AuditSink;
 }
 
 /** one KeyStore per cache folder and process, so concurrent scenarios share in-flight keys */
@@ -62,6 +65,7 @@ export async function issuePki(spec: PkiSpec, opts: IssueOptions = {}): Promise<
   };
   const certs = await Promise.all(spec.certs.map(issue));
   const keyPairs = new Map(await Promise.all(spec.certs.map(async (c) => [c.id, await keyOf(c)] as const)));
+  for (const c of certs) opts.audit?.record(issuedEvent(c, effectiveKey(keyOwner(c.spec, byId), byId)));
   return new IssuedPki(spec, new Map(certs.map((c) => [c.id, c])), keyPairs);
 }
 
@@ -144,6 +148,23 @@ function describe(spec: CertSpec, der: Buffer, keyPem: string, issuerId: string 
     notAfter: new Date(x.validTo),
     isCa: x.ca,
     fingerprint256: createHash('sha256').update(der).digest('hex'),
+  };
+}
+
+function issuedEvent(c: IssuedCert, key: string): IssuedEvent {
+  const san = new X509Certificate(c.der).subjectAltName;
+  return {
+    event: 'issued',
+    cert: c.id,
+    serial: c.serialHex,
+    subject: c.subject,
+    san: san ? san.split(', ') : [],
+    notBefore: c.notBefore.toISOString(),
+    notAfter: c.notAfter.toISOString(),
+    issuer: c.issuerId ?? null,
+    key,
+    ca: c.isCa,
+    fingerprint256: c.fingerprint256,
   };
 }
 

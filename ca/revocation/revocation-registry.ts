@@ -5,6 +5,7 @@
 import type { Materials } from '../issue/materials.js';
 import type { RevocationReason, TimeSpec } from '../spec/spec.js';
 import { resolveTime } from '../spec/time.js';
+import { NO_AUDIT, type AuditSink } from '../spec/audit.js';
 
 export interface Revocation {
   readonly certId: string;
@@ -28,7 +29,7 @@ export class RevocationRegistry {
   private readonly lifted = new Map<string, Revocation>();
   private changes = 0;
 
-  constructor(private readonly materials: Materials) {}
+  constructor(private readonly materials: Materials, private readonly audit: AuditSink = NO_AUDIT) {}
 
   /** grows with every change: answers made before a change are never reused after it */
   get version(): number {
@@ -48,6 +49,7 @@ export class RevocationRegistry {
     this.revoked.set(certId, revocation);
     this.lifted.delete(certId);
     this.changes++;
+    this.audit.record({ event: 'revoked', cert: certId, serial: revocation.serialHex, reason: revocation.reason, time: revocation.revokedAt.toISOString() });
     return revocation;
   }
 
@@ -61,6 +63,7 @@ export class RevocationRegistry {
     this.revoked.delete(certId);
     this.lifted.set(certId, was);
     this.changes++;
+    this.audit.record({ event: 'unrevoked', cert: certId, serial: was.serialHex, reason: was.reason });
   }
 
   status(certId: string): Revocation | undefined {

@@ -8,6 +8,7 @@ import type { Materials, RevocationEndpoints } from '../issue/materials.js';
 import { FaultTable } from '../revocation/fault-table.js';
 import { RequestLog } from '../revocation/request-log.js';
 import { RevocationRegistry } from '../revocation/revocation-registry.js';
+import { NO_AUDIT, type AuditSink } from '../spec/audit.js';
 
 export class AttachedPki {
   readonly registry: RevocationRegistry;
@@ -17,8 +18,8 @@ export class AttachedPki {
   private readonly baseNumbers = new Map<string, bigint>();
   private readonly bySerial = new Map<string, string>();
 
-  constructor(readonly namespace: string, readonly materials: Materials, readonly endpoints: RevocationEndpoints) {
-    this.registry = new RevocationRegistry(materials);
+  constructor(readonly namespace: string, readonly materials: Materials, readonly endpoints: RevocationEndpoints, readonly audit: AuditSink = NO_AUDIT) {
+    this.registry = new RevocationRegistry(materials, audit);
     for (const cert of materials.certs.values()) {
       if (cert.issuerId !== undefined) this.bySerial.set(serialKey(cert.issuerId, cert.serialHex), cert.id);
     }

@@ -111,7 +111,18 @@ export async function buildCrl(pki: AttachedPki, caId: string, kind: CrlKind, fa
     ...(kind === 'indirect' ? { indirect: true } : {}),
     ...(fault?.kind === 'wrong-key' ? { signingKey: await unrelatedKey(key.algorithm) } : {}),
   };
-  return issueCrl(opts);
+  const der = await issueCrl(opts);
+  pki.audit.record({
+    event: 'crl-published',
+    ca: caId,
+    kind,
+    number: number.toString(),
+    thisUpdate: window.thisUpdate.toISOString(),
+    nextUpdate: window.nextUpdate.toISOString(),
+    entries: opts.entries.map((e) => ({ serial: e.serialHex, reason: e.reason ?? 'unspecified', time: e.revokedAt.toISOString() })),
+    ...(fault ? { fault: fault.kind } : {}),
+  });
+  return der;
 }
 
 /** backdated a few minutes like real CAs do, so a client's slightly slow clock still accepts it */

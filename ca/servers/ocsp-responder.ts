@@ -25,6 +25,7 @@ import { defaultHash, type KeyPair } from '../asn1/signer.js';
 import type { ResponderSpec } from '../spec/spec.js';
 import { parseTimeSpec } from '../spec/time.js';
 import { unrelatedKey } from '../issue/unrelated-key.js';
+import type { OcspAnsweredEvent } from '../spec/audit.js';
 
 const CONTENT_TYPE = 'application/ocsp-response';
 /** RFC 5019 clients ask about one certificate; a request about hundreds is abuse, not a client */
@@ -79,6 +80,7 @@ async function respond(directory: PkiDirectory, req: IncomingMessage, body: Buff
   }
   const bodyDer = 'status' in decision ? ocspErrorResponse(decision.status) : await signedResponse(pki, caId, decision);
   const transport = decision.fault && TRANSPORT_FAULTS.has(decision.fault.kind) ? decision.fault : undefined;
+  pki.audit.record(answeredEvent(caId, decision, req));
   pki.log.add({
     at: Date.now(),
     server: 'ocsp',
@@ -91,6 +93,14 @@ async function respond(directory: PkiDirectory, req: IncomingMessage, body: Buff
     durationMs: Math.round(performance.now() - started),
   });
   return { answer: { status: 200, contentType: CONTENT_TYPE, body: bodyDer }, ...(transport ? { fault: transport } : {}) };
+}
+
+function answeredEvent(caId: string, decision: Decision, req: IncomingMessage): OcspAnsweredEvent {
+  const requester = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
+  const fault = decision.fault ? { fault: decision.fault.kind } : {};
+  if ('status' in decision) return { event: 'ocsp-answered', ca: caId, answers: [], responseStatus: decision.status, nonce: null, requester, ...fault };
+  const answers = decision.answers.map((a) => ({ serial: a.id.serialHex, status: a.status.kind }));
+  return { event: 'ocsp-answered', ca: caId, answers, nonce: decision.nonce ? decision.nonce.toString('hex') : null, requester, ...fault };
 }
 
 function answerText(decision: Decision): string {

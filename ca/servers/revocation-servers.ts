@@ -11,6 +11,7 @@ import type { Materials, RevocationEndpoints } from '../issue/materials.js';
 import { OcspResponder } from './ocsp-responder.js';
 import type { RequestLog } from '../revocation/request-log.js';
 import type { RevocationRegistry } from '../revocation/revocation-registry.js';
+import type { AuditSink } from '../spec/audit.js';
 
 /** what a PKI's owner holds while it is attached */
 export interface PkiHandle {
@@ -54,8 +55,9 @@ export class RevocationServers {
     };
   }
 
-  attach(ns: string, materials: Materials): PkiHandle {
-    const pki = new AttachedPki(ns, materials, this.endpointsFor(ns));
+  /** `audit` hears what the CA does for this PKI: revocations, CRLs published, OCSP answers */
+  attach(ns: string, materials: Materials, audit?: AuditSink): PkiHandle {
+    const pki = new AttachedPki(ns, materials, this.endpointsFor(ns), audit);
     this.directory.attach(pki);
     return {
       namespace: ns,

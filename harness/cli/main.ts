@@ -61,6 +61,7 @@ function buildParser(argv: string[], run: Runner): Argv<Common> {
       ...(a.certs !== undefined || process.env.TLSGATE_CERTS ? { certsDir: certsDirOf(a.certs) } : {}),
       verbose: a.verbose,
       ...driftArgsOf(a),
+      ...auditArgOf(a),
     })))
     .command('list [paths..]', 'list the scenarios a run with the same filters would run', (y) => filterOptions(y)
       .example('$0 list --tag chain', 'ids, file:line and tags of the chain scenarios'),
@@ -96,6 +97,7 @@ function buildParser(argv: string[], run: Runner): Argv<Common> {
       ...(a.json !== undefined ? { json: a.json } : {}),
       ...(a.html !== undefined ? { html: a.html } : {}),
       ...driftArgsOf(a),
+      ...auditArgOf(a),
     })))
     .command('merge-reports <dir>', "join the shards' JSON reports (every *.json in DIR) into one run: one summary, one drift, any reporters", (y) => y
       .positional('dir', { type: 'string', demandOption: true, describe: "folder holding each shard's `--reporter json:FILE` report" })
@@ -112,11 +114,12 @@ function buildParser(argv: string[], run: Runner): Argv<Common> {
       .option('out', { type: 'string', default: 'tlsgate-pki', describe: "folder for the issued certificates and keys: new, empty, or a previous serve's (its files are replaced; any other non-empty folder is refused)" })
       .option('port', { type: 'number', describe: 'fixed ports instead of the system\'s: BASE the CRL server, BASE+1 the OCSP responder, BASE+2... the HTTPS endpoints (one per server certificate, in spec order); a restart with the same --port and --out serves the same certificates', coerce: positiveInteger('--port') })
       .option('fault', { type: 'string', describe: `make the CRL server or OCSP responder misbehave, as a scenario's faults: do (repeatable): ${SERVE_FAULT_SYNTAX}, or a YAML mapping such as '{ server: ocsp, ca: intermediate, fault: { kind: ocsp-status, status: tryLater } }'. Kinds: delay (ms), hang, http-status (status), truncate, garbage, trickle (intervalMs), endless, stale, future, wrong-key, signer-without-eku, certid-mismatch, nonce-mismatch, unknown-status, ocsp-status (status)` })
+      .option('audit', { type: 'string', describe: AUDIT_HELP })
       .example('$0 serve --out ./pki', 'the default PKI, with ready-to-paste openssl and curl commands')
       .example('$0 serve --out ./pki --port 8880', 'fixed ports 8880 (CRL), 8881 (OCSP), 8882... (HTTPS): restarts reuse ./pki')
       .example('$0 serve --out ./pki --fault ocsp:ca=intermediate:kind=hang', 'an OCSP responder that never answers about the intermediate\'s certificates')
       .example('$0 serve --spec scenarios/revocation/ocsp.yaml --out ./pki', "serve a scenario file's PKI"),
-    (a) => run(a.verbose, () => serve({ ...(a.spec !== undefined ? { spec: a.spec } : {}), out: a.out, certsDir: certsDirOf(a.certs), ...(a.port !== undefined ? { port: a.port } : {}), faults: listOf(a.fault) })))
+    (a) => run(a.verbose, () => serve({ ...(a.spec !== undefined ? { spec: a.spec } : {}), out: a.out, certsDir: certsDirOf(a.certs), ...(a.port !== undefined ? { port: a.port } : {}), faults: listOf(a.fault), ...auditArgOf(a) })))
     .command('lint [paths..]', 'check certificate files (PEM, DER, bundles, PKCS#12): expiry, lifetime policy, SPIFFE SVIDs, key and signature strength, revocation pointers, bundles, names', (y) => y
       .positional('paths', { type: 'string', array: true, describe: 'certificate files, or folders to search for .pem .crt .cer .der .cert .p12 .pfx files' })
       .option('expires-within', { type: 'string', defaultDescription: "the project config's lint.expiresWithin, else 30d", describe: 'warn about certificates that expire within this span (30d, 12h, 2w)' })
@@ -216,7 +219,8 @@ const runOptions = <T>(y: Argv<T>) => certsDirOption(y)
   .option('update-baseline', { type: 'string', describe: 'record this run as a baseline file (stable text, for version control)' })
   .option('fail-on', { type: 'string', describe: `also fail on these drift classes (repeatable or comma list): ${DRIFT_CLASS_NAMES}` })
   .option('ignore', { type: 'string', describe: 'neither report nor fail on these drift classes (repeatable or comma list)' })
-  .option('drift-markdown', { type: 'string', describe: 'write the drift against --baseline as Markdown to this file' });
+  .option('drift-markdown', { type: 'string', describe: 'write the drift against --baseline as Markdown to this file' })
+  .option('audit', { type: 'string', describe: AUDIT_HELP });
 
 const matrixOptions = <T>(y: Argv<T>) => certsDirOption(y)
   .option('node', { type: 'string', demandOption: true, describe: 'Node runtimes: majors (22), exact versions (22.11.0) or paths to node binaries; comma list or repeated' })
@@ -229,7 +233,8 @@ const matrixOptions = <T>(y: Argv<T>) => certsDirOption(y)
   .option('drift-markdown', { type: 'string', describe: 'write the matrix (table and drift) as Markdown to this file' })
   .option('json', { type: 'string', describe: 'write the matrix as JSON to this file (per runtime: summary, inventory, baseline; the drifts)' })
   .option('html', { type: 'string', describe: 'write the matrix as one self-contained page, DIR/index.html (scenarios x runtimes; click a cell for its observation)' })
-  .option('all', { type: 'boolean', default: false, describe: 'show every scenario in the table, not only those that differ or did not pass' });
+  .option('all', { type: 'boolean', default: false, describe: 'show every scenario in the table, not only those that differ or did not pass' })
+  .option('audit', { type: 'string', describe: AUDIT_HELP });
 
 const cacheOptions = <T>(y: Argv<T>) => certsDirOption(y)
   .option('node-cache', { type: 'string', defaultDescription: '$TLSGATE_NODE_CACHE or <cache>/node', describe: 'where the matrix keeps Node builds' })
@@ -239,6 +244,14 @@ const cacheOptions = <T>(y: Argv<T>) => certsDirOption(y)
 
 /** kept in step with harness/serve/faults.ts (not imported: --help must not load it) */
 const SERVE_FAULT_SYNTAX = 'SERVER:ca=ID:kind=KIND[:NAME=VALUE...] or SERVER:cert=ID:..., e.g. ocsp:ca=intermediate:kind=hang, crl:ca=root:kind=http-status:status=503';
+
+const AUDIT_HELP = 'write what the mock CA did as JSON Lines to this file: certificates issued, revoked and reinstated, CRLs published, OCSP requests answered, in order';
+
+/** --audit FILE, when given (the last one wins) */
+function auditArgOf(a: { audit?: unknown }): { audit?: string } {
+  const file = listOf(a.audit).at(-1);
+  return file !== undefined ? { audit: file } : {};
+}
 
 const DRIFT_CLASS_NAMES = 'security-regression, availability-regression, error-changed, negotiation-changed, added, removed';
 

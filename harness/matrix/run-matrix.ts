@@ -18,6 +18,7 @@ import type { RunSummary, Scenario, ScenarioResult } from '../model/domain.js';
 import { catalogueOrder, runSuite, summarize, type InternalErrorReport } from '../run/runner.js';
 import { unowned } from '../session/fault-containment.js';
 import { needsRevocationServers } from '../scenario/revocation-needs.js';
+import type { AuditSink } from '../../ca/spec/audit.js';
 
 export interface MatrixRuntime {
   /** unique within the matrix, e.g. `node 20.20.2` */
@@ -40,6 +41,8 @@ export interface MatrixOptions {
   concurrency: number;
   signal: AbortSignal;
   probes?: InventoryProbes;
+  /** hears what the mock CA does: the sink for a runtime's label and a scenario id */
+  audit?: (runtime: string, scenarioId: string) => AuditSink;
   /** called as each (scenario, runtime) pair finishes */
   onResult?: (runtime: MatrixRuntime, result: ScenarioResult) => void;
 }
@@ -58,8 +61,13 @@ export async function runMatrix(scenarios: readonly Scenario[], runtimes: readon
   const placements = runtimes.map((r) => runtimePlacement(r.spec));
   const engines: Engine[] = [];
   try {
-    for (const placement of placements) {
-      engines.push(await createEngine({ certsDir: opts.certsDir, timeoutMs: opts.timeoutMs, placement, revocationServers: servers.get }));
+    for (const [i, placement] of placements.entries()) {
+      const audit = opts.audit;
+      const label = runtimes[i]!.label;
+      engines.push(await createEngine({
+        certsDir: opts.certsDir, timeoutMs: opts.timeoutMs, placement, revocationServers: servers.get,
+        ...(audit ? { audit: (id: string) => audit(label, id) } : {}),
+      }));
     }
     const { results, internalErrors } = await runAll(scenarios, runtimes, engines, opts);
     const inventories = await Promise.all(placements.map((p) => inventoryOf(p, opts.probes)));

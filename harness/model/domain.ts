@@ -168,6 +168,8 @@ export interface ClientObservation {
   /** the TLS session, for resumption steps (not serialized into reports) */
   session?: Buffer;
   sessionReused?: boolean;
+  /** the request went over a connection kept alive from an earlier request (no handshake of its own) */
+  connectionReused?: boolean;
   handshakeMs?: number;
 }
 
@@ -192,6 +194,10 @@ export interface Observation {
   warnings: string[];
   driver: { client: string; server: string; clientVersion?: string; serverVersion?: string };
   sessionReused?: boolean;
+  /** the request went over a connection kept alive from an earlier step */
+  connectionReused?: boolean;
+  /** id of the certificate that authenticated the server on this connection (its leaf, matched by fingerprint) */
+  authenticatedBy?: string;
   timings: { handshakeMs?: number; totalMs: number };
 }
 

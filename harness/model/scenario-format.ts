@@ -13,6 +13,7 @@ import { CertId, CertRef, CertSpecSchema, ResponderSpecSchema, RevocationSpecSch
 import { CATEGORIES } from './categories.js';
 import { GnutlsPriority, LegacyServerConnect, ToolFlags } from './format/external-tools.js';
 import { ClientProxySchema, LibraryOptionsSchema } from './format/libraries.js';
+import { AuthenticatedBySchema, ConnectionSchema, RetrustSchema, ReusedExpectationSchema, RotateSchema, WaitSchema } from './format/lifecycle.js';
 
 export const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
 export const SIDES = ['client', 'server'] as const;
@@ -179,6 +180,8 @@ export const ExpectationSchema = named('expectation', closed('What a connection 
     description: 'Revocation sources that must have been asked: crl, ocsp, staple.',
     uniqueItems: true,
   })),
+  reused: ReusedExpectationSchema,
+  authenticatedBy: AuthenticatedBySchema,
 }));
 
 /** the parts of a stack a version range can select on */
@@ -210,6 +213,10 @@ export const StepSchema = named('step', closed('A further connection.', {
   revoke: certRefs('Revoke these certificates (pki.certs ids) before this connection.'),
   unrevoke: certRefs('Lift the revocation of these certificates before this connection.'),
   resume: flag('Resume the previous connection\'s TLS session.'),
+  wait: WaitSchema,
+  rotate: RotateSchema,
+  retrust: RetrustSchema,
+  connection: ConnectionSchema,
   expect: ref(ExpectationSchema, 'What this connection must do.'),
   stacks: stackOverrides('this connection'),
 }));

@@ -151,6 +151,8 @@ const Observation = named('observation', Type.Object({
   warnings: strings(),
   driver: Type.Object({ client: string(), server: string(), clientVersion: optional(string()), serverVersion: optional(string()) }),
   sessionReused: optional(Type.Boolean()),
+  connectionReused: optional(Type.Boolean({ description: 'the request went over a connection kept alive from an earlier step' })),
+  authenticatedBy: optional(string('id of the certificate that authenticated the server on this connection')),
   timings: Type.Object({ handshakeMs: optional(milliseconds()), totalMs: milliseconds() }),
 }, { description: 'what one TLS connection did. The key fields (outcome … alpn) are always present, null when not observed; the rest follows harness/model/domain.ts Observation and may grow' }));
 

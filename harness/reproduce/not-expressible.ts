@@ -19,7 +19,7 @@ type Rule = (s: Scenario, m: ScenarioMaterials) => string | undefined;
 const RULES: readonly Rule[] = [
   (s) => s.skip !== undefined ? `the scenario is skipped on this stack (${s.skip})` : undefined,
   (s) => s.then?.length
-    ? 'it makes more than one connection (`then` steps revoke, unrevoke or resume between them); one s_client makes one connection'
+    ? 'it makes more than one connection (`then` steps revoke, unrevoke, resume, wait, rotate or retrust between them); one s_client makes one connection'
     : undefined,
   (s) => s.client.environment
     ? "the client's trust or defaults come from how its Node process starts (client.environment: NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, OPENSSL_CONF or Node flags), which the openssl CLI does not read the same way"

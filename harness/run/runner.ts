@@ -82,10 +82,11 @@ export function catalogueOrder(a: Pick<Scenario, 'file' | 'line'>, b: Pick<Scena
   return a.line - b.line;
 }
 
-/** how long the runner lets a scenario run: its timeout once per connection, plus grace */
+/** how long the runner lets a scenario run: its timeout once per connection, its steps' waits, plus grace */
 export function scenarioDeadlineMs(s: Scenario, timeoutMs: number, graceMs = DEFAULT_GRACE_MS): number {
   const connections = 1 + (s.then?.length ?? 0);
-  return Math.min((s.timeoutMs ?? timeoutMs) * connections + graceMs, MAX_TIMER_MS);
+  const waits = (s.then ?? []).reduce((sum, step) => sum + (step.wait ?? 0), 0);
+  return Math.min((s.timeoutMs ?? timeoutMs) * connections + waits + graceMs, MAX_TIMER_MS);
 }
 
 export async function runSuite(scenarios: readonly Scenario[], opts: RunOptions): Promise<RunOutcome> {

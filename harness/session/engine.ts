@@ -4,6 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { RevocationServers } from '../../ca/servers/revocation-servers.js';
+import type { AuditSink } from '../../ca/spec/audit.js';
 import { DriverUnavailable } from '../drivers/remote/remote-errors.js';
 import { UNAVAILABLE_CODE } from '../drivers/portable/external/tools.js';
 import { unowned } from './fault-containment.js';
@@ -24,6 +25,8 @@ export interface EngineOptions {
   placement?: EndPlacement;
   /** revocation servers shared with other engines (a matrix); their owner closes them */
   revocationServers?: () => Promise<RevocationServers>;
+  /** hears what the mock CA does for each scenario (`--audit`): the sink for a scenario id */
+  audit?: (scenarioId: string) => AuditSink;
 }
 
 export interface Engine {
@@ -83,6 +86,7 @@ class ScenarioEngine implements Engine {
       timeoutMs: scenario.timeoutMs ?? this.opts.timeoutMs,
       revocationServers: this.revocationServers,
       placement: this.placement,
+      ...(this.opts.audit ? { audit: this.opts.audit(scenario.id) } : {}),
     }, signal);
     try {
       return await session.runAllSteps(signal);

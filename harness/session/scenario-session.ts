@@ -7,8 +7,11 @@ import { performance } from 'node:perf_hooks';
 import { issuePki } from '../../ca/issue/factory.js';
 import type { RevocationEndpoints } from '../../ca/issue/materials.js';
 import type { PkiHandle, RevocationServers } from '../../ca/servers/revocation-servers.js';
+import type { AuditSink } from '../../ca/spec/audit.js';
 import type { EndPlacement } from '../drivers/remote/remote-placement.js';
-import type { ClientDriver, ClientHooks, ServerDriver, ServerHandle, ServerHooks } from '../drivers/portable/types.js';
+import type { ClientDriver, ClientHooks, ClientPool, ServerDriver, ServerHandle, ServerHooks } from '../drivers/portable/types.js';
+import { DriverUnavailable } from '../drivers/remote/remote-errors.js';
+import { authenticatedBy, endsAfter, hasSecondsScaleValidity, rotatesServer, usesPool, waitBefore } from './lifecycle-steps.js';
 import type { Observation, RevocationRequest, Scenario, ScenarioStep } from '../model/domain.js';
 import { observe, observeSetupFailure, type ObserveContext } from '../verdict/observe.js';
 import { TlsSetupError } from '../drivers/portable/setup-error.js';
@@ -32,6 +35,8 @@ export interface SessionEnv {
   revocationServers: () => Promise<RevocationServers>;
   /** where the TLS ends run */
   placement: EndPlacement;
+  /** hears what the mock CA does for this scenario (`--audit`) */
+  audit?: AuditSink;
 }
 
 interface Drivers {
@@ -47,16 +52,26 @@ export class ScenarioSession {
   /** `client.proxy`: started with the first connection; tunnels to the current server */
   private proxy: ScenarioProxy | undefined;
   private readonly origin = { host: '127.0.0.1', port: 0 };
+  /** the keep-alive pool of a scenario that reuses connections; closed with the session */
+  private pool: ClientPool | undefined;
+  /** the CRLs the running server loaded */
+  private serverCrlPem: string[] | undefined;
+  /** the scenario's ends as its steps have changed them (rotation, retrust) */
+  private ends: Scenario;
 
   private constructor(
     private readonly scenario: Scenario,
     private readonly env: SessionEnv,
-    private readonly materials: ScenarioMaterials,
-    private readonly pki: PkiHandle | undefined,
+    private materials: ScenarioMaterials,
+    private pki: PkiHandle | undefined,
     private readonly drivers: Drivers,
-    private readonly identity: ClientIdentity,
+    private identity: ClientIdentity,
     private readonly lease: NamespaceLease | undefined,
-  ) {}
+    /** issues and attaches the PKI again (only for a PKI whose validity is seconds long) */
+    private readonly reissue?: () => Promise<{ materials: ScenarioMaterials; pki: PkiHandle | undefined }>,
+  ) {
+    this.ends = scenario;
+  }
 
   static async open(scenario: Scenario, env: SessionEnv, signal: AbortSignal): Promise<ScenarioSession> {
     const servers = needsRevocationServers(scenario) ? await env.revocationServers() : undefined;
@@ -64,8 +79,9 @@ export class ScenarioSession {
     let pki: PkiHandle | undefined;
     try {
       const endpoints: RevocationEndpoints | undefined = lease && servers?.endpointsFor(lease.namespace);
+      const issue = () => issuePki(scenario.pki, { cacheDir: env.certsDir, endpoints, ...(env.audit ? { audit: env.audit } : {}) });
       const [generated, files] = await Promise.all([
-        scenario.pki.certs.length > 0 ? issuePki(scenario.pki, { cacheDir: env.certsDir, endpoints }) : Promise.resolve(undefined),
+        scenario.pki.certs.length > 0 ? issue() : Promise.resolve(undefined),
         loadPemFiles(scenario.pemFiles),
       ]);
       signal.throwIfAborted();
@@ -73,11 +89,15 @@ export class ScenarioSession {
       // after the materials: a client's environment may name certificates (NODE_EXTRA_CA_CERTS)
       const drivers = await loadDrivers(scenario, materials, env.placement);
       signal.throwIfAborted();
-      pki = servers && lease && generated ? attachPki(servers, lease.namespace, generated, scenario) : undefined;
-      const identity = scenario.client.identityFormat === 'pkcs12' && scenario.client.identity
-        ? await pkcs12Identity(scenario, materials)
-        : pemIdentity(scenario, materials);
-      return new ScenarioSession(scenario, env, materials, pki, drivers, identity, lease);
+      pki = servers && lease && generated ? attachPki(servers, lease.namespace, generated, scenario, env.audit) : undefined;
+      const identity = await identityOf(scenario, materials);
+      const reissue = generated && hasSecondsScaleValidity(scenario.pki)
+        ? async () => {
+          const again = await issue();
+          return { materials: new ScenarioMaterials(again, files), pki: servers && lease ? attachPki(servers, lease.namespace, again, scenario, env.audit) : undefined };
+        }
+        : undefined;
+      return new ScenarioSession(scenario, env, materials, pki, drivers, identity, lease, reissue);
     } catch (err) {
       pki?.detach();
       lease?.release();
@@ -86,16 +106,19 @@ export class ScenarioSession {
   }
 
   async runAllSteps(signal: AbortSignal): Promise<Observation[]> {
+    await this.startShortClocks();
+    signal.throwIfAborted();
     const observations = [await this.connect(undefined, signal)];
     for (const step of this.scenario.then ?? []) observations.push(await this.connect(step, signal));
     return observations;
   }
 
   private async connect(step: ScenarioStep | undefined, signal: AbortSignal): Promise<Observation> {
-    if (step) await this.applyRevocationChanges(step);
+    if (step) await this.applyStep(step, signal);
     const started = performance.now();
     const startedAt = Date.now();
-    const revocation = await this.planRevocation(signal);
+    // a kept connection is not verified again, so nothing is fetched for it
+    const revocation = step?.connection === 'reuse' ? undefined : await this.planRevocation(signal);
     // what the revocation check finds: the plan's findings, then the after-handshake hook's
     const found = [revocation?.found ?? NOTHING_FOUND];
     const context = (): ObserveContext => {
@@ -109,12 +132,14 @@ export class ScenarioSession {
         revocationRequests: this.requestsSince(startedAt),
         warnings,
         totalMs: Math.round(performance.now() - started),
-        leafIssuer: () => placeLeafIssuer(this.scenario, this.materials),
+        leafIssuer: () => placeLeafIssuer(this.ends, this.materials),
       };
     };
     let server: ServerHandle;
     try {
+      const running = this.server;
       server = await this.ensureServer(signal);
+      if (running && step && rotatesServer(step)) await this.rotateServer(running);
     } catch (err) {
       // the server's own stack refused its configuration (e.g. a SHA-1 leaf): that is the result
       if (err instanceof TlsSetupError) return observeSetupFailure(err, context());
@@ -125,15 +150,55 @@ export class ScenarioSession {
     const plan = this.clientPlanFor(server, step, revocation);
     const proxy = await this.ensureProxy(server);
     if (proxy) plan.proxy = proxy.plan;
-    const connected = await this.drivers.client.connect(plan, hooks, signal);
+    const connected = usesPool(this.scenario)
+      ? await this.openPool().request(plan, hooks, step?.connection === 'reuse', signal)
+      : await this.drivers.client.connect(plan, hooks, signal);
     const client = proxy ? withProxyRecord(connected, proxy.proxy) : connected;
     const serverObs = await server.observation();
     if (client.session) this.lastSession = client.session;
-    return observe(client, serverObs, context());
+    const observation = observe(client, serverObs, context());
+    const leaf = authenticatedBy(observation, this.materials);
+    return leaf ? { ...observation, authenticatedBy: leaf } : observation;
+  }
+
+  /**
+   * A certificate valid for seconds (`+3s`) is issued again right before the first connection,
+   * so its clock starts then and not at set-up: under load, set-up alone can take seconds.
+   */
+  private async startShortClocks(): Promise<void> {
+    if (!this.reissue) return;
+    this.pki?.detach();
+    this.pki = undefined;
+    const { materials, pki } = await this.reissue();
+    this.materials = materials;
+    this.pki = pki;
+    this.identity = await identityOf(this.ends, materials);
+  }
+
+  private openPool(): ClientPool {
+    if (this.pool) return this.pool;
+    const driver = this.drivers.client;
+    if (!driver.openPool) throw new DriverUnavailable(`the client driver '${driver.name}' keeps no connections alive, so a step cannot reuse one (use node-https or undici)`);
+    this.pool = driver.openPool();
+    return this.pool;
+  }
+
+  /** the running server takes the rotated credentials for its new connections */
+  private async rotateServer(server: ServerHandle): Promise<void> {
+    if (!server.rotate) throw new DriverUnavailable(`the server driver '${this.drivers.server.name}' cannot rotate its certificate while running`);
+    await server.rotate(serverPlan(this.ends, this.materials, this.serverCrlPem));
+  }
+
+  /** what a step changes before its connection: time, revocation, credentials, trust */
+  private async applyStep(step: ScenarioStep, signal: AbortSignal): Promise<void> {
+    await waitBefore(step, signal);
+    await this.applyRevocationChanges(step);
+    this.ends = endsAfter(this.ends, step);
+    if (step.rotate?.identity) this.identity = await identityOf(this.ends, this.materials);
   }
 
   private clientPlanFor(server: ServerHandle, step: ScenarioStep | undefined, revocation: RevocationPlan | undefined) {
-    const plan = clientPlan(this.scenario, this.materials, server.port, this.identity, this.env.timeoutMs);
+    const plan = clientPlan(this.ends, this.materials, server.port, this.identity, this.env.timeoutMs);
     if (step?.resume && this.lastSession) plan.sessionBase64 = this.lastSession.toString('base64');
     if (revocation?.crlPem) plan.crlPem = revocation.crlPem;
     if (revocation?.requestOCSP) plan.requestOCSP = true;
@@ -153,8 +218,8 @@ export class ScenarioSession {
   private async planRevocation(signal: AbortSignal): Promise<RevocationPlan | undefined> {
     const config = this.scenario.client.revocation;
     if (!config || config.mode === 'none') return undefined;
-    const chainIds = [this.scenario.server.cert, ...(this.scenario.server.chain ?? this.materials.defaultChain(this.scenario.server.cert))];
-    const anchors = clientAnchorIds(this.scenario, this.materials);
+    const chainIds = [this.ends.server.cert, ...(this.ends.server.chain ?? this.materials.defaultChain(this.ends.server.cert))];
+    const anchors = clientAnchorIds(this.ends, this.materials);
     return planClientRevocation({
       config,
       serverChainDer: chainIds.map((id) => this.materials.get(id).der),
@@ -165,8 +230,8 @@ export class ScenarioSession {
   /** the server loads CRLs at start, so a revocation change between connections restarts it */
   private async ensureServer(signal: AbortSignal): Promise<ServerHandle> {
     if (this.server) return this.server;
-    const crlPem = this.scenario.server.crl ? await this.serverCrls(this.scenario.server.crl, signal) : undefined;
-    this.server = await this.drivers.server.listen(serverPlan(this.scenario, this.materials, crlPem), this.serverHooks(), signal);
+    this.serverCrlPem = this.scenario.server.crl ? await this.serverCrls(this.scenario.server.crl, signal) : undefined;
+    this.server = await this.drivers.server.listen(serverPlan(this.ends, this.materials, this.serverCrlPem), this.serverHooks(), signal);
     return this.server;
   }
 
@@ -202,8 +267,18 @@ export class ScenarioSession {
   async close(): Promise<void> {
     const server = this.server;
     const proxy = this.proxy;
+    const pool = this.pool;
     this.server = undefined;
     this.proxy = undefined;
+    this.pool = undefined;
+    try {
+      await pool?.close();
+    } finally {
+      await this.closeEndpointsAndDetach(server, proxy);
+    }
+  }
+
+  private async closeEndpointsAndDetach(server: ServerHandle | undefined, proxy: ScenarioProxy | undefined): Promise<void> {
     try {
       await Promise.all([server?.close(), proxy?.proxy.close()]);
     } finally {
@@ -211,6 +286,11 @@ export class ScenarioSession {
       this.lease?.release();
     }
   }
+}
+
+/** the client identity as the client end names it: PEM, or a PKCS#12 bundle */
+function identityOf(s: Scenario, m: ScenarioMaterials): Promise<ClientIdentity> {
+  return s.client.identityFormat === 'pkcs12' && s.client.identity ? pkcs12Identity(s, m) : Promise.resolve(pemIdentity(s, m));
 }
 
 async function loadDrivers(s: Scenario, m: ScenarioMaterials, placement: EndPlacement): Promise<Drivers> {

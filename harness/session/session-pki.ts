@@ -6,11 +6,12 @@
 import type { Materials, RevocationEndpoints } from '../../ca/issue/materials.js';
 import type { PkiHandle, RevocationServers } from '../../ca/servers/revocation-servers.js';
 import { ScenarioError } from '../model/internal-fault.js';
+import type { AuditSink } from '../../ca/spec/audit.js';
 import type { Scenario } from '../model/domain.js';
 
 /** the PKI served under `ns`, with the scenario's set-up revocations and faults */
-export function attachPki(servers: RevocationServers, ns: string, materials: Materials, s: Scenario): PkiHandle {
-  const pki = servers.attach(ns, materials);
+export function attachPki(servers: RevocationServers, ns: string, materials: Materials, s: Scenario, audit?: AuditSink): PkiHandle {
+  const pki = servers.attach(ns, materials, audit);
   for (const r of s.pki.revoked ?? []) pki.registry.revoke(r.cert, { reason: r.reason, time: r.time, invalidityDate: r.invalidityDate });
   for (const f of s.faults ?? []) {
     pki.faults.set(f.ca !== undefined ? { caId: f.ca } : { certId: f.cert! }, f.server, f.fault);

@@ -79,7 +79,23 @@ const revocationCheckedCheck: Check = (exp, obs) => {
   return missing.length === 0 ? undefined : mismatch('revocationChecked', want, [...asked].sort());
 };
 
-const CHECKS: Check[] = [outcomeCheck, codeCheck, ...simpleChecks, messageCheck, peerCheck, clientCertCheck, revocationCheckedCheck];
+/** a connection said to be kept (or resumed) must have been, and one said to be new must not */
+const reusedCheck: Check = (exp, obs) => {
+  const want = exp.reused;
+  if (!want) return undefined;
+  const connection = obs.connectionReused ?? false;
+  const session = obs.sessionReused ?? false;
+  if (want.connection !== undefined && want.connection !== connection) return mismatch('reused.connection', want.connection, connection);
+  if (want.session !== undefined && want.session !== session) return mismatch('reused.session', want.session, session);
+  return undefined;
+};
+
+const authenticatedByCheck: Check = (exp, obs) =>
+  (exp.authenticatedBy === undefined || exp.authenticatedBy === obs.authenticatedBy ? undefined : mismatch('authenticatedBy', exp.authenticatedBy, obs.authenticatedBy));
+
+const CHECKS: Check[] = [
+  outcomeCheck, codeCheck, ...simpleChecks, messageCheck, peerCheck, clientCertCheck, revocationCheckedCheck, reusedCheck, authenticatedByCheck,
+];
 
 export function judge(exp: Expectation, obs: Observation): Verdict {
   const mismatches = CHECKS.map((c) => c(exp, obs)).filter((m): m is Mismatch => m !== undefined);

@@ -110,6 +110,8 @@ describe('runner (stub execute functions: tests the runner, not TLS)', () => {
     expect(scenarioDeadlineMs(plain, 5000, 2000)).to.equal(7000);
     expect(scenarioDeadlineMs(withSteps, 5000, 2000)).to.equal(300 * 3 + 2000);
     expect(scenarioDeadlineMs(plain, 3e9, 0), 'capped where setTimeout still works').to.equal(2 ** 31 - 1);
+    const waiting = makeScenario('c', { timeoutMs: 300, then: [{ wait: 4100, expect: { outcome: 'accept' } }] });
+    expect(scenarioDeadlineMs(waiting, 5000, 2000), 'a step\'s wait is time the scenario is owed').to.equal(300 * 2 + 4100 + 2000);
   });
 
   it('turns a throwing or rejecting execute into an internal error naming the error and where it was thrown', async () => {

@@ -24,6 +24,7 @@ import { pruneCacheAfterRun } from '../cache-upkeep.js';
 import { EXIT, reportContainedErrors } from '../exit.js';
 import { trapInterrupts } from '../interrupt.js';
 import { loadSelection, type Filters } from '../selection.js';
+import { AuditLog } from '../../run/audit-log.js';
 
 export interface MatrixArgs extends Filters {
   paths: string[];
@@ -43,6 +44,8 @@ export interface MatrixArgs extends Filters {
   html?: string;
   /** show every scenario in the console table, not only the ones that differ */
   all: boolean;
+  /** --audit FILE: what the mock CA did, as JSON Lines (one PKI per scenario and runtime) */
+  audit?: string;
 }
 
 export async function matrixCommand(args: MatrixArgs): Promise<number> {
@@ -58,12 +61,15 @@ export async function matrixCommand(args: MatrixArgs): Promise<number> {
 
   const probes = await makeInventoryProbes(args.certsDir);
   const interrupts = trapInterrupts();
+  const audit = args.audit !== undefined ? new AuditLog(args.audit) : undefined;
   let outcome;
   try {
     outcome = await runMatrix(selection.scenarios, runtimes, {
       certsDir: args.certsDir, timeoutMs: args.timeoutMs, concurrency, signal: interrupts.signal, probes,
+      ...(audit ? { audit: (runtime: string, id: string) => audit.sink(`${id} @ ${runtime}`) } : {}),
     });
   } finally {
+    audit?.close();
     interrupts.release();
   }
   const report = matrixReport(outcome, policy, baseline);
@@ -86,6 +92,7 @@ function matrixOutputPaths(args: MatrixArgs): OutputPath[] {
     ...(args.driftMarkdown !== undefined ? [{ flag: `--drift-markdown ${args.driftMarkdown}`, path: args.driftMarkdown, kind: 'file' as const }] : []),
     ...(args.json !== undefined ? [{ flag: `--json ${args.json}`, path: args.json, kind: 'file' as const }] : []),
     ...(args.html !== undefined ? [{ flag: `--html ${args.html}`, path: args.html, kind: 'folder' as const }] : []),
+    ...(args.audit !== undefined ? [{ flag: `--audit ${args.audit}`, path: args.audit, kind: 'file' as const }] : []),
   ];
 }
 

@@ -45,6 +45,8 @@ export interface RunArgs extends Filters {
   failOn?: string[];
   ignore?: string[];
   driftMarkdown?: string;
+  /** --audit FILE: what the mock CA did, as JSON Lines */
+  audit?: string;
 }
 
 export async function runCommand(given: RunArgs): Promise<number> {
@@ -82,7 +84,8 @@ export async function runCommand(given: RunArgs): Promise<number> {
   const reporters = targets.map((t) => createReporter(t, ctx, reporterRegistry));
 
   const { createEngine } = await import('../../session/engine.js');
-  const engine = await createEngine({ certsDir: args.certsDir, timeoutMs: args.timeoutMs });
+  const audit = args.audit !== undefined ? new (await import('../../run/audit-log.js')).AuditLog(args.audit) : undefined;
+  const engine = await createEngine({ certsDir: args.certsDir, timeoutMs: args.timeoutMs, ...(audit ? { audit: (id: string) => audit.sink(id) } : {}) });
   const interrupts = trapInterrupts();
   try {
     const { summary, results, internalErrors } = await runSuite(selection.scenarios, {
@@ -110,6 +113,7 @@ export async function runCommand(given: RunArgs): Promise<number> {
     return runExitCode(summary, drift, args.updateBaseline !== undefined);
   } finally {
     await engine.close();
+    audit?.close();
     interrupts.release();
   }
 }
@@ -151,6 +155,7 @@ function runOutputPaths(args: RunArgs & { certsDir: string }): OutputPath[] {
     { flag: '--certs', path: args.certsDir, kind: 'folder' },
     ...(args.updateBaseline !== undefined ? [{ flag: `--update-baseline ${args.updateBaseline}`, path: args.updateBaseline, kind: 'file' as const, suggestedName: 'tlsgate.baseline.json' }] : []),
     ...(args.driftMarkdown !== undefined ? [{ flag: `--drift-markdown ${args.driftMarkdown}`, path: args.driftMarkdown, kind: 'file' as const, suggestedName: 'tlsgate-drift.md' }] : []),
+    ...(args.audit !== undefined ? [{ flag: `--audit ${args.audit}`, path: args.audit, kind: 'file' as const, suggestedName: 'tlsgate-audit.jsonl' }] : []),
   ];
 }
 

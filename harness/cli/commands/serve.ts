@@ -24,6 +24,7 @@ import { writePki } from '../../serve/manifest.js';
 import { checkOutputPaths } from '../../run/output-paths.js';
 import { CACHE_FOLDER, prepareOutFolder } from '../../serve/out-folder.js';
 import { EXIT } from '../exit.js';
+import { AuditLog, type AuditLine } from '../../run/audit-log.js';
 
 export interface ServeArgs {
   spec?: string;
@@ -33,6 +34,8 @@ export interface ServeArgs {
   port?: number;
   /** `--fault` values (see harness/serve/faults.ts) */
   faults?: string[];
+  /** `--audit FILE`: the CA's events as JSON Lines (they are printed live either way) */
+  audit?: string;
   signal: AbortSignal;
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
@@ -54,7 +57,11 @@ interface ServePlan {
 export async function serveCommand(args: ServeArgs): Promise<number> {
   const stdout = args.stdout ?? process.stdout;
   const stderr = args.stderr ?? process.stderr;
-  checkOutputPaths([{ flag: '--out', path: args.out, kind: 'folder' }, ...(args.certsDir ? [{ flag: '--certs', path: args.certsDir, kind: 'folder' as const }] : [])]);
+  checkOutputPaths([
+    { flag: '--out', path: args.out, kind: 'folder' },
+    ...(args.certsDir ? [{ flag: '--certs', path: args.certsDir, kind: 'folder' as const }] : []),
+    ...(args.audit !== undefined ? [{ flag: `--audit ${args.audit}`, path: args.audit, kind: 'file' as const }] : []),
+  ]);
   const plan = await planFrom(args, stderr);
   if (!plan) return EXIT.usage;
   const out = resolve(args.out);
@@ -63,6 +70,8 @@ export async function serveCommand(args: ServeArgs): Promise<number> {
   const servers = await startServers(plan, stderr);
   if (!servers) return EXIT.usage;
   let endpoints: HttpsEndpoint[] = [];
+  const live = liveAudit(stdout);
+  const audit = new AuditLog(args.audit, live.print);
   try {
     const folder = await prepareOutFolder(out, { port: args.port ?? null, specDigest, now });
     if (folder.kind === 'refused') return usage(stderr, folder.reason);
@@ -72,8 +81,9 @@ export async function serveCommand(args: ServeArgs): Promise<number> {
       now: issuedAt,
       // with fixed ports the PKI's keys and certificates live with it, so a restart finds them
       ...(args.port !== undefined ? { cacheDir: join(out, CACHE_FOLDER) } : args.certsDir ? { cacheDir: args.certsDir } : {}),
+      audit: audit.sink(),
     });
-    const pki = servers.attach(NAMESPACE, materials);
+    const pki = servers.attach(NAMESPACE, materials, audit.sink());
     // relative to the PKI's issuance, so a restart that reuses it answers with the same times
     const at = (t: string) => resolveTime(t, issuedAt);
     for (const r of plan.spec.revoked ?? []) pki.registry.revoke(r.cert, { ...(r.reason ? { reason: r.reason } : {}), time: at(r.time ?? DEFAULT_REVOCATION_TIME), ...(r.invalidityDate ? { invalidityDate: at(r.invalidityDate) } : {}) });
@@ -90,6 +100,7 @@ export async function serveCommand(args: ServeArgs): Promise<number> {
       faults: plan.faults.map(faultArg),
     });
     stdout.write(describeServe(manifest, out));
+    live.start();
     await untilAborted(args.signal);
     return EXIT.passed;
   } catch (err) {
@@ -97,7 +108,22 @@ export async function serveCommand(args: ServeArgs): Promise<number> {
     throw err;
   } finally {
     await Promise.all([servers.close(), ...endpoints.map((e) => e.close())]);
+    audit.close();
   }
+}
+
+/** the CA's events as `audit {json}` lines: held back until the instructions are printed, then live */
+function liveAudit(stdout: NodeJS.WritableStream): { print: (line: AuditLine) => void; start: () => void } {
+  let held: AuditLine[] | undefined = [];
+  const write = (line: AuditLine) => stdout.write(`audit ${JSON.stringify(line)}\n`);
+  return {
+    print: (line) => (held ? held.push(line) : write(line)),
+    start: () => {
+      const lines = held ?? [];
+      held = undefined;
+      lines.forEach(write);
+    },
+  };
 }
 
 /** the spec, its faults and --fault, and the port plan; undefined after printing what is wrong */

@@ -19,16 +19,49 @@ export class StepConnections {
   private count = 0;
   private waiters: Array<() => void> = [];
 
+  /** the step each open raw socket belongs to (a kept-alive one moves to the step it serves) */
+  private readonly stepOf = new Map<Socket, Set<Socket>>();
+  /** open raw sockets by the client's address, which the TLS socket on top reports too */
+  private readonly byPeer = new Map<string, Socket>();
+
   /** a new raw connection of the current step */
   track(raw: Socket): void {
-    const step = this.open;
+    const key = peerKey(raw);
     this.count++;
-    step.add(raw);
+    this.open.add(raw);
+    this.stepOf.set(raw, this.open);
+    this.byPeer.set(key, raw);
     this.watch(raw);
     raw.on('close', () => {
-      step.delete(raw);
-      if (step === this.open && step.size === 0) this.wake();
+      if (this.byPeer.get(key) === raw) this.byPeer.delete(key);
+      this.leave(raw);
     });
+  }
+
+  /**
+   * A kept-alive connection answered and now waits for the next request: the step it served
+   * need not wait for it to close.
+   */
+  idle(socket: Socket): void {
+    const raw = this.byPeer.get(peerKey(socket));
+    if (raw) this.leave(raw);
+  }
+
+  /** a kept-alive connection carries a request of the current step */
+  busy(socket: Socket): void {
+    const raw = this.byPeer.get(peerKey(socket));
+    if (!raw) return;
+    this.leave(raw);
+    this.count++;
+    this.open.add(raw);
+    this.stepOf.set(raw, this.open);
+  }
+
+  private leave(raw: Socket): void {
+    const step = this.stepOf.get(raw);
+    this.stepOf.delete(raw);
+    step?.delete(raw);
+    if (step === this.open && step.size === 0) this.wake();
   }
 
   /** a socket to destroy on close() (e.g. the TLS socket wrapping a raw one) */
@@ -70,3 +103,5 @@ export class StepConnections {
     for (const done of this.waiters.splice(0)) done();
   }
 }
+
+const peerKey = (socket: Socket): string => `${socket.remoteAddress}|${socket.remotePort}`;

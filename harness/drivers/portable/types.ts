@@ -110,6 +110,25 @@ export interface ClientDriver {
   info(): Promise<DriverInfo>;
   /** one connection: handshake, one application round trip, close. Never throws for peer behaviour. */
   connect(plan: ClientPlan, hooks: ClientHooks, signal: AbortSignal): Promise<ClientObservation>;
+  /**
+   * Optional capability: a driver whose library keeps connections alive between requests
+   * implements it. The session opens one pool per scenario (only when a step reuses a
+   * connection) and closes it at the scenario's end, whatever happened.
+   */
+  openPool?(): ClientPool;
+}
+
+/** A client's keep-alive pool (an https.Agent with keepAlive, an undici Pool), one per scenario. */
+export interface ClientPool {
+  /**
+   * One request. `reuse`: over the connection kept from the previous request, with that
+   * connection's options (its TLS is not verified again; the observation says
+   * `connectionReused`, or not when the library had to reconnect). Otherwise a new connection
+   * with `plan` (kept connections are dropped first). Never throws for peer behaviour.
+   */
+  request(plan: ClientPlan, hooks: ClientHooks, reuse: boolean, signal: AbortSignal): Promise<ClientObservation>;
+  /** drops every connection; idempotent */
+  close(): Promise<void>;
 }
 
 export interface ServerHandle {
@@ -119,6 +138,12 @@ export interface ServerHandle {
   observation(): Promise<ServerObservation>;
   /** clears the per-connection record before the next connection of a multi-step scenario */
   reset(): void;
+  /**
+   * Optional capability: switch to another certificate, chain or key without restarting
+   * (`setSecureContext`): new connections get it, open ones keep theirs. Throws a
+   * TlsSetupError when the stack refuses the new credentials.
+   */
+  rotate?(plan: ServerPlan): void | Promise<void>;
   close(): Promise<void>;
 }
 

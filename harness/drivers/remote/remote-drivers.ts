@@ -7,7 +7,7 @@ import type { ClientObservation } from '../../model/domain.js';
 import { fromRemote } from './remote-errors.js';
 import type { WireClientObservation, WireHandshakeFacts } from '../portable/worker/remote-protocol.js';
 import type { OwnerHooks, RemoteRuntime } from './remote-runtime.js';
-import type { ClientDriver, ClientHooks, DriverInfo, HandshakeFacts, ServerDriver, ServerHandle, ServerHooks } from '../portable/types.js';
+import type { ClientDriver, ClientHooks, DriverInfo, HandshakeFacts, ServerDriver, ServerHandle, ServerHooks, ServerPlan } from '../portable/types.js';
 
 /** the runtime a driver runs in, started on first use */
 export type RuntimeRef = () => Promise<RemoteRuntime>;
@@ -81,6 +81,14 @@ class RemoteServerHandle implements ServerHandle {
     this.lastReset = done;
     pendingResets.set(key, done);
     void done.then(() => { if (pendingResets.get(key) === done) pendingResets.delete(key); });
+  }
+
+  async rotate(plan: ServerPlan): Promise<void> {
+    try {
+      await this.rt.call({ method: 'server.rotate', handle: this.handle, plan });
+    } catch (err) {
+      throw fromRemote(err, this.label);
+    }
   }
 
   async observation() {

@@ -27,6 +27,8 @@ const SERVER_REFERENCES: readonly Site[] = [
   ['cert', 'one', 'any'], ['chain', 'list', 'any'], ['key', 'one', 'any'], ['clientCa', 'list', 'any'], ['crl', 'list', 'generated'],
 ];
 const CLIENT_REFERENCES: readonly Site[] = [['trust', 'list', 'any'], ['identity', 'one', 'any']];
+/** what a `then` step's `rotate` names */
+const ROTATE_REFERENCES: ReadonlyArray<readonly [string, Shape]> = [['cert', 'one'], ['chain', 'list'], ['key', 'one'], ['identity', 'one']];
 /** certificate lists under client.environment (CA files the client's process starts with) */
 const ENVIRONMENT_REFERENCES = ['extraCaCerts', 'sslCertFile'] as const;
 
@@ -59,6 +61,10 @@ function scenarioFindings(scenario: Record<string, unknown>, path: YamlPath, che
   });
   eachRecord(scenario.then, (step, k) => {
     for (const key of ['revoke', 'unrevoke']) findings.push(...check(step[key], [...path, 'then', k, key], 'list', 'generated'));
+    findings.push(...check(step.retrust, [...path, 'then', k, 'retrust'], 'list', 'any'));
+    if (isRecord(step.rotate)) {
+      for (const [key, shape] of ROTATE_REFERENCES) findings.push(...check(step.rotate[key], [...path, 'then', k, 'rotate', key], shape, 'any'));
+    }
   });
   return findings;
 }

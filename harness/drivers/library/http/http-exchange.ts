@@ -1,6 +1,6 @@
 /**
  * What the HTTP-family drivers (axios, got, node-fetch) share: the plan's TLS options as the
- * `https.Agent` options their documentation tells users to build (a OneShotAgent: an
+ * `https.Agent` options their documentation tells users to build (a RecordingAgent: an
  * https.Agent that also records the TLS socket and runs the after-handshake hook), the URL, the
  * proxy, and one GET judged by the wire protocol's answer (status 200, body `tlsgate-ok`).
  *
@@ -14,7 +14,7 @@ import type { ClientObservation } from '../../../model/domain.js';
 import {
   bounded, errorFacts, OK_BODY, rejection, targetOf, targetTlsOptions, timeoutMessage, tlsOptionsFromPlan, type Target,
 } from '../../portable/client-common.js';
-import { OneShotAgent } from '../../portable/node/node-https-client.js';
+import { RecordingAgent } from '../../portable/node/node-https-client.js';
 import type { ClientHooks, ClientPlan } from '../../portable/types.js';
 
 export interface HttpAnswer {
@@ -29,7 +29,7 @@ export interface HttpRequestContext {
   /** the plan's TLS options, as tls.connect / https.Agent options (rejectUnauthorized only when the scenario sets it) */
   tls: ConnectionOptions;
   /** an https.Agent built with `tls` (and the name lookup), recording its socket */
-  agent: OneShotAgent;
+  agent: RecordingAgent;
   /** aborts the request when the time bound or the run ends */
   signal: AbortSignal;
 }
@@ -68,7 +68,7 @@ export function httpExchange(
 ): Promise<ClientObservation> {
   const target = targetOf(plan);
   const tls = withProxyAnchors(libraryTlsOptions(plan), plan);
-  const agent = new OneShotAgent(plan, hooks, (agentCarriesTls ? { ...tls, ...targetTlsOptions(target) } : {}) as AgentOptions);
+  const agent = new RecordingAgent(plan, hooks, (agentCarriesTls ? { ...tls, ...targetTlsOptions(target) } : {}) as AgentOptions);
   const aborter = new AbortController();
   const rejected = (code: string | undefined, message: string) => rejection(agent.recorder, code, message);
   return bounded<ClientObservation>({

@@ -29,6 +29,8 @@ import type { ServerDriver, ServerHandle, ServerHooks, ServerPlan } from '../typ
 export { SERVER_SETTLE_MS } from '../step-connections.js';
 
 const HTTP_REQUEST = /^(?:GET|POST|HEAD|PUT|OPTIONS) /;
+/** only a client that asks for keep-alive (a pooling agent) gets it; every other one is answered and closed */
+const KEEP_ALIVE = /^(?:GET|HEAD) [^\r\n]*\r\n(?:[^\r\n]+\r\n)*connection:[ \t]*keep-alive\r\n/i;
 
 export const nodeTlsServer: ServerDriver = {
   name: 'node-tls',
@@ -71,10 +73,20 @@ export class NodeTlsServerHandle implements ServerHandle {
 
   constructor(
     private readonly server: Server,
-    private readonly plan: ServerPlan,
+    private plan: ServerPlan,
     private readonly hooks: ServerHooks,
     private readonly answers = true,
   ) {}
+
+  /** new credentials for new connections; open connections keep the ones they were made with */
+  rotate(plan: ServerPlan): void {
+    try {
+      this.server.setSecureContext(serverOptions(plan));
+    } catch (err) {
+      throw TlsSetupError.from('server', err);
+    }
+    this.plan = plan;
+  }
 
   get host(): string {
     return this.plan.host;
@@ -166,11 +178,23 @@ export class NodeTlsServerHandle implements ServerHandle {
     // Node already destroyed an unauthorized socket under requireClientCert; this guards the rule
     if (this.plan.requireClientCert && !socket.authorized) return void socket.destroy();
     if (!this.answers) return;
+    const established = { handshake: true, clientCertPresented: rec.clientCertPresented, authorized: rec.authorized, ...(peer ? { clientPeer: peer } : {}) };
     socket.on('data', (chunk: Buffer) => {
-      rec.bytesReceived = (rec.bytesReceived ?? 0) + chunk.length;
+      // a kept-alive connection's later requests belong to the step that sends them
+      const current = this.record;
+      current.bytesReceived = (current.bytesReceived ?? 0) + chunk.length;
       if (answered) return;
-      answered = true;
-      socket.end(answerTo(chunk.toString('latin1')));
+      const request = chunk.toString('latin1');
+      if (!KEEP_ALIVE.test(request)) {
+        answered = true;
+        return void socket.end(answerTo(request));
+      }
+      if (current !== rec) {
+        Object.assign(current, established);
+        this.connections.busy(socket);
+      }
+      socket.write(answerTo(request, true));
+      this.connections.idle(socket);
     });
   }
 
@@ -206,10 +230,10 @@ export class NodeTlsServerHandle implements ServerHandle {
   }
 }
 
-/** the wire protocol's answer to a client's first data (HTTP request or the ping) */
-export function answerTo(request: string): string {
+/** the wire protocol's answer to a client's data (HTTP request or the ping); `keepAlive` leaves the connection open */
+export function answerTo(request: string, keepAlive = false): string {
   if (!HTTP_REQUEST.test(request)) return `${OK_BODY}\n`;
-  const head = `HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: ${OK_BODY.length}\r\nconnection: close\r\n\r\n`;
+  const head = `HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: ${OK_BODY.length}\r\nconnection: ${keepAlive ? 'keep-alive' : 'close'}\r\n\r\n`;
   return request.startsWith('HEAD ') ? head : head + OK_BODY;
 }
 

@@ -20,7 +20,7 @@ import {
   bounded, decideAfterHandshake, errorFacts, HandshakeRecorder, OK_BODY, rejection,
   targetOf, targetTlsOptions, timeoutMessage, tlsOptionsFromPlan,
 } from '../client-common.js';
-import type { ClientDriver, ClientHooks, ClientPlan, DriverInfo, PeerDecision } from '../types.js';
+import type { ClientDriver, ClientHooks, ClientPlan, ClientPool, DriverInfo, PeerDecision } from '../types.js';
 
 type Undici = typeof import('undici');
 
@@ -65,6 +65,8 @@ async function loadFrom(cwd: string): Promise<LoadedUndici> {
 
 /** the state of one connection, filled in by the wrapped connector */
 interface ConnectionState {
+  /** connections the connector made so far */
+  made?: number;
   recorder?: HandshakeRecorder;
   socket?: TLSSocket;
   refusal?: PeerDecision;
@@ -92,6 +94,7 @@ function recordingConnector(undici: Undici, plan: ClientPlan, hooks: ClientHooks
       });
     });
     // attached before any I/O: the staple arrives before 'secureConnect'
+    state.made = (state.made ?? 0) + 1;
     state.socket = socket;
     state.recorder = new HandshakeRecorder(socket, !!plan.requestOCSP);
     return socket;
@@ -111,6 +114,7 @@ export function createUndiciClient(cwd?: string): ClientDriver {
       signal.throwIfAborted();
       return fetchOnce((await load()).undici, plan, hooks, signal);
     },
+    openPool: () => new UndiciPool(load),
   };
 }
 
@@ -150,5 +154,62 @@ async function fetchOnce(undici: Undici, plan: ClientPlan, hooks: ClientHooks, s
     });
   } finally {
     await agent.destroy().catch(() => undefined);
+  }
+}
+
+/**
+ * One undici Pool (one connection) per scenario: `reuse` requests go over the connection it
+ * keeps; a new connection replaces the Pool, with the plan's options.
+ */
+class UndiciPool implements ClientPool {
+  private current: { pool: InstanceType<Undici['Pool']>; state: ConnectionState; plan: ClientPlan } | undefined;
+
+  constructor(private readonly load: () => Promise<LoadedUndici>) {}
+
+  async request(plan: ClientPlan, hooks: ClientHooks, reuse: boolean, signal: AbortSignal): Promise<ClientObservation> {
+    signal.throwIfAborted();
+    const { undici } = await this.load();
+    if (!reuse || !this.current) {
+      await this.close();
+      const state: ConnectionState = {};
+      const origin = `https://${targetOf(plan).urlHost}:${plan.port}`;
+      const pool = new undici.Pool(origin, {
+        connections: 1,
+        connect: recordingConnector(undici, plan, hooks, state) as never,
+        headersTimeout: plan.timeoutMs + 1000,
+        bodyTimeout: plan.timeoutMs + 1000,
+      });
+      this.current = { pool, state, plan };
+    }
+    const { pool, state, plan: pinned } = this.current;
+    const madeBefore = state.made ?? 0;
+    const rejected = (code: string | undefined, message: string) => rejection(state.recorder, code, message);
+    return bounded<ClientObservation>({
+      timeoutMs: pinned.timeoutMs,
+      signal,
+      onTimeout: () => rejected(CODES.timeout, timeoutMessage(pinned.timeoutMs, state.recorder?.handshakeDone ?? false)),
+      cleanup: () => undefined,
+    }, (bound) => {
+      pool.request({ path: '/', method: 'GET', headers: { connection: 'keep-alive' } })
+        .then(async (res) => {
+          const body = await res.body.text();
+          if (res.statusCode !== 200 || body !== OK_BODY) {
+            return bound.settle(rejected(CODES.unexpectedResponse, `unexpected answer: HTTP ${res.statusCode} ${JSON.stringify(body.slice(0, 80))}`));
+          }
+          const reused = (state.made ?? 0) === madeBefore;
+          bound.settle({ ...state.recorder!.accepted(), ...(reused ? { connectionReused: true } : {}) });
+        })
+        .catch((err: unknown) => {
+          if (state.refusal && !state.refusal.allow) return bound.settle(rejected(state.refusal.code, state.refusal.message));
+          const { code, message } = errorFacts(err);
+          bound.settle(rejected(code, message));
+        });
+    });
+  }
+
+  async close(): Promise<void> {
+    const current = this.current;
+    this.current = undefined;
+    await current?.pool.destroy().catch(() => undefined);
   }
 }

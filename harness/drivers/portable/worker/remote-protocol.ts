@@ -19,6 +19,7 @@ export type Call =
   | { method: 'server.listen'; driver: string; plan: ServerPlan; hooks: { ocspStaple: boolean } }
   | { method: 'server.observation'; handle: number }
   | { method: 'server.reset'; handle: number }
+  | { method: 'server.rotate'; handle: number; plan: ServerPlan }
   | { method: 'server.close'; handle: number }
   | { method: 'inventory'; probes?: InventoryProbes; cwd: string }
   | { method: 'stack'; cwd: string };
@@ -30,6 +31,7 @@ export interface CallResults {
   'server.listen': { handle: number; host: string; port: number };
   'server.observation': ServerObservation;
   'server.reset': null;
+  'server.rotate': null;
   'server.close': null;
   inventory: unknown;
   stack: StackVersions;

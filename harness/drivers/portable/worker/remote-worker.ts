@@ -72,6 +72,12 @@ async function perform(call: { id: number } & Call, signal: AbortSignal): Promis
     case 'server.reset':
       serverOf(call.handle).reset();
       return null;
+    case 'server.rotate': {
+      const server = serverOf(call.handle);
+      if (!server.rotate) throw new Error('this server driver cannot rotate its certificate while running');
+      await server.rotate(call.plan);
+      return null;
+    }
     case 'server.close':
       await serverOf(call.handle).close().finally(() => {
         servers.delete(call.handle);
