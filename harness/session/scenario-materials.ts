@@ -28,6 +28,11 @@ export class ScenarioMaterials {
     for (const [id, m] of files) this.byId.set(id, m);
   }
 
+  /** a team's file, not a certificate tlsgate generated */
+  isFromFiles(id: string): boolean {
+    return !this.generated?.certs.has(id) && this.byId.has(id);
+  }
+
   ids(): string[] {
     return [...this.byId.keys()];
   }

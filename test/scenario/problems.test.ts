@@ -72,9 +72,12 @@ describe('scenario loader: problems, one fixture per kind', function () {
       `${f}:5:75  pki.certs[1].serial  serial '${'ff'.repeat(20)}' takes 21 octets in DER, over the 20 RFC 5280 allows  (${SERIAL_HINT})`,
     ]],
     ['trust-system-list.yaml', (f) => [`${f}:9:23  scenarios[0].client.trust[0]  unknown certificate 'system'  (for Node's own CA store write \`trust: system\` (a plain value, not a list); a list holds certificate ids only)`]],
+    ['pem-trust-missing.yaml', (f) => [
+      `${f}:6:5  scenarios[0].client.trust  client.trust is missing: the server certificate 'prod' comes from pki.files, and tlsgate never infers trust from files (a root the server sends is not a trust anchor)  (name the anchors the client trusts, here or in defaults.client, e.g. trust: [<id of your root>] (pki.files ids: prod))`,
+    ]],
     ['pem-keyless.yaml', (f) => [
       `${f}:7:19  defaults.server.cert  certificate 'prod' has no private key to serve it with  (add key: <path> under pki.files.prod, or name the certificate holding the key in server.key)`,
-      `${f}:13:25  scenarios[1].client.identity  certificate 'prod' has no private key to use as a client identity  (add key: <path> under pki.files.prod)`,
+      `${f}:14:25  scenarios[1].client.identity  certificate 'prod' has no private key to use as a client identity  (add key: <path> under pki.files.prod)`,
     ]],
   ];
   for (const [fixture, expected] of cases) {
