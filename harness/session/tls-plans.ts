@@ -75,6 +75,7 @@ export function clientPlan(
     host: s.client.connect,
     port,
     servername: s.client.servername,
+    ...(s.client.checkName === false ? { checkName: false } : {}),
     caPem: anchors === 'system' ? undefined : anchors.map((id) => m.get(id).pem),
     allowPartialTrustChain: s.client.allowPartialTrustChain,
     timeoutMs,
