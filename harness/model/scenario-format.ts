@@ -52,9 +52,10 @@ export const TimeoutMs = named('timeoutMs', Type.Integer({
   description: 'Per-connection timeout in ms (at most 600000); overrides --timeout.',
 }));
 
-export const PemFile = named('pemFile', closed('A certificate in a PEM file, and optionally its private key.', {
-  cert: text('Path of the PEM certificate (`-----BEGIN CERTIFICATE-----`), relative to this scenario file.'),
-  key: optional(text('Path of its unencrypted PEM private key, relative to this scenario file; needed to serve it or use it as a client identity.')),
+export const PemFile = named('pemFile', closed('A certificate (or a bundle of them) in a PEM file, optionally its private key; and/or CRL files. Give `cert`, `crl` or both.', {
+  cert: optional(text('Path of the PEM certificate (`-----BEGIN CERTIFICATE-----`), relative to this scenario file. A bundle (fullchain) file holds several: `<id>` is the first, `<id>#2`, `<id>#3`… the next ones in file order.')),
+  key: optional(text('Path of its unencrypted PEM private key, relative to this scenario file; needed to serve it, use it as a client identity, or (for a CA) let tlsgate sign CRLs and OCSP answers as that CA.')),
+  crl: optional(text('Path of a CRL file, PEM (one or several `-----BEGIN X509 CRL-----` blocks) or DER, relative to this scenario file: served as-is at the distribution point of the CA that signed it.')),
 }));
 
 export const Pki = named('pki', closed('The PKI of this file.', {

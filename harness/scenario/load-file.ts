@@ -42,8 +42,10 @@ export async function loadScenarioFile(ref: ScenarioFileRef): Promise<FileResult
   const notAMapping = topLevelFinding(root);
   if (notAMapping) return { scenarios: [], problems: locator.problems([notAMapping]) };
 
-  const known = knownCerts(root);
-  const pem = await checkPemFiles(root, ref.absolute, known);
+  const written = knownCerts(root);
+  const pem = await checkPemFiles(root, ref.absolute, written);
+  // the certificates the files really hold: a bundle's `<id>#n`, no CRL-only entry
+  const known: KnownCerts = { generated: written.generated, files: pem.certIds, unread: pem.unread };
   const findings = [...documentFindings(root, known, locator), ...pem.findings];
   if (findings.length > 0) return { scenarios: [], problems: locator.problems(findings) };
   const input = root as ScenarioFileInput;

@@ -64,7 +64,7 @@ export class ScenarioSession {
         loadPemFiles(scenario.pemFiles),
       ]);
       signal.throwIfAborted();
-      const materials = new ScenarioMaterials(generated, files);
+      const materials = new ScenarioMaterials(generated, files.certs, files.crls);
       // after the materials: a client's environment may name certificates (NODE_EXTRA_CA_CERTS)
       const drivers = await loadDrivers(scenario, materials, env.placement);
       signal.throwIfAborted();

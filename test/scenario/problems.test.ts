@@ -95,7 +95,7 @@ describe('scenario loader: problems, one fixture per kind', function () {
     expect(lines[1]).to.equal(`${f}:7:18  pki.files.der.cert  ../pem/prod.der is not a PEM certificate (no -----BEGIN CERTIFICATE----- line)  (convert DER with \`openssl x509 -inform der -in cert.der -out cert.pem\`)`);
     // the reason after the colon is OpenSSL's and changes between versions
     expect(lines[2]).to.match(/^\S+pem-files\.yaml:8:22 {2}pki\.files\.corrupt\.cert {2}\.\.\/pem\/corrupt\.pem does not hold a valid certificate: .+$/);
-    expect(lines[3]).to.equal(`${f}:9:20  pki.files.chain.cert  ../pem/two-certs.pem holds 2 certificates; give each its own id  (split the file, list each certificate under pki.files, and send intermediates with server.chain)`);
+    expect(lines[3]).to.equal(`${f}:9:25  pki.files.crl-as-cert.crl  ../pem/prod.pem is not a CRL file: it holds a certificate, not a CRL (give it with cert:)  (give a CRL as \`openssl ca -gencrl\` writes it (PEM, several blocks allowed) or DER (\`openssl crl -outform der\`))`);
     expect(lines[4]).to.match(/^\S+pem-files\.yaml:10:48 {2}pki\.files\.garbage-key\.key {2}\.\.\/pem\/not-a-key\.key is not a PEM private key \(.+\) {2}\(expected a -----BEGIN PRIVATE KEY----- \(or RSA\/EC PRIVATE KEY\) block\)$/);
     expect(lines[5]).to.equal(`${f}:11:46  pki.files.encrypted.key  ../pem/encrypted.key is an encrypted private key  (tlsgate needs it unencrypted: \`openssl pkey -in key.pem -out plain.pem\`)`);
     expect(lines[6]).to.equal(`${f}:12:45  pki.files.mismatch.key  ../pem/other.key is not the key of ../pem/prod.pem  (give the key file of this certificate (compare \`openssl x509 -noout -pubkey\` with \`openssl pkey -pubout\`))`);

@@ -68,7 +68,8 @@ async function materialsAndReproduction(s: Scenario, certsDir: string, out: stri
     const generated = s.pki.certs.length
       ? await issuePki(s.pki, { cacheDir: certsDir, endpoints: servers?.endpointsFor(CERTS_NAMESPACE) })
       : undefined;
-    const m = new ScenarioMaterials(generated, await loadPemFiles(s.pemFiles));
+    const files = await loadPemFiles(s.pemFiles);
+    const m = new ScenarioMaterials(generated, files.certs, files.crls);
     // CRLs only for a scenario the lines can express: a faulted CRL server may not answer at all
     const crls = whyNotExpressible(s, m) ? {} : await scenarioCrls(s, generated, m, servers, AbortSignal.timeout(30_000));
     return { m, repro: reproduction(s, m, { out, port, crls }) };

@@ -41,8 +41,8 @@ export function mergedFindings(s: Scenario, input: ScenarioInput, index: number,
  */
 function explicitTrustFindings(s: Scenario, input: ScenarioInput, index: number, pemFiles: Record<string, PemFileRef> | undefined): Finding[] {
   if (!pemFiles) return [];
-  const fromFiles = (id: string | undefined) => id !== undefined && Object.hasOwn(pemFiles, id);
-  const files = Object.keys(pemFiles);
+  const fromFiles = (id: string | undefined) => id !== undefined && filesEntryOf(id, pemFiles) !== undefined;
+  const files = Object.keys(pemFiles).filter((id) => pemFiles[id]!.cert !== undefined);
   const findings: Finding[] = [];
   if (s.client.trust === undefined && fromFiles(s.server.cert)) {
     findings.push(finding(['scenarios', index, 'client', 'trust'],
@@ -57,6 +57,14 @@ function explicitTrustFindings(s: Scenario, input: ScenarioInput, index: number,
   return findings;
 }
 
-/** generated certificates always have their key; PEM files only when `key:` is given */
-const lacksKey = (id: string, pemFiles: Record<string, PemFileRef> | undefined): boolean =>
-  !!pemFiles && Object.hasOwn(pemFiles, id) && pemFiles[id]!.key === undefined;
+/** the pki.files entry a certificate id comes from (`full#2` comes from `full`), if it does */
+export function filesEntryOf(id: string, pemFiles: Record<string, PemFileRef> | undefined): PemFileRef | undefined {
+  const entry = id.replace(/#\d+$/, '');
+  return pemFiles && Object.hasOwn(pemFiles, entry) && pemFiles[entry]!.cert !== undefined ? pemFiles[entry] : undefined;
+}
+
+/** generated certificates always have their key; PEM files only when `key:` is given (a bundle's, for its first) */
+const lacksKey = (id: string, pemFiles: Record<string, PemFileRef> | undefined): boolean => {
+  const entry = filesEntryOf(id, pemFiles);
+  return !!entry && (entry.key === undefined || id.includes('#'));
+};

@@ -15,6 +15,8 @@ import { isRecord, type YamlPath } from '../yaml/yaml-path.js';
 export interface KnownCerts {
   generated: ReadonlySet<string>;
   files: ReadonlySet<string>;
+  /** files entries whose certificate file could not be read (its problem is reported): their `<id>#n` are not judged */
+  unread?: ReadonlySet<string>;
 }
 
 /** which sites accept which certificates */
@@ -84,6 +86,12 @@ function referenceChecker(known: KnownCerts): Checker {
     if (known.generated.has(id)) return [];
     if (known.files.has(id)) {
       return accepts === 'any' ? [] : [finding(path, `${quote(id)} comes from pki.files; only certificates tlsgate generates (pki.certs) can be revoked, given faults or serve CRLs`)];
+    }
+    const bundle = /^(.+)#\d+$/.exec(id)?.[1];
+    if (bundle !== undefined && known.unread?.has(bundle)) return [];
+    if (bundle !== undefined && known.files.has(bundle)) {
+      const held = all.filter((c) => c === bundle || c.startsWith(`${bundle}#`));
+      return [finding(path, `${quote(bundle)} holds ${held.length} certificate${held.length === 1 ? '' : 's'}, so ${quote(id)} names none`, `a bundle's certificates are ${listForHint(held)}, in file order`)];
     }
     const hint = isSystemInTrustList(id, path) ? SYSTEM_IN_LIST_HINT : unknownHint(id, accepts === 'any' ? all : [...known.generated]);
     return [finding(path, `unknown certificate ${quote(id)}`, hint)];
