@@ -14,7 +14,7 @@ import { Locator } from './yaml/locator.js';
 import { mergedFindings } from './checks/merged-checks.js';
 import { parseYaml } from './yaml/parse-yaml.js';
 import { checkPemFiles } from './checks/pem-files.js';
-import { pkiFindings, pkiSpecOf } from './checks/pki-checks.js';
+import { generatedPart, pkiFindings, pkiSpecOf } from './checks/pki-checks.js';
 import type { Finding, ScenarioProblem } from './problems.js';
 import { readSourceText } from './yaml/read-source.js';
 import { knownCerts, referenceFindings, type KnownCerts } from './checks/references.js';
@@ -45,7 +45,7 @@ export async function loadScenarioFile(ref: ScenarioFileRef): Promise<FileResult
   const written = knownCerts(root);
   const pem = await checkPemFiles(root, ref.absolute, written);
   // the certificates the files really hold: a bundle's `<id>#n`, no CRL-only entry
-  const known: KnownCerts = { generated: written.generated, files: pem.certIds, unread: pem.unread };
+  const known: KnownCerts = { generated: written.generated, files: pem.certIds, unread: pem.unread, facts: pem.facts };
   const findings = [...documentFindings(root, known, locator), ...pem.findings];
   if (findings.length > 0) return { scenarios: [], problems: locator.problems(findings) };
   const input = root as ScenarioFileInput;
@@ -62,7 +62,7 @@ function documentFindings(root: unknown, known: KnownCerts, locator: Locator): F
     ...scenarioFindings(root, (path) => locator.position(path).line),
     ...stackFindings(root),
   ];
-  if (!shape.some((f) => f.path[0] === 'pki')) findings.push(...pkiFindings(pkiSpecOf((root as ScenarioFileInput).pki)));
+  if (!shape.some((f) => f.path[0] === 'pki')) findings.push(...pkiFindings(generatedPart(pkiSpecOf((root as ScenarioFileInput).pki), known.files)));
   return findings;
 }
 

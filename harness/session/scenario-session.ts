@@ -24,6 +24,7 @@ import { endsRequest } from './ends-request.js';
 import { pkcs12Identity } from './client-identity.js';
 import { ScenarioError } from '../model/internal-fault.js';
 import { attachPki, fetchServerCrls } from './session-pki.js';
+import { generatedPart } from '../scenario/checks/pki-checks.js';
 
 export interface SessionEnv {
   certsDir: string;
@@ -60,7 +61,7 @@ export class ScenarioSession {
     try {
       const endpoints: RevocationEndpoints | undefined = lease && servers?.endpointsFor(lease.namespace);
       const [generated, files] = await Promise.all([
-        scenario.pki.certs.length > 0 ? issuePki(scenario.pki, { cacheDir: env.certsDir, endpoints }) : Promise.resolve(undefined),
+        scenario.pki.certs.length > 0 ? issuePki(generatedPart(scenario.pki, new Set(Object.keys(scenario.pemFiles ?? {}))), { cacheDir: env.certsDir, endpoints }) : Promise.resolve(undefined),
         loadPemFiles(scenario.pemFiles),
       ]);
       signal.throwIfAborted();

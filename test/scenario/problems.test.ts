@@ -57,7 +57,7 @@ describe('scenario loader: problems, one fixture per kind', function () {
       `${f}:12:29  scenarios[1].client.trust[1]  must be a string, not 42`,
     ]],
     ['time-spec.yaml', (f) => [`${f}:4:73  pki.certs[0].validity.notAfter  '+90days': not a time  (End of validity (default +3650d for CAs, +90d for leaves): \`now\`, an offset such as -1d, +90d, +1h, -30m, +10s, +2w, +1y, or an ISO date such as 2030-01-01T00:00:00Z.)`]],
-    ['revoke-pem-file.yaml', (f) => [`${f}:10:18  scenarios[0].then[0].revoke[0]  'prod' comes from pki.files; only certificates tlsgate generates (pki.certs) can be revoked, given faults or serve CRLs`]],
+    ['revoke-pem-file.yaml', (f) => [`${f}:10:18  scenarios[0].then[0].revoke[0]  'prod' comes from pki.files and its issuer is not under pki.files: to revoke it or answer OCSP about it, tlsgate signs as its issuer  (add the issuing CA's certificate and key under pki.files)`]],
     ['shapes.yaml', (f) => [
       `${f}:9:47  scenarios[0].faults[0].fault.kind  missing required key 'kind'  (one of: delay, hang, http-status, truncate, garbage, trickle, endless, stale, future, wrong-key, signer-without-eku, certid-mismatch, nonce-mismatch, unknown-status, ocsp-status)`,
       `${f}:10:58  scenarios[0].expect.revocationChecked[1]  'ocsp' is listed twice (items 0 and 1)  (Revocation sources that must have been asked: crl, ocsp, staple.)`,

@@ -16,6 +16,7 @@ import { finding, type Finding } from '../problems.js';
 import { quote } from '../quote.js';
 import { isRecord, type YamlPath } from '../yaml/yaml-path.js';
 import type { KnownCerts } from './references.js';
+import type { FilesCertFacts } from './files-authority.js';
 
 /** a certificate or key file is a few KB; anything far larger is not one */
 const MAX_PEM_BYTES = 1024 * 1024;
@@ -35,13 +36,16 @@ export interface PemFilesResult {
   certIds: Set<string>;
   /** entries whose certificate file could not be read: any `<id>#n` is left alone (the file's problem is reported) */
   unread: Set<string>;
+  /** per certificate id: its files issuer, whether tlsgate has its key, whether a CRL of it is given */
+  facts: Map<string, FilesCertFacts>;
   findings: Finding[];
 }
 
 export async function checkPemFiles(root: unknown, scenarioFile: string, known: KnownCerts): Promise<PemFilesResult> {
   const folder = dirname(resolve(scenarioFile));
-  const result: PemFilesResult = { files: {}, certIds: new Set(), unread: new Set(), findings: [] };
+  const result: PemFilesResult = { files: {}, certIds: new Set(), unread: new Set(), facts: new Map(), findings: [] };
   const certs: X509Certificate[] = [];
+  const byId = new Map<string, { cert: X509Certificate; hasKey: boolean }>();
   const crls: Array<{ path: YamlPath; file: string; crls: ReadCrl[] }> = [];
   for (const [id, written] of pemEntries(root)) {
     const path: YamlPath = ['pki', 'files', id];
@@ -63,7 +67,10 @@ export async function checkPemFiles(root: unknown, scenarioFile: string, known: 
       result.findings.push(...entry.findings);
       if (entry.certs) {
         certs.push(...entry.certs);
-        for (const certId of bundleIds(id, entry.certs.length)) result.certIds.add(certId);
+        bundleIds(id, entry.certs.length).forEach((certId, i) => {
+          result.certIds.add(certId);
+          byId.set(certId, { cert: entry.certs![i]!, hasKey: i === 0 && key !== undefined && entry.findings.length === 0 });
+        });
       } else {
         result.certIds.add(id);
         result.unread.add(id);
@@ -76,8 +83,31 @@ export async function checkPemFiles(root: unknown, scenarioFile: string, known: 
     }
   }
   for (const c of crls) result.findings.push(...unsignedCrlFindings(c, certs));
+  result.facts = factsOf(byId, crls.flatMap((c) => c.crls));
   return result;
 }
+
+function factsOf(byId: ReadonlyMap<string, { cert: X509Certificate; hasKey: boolean }>, crls: readonly ReadCrl[]): Map<string, FilesCertFacts> {
+  const facts = new Map<string, FilesCertFacts>();
+  for (const [id, { cert, hasKey }] of byId) {
+    const issuer = cert.checkIssued(cert) ? undefined
+      : [...byId].find(([other, o]) => other !== id && cert.checkIssued(o.cert) && signedBy(cert, o.cert))?.[0];
+    const hasCrl = crls.some((crl) => signedCrl(crl, cert));
+    facts.set(id, { issuer, hasKey, hasCrl });
+  }
+  return facts;
+}
+
+function signedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
+  try {
+    return cert.verify(issuer.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+const signedCrl = (crl: ReadCrl, cert: X509Certificate): boolean => subjectNameDer(cert.raw).equals(crl.parsed.issuerDer)
+  && verifySignature(crl.parsed.signatureAlgorithmDer, cert.publicKey, crl.parsed.tbsDer, crl.parsed.signature);
 
 /** a path as the YAML writes it (for messages) and as resolved (to read it) */
 interface FilePath {
@@ -131,8 +161,7 @@ async function readCrlFile(file: FilePath, path: YamlPath): Promise<ReadCrl[] | 
 /** a CRL that no certificate of the files signed could be served for no CA: say which CA to add */
 function unsignedCrlFindings(c: { path: YamlPath; file: string; crls: ReadCrl[] }, certs: readonly X509Certificate[]): Finding[] {
   return c.crls.flatMap((crl, i) => {
-    const signer = certs.find((cert) => subjectNameDer(cert.raw).equals(crl.parsed.issuerDer)
-      && verifySignature(crl.parsed.signatureAlgorithmDer, cert.publicKey, crl.parsed.tbsDer, crl.parsed.signature));
+    const signer = certs.find((cert) => signedCrl(crl, cert));
     if (signer) return [];
     const which = c.crls.length > 1 ? `CRL ${i + 1} of ${c.file}` : c.file;
     const byName = certs.find((cert) => subjectNameDer(cert.raw).equals(crl.parsed.issuerDer));
