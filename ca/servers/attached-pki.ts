@@ -17,7 +17,10 @@ export class AttachedPki {
   private readonly baseNumbers = new Map<string, bigint>();
   private readonly bySerial = new Map<string, string>();
 
-  constructor(readonly namespace: string, readonly materials: Materials, readonly endpoints: RevocationEndpoints) {
+  private readonly signs = new Map<string, boolean>();
+
+  /** `ownCrls`: CRLs a CA's owner wrote (DER), served as-is instead of one tlsgate signs */
+  constructor(readonly namespace: string, readonly materials: Materials, readonly endpoints: RevocationEndpoints, readonly ownCrls: ReadonlyMap<string, Buffer> = new Map()) {
     this.registry = new RevocationRegistry(materials);
     for (const cert of materials.certs.values()) {
       if (cert.issuerId !== undefined) this.bySerial.set(serialKey(cert.issuerId, cert.serialHex), cert.id);
@@ -41,6 +44,21 @@ export class AttachedPki {
   isIssuer(certId: string): boolean {
     const cert = this.materials.certs.get(certId);
     return !!cert && (cert.isCa || [...this.materials.certs.values()].some((c) => c.issuerId === certId && c.id !== certId));
+  }
+
+  /** tlsgate holds the key of `certId` (always for generated certificates; for a team's, when it gave it) */
+  canSign(certId: string): boolean {
+    let can = this.signs.get(certId);
+    if (can === undefined) {
+      try {
+        this.materials.key(certId);
+        can = true;
+      } catch {
+        can = false;
+      }
+      this.signs.set(certId, can);
+    }
+    return can;
   }
 
   /** the id of the certificate `caId` issued with this serial */

@@ -54,8 +54,9 @@ export class RevocationServers {
     };
   }
 
-  attach(ns: string, materials: Materials): PkiHandle {
-    const pki = new AttachedPki(ns, materials, this.endpointsFor(ns));
+  /** `ownCrls`: by CA id, CRLs served as written (a team's own) */
+  attach(ns: string, materials: Materials, ownCrls?: ReadonlyMap<string, Buffer>): PkiHandle {
+    const pki = new AttachedPki(ns, materials, this.endpointsFor(ns), ownCrls);
     this.directory.attach(pki);
     return {
       namespace: ns,

@@ -23,7 +23,8 @@ import { clientAnchorIds, clientPlan, pemIdentity, serverPlan, type ClientIdenti
 import { endsRequest } from './ends-request.js';
 import { pkcs12Identity } from './client-identity.js';
 import { ScenarioError } from '../model/internal-fault.js';
-import { attachPki, fetchServerCrls } from './session-pki.js';
+import { attachScenarioPki, fetchServerCrls } from './session-pki.js';
+import { routesFor } from './team-ca.js';
 import { generatedPart } from '../scenario/checks/pki-checks.js';
 
 export interface SessionEnv {
@@ -52,7 +53,12 @@ export class ScenarioSession {
     private readonly drivers: Drivers,
     private readonly identity: ClientIdentity,
     private readonly lease: NamespaceLease | undefined,
-  ) {}
+  ) {
+    this.routes = pki ? routesFor(materials, pki.endpoints) : new Map();
+  }
+
+  /** the URLs in a team's certificates, mapped to this run's servers */
+  private readonly routes: ReadonlyMap<string, string>;
 
   static async open(scenario: Scenario, env: SessionEnv, signal: AbortSignal): Promise<ScenarioSession> {
     const servers = needsRevocationServers(scenario) ? await env.revocationServers() : undefined;
@@ -69,7 +75,7 @@ export class ScenarioSession {
       // after the materials: a client's environment may name certificates (NODE_EXTRA_CA_CERTS)
       const drivers = await loadDrivers(scenario, materials, env.placement);
       signal.throwIfAborted();
-      pki = servers && lease && generated ? attachPki(servers, lease.namespace, generated, scenario) : undefined;
+      pki = servers && lease && (generated || materials.ids().length > 0) ? attachScenarioPki(servers, lease.namespace, materials, scenario) : undefined;
       const identity = scenario.client.identityFormat === 'pkcs12' && scenario.client.identity
         ? await pkcs12Identity(scenario, materials)
         : pemIdentity(scenario, materials);
@@ -140,6 +146,7 @@ export class ScenarioSession {
       config,
       serverChainDer: chainIds.map((id) => this.materials.get(id).der),
       anchorsDer: anchors === 'system' ? [] : anchors.map((id) => this.materials.get(id).der),
+      routes: this.routes,
     }, signal);
   }
 
@@ -154,11 +161,15 @@ export class ScenarioSession {
   private serverHooks(): ServerHooks {
     if (this.scenario.server.staple !== 'responder') return {};
     const timeoutMs = this.scenario.client.revocation?.timeoutMs ?? 300;
-    return { ocspStaple: (certDer, issuerDer) => fetchStaple(certDer, issuerDer, { timeoutMs }) };
+    // a team's server that does not send its leaf's issuer (a root) is told it, as nginx's
+    // ssl_trusted_certificate does; generated scenarios keep Node's own behaviour (no issuer, no staple)
+    const issuer = this.materials.isFromFiles(this.scenario.server.cert) ? this.materials.nominalIssuer(this.scenario.server.cert) : undefined;
+    const knownIssuer = issuer === undefined ? null : this.materials.get(issuer).der;
+    return { ocspStaple: (certDer, issuerDer) => fetchStaple(certDer, issuerDer ?? knownIssuer, { timeoutMs, routes: this.routes }) };
   }
 
   private async serverCrls(caIds: string[], signal: AbortSignal): Promise<string[]> {
-    if (!this.pki) throw new ScenarioError(`server.crl needs generated CA certificates (ids: ${caIds.join(', ')})`);
+    if (!this.pki) throw new ScenarioError(`server.crl needs CA certificates tlsgate can serve CRLs of (ids: ${caIds.join(', ')})`);
     return fetchServerCrls(this.pki.endpoints, caIds, signal);
   }
 
