@@ -24,7 +24,7 @@ pki:
     api: { cert: api.pem, key: api.key }
     revoked: { cert: revoked.pem, key: revoked.key }
 defaults:
-  client: { trust: [root], servername: api.acme.example, revocation: { mode: crl, failure: hard } }
+  client: { trust: [root], servername: api.acme.example, revocation: { mode: crl, failure: hard, timeoutMs: 3000 } }
 scenarios:
   - name: own CRL, revoked leaf
     server: { cert: revoked }
@@ -47,17 +47,17 @@ defaults:
   client: { trust: [root], servername: api.acme.example }
 scenarios:
   - name: crl
-    client: { revocation: { mode: crl, failure: hard } }
+    client: { revocation: { mode: crl, failure: hard, timeoutMs: 3000 } }
     expect: { outcome: reject, category: revoked, revocationChecked: [crl] }
   - name: ocsp
-    client: { revocation: { mode: ocsp, failure: hard } }
+    client: { revocation: { mode: ocsp, failure: hard, timeoutMs: 3000 } }
     expect: { outcome: reject, category: revoked, revocationChecked: [ocsp] }
   - name: ocsp-stapled
     server: { staple: responder }
-    client: { revocation: { mode: ocsp-stapled, failure: hard } }
+    client: { revocation: { mode: ocsp-stapled, failure: hard, timeoutMs: 3000 } }
     expect: { outcome: reject, category: revoked, revocationChecked: [ocsp] }
   - name: ocsp-then-crl
-    client: { revocation: { mode: ocsp-then-crl, failure: hard } }
+    client: { revocation: { mode: ocsp-then-crl, failure: hard, timeoutMs: 3000 } }
     expect: { outcome: reject, category: revoked, revocationChecked: [ocsp] }
   - name: server-side crl
     server: { cert: api, clientCert: require, clientCa: [root], crl: [root] }
@@ -65,11 +65,11 @@ scenarios:
     expect: { outcome: reject, revocationChecked: [crl] }
   - name: good leaf, ocsp
     server: { cert: api }
-    client: { revocation: { mode: ocsp, failure: hard } }
+    client: { revocation: { mode: ocsp, failure: hard, timeoutMs: 3000 } }
     expect: { outcome: accept, revocationChecked: [ocsp] }
   - name: then revoke a files leaf
     server: { cert: api }
-    client: { revocation: { mode: ocsp, failure: hard } }
+    client: { revocation: { mode: ocsp, failure: hard, timeoutMs: 3000 } }
     expect: { outcome: accept }
     then:
       - revoke: [api]
