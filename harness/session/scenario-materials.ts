@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Materials } from '../../ca/issue/materials.js';
 import { ScenarioError } from '../model/internal-fault.js';
 import type { PemFileRef } from '../model/domain.js';
-import { crlsOf, pemBlocks, type ReadCrl } from '../../ca/asn1/pem-blocks.js';
+import { crlsOf, pemBlocks, type ReadCrl } from '../../ca/revocation/crl-files.js';
 import { bundleIds } from '../scenario/checks/pem-files.js';
 
 export interface CertMaterial {

@@ -8,7 +8,7 @@
 import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { crlsOf, pemBlocks, type ReadCrl } from '../../../ca/asn1/pem-blocks.js';
+import { crlsOf, pemBlocks, type ReadCrl } from '../../../ca/revocation/crl-files.js';
 import { subjectNameDer } from '../../../ca/issue/certificate.js';
 import { verifySignature } from '../../../ca/asn1/signature-verify.js';
 import type { PemFileRef } from '../../model/domain.js';

@@ -2,7 +2,7 @@
  * PEM blocks of one label out of a file, and CRL files in either encoding: a team's files hold
  * bundles (a fullchain) and CRLs concatenated, PEM or DER, as `openssl ca -gencrl` writes them.
  */
-import { parseCrl, type ParsedCrl } from '../revocation/crl.js';
+import { parseCrl, type ParsedCrl } from './crl.js';
 
 /** the DER of every `-----BEGIN <label>-----` block, in file order (text outside blocks is ignored) */
 export function pemBlocks(text: string, label: string): Buffer[] {
