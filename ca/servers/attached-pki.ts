@@ -67,7 +67,16 @@ export class AttachedPki {
   }
 }
 
-const serialKey = (caId: string, serialHex: string) => `${caId}\0${canonicalSerialHex(serialHex)}`;
+/** a team's certificate may carry a serial no CA should (negative, oversized): it keys as written */
+const serialKey = (caId: string, serialHex: string) => `${caId}\0${canonicalOrAsIs(serialHex)}`;
+
+function canonicalOrAsIs(serialHex: string): string {
+  try {
+    return canonicalSerialHex(serialHex);
+  } catch {
+    return serialHex.toLowerCase();
+  }
+}
 
 /** namespaces -> attached PKIs */
 export class PkiDirectory {

@@ -7,7 +7,6 @@
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { KeyPair } from '../../ca/asn1/signer.js';
-import { canonicalSerialHex } from '../../ca/asn1/asn1-values.js';
 import { keyPairFromPem } from '../../ca/issue/keys.js';
 import { subjectNameDer } from '../../ca/issue/certificate.js';
 import { verifySignature } from '../../ca/asn1/signature-verify.js';
@@ -40,17 +39,19 @@ export function teamMaterials(m: ScenarioMaterials, spec: PkiSpec): Materials {
   };
 }
 
+/** a team's certificate may be odd (an empty subject, a negative serial): nothing here may throw */
 function filesCert(m: ScenarioMaterials, id: string): IssuedCert {
   const c = m.get(id);
   const isCa = c.x509.ca;
+  const subject = c.x509.subject ?? '';
   return {
     id,
-    spec: { id, role: isCa ? 'intermediate' : 'server', subject: c.x509.subject.replace(/\n/g, ',') } as CertSpec,
+    spec: { id, role: isCa ? 'intermediate' : 'server', subject: subject.replace(/\n/g, ',') } as CertSpec,
     der: c.der,
     pem: c.pem,
     keyPem: c.keyPem ?? '',
-    serialHex: canonicalSerialHex(certFacts(c.der).serialHex),
-    subject: c.x509.subject,
+    serialHex: certFacts(c.der).serialHex,
+    subject,
     issuerId: m.nominalIssuer(id),
     notBefore: new Date(c.x509.validFrom),
     notAfter: new Date(c.x509.validTo),
