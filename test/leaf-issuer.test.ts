@@ -56,7 +56,7 @@ pki:
     relabelled: { cert: ./relabelled.pem, key: ./relabelled.key }
     bad-sig: { cert: ./bad-sig.pem, key: ./bad-sig.key }
 defaults:
-  client: { servername: localhost }
+  client: { servername: localhost, trust: [root] }
 scenarios:
   - name: file leaf naming another issuer, default chain
     server: { cert: wrong-name }

@@ -10,6 +10,12 @@ import { RequestLog } from '../revocation/request-log.js';
 import { RevocationRegistry } from '../revocation/revocation-registry.js';
 import { NO_AUDIT, type AuditSink } from '../spec/audit.js';
 
+export interface AttachOptions {
+  /** by CA id, CRLs served as written (a team's own) */
+  ownCrls?: ReadonlyMap<string, Buffer> | undefined;
+  audit?: AuditSink | undefined;
+}
+
 export class AttachedPki {
   readonly registry: RevocationRegistry;
   readonly faults = new FaultTable();
@@ -18,8 +24,16 @@ export class AttachedPki {
   private readonly baseNumbers = new Map<string, bigint>();
   private readonly bySerial = new Map<string, string>();
 
-  constructor(readonly namespace: string, readonly materials: Materials, readonly endpoints: RevocationEndpoints, readonly audit: AuditSink = NO_AUDIT) {
-    this.registry = new RevocationRegistry(materials, audit);
+  private readonly signs = new Map<string, boolean>();
+  /** CRLs a CA's owner wrote (DER, by CA id), served as-is instead of one tlsgate signs */
+  readonly ownCrls: ReadonlyMap<string, Buffer>;
+  /** hears what the CA does for this PKI: revocations, CRLs published, OCSP answers */
+  readonly audit: AuditSink;
+
+  constructor(readonly namespace: string, readonly materials: Materials, readonly endpoints: RevocationEndpoints, options: AttachOptions = {}) {
+    this.ownCrls = options.ownCrls ?? new Map();
+    this.audit = options.audit ?? NO_AUDIT;
+    this.registry = new RevocationRegistry(materials, this.audit);
     for (const cert of materials.certs.values()) {
       if (cert.issuerId !== undefined) this.bySerial.set(serialKey(cert.issuerId, cert.serialHex), cert.id);
     }
@@ -44,13 +58,37 @@ export class AttachedPki {
     return !!cert && (cert.isCa || [...this.materials.certs.values()].some((c) => c.issuerId === certId && c.id !== certId));
   }
 
+  /** tlsgate holds the key of `certId` (always for generated certificates; for a team's, when it gave it) */
+  canSign(certId: string): boolean {
+    let can = this.signs.get(certId);
+    if (can === undefined) {
+      try {
+        this.materials.key(certId);
+        can = true;
+      } catch {
+        can = false;
+      }
+      this.signs.set(certId, can);
+    }
+    return can;
+  }
+
   /** the id of the certificate `caId` issued with this serial */
   certBySerial(caId: string, serialHex: string): string | undefined {
     return this.bySerial.get(serialKey(caId, serialHex));
   }
 }
 
-const serialKey = (caId: string, serialHex: string) => `${caId}\0${canonicalSerialHex(serialHex)}`;
+/** a team's certificate may carry a serial no CA should (negative, oversized): it keys as written */
+const serialKey = (caId: string, serialHex: string) => `${caId}\0${canonicalOrAsIs(serialHex)}`;
+
+function canonicalOrAsIs(serialHex: string): string {
+  try {
+    return canonicalSerialHex(serialHex);
+  } catch {
+    return serialHex.toLowerCase();
+  }
+}
 
 /** namespaces -> attached PKIs */
 export class PkiDirectory {

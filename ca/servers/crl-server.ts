@@ -87,7 +87,10 @@ async function answer(directory: PkiDirectory, req: IncomingMessage): Promise<Ha
 }
 
 async function crlAnswer(pki: AttachedPki, caId: string, kind: CrlKind, fault: Fault | undefined, pem: boolean): Promise<{ answer: HttpAnswer }> {
-  const der = await buildCrl(pki, caId, kind, fault);
+  const own = kind === 'base' ? pki.ownCrls.get(caId) : undefined;
+  if (!own && !pki.canSign(caId)) return notFound(`no CRL for '${caId}': tlsgate holds neither its key nor a CRL file of it`) as { answer: HttpAnswer };
+  // the owner's CRL as written; only content faults that need no signature could apply, so none do
+  const der = own ?? await buildCrl(pki, caId, kind, fault);
   return pem
     ? { answer: { status: 200, contentType: 'application/x-pem-file', body: Buffer.from(crlPem(der)) } }
     : { answer: { status: 200, contentType: 'application/pkix-crl', body: der } };

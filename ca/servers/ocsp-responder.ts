@@ -144,6 +144,8 @@ function decide({ pki, caId, requestDer }: Route): Decision {
   if (request.ids.length > MAX_CERT_IDS) throw new OcspRequestError(`${request.ids.length} certificates in one request (at most ${MAX_CERT_IDS})`);
   const serials = request.ids.map((id) => id.serialHex);
   if (!request.ids.every((id) => issuedByCa(pki, caId, id))) return { status: 'unauthorized', serials };
+  // a team's CA whose key (or delegated signer's) tlsgate was not given: it cannot sign for it
+  if (!pki.canSign(responderOf(pki, caId)?.signer ?? caId)) return { status: 'unauthorized', serials };
   const certIds = serials.map((s) => pki.certBySerial(caId, s)).filter((id): id is string => id !== undefined);
   const fault = pki.faults.lookup('ocsp', caId, certIds);
   if (fault?.kind === 'ocsp-status') return { status: fault.status, serials, fault };

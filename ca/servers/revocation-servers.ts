@@ -3,7 +3,7 @@
  * Each PKI attaches under its own namespace (a URL prefix), so concurrent scenarios never see
  * each other's revocations, faults or request logs.
  */
-import { AttachedPki, PkiDirectory } from './attached-pki.js';
+import { AttachedPki, PkiDirectory, type AttachOptions } from './attached-pki.js';
 import { CrlServer } from './crl-server.js';
 import type { FaultTable } from '../revocation/fault-table.js';
 import type { LoopbackHost } from './loopback-http.js';
@@ -11,7 +11,6 @@ import type { Materials, RevocationEndpoints } from '../issue/materials.js';
 import { OcspResponder } from './ocsp-responder.js';
 import type { RequestLog } from '../revocation/request-log.js';
 import type { RevocationRegistry } from '../revocation/revocation-registry.js';
-import type { AuditSink } from '../spec/audit.js';
 
 /** what a PKI's owner holds while it is attached */
 export interface PkiHandle {
@@ -55,9 +54,8 @@ export class RevocationServers {
     };
   }
 
-  /** `audit` hears what the CA does for this PKI: revocations, CRLs published, OCSP answers */
-  attach(ns: string, materials: Materials, audit?: AuditSink): PkiHandle {
-    const pki = new AttachedPki(ns, materials, this.endpointsFor(ns), audit);
+  attach(ns: string, materials: Materials, options: AttachOptions = {}): PkiHandle {
+    const pki = new AttachedPki(ns, materials, this.endpointsFor(ns), options);
     this.directory.attach(pki);
     return {
       namespace: ns,

@@ -244,7 +244,8 @@ export interface AppliedAcceptance {
 }
 
 export interface ScenarioResult {
-  scenario: Pick<Scenario, 'id' | 'name' | 'file' | 'path' | 'line' | 'tags'>;
+  /** `caveats`: what the scenario does not prove (harness/model/caveats.ts) */
+  scenario: Pick<Scenario, 'id' | 'name' | 'file' | 'path' | 'line' | 'tags'> & { caveats?: string[] };
   /** one per connection: the first, then each `then` step */
   observations: Observation[];
   verdict: Verdict;

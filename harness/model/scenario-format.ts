@@ -55,9 +55,10 @@ export const TimeoutMs = named('timeoutMs', Type.Integer({
   description: 'Per-connection timeout in ms (at most 600000); overrides --timeout.',
 }));
 
-export const PemFile = named('pemFile', closed('A certificate in a PEM file, and optionally its private key.', {
-  cert: text('Path of the PEM certificate (`-----BEGIN CERTIFICATE-----`), relative to this scenario file.'),
-  key: optional(text('Path of its unencrypted PEM private key, relative to this scenario file; needed to serve it or use it as a client identity.')),
+export const PemFile = named('pemFile', closed('A certificate (or a bundle of them) in a PEM file, optionally its private key; and/or CRL files. Give `cert`, `crl` or both.', {
+  cert: optional(text('Path of the PEM certificate (`-----BEGIN CERTIFICATE-----`), relative to this scenario file. A bundle (fullchain) file holds several: `<id>` is the first, `<id>#2`, `<id>#3`… the next ones in file order.')),
+  key: optional(text('Path of its unencrypted PEM private key, relative to this scenario file; needed to serve it, use it as a client identity, or (for a CA) let tlsgate sign CRLs and OCSP answers as that CA.')),
+  crl: optional(text('Path of a CRL file, PEM (one or several `-----BEGIN X509 CRL-----` blocks) or DER, relative to this scenario file: served as-is at the distribution point of the CA that signed it.')),
 }));
 
 export const Pki = named('pki', closed('The PKI of this file.', {
@@ -83,7 +84,7 @@ export const ServerEndSchema = named('serverEnd', closed('The TLS server end.', 
   ecdhCurve: optional(text('Key-exchange groups, e.g. `P-256` or `X25519:P-256`.')),
   alpn: texts('ALPN protocols the server offers, e.g. [h2, http/1.1].', 'an ALPN protocol id'),
   clientCert: optional(stringEnum(CLIENT_CERT_POLICIES, 'Client certificates: none (default), request, or require.')),
-  clientCa: certRefs('Ids trusted for client certificates; default: the root of client.identity.'),
+  clientCa: certRefs('Ids trusted for client certificates; default: the root of a generated client.identity; required when the identity comes from `pki.files`.'),
   crl: certRefs('Ids of CAs whose CRLs the server loads (server-side revocation of client certificates).'),
   authorizeSpiffeIds: texts('SPIFFE IDs the server authorizes: a client certificate must carry exactly one URI SAN, and one of these.', 'a SPIFFE ID, e.g. spiffe://example.org/service'),
   staple: optional(stringEnum(STAPLE_MODES, 'OCSP stapling: `responder` staples tlsgate\'s responder\'s answer, `none` never staples.')),
@@ -122,10 +123,11 @@ export const ClientEndSchema = named('clientEnd', closed('The TLS client end.', 
     Type.Array(Type.String({ minLength: 1 })),
     Type.Literal('system'),
   ], {
-    description: 'Ids of trust anchors (default: the root of the server\'s certificate), or `system` for Node\'s default store.',
+    description: 'Ids of trust anchors, or `system` for Node\'s default store. Default: the root of a generated server certificate; required when the server certificate comes from `pki.files` (trust is never inferred from files).',
     errorMessage: 'must be a list of certificate ids or `system`',
   })),
   servername: optional(text('SNI and the hostname to check; default localhost. An IP literal sends no SNI.')),
+  checkName: flag('Check the server certificate against `servername`; default true. `false` models a client that replaces checkServerIdentity (SNI is still sent): reports mark such a scenario as proving less.'),
   connect: optional(stringEnum(CONNECT_ADDRESSES, 'Address to connect to: 127.0.0.1 (default) or ::1.')),
   identity: optional(ref(CertRef, 'Id of the client certificate.')),
   identityFormat: optional(stringEnum(IDENTITY_FORMATS, 'How the identity is handed to Node: pem (default) or pkcs12.')),

@@ -94,7 +94,8 @@ class ConsoleReporter implements Reporter {
     const status = reportedStatus(r);
     const label = this.statusLabel(status);
     const tail = status === 'skipped' ? `: ${headline(r)}` : ` (${formatDuration(r.durationMs)})`;
-    return `${label} ${r.scenario.name}  ${this.c.dim(location(r))}${this.c.dim(tail)}`;
+    const caveats = (r.scenario.caveats ?? []).map((c) => `\n    ${this.c.yellow(c)}`).join('');
+    return `${label} ${r.scenario.name}  ${this.c.dim(location(r))}${this.c.dim(tail)}${caveats}`;
   }
 
   private statusLabel(status: ReportedStatus): string {

@@ -159,6 +159,7 @@ h4 { font-size: 13px; margin: 8px 0 4px; } h5 { font-size: 12px; margin: 6px 0 2
 .env, .where, .summary { color: #555; font-size: 12px; }
 .counts span { margin-right: 12px; font-weight: 600; }
 .badge { display: inline-block; min-width: 42px; text-align: center; border-radius: 4px; padding: 0 6px; font-size: 11px; font-weight: 700; color: #fff; background: #6b7280; }
+.badge.caveat { background: #9a6700; }
 .badge.passed { background: #1a7f37; } .badge.failed { background: #cf222e; } .badge.error { background: #9a3412; } .badge.skipped { background: #8c959f; }
 .badge.drift { background: #8250df; } .badge.drift.fatal { background: #cf222e; }
 .filters { position: sticky; top: 0; background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 6px; padding: 6px 10px; margin: 12px 0; display: flex; gap: 14px; align-items: center; flex-wrap: wrap; z-index: 1; }

@@ -87,8 +87,9 @@ function scenarioHtml(r: ScenarioResult, kinds: readonly DriftClass[], drift: Dr
   const attrs = filterAttributes({ status: [status], folder: folderOf(r), tags: r.scenario.tags, drift: kinds });
   const driftBadges = kinds.map((k) => `<span class="badge drift${drift?.policy.fatal.has(k) ? ' fatal' : ''}">${esc(k)}</span>`).join(' ');
   const tags = r.scenario.tags.map((t) => `<span class="tag">${esc(t)}</span>`).join('');
+  const caveats = (r.scenario.caveats ?? []).map((c) => `<span class="badge caveat" title="${esc(c)}">proves less</span>`).join('');
   return `<details class="scenario item ${status}" ${attrs}${status === 'failed' || status === 'error' ? ' open' : ''}>
-<summary>${statusBadge(status)}<span class="name">${esc(r.scenario.name)}</span>${driftBadges}${tags}</summary>
+<summary>${statusBadge(status)}<span class="name">${esc(r.scenario.name)}</span>${caveats}${driftBadges}${tags}</summary>
 ${resultDetails(r)}
 </details>`;
 }

@@ -25,6 +25,8 @@ export interface ReportResult {
   path: string;
   line: number;
   tags: string[];
+  /** what the scenario does not prove (e.g. its client checks no name) */
+  caveats?: string[];
   /** `accepted`: failed, but a project acceptance covers it (it does not fail the run) */
   status: ReportedStatus;
   durationMs: number;
@@ -101,6 +103,7 @@ function reportResult(r: ScenarioResult): ReportResult {
     path: r.scenario.path,
     line: r.scenario.line,
     tags: [...r.scenario.tags],
+    ...(r.scenario.caveats ? { caveats: [...r.scenario.caveats] } : {}),
     status: reportedStatus(r),
     durationMs: r.durationMs,
     ...(v.status === 'failed' ? { message: v.message, mismatches: v.mismatches.map(definedMismatch) } : {}),

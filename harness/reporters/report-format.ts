@@ -163,6 +163,7 @@ const Result = named('result', noExtraKeys({
   path: string('the scenario file as a CI tool opens it: relative to the working directory, `/`-separated'),
   line: Type.Integer({ minimum: 1 }),
   tags: strings(),
+  caveats: optional(Type.Array(Type.String(), { description: 'what the scenario does not prove, e.g. `proves less: no name check …` when its client checks no hostname' })),
   status: Type.Enum(REPORTED_STATUSES, { description: '`accepted`: the observation did not meet the expectation, but a project acceptance covers it' }),
   durationMs: ref(Count),
   message: optional(string('failed, accepted: `expected …, got …`; error: what went wrong; skipped: why')),

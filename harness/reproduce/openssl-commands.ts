@@ -36,6 +36,8 @@ export interface SClientPlan extends TlsOptionsPlan {
   connect: Address;
   /** SNI and the name checked; an IP literal sends no SNI and is checked against IP SANs */
   servername: string;
+  /** false: no name check (client.checkName: false); SNI is still sent */
+  checkName?: boolean;
   /** trust anchors (and, with `crlCheck`, every CA's CRL); absent: the system store */
   caFile?: string;
   allowPartialTrustChain: boolean;
@@ -85,7 +87,8 @@ export function sServerArgs(p: SServerPlan): string[] {
 export function sClientArgs(p: SClientPlan): string[] {
   const name = bareName(p.servername);
   // Node's checkServerIdentity matches a fully-qualified name without its trailing dot; OpenSSL would not
-  const nameArgs = isIP(name) ? ['-noservername', '-verify_ip', name] : ['-servername', name, '-verify_hostname', name.replace(/\.$/, '')];
+  const check = p.checkName === false ? [] : isIP(name) ? ['-verify_ip', name] : ['-verify_hostname', name.replace(/\.$/, '')];
+  const nameArgs = isIP(name) ? ['-noservername', ...check] : ['-servername', name, ...check];
   return [
     's_client', '-connect', hostPort(p.connect), ...nameArgs,
     ...(p.caFile ? ['-CAfile', p.caFile, '-no-CApath', '-no-CAstore'] : []),
@@ -101,6 +104,7 @@ export function sClientArgs(p: SClientPlan): string[] {
 /** curl fixes what it offers for ALPN and trusts a non-root anchor (partial chain) on its own */
 export function curlCommand(p: SClientPlan, opts: { anchorsIncludeNonRoot: boolean }): CurlCommand {
   if (p.alpn?.length) return { unsupported: 'curl offers only its own ALPN list (h2, http/1.1), not the scenario\'s' };
+  if (p.checkName === false) return { unsupported: 'curl cannot skip the name check alone (--insecure skips every check)' };
   if (opts.anchorsIncludeNonRoot && !p.allowPartialTrustChain) {
     return { unsupported: 'curl accepts a chain that ends at a trusted intermediate (it always sets OpenSSL\'s partial-chain flag); Node does not' };
   }

@@ -98,6 +98,7 @@ function clientEnd(s: Scenario, m: ScenarioMaterials, crls: string[] | undefined
   return {
     connect,
     servername: end.servername,
+    ...(end.checkName === false ? { checkName: false } : {}),
     ...(anchors !== 'system' ? { caFile: path(FILES.clientTrusts, withCrls(m.pems(anchors), crls)) } : {}),
     allowPartialTrustChain: !!end.allowPartialTrustChain,
     minVersion: end.minVersion, maxVersion: end.maxVersion, ciphers: end.ciphers, ecdhCurve: end.ecdhCurve, alpn: end.alpn,

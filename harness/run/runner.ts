@@ -6,6 +6,7 @@
  * are listed in the outcome's `internalErrors`. Verdicts come from `execute` alone: order and
  * concurrency only change timing.
  */
+import { scenarioRef } from '../model/caveats.js';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
@@ -281,7 +282,7 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined
 
 function resultOf(s: Scenario, verdict: Verdict, observations: Observation[], durationMs: number): ScenarioResult {
   return {
-    scenario: { id: s.id, name: s.name, file: s.file, path: s.path, line: s.line, tags: s.tags },
+    scenario: scenarioRef(s),
     observations,
     verdict,
     durationMs,

@@ -15,7 +15,7 @@ import { mergedFindings } from './checks/merged-checks.js';
 import { libraryFindings } from './checks/library-checks.js';
 import { parseYaml } from './yaml/parse-yaml.js';
 import { checkPemFiles } from './checks/pem-files.js';
-import { pkiFindings, pkiSpecOf } from './checks/pki-checks.js';
+import { generatedPart, pkiFindings, pkiSpecOf } from './checks/pki-checks.js';
 import type { Finding, ScenarioProblem } from './problems.js';
 import { readSourceText } from './yaml/read-source.js';
 import { knownCerts, referenceFindings, type KnownCerts } from './checks/references.js';
@@ -44,8 +44,10 @@ export async function loadScenarioFile(ref: ScenarioFileRef): Promise<FileResult
   const notAMapping = topLevelFinding(root);
   if (notAMapping) return { scenarios: [], problems: locator.problems([notAMapping]) };
 
-  const known = knownCerts(root);
-  const pem = await checkPemFiles(root, ref.absolute, known);
+  const written = knownCerts(root);
+  const pem = await checkPemFiles(root, ref.absolute, written);
+  // the certificates the files really hold: a bundle's `<id>#n`, no CRL-only entry
+  const known: KnownCerts = { generated: written.generated, files: pem.certIds, unread: pem.unread, facts: pem.facts };
   const findings = [...documentFindings(root, known, locator), ...pem.findings];
   if (findings.length > 0) return { scenarios: [], problems: locator.problems(findings) };
   const input = root as ScenarioFileInput;
@@ -63,7 +65,7 @@ function documentFindings(root: unknown, known: KnownCerts, locator: Locator): F
     ...scenarioFindings(root, (path) => locator.position(path).line),
     ...stackFindings(root),
   ];
-  if (!shape.some((f) => f.path[0] === 'pki')) findings.push(...pkiFindings(pkiSpecOf((root as ScenarioFileInput).pki)));
+  if (!shape.some((f) => f.path[0] === 'pki')) findings.push(...pkiFindings(generatedPart(pkiSpecOf((root as ScenarioFileInput).pki), known.files)));
   return findings;
 }
 

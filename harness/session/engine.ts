@@ -15,6 +15,7 @@ import { judge } from '../verdict/judge.js';
 import type { Observation, Scenario, ScenarioResult, StackVersions, Verdict } from '../model/domain.js';
 import { citeKnown, describeStack, expectationOn, knownOn } from '../verdict/stack-expectation.js';
 import { ScenarioSession } from './scenario-session.js';
+import { scenarioRef } from '../model/caveats.js';
 
 export interface EngineOptions {
   /** material cache folder */
@@ -57,7 +58,7 @@ class ScenarioEngine implements Engine {
 
   async run(scenario: Scenario, signal: AbortSignal): Promise<ScenarioResult> {
     const started = performance.now();
-    const ref = { id: scenario.id, name: scenario.name, file: scenario.file, path: scenario.path, line: scenario.line, tags: scenario.tags };
+    const ref = scenarioRef(scenario);
     if (scenario.skip !== undefined) {
       return { scenario: ref, observations: [], verdict: { status: 'skipped', reason: scenario.skip }, durationMs: 0 };
     }

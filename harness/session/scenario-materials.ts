@@ -7,6 +7,8 @@ import { readFile } from 'node:fs/promises';
 import type { Materials } from '../../ca/issue/materials.js';
 import { ScenarioError } from '../model/internal-fault.js';
 import type { PemFileRef } from '../model/domain.js';
+import { crlsOf, pemBlocks, type ReadCrl } from '../../ca/revocation/crl-files.js';
+import { bundleIds } from '../scenario/checks/pem-files.js';
 
 export interface CertMaterial {
   readonly id: string;
@@ -21,11 +23,16 @@ export class ScenarioMaterials {
   /** nominalIssuer of PEM files, found once */
   private readonly issuers = new Map<string, string | undefined>();
 
-  constructor(readonly generated: Materials | undefined, files: ReadonlyMap<string, CertMaterial>) {
+  constructor(readonly generated: Materials | undefined, files: ReadonlyMap<string, CertMaterial>, readonly crls: readonly TeamCrl[] = []) {
     for (const [id, cert] of generated?.certs ?? []) {
       this.byId.set(id, { id, pem: cert.pem, der: cert.der, keyPem: cert.keyPem, get x509() { return x509Of(cert.der); } });
     }
     for (const [id, m] of files) this.byId.set(id, m);
+  }
+
+  /** a team's file, not a certificate tlsgate generated */
+  isFromFiles(id: string): boolean {
+    return !this.generated?.certs.has(id) && this.byId.has(id);
   }
 
   ids(): string[] {
@@ -120,14 +127,33 @@ function x509Of(der: Buffer): X509Certificate {
   return x;
 }
 
-/** Loads a scenario's `pki.files`; the loader already checked that they exist and parse. */
-export async function loadPemFiles(files: Record<string, PemFileRef> | undefined): Promise<Map<string, CertMaterial>> {
-  const out = new Map<string, CertMaterial>();
+/** a CRL from a team's file, as written (served as-is at its CA's distribution point) */
+export interface TeamCrl extends ReadCrl {
+  /** the pki.files id it came from */
+  readonly source: string;
+}
+
+export interface PemFilesMaterial {
+  certs: Map<string, CertMaterial>;
+  crls: TeamCrl[];
+}
+
+/**
+ * Loads a scenario's `pki.files`; the loader already checked that they exist and parse. A
+ * bundle's certificates are `<id>`, `<id>#2`… (its key goes with the first).
+ */
+export async function loadPemFiles(files: Record<string, PemFileRef> | undefined): Promise<PemFilesMaterial> {
+  const out: PemFilesMaterial = { certs: new Map(), crls: [] };
   for (const [id, ref] of Object.entries(files ?? {})) {
-    const pem = await readFile(ref.cert, 'utf8');
-    const x509 = new X509Certificate(pem);
-    const keyPem = ref.key ? await readFile(ref.key, 'utf8') : undefined;
-    out.set(id, { id, pem: x509.toString(), der: x509.raw, keyPem, x509 });
+    if (ref.cert !== undefined) {
+      const ders = pemBlocks(await readFile(ref.cert, 'utf8'), 'CERTIFICATE');
+      const keyPem = ref.key ? await readFile(ref.key, 'utf8') : undefined;
+      bundleIds(id, ders.length).forEach((certId, i) => {
+        const x509 = new X509Certificate(ders[i]!);
+        out.certs.set(certId, { id: certId, pem: x509.toString(), der: x509.raw, keyPem: i === 0 ? keyPem : undefined, x509 });
+      });
+    }
+    if (ref.crl !== undefined) out.crls.push(...crlsOf(await readFile(ref.crl)).map((c) => ({ ...c, source: id })));
   }
   return out;
 }

@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { issuePki } from '../../ca/issue/factory.js';
-import type { RevocationEndpoints } from '../../ca/issue/materials.js';
+import type { Materials, RevocationEndpoints } from '../../ca/issue/materials.js';
 import type { PkiHandle, RevocationServers } from '../../ca/servers/revocation-servers.js';
 import type { AuditSink } from '../../ca/spec/audit.js';
 import type { EndPlacement } from '../drivers/remote/remote-placement.js';
@@ -26,8 +26,10 @@ import { clientAnchorIds, clientPlan, pemIdentity, serverPlan, type ClientIdenti
 import { endsRequest } from './ends-request.js';
 import { pkcs12Identity } from './client-identity.js';
 import { ScenarioError } from '../model/internal-fault.js';
-import { attachPki, fetchServerCrls } from './session-pki.js';
 import { startScenarioProxy, withProxyRecord, type ScenarioProxy } from './scenario-proxy.js';
+import { attachScenarioPki, fetchServerCrls } from './session-pki.js';
+import { routesFor } from './team-ca.js';
+import { generatedPart } from '../scenario/checks/pki-checks.js';
 
 export interface SessionEnv {
   certsDir: string;
@@ -71,7 +73,11 @@ export class ScenarioSession {
     private readonly reissue?: () => Promise<{ materials: ScenarioMaterials; pki: PkiHandle | undefined }>,
   ) {
     this.ends = scenario;
+    this.routes = routesOf(materials, pki);
   }
+
+  /** the URLs in a team's certificates, mapped to this run's servers */
+  private routes: ReadonlyMap<string, string>;
 
   static async open(scenario: Scenario, env: SessionEnv, signal: AbortSignal): Promise<ScenarioSession> {
     const servers = needsRevocationServers(scenario) ? await env.revocationServers() : undefined;
@@ -79,24 +85,26 @@ export class ScenarioSession {
     let pki: PkiHandle | undefined;
     try {
       const endpoints: RevocationEndpoints | undefined = lease && servers?.endpointsFor(lease.namespace);
-      const issue = () => issuePki(scenario.pki, { cacheDir: env.certsDir, endpoints, ...(env.audit ? { audit: env.audit } : {}) });
+      const issue = () => issuePki(generatedPart(scenario.pki, new Set(Object.keys(scenario.pemFiles ?? {}))), { cacheDir: env.certsDir, endpoints, ...(env.audit ? { audit: env.audit } : {}) });
       const [generated, files] = await Promise.all([
         scenario.pki.certs.length > 0 ? issue() : Promise.resolve(undefined),
         loadPemFiles(scenario.pemFiles),
       ]);
       signal.throwIfAborted();
-      const materials = new ScenarioMaterials(generated, files);
+      const attach = (issued: Materials | undefined) => {
+        const materials = new ScenarioMaterials(issued, files.certs, files.crls);
+        const attached = servers && lease && (issued || materials.ids().length > 0)
+          ? attachScenarioPki(servers, lease.namespace, materials, scenario, env.audit)
+          : undefined;
+        return { materials, pki: attached };
+      };
+      const materials = new ScenarioMaterials(generated, files.certs, files.crls);
       // after the materials: a client's environment may name certificates (NODE_EXTRA_CA_CERTS)
       const drivers = await loadDrivers(scenario, materials, env.placement);
       signal.throwIfAborted();
-      pki = servers && lease && generated ? attachPki(servers, lease.namespace, generated, scenario, env.audit) : undefined;
+      pki = attach(generated).pki;
       const identity = await identityOf(scenario, materials);
-      const reissue = generated && hasSecondsScaleValidity(scenario.pki)
-        ? async () => {
-          const again = await issue();
-          return { materials: new ScenarioMaterials(again, files), pki: servers && lease ? attachPki(servers, lease.namespace, again, scenario, env.audit) : undefined };
-        }
-        : undefined;
+      const reissue = generated && hasSecondsScaleValidity(scenario.pki) ? async () => attach(await issue()) : undefined;
       return new ScenarioSession(scenario, env, materials, pki, drivers, identity, lease, reissue);
     } catch (err) {
       pki?.detach();
@@ -172,6 +180,7 @@ export class ScenarioSession {
     const { materials, pki } = await this.reissue();
     this.materials = materials;
     this.pki = pki;
+    this.routes = routesOf(materials, pki);
     this.identity = await identityOf(this.ends, materials);
   }
 
@@ -224,6 +233,7 @@ export class ScenarioSession {
       config,
       serverChainDer: chainIds.map((id) => this.materials.get(id).der),
       anchorsDer: anchors === 'system' ? [] : anchors.map((id) => this.materials.get(id).der),
+      routes: this.routes,
     }, signal);
   }
 
@@ -238,11 +248,15 @@ export class ScenarioSession {
   private serverHooks(): ServerHooks {
     if (this.scenario.server.staple !== 'responder') return {};
     const timeoutMs = this.scenario.client.revocation?.timeoutMs ?? 300;
-    return { ocspStaple: (certDer, issuerDer) => fetchStaple(certDer, issuerDer, { timeoutMs }) };
+    // a team's server that does not send its leaf's issuer (a root) is told it, as nginx's
+    // ssl_trusted_certificate does; generated scenarios keep Node's own behaviour (no issuer, no staple)
+    const issuer = this.materials.isFromFiles(this.scenario.server.cert) ? this.materials.nominalIssuer(this.scenario.server.cert) : undefined;
+    const knownIssuer = issuer === undefined ? null : this.materials.get(issuer).der;
+    return { ocspStaple: (certDer, issuerDer) => fetchStaple(certDer, issuerDer ?? knownIssuer, { timeoutMs, routes: this.routes }) };
   }
 
   private async serverCrls(caIds: string[], signal: AbortSignal): Promise<string[]> {
-    if (!this.pki) throw new ScenarioError(`server.crl needs generated CA certificates (ids: ${caIds.join(', ')})`);
+    if (!this.pki) throw new ScenarioError(`server.crl needs CA certificates tlsgate can serve CRLs of (ids: ${caIds.join(', ')})`);
     return fetchServerCrls(this.pki.endpoints, caIds, signal);
   }
 
@@ -314,4 +328,9 @@ function hooksOf(plan: RevocationPlan | undefined, keep: (found: RevocationFindi
       return decision;
     },
   };
+}
+
+/** the URLs in a team's certificates, mapped to the servers `pki` is attached to */
+function routesOf(materials: ScenarioMaterials, pki: PkiHandle | undefined): ReadonlyMap<string, string> {
+  return pki ? routesFor(materials, pki.endpoints) : new Map();
 }

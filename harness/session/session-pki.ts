@@ -4,19 +4,46 @@
  * `tlsgate certs` share these.
  */
 import type { Materials, RevocationEndpoints } from '../../ca/issue/materials.js';
+import type { AttachOptions } from '../../ca/servers/attached-pki.js';
 import type { PkiHandle, RevocationServers } from '../../ca/servers/revocation-servers.js';
 import { ScenarioError } from '../model/internal-fault.js';
 import type { AuditSink } from '../../ca/spec/audit.js';
 import type { Scenario } from '../model/domain.js';
+import { certFacts } from './revocation/cert-facts.js';
+import type { ScenarioMaterials } from './scenario-materials.js';
+import { teamCrlsByCa, teamMaterials } from './team-ca.js';
 
 /** the PKI served under `ns`, with the scenario's set-up revocations and faults */
-export function attachPki(servers: RevocationServers, ns: string, materials: Materials, s: Scenario, audit?: AuditSink): PkiHandle {
-  const pki = servers.attach(ns, materials, audit);
+export function attachPki(servers: RevocationServers, ns: string, materials: Materials, s: Scenario, options: AttachOptions = {}): PkiHandle {
+  const pki = servers.attach(ns, materials, options);
   for (const r of s.pki.revoked ?? []) pki.registry.revoke(r.cert, { reason: r.reason, time: r.time, invalidityDate: r.invalidityDate });
   for (const f of s.faults ?? []) {
     pki.faults.set(f.ca !== undefined ? { caId: f.ca } : { certId: f.cert! }, f.server, f.fault);
   }
   return pki;
+}
+
+/**
+ * A scenario's certificates on the revocation servers: the generated PKI alone, or with a
+ * team's files beside it (their CA keys sign, their own CRLs are served as written, and what
+ * those CRLs list is revoked for OCSP too).
+ */
+export function attachScenarioPki(servers: RevocationServers, ns: string, m: ScenarioMaterials, s: Scenario, audit?: AuditSink): PkiHandle {
+  if (!m.ids().some((id) => m.isFromFiles(id))) return attachPki(servers, ns, m.generated!, s, { audit });
+  const ownCrls = teamCrlsByCa(m);
+  const pki = attachPki(servers, ns, teamMaterials(m, s.pki), s, { ownCrls, audit });
+  for (const [ca, der] of ownCrls) {
+    for (const entry of m.crls.find((c) => c.der === der)!.parsed.entries) {
+      const certId = findIssued(m, ca, entry.serialHex);
+      if (certId !== undefined && !pki.registry.status(certId)) pki.registry.revoke(certId, { reason: entry.reason, time: entry.revokedAt });
+    }
+  }
+  return pki;
+}
+
+/** the files certificate `caId` issued with this serial */
+function findIssued(m: ScenarioMaterials, caId: string, serialHex: string): string | undefined {
+  return m.ids().find((id) => m.isFromFiles(id) && m.nominalIssuer(id) === caId && certFacts(m.get(id).der).serialHex === serialHex);
 }
 
 /** the server's CRLs come from tlsgate's own CRL server, over real HTTP, as PEM */

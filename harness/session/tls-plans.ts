@@ -5,6 +5,7 @@
 import type { ClientPlan, ServerPlan, TlsOptionsPlan } from '../drivers/portable/types.js';
 import type { ClientEnd, Scenario, ServerEnd } from '../model/domain.js';
 import type { ScenarioMaterials } from './scenario-materials.js';
+import { ScenarioError } from '../model/internal-fault.js';
 
 const tlsOptions = (end: ServerEnd | ClientEnd): TlsOptionsPlan => ({
   minVersion: end.minVersion,
@@ -32,16 +33,27 @@ export function serverPlan(s: Scenario, m: ScenarioMaterials, crlPem: string[] |
   };
 }
 
-/** who the server trusts for client certs: explicit, else the root of the client's identity */
+/** who the server trusts for client certs: explicit, else the root of the client's identity (generated only) */
 export function serverClientAnchors(s: Scenario, m: ScenarioMaterials): string[] {
   if (s.server.clientCa) return s.server.clientCa;
-  if (s.client.identity) return [m.rootOf(s.client.identity)];
-  return [m.rootOf(s.server.cert)];
+  return [inferredRoot(m, s.client.identity ?? s.server.cert, 'server.clientCa')];
 }
 
-/** who the client trusts: explicit ids, Node's own store, or the root of the server's cert */
+/** who the client trusts: explicit ids, Node's own store, or the root of the server's cert (generated only) */
 export function clientAnchorIds(s: Scenario, m: ScenarioMaterials): string[] | 'system' {
-  return s.client.trust ?? [m.rootOf(s.server.cert)];
+  return s.client.trust ?? [inferredRoot(m, s.server.cert, 'client.trust')];
+}
+
+/**
+ * The root of a generated chain, which tlsgate made and so knows to be the root. A chain that
+ * touches pki.files is never followed for trust: a root the peer sends is not an anchor
+ * (the loader refuses such a scenario; this guards the other callers).
+ */
+function inferredRoot(m: ScenarioMaterials, id: string, setting: string): string {
+  const path = m.pathToRoot(id);
+  const file = path.find((p) => m.isFromFiles(p));
+  if (file !== undefined) throw new ScenarioError(`${setting} must be given: '${file}' comes from pki.files, and trust is never inferred from files`);
+  return path.at(-1)!;
 }
 
 export interface ClientIdentity {
@@ -65,6 +77,7 @@ export function clientPlan(
     host: s.client.connect,
     port,
     servername: s.client.servername,
+    ...(s.client.checkName === false ? { checkName: false } : {}),
     caPem: anchors === 'system' ? undefined : anchors.map((id) => m.get(id).pem),
     allowPartialTrustChain: s.client.allowPartialTrustChain,
     legacyServerConnect: s.client.legacyServerConnect,

@@ -22,7 +22,8 @@ const CERT_FILES: Readonly<Record<string, RegExp | undefined>> = {
   'prod.der': /^prod\.der is not a PEM certificate \(no -----BEGIN CERTIFICATE----- line\)$/,
   'empty.pem': /^empty\.pem is not a PEM certificate/,
   'corrupt.pem': /^corrupt\.pem does not hold a valid certificate: /,
-  'two-certs.pem': /^two-certs\.pem holds 2 certificates; give each its own id$/,
+  // a bundle: `<id>` is its first certificate (prod), `<id>#2` the next
+  'two-certs.pem': undefined,
   'prod.key': /^prod\.key holds a private key, not a certificate$/,
   'huge.pem': /^huge\.pem is \d+ bytes; a PEM file is a few KB$/,
 };
@@ -34,7 +35,7 @@ const KEY_FILES: Readonly<Record<string, RegExp | undefined>> = {
   'a-folder': /^a-folder is not a file$/,
   'not-a-key.key': /^not-a-key\.key is not a PEM private key \(/,
   'encrypted.key': /^encrypted\.key is an encrypted private key$/,
-  'other.key': /^other\.key is not the key of (prod\.pem|cert-then-key\.pem)$/,
+  'other.key': /^other\.key is not the key of (prod\.pem|cert-then-key\.pem|two-certs\.pem \(the first certificate of two-certs\.pem; the key goes with the bundle's first\))$/,
   'prod.pem': /^prod\.pem holds a certificate, not a private key$/,
   'public.pem': /^public\.pem holds a public key, not a private key$/,
   'empty.pem': /^empty\.pem is not a PEM private key \(/,

@@ -57,7 +57,7 @@ describe('scenario loader: problems, one fixture per kind', function () {
       `${f}:12:29  scenarios[1].client.trust[1]  must be a string, not 42`,
     ]],
     ['time-spec.yaml', (f) => [`${f}:4:73  pki.certs[0].validity.notAfter  '+90days': not a time  (End of validity (default +3650d for CAs, +90d for leaves): \`now\`, an offset such as -1d, +90d, +1h, -30m, +10s, +2w, +1y, or an ISO date such as 2030-01-01T00:00:00Z.)`]],
-    ['revoke-pem-file.yaml', (f) => [`${f}:10:18  scenarios[0].then[0].revoke[0]  'prod' comes from pki.files; only certificates tlsgate generates (pki.certs) can be revoked, given faults or serve CRLs`]],
+    ['revoke-pem-file.yaml', (f) => [`${f}:10:18  scenarios[0].then[0].revoke[0]  'prod' comes from pki.files and its issuer is not under pki.files: to revoke it or answer OCSP about it, tlsgate signs as its issuer  (add the issuing CA's certificate and key under pki.files)`]],
     ['shapes.yaml', (f) => [
       `${f}:9:47  scenarios[0].faults[0].fault.kind  missing required key 'kind'  (one of: delay, hang, http-status, truncate, garbage, trickle, endless, stale, future, wrong-key, signer-without-eku, certid-mismatch, nonce-mismatch, unknown-status, ocsp-status)`,
       `${f}:10:58  scenarios[0].expect.revocationChecked[1]  'ocsp' is listed twice (items 0 and 1)  (Revocation sources that must have been asked: crl, ocsp, staple.)`,
@@ -72,9 +72,12 @@ describe('scenario loader: problems, one fixture per kind', function () {
       `${f}:5:75  pki.certs[1].serial  serial '${'ff'.repeat(20)}' takes 21 octets in DER, over the 20 RFC 5280 allows  (${SERIAL_HINT})`,
     ]],
     ['trust-system-list.yaml', (f) => [`${f}:9:23  scenarios[0].client.trust[0]  unknown certificate 'system'  (for Node's own CA store write \`trust: system\` (a plain value, not a list); a list holds certificate ids only)`]],
+    ['pem-trust-missing.yaml', (f) => [
+      `${f}:6:5  scenarios[0].client.trust  client.trust is missing: the server certificate 'prod' comes from pki.files, and tlsgate never infers trust from files (a root the server sends is not a trust anchor)  (name the anchors the client trusts, here or in defaults.client, e.g. trust: [<id of your root>] (pki.files ids: prod))`,
+    ]],
     ['pem-keyless.yaml', (f) => [
       `${f}:7:19  defaults.server.cert  certificate 'prod' has no private key to serve it with  (add key: <path> under pki.files.prod, or name the certificate holding the key in server.key)`,
-      `${f}:13:25  scenarios[1].client.identity  certificate 'prod' has no private key to use as a client identity  (add key: <path> under pki.files.prod)`,
+      `${f}:14:25  scenarios[1].client.identity  certificate 'prod' has no private key to use as a client identity  (add key: <path> under pki.files.prod)`,
     ]],
   ];
   for (const [fixture, expected] of cases) {
@@ -92,7 +95,7 @@ describe('scenario loader: problems, one fixture per kind', function () {
     expect(lines[1]).to.equal(`${f}:7:18  pki.files.der.cert  ../pem/prod.der is not a PEM certificate (no -----BEGIN CERTIFICATE----- line)  (convert DER with \`openssl x509 -inform der -in cert.der -out cert.pem\`)`);
     // the reason after the colon is OpenSSL's and changes between versions
     expect(lines[2]).to.match(/^\S+pem-files\.yaml:8:22 {2}pki\.files\.corrupt\.cert {2}\.\.\/pem\/corrupt\.pem does not hold a valid certificate: .+$/);
-    expect(lines[3]).to.equal(`${f}:9:20  pki.files.chain.cert  ../pem/two-certs.pem holds 2 certificates; give each its own id  (split the file, list each certificate under pki.files, and send intermediates with server.chain)`);
+    expect(lines[3]).to.equal(`${f}:9:25  pki.files.crl-as-cert.crl  ../pem/prod.pem is not a CRL file: it holds a certificate, not a CRL (give it with cert:)  (give a CRL as \`openssl ca -gencrl\` writes it (PEM, several blocks allowed) or DER (\`openssl crl -outform der\`))`);
     expect(lines[4]).to.match(/^\S+pem-files\.yaml:10:48 {2}pki\.files\.garbage-key\.key {2}\.\.\/pem\/not-a-key\.key is not a PEM private key \(.+\) {2}\(expected a -----BEGIN PRIVATE KEY----- \(or RSA\/EC PRIVATE KEY\) block\)$/);
     expect(lines[5]).to.equal(`${f}:11:46  pki.files.encrypted.key  ../pem/encrypted.key is an encrypted private key  (tlsgate needs it unencrypted: \`openssl pkey -in key.pem -out plain.pem\`)`);
     expect(lines[6]).to.equal(`${f}:12:45  pki.files.mismatch.key  ../pem/other.key is not the key of ../pem/prod.pem  (give the key file of this certificate (compare \`openssl x509 -noout -pubkey\` with \`openssl pkey -pubout\`))`);

@@ -5,6 +5,7 @@
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../../ca/issue/atomic-file.js';
 import { issuePki } from '../../../ca/issue/factory.js';
+import { generatedPart } from '../../scenario/checks/pki-checks.js';
 import { RevocationServers } from '../../../ca/servers/revocation-servers.js';
 import type { Scenario } from '../../model/domain.js';
 import { whyNotExpressible } from '../../reproduce/not-expressible.js';
@@ -66,9 +67,10 @@ async function materialsAndReproduction(s: Scenario, certsDir: string, out: stri
   const servers = needsRevocationServers(s) ? await RevocationServers.start() : undefined;
   try {
     const generated = s.pki.certs.length
-      ? await issuePki(s.pki, { cacheDir: certsDir, endpoints: servers?.endpointsFor(CERTS_NAMESPACE) })
+      ? await issuePki(generatedPart(s.pki, new Set(Object.keys(s.pemFiles ?? {}))), { cacheDir: certsDir, endpoints: servers?.endpointsFor(CERTS_NAMESPACE) })
       : undefined;
-    const m = new ScenarioMaterials(generated, await loadPemFiles(s.pemFiles));
+    const files = await loadPemFiles(s.pemFiles);
+    const m = new ScenarioMaterials(generated, files.certs, files.crls);
     // CRLs only for a scenario the lines can express: a faulted CRL server may not answer at all
     const crls = whyNotExpressible(s, m) ? {} : await scenarioCrls(s, generated, m, servers, AbortSignal.timeout(30_000));
     return { m, repro: reproduction(s, m, { out, port, crls }) };

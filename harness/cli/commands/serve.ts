@@ -83,7 +83,7 @@ export async function serveCommand(args: ServeArgs): Promise<number> {
       ...(args.port !== undefined ? { cacheDir: join(out, CACHE_FOLDER) } : args.certsDir ? { cacheDir: args.certsDir } : {}),
       audit: audit.sink(),
     });
-    const pki = servers.attach(NAMESPACE, materials, audit.sink());
+    const pki = servers.attach(NAMESPACE, materials, { audit: audit.sink() });
     // relative to the PKI's issuance, so a restart that reuses it answers with the same times
     const at = (t: string) => resolveTime(t, issuedAt);
     for (const r of plan.spec.revoked ?? []) pki.registry.revoke(r.cert, { ...(r.reason ? { reason: r.reason } : {}), time: at(r.time ?? DEFAULT_REVOCATION_TIME), ...(r.invalidityDate ? { invalidityDate: at(r.invalidityDate) } : {}) });

@@ -98,6 +98,12 @@ export interface Target {
 }
 
 export function targetOf(plan: ClientPlan): Target {
+  const target = reachOf(plan);
+  // like a client that replaces checkServerIdentity with one that accepts any name
+  return plan.checkName === false ? { ...target, checkServerIdentity: () => undefined } : target;
+}
+
+function reachOf(plan: ClientPlan): Target {
   const family = isIP(plan.host) === 6 ? 6 : 4;
   const hostInUrl = (h: string) => (isIP(stripBrackets(h)) === 6 ? `[${stripBrackets(h)}]` : h);
   if (!isIpLiteral(plan.servername)) {

@@ -43,6 +43,8 @@ export interface ClientPlan extends TlsOptionsPlan {
   port: number;
   /** SNI (not sent for IP literals) and the name checked against the cert */
   servername: string;
+  /** false: the name is not checked (a client that replaces checkServerIdentity); SNI is still sent */
+  checkName?: boolean | undefined;
   /** PEM trust anchors; undefined = Node's default store */
   caPem?: string[] | undefined;
   /** client identity as PEM */

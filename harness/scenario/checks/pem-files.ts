@@ -1,46 +1,113 @@
 /**
- * `pki.files`: a user's own certificates (and keys) in PEM files. Each problem a file can have
- * gets its own message, because each has a different fix: missing, not PEM, not a certificate,
- * several certificates in one file, a key that does not parse or is encrypted, a key that
- * belongs to another certificate.
+ * `pki.files`: a team's own certificates (a single one or a bundle), keys and CRLs. Each problem
+ * a file can have gets its own message, because each has a different fix: missing, not PEM, not
+ * a certificate, a key that does not parse or is encrypted, a key that belongs to another
+ * certificate, a CRL that does not parse or that no certificate of the files signed.
+ * A bundle's certificates are `<id>` (the first), `<id>#2`, `<id>#3`… (bundleIds below).
  */
 import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { crlsOf, pemBlocks, type ReadCrl } from '../../../ca/revocation/crl-files.js';
+import { subjectNameDer } from '../../../ca/issue/certificate.js';
+import { verifySignature } from '../../../ca/asn1/signature-verify.js';
 import type { PemFileRef } from '../../model/domain.js';
 import { finding, type Finding } from '../problems.js';
 import { quote } from '../quote.js';
 import { isRecord, type YamlPath } from '../yaml/yaml-path.js';
 import type { KnownCerts } from './references.js';
+import type { FilesCertFacts } from './files-authority.js';
 
 /** a certificate or key file is a few KB; anything far larger is not one */
 const MAX_PEM_BYTES = 1024 * 1024;
-const CERT_BLOCK = /-----BEGIN CERTIFICATE-----/g;
+/** CRLs of real CAs are large (the same cap as a fetched one) */
+const MAX_CRL_BYTES = 4 * 1024 * 1024;
 const PRIVATE_KEY_BLOCK = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 const SWAPPED_HINT = 'are cert and key swapped? cert: takes the certificate file, key: its private key';
+
+/** the ids of a bundle of `count` certificates: `id` is the first, `id#2`… the others */
+export const bundleIds = (id: string, count: number): string[] =>
+  Array.from({ length: count }, (_, i) => (i === 0 ? id : `${id}#${i + 1}`));
 
 export interface PemFilesResult {
   /** by id, paths made absolute; only entries whose shape is right */
   files: Record<string, PemFileRef>;
+  /** every certificate id the files define (bundles expanded); entries that could not be read define their plain id */
+  certIds: Set<string>;
+  /** entries whose certificate file could not be read: any `<id>#n` is left alone (the file's problem is reported) */
+  unread: Set<string>;
+  /** per certificate id: its files issuer, whether tlsgate has its key, whether a CRL of it is given */
+  facts: Map<string, FilesCertFacts>;
   findings: Finding[];
 }
 
 export async function checkPemFiles(root: unknown, scenarioFile: string, known: KnownCerts): Promise<PemFilesResult> {
   const folder = dirname(resolve(scenarioFile));
-  const files: Record<string, PemFileRef> = {};
-  const findings: Finding[] = [];
+  const result: PemFilesResult = { files: {}, certIds: new Set(), unread: new Set(), facts: new Map(), findings: [] };
+  const certs: X509Certificate[] = [];
+  const byId = new Map<string, { cert: X509Certificate; hasKey: boolean }>();
+  const crls: Array<{ path: YamlPath; file: string; crls: ReadCrl[] }> = [];
   for (const [id, written] of pemEntries(root)) {
     const path: YamlPath = ['pki', 'files', id];
     if (known.generated.has(id)) {
-      findings.push({ path, at: 'key', message: `id ${quote(id)} is defined twice: in pki.certs and in pki.files`, hint: 'give one of them another id' });
+      result.findings.push({ path, at: 'key', message: `id ${quote(id)} is defined twice: in pki.certs and in pki.files`, hint: 'give one of them another id' });
     }
-    const cert = { written: written.cert, absolute: resolve(folder, written.cert) };
-    const key = written.key === undefined ? undefined : { written: written.key, absolute: resolve(folder, written.key) };
-    files[id] = { cert: cert.absolute, ...(key ? { key: key.absolute } : {}) };
-    findings.push(...(await checkEntry(cert, key, path)));
+    const at = (p: string): FilePath => ({ written: p, absolute: resolve(folder, p) });
+    const cert = written.cert === undefined ? undefined : at(written.cert);
+    const key = written.key === undefined ? undefined : at(written.key);
+    const crl = written.crl === undefined ? undefined : at(written.crl);
+    result.files[id] = { ...(cert ? { cert: cert.absolute } : {}), ...(key ? { key: key.absolute } : {}), ...(crl ? { crl: crl.absolute } : {}) };
+    if (!cert && !crl) {
+      result.findings.push(finding(path, `pki.files.${id} names no file`, 'give cert: (a certificate or a bundle), crl: (a CRL file), or both'));
+      continue;
+    }
+    if (!cert && key) result.findings.push(finding([...path, 'key'], 'a key needs its certificate', `add cert: <path> under pki.files.${id}`));
+    if (cert) {
+      const entry = await checkEntry(cert, key, path);
+      result.findings.push(...entry.findings);
+      if (entry.certs) {
+        certs.push(...entry.certs);
+        bundleIds(id, entry.certs.length).forEach((certId, i) => {
+          result.certIds.add(certId);
+          byId.set(certId, { cert: entry.certs![i]!, hasKey: i === 0 && key !== undefined && entry.findings.length === 0 });
+        });
+      } else {
+        result.certIds.add(id);
+        result.unread.add(id);
+      }
+    }
+    if (crl) {
+      const read = await readCrlFile(crl, [...path, 'crl']);
+      if (Array.isArray(read)) crls.push({ path: [...path, 'crl'], file: crl.written, crls: read });
+      else result.findings.push(read);
+    }
   }
-  return { files, findings };
+  for (const c of crls) result.findings.push(...unsignedCrlFindings(c, certs));
+  result.facts = factsOf(byId, crls.flatMap((c) => c.crls));
+  return result;
 }
+
+function factsOf(byId: ReadonlyMap<string, { cert: X509Certificate; hasKey: boolean }>, crls: readonly ReadCrl[]): Map<string, FilesCertFacts> {
+  const facts = new Map<string, FilesCertFacts>();
+  for (const [id, { cert, hasKey }] of byId) {
+    const issuer = cert.checkIssued(cert) ? undefined
+      : [...byId].find(([other, o]) => other !== id && cert.checkIssued(o.cert) && signedBy(cert, o.cert))?.[0];
+    const hasCrl = crls.some((crl) => signedCrl(crl, cert));
+    facts.set(id, { issuer, hasKey, hasCrl });
+  }
+  return facts;
+}
+
+function signedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
+  try {
+    return cert.verify(issuer.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+const signedCrl = (crl: ReadCrl, cert: X509Certificate): boolean => subjectNameDer(cert.raw).equals(crl.parsed.issuerDer)
+  && verifySignature(crl.parsed.signatureAlgorithmDer, cert.publicKey, crl.parsed.tbsDer, crl.parsed.signature);
 
 /** a path as the YAML writes it (for messages) and as resolved (to read it) */
 interface FilePath {
@@ -48,35 +115,65 @@ interface FilePath {
   absolute: string;
 }
 
-/** entries with a string `cert` (and a string `key`, if any); other shapes are the schema's to report */
-function pemEntries(root: unknown): Array<[string, { cert: string; key?: string }]> {
+/** entries whose paths are non-empty strings; other shapes are the schema's to report */
+function pemEntries(root: unknown): Array<[string, { cert?: string; key?: string; crl?: string }]> {
   const pki = isRecord(root) && isRecord(root.pki) ? root.pki : undefined;
   if (!pki || !isRecord(pki.files)) return [];
   return Object.entries(pki.files).flatMap(([id, entry]) => {
-    if (!isRecord(entry) || typeof entry.cert !== 'string' || entry.cert === '') return [];
-    if (entry.key !== undefined && (typeof entry.key !== 'string' || entry.key === '')) return [];
-    return [[id, { cert: entry.cert, ...(typeof entry.key === 'string' ? { key: entry.key } : {}) }]];
+    if (!isRecord(entry)) return [];
+    const paths: { cert?: string; key?: string; crl?: string } = {};
+    for (const k of ['cert', 'key', 'crl'] as const) {
+      if (entry[k] === undefined) continue;
+      if (typeof entry[k] !== 'string' || entry[k] === '') return [];
+      paths[k] = entry[k];
+    }
+    return [[id, paths]];
   });
 }
 
-async function checkEntry(certFile: FilePath, keyFile: FilePath | undefined, path: YamlPath): Promise<Finding[]> {
+async function checkEntry(certFile: FilePath, keyFile: FilePath | undefined, path: YamlPath): Promise<{ certs?: X509Certificate[]; findings: Finding[] }> {
   const certPath = [...path, 'cert'];
-  const certText = await readPem(certFile, certPath);
-  if (typeof certText !== 'string') return [certText];
-  const cert = parseCertificate(certText, certFile.written, certPath);
-  if (!(cert instanceof X509Certificate)) return [cert];
-  if (keyFile === undefined) return [];
+  const certText = await readText(certFile, certPath, MAX_PEM_BYTES);
+  if (typeof certText !== 'string') return { findings: [certText] };
+  const certs = parseCertificates(certText, certFile.written, certPath);
+  if (!Array.isArray(certs)) return { findings: [certs] };
+  if (keyFile === undefined) return { certs, findings: [] };
   const keyPath = [...path, 'key'];
-  const keyText = await readPem(keyFile, keyPath);
-  if (typeof keyText !== 'string') return [keyText];
+  const keyText = await readText(keyFile, keyPath, MAX_PEM_BYTES);
+  if (typeof keyText !== 'string') return { certs, findings: [keyText] };
   const key = parseKey(keyText, keyFile.written, keyPath);
-  if (!(key instanceof KeyObject)) return [key];
-  if (cert.checkPrivateKey(key)) return [];
-  return [finding(keyPath, `${keyFile.written} is not the key of ${certFile.written}`, 'give the key file of this certificate (compare `openssl x509 -noout -pubkey` with `openssl pkey -pubout`)')];
+  if (!(key instanceof KeyObject)) return { certs, findings: [key] };
+  if (certs[0]!.checkPrivateKey(key)) return { certs, findings: [] };
+  const which = certs.length > 1 ? ` (the first certificate of ${certFile.written}; the key goes with the bundle's first)` : '';
+  return { certs, findings: [finding(keyPath, `${keyFile.written} is not the key of ${certFile.written}${which}`, 'give the key file of this certificate (compare `openssl x509 -noout -pubkey` with `openssl pkey -pubout`)')] };
 }
 
-/** the file's text, or a finding saying why there is none */
-async function readPem(file: FilePath, path: YamlPath): Promise<string | Finding> {
+async function readCrlFile(file: FilePath, path: YamlPath): Promise<ReadCrl[] | Finding> {
+  const bytes = await readBytes(file, path, MAX_CRL_BYTES);
+  if (!Buffer.isBuffer(bytes)) return bytes;
+  try {
+    return crlsOf(bytes);
+  } catch (err) {
+    return finding(path, `${file.written} is not a CRL file: ${(err as Error).message}`, 'give a CRL as `openssl ca -gencrl` writes it (PEM, several blocks allowed) or DER (`openssl crl -outform der`)');
+  }
+}
+
+/** a CRL that no certificate of the files signed could be served for no CA: say which CA to add */
+function unsignedCrlFindings(c: { path: YamlPath; file: string; crls: ReadCrl[] }, certs: readonly X509Certificate[]): Finding[] {
+  return c.crls.flatMap((crl, i) => {
+    const signer = certs.find((cert) => signedCrl(crl, cert));
+    if (signer) return [];
+    const which = c.crls.length > 1 ? `CRL ${i + 1} of ${c.file}` : c.file;
+    const byName = certs.find((cert) => subjectNameDer(cert.raw).equals(crl.parsed.issuerDer));
+    return [finding(c.path, byName
+      ? `${which} names ${quote(byName.subject.replace(/\n/g, ', '))} as its issuer, but that certificate's key did not sign it`
+      : `${which} was signed by a CA that is not under pki.files`,
+    'add the certificate of the CA that signed this CRL under pki.files (tlsgate serves a CRL at the distribution points of the CA that signed it)')];
+  });
+}
+
+/** the file's bytes, or a finding saying why there are none */
+async function readBytes(file: FilePath, path: YamlPath, maxBytes: number): Promise<Buffer | Finding> {
   const where = `looked for ${file.absolute}; paths are relative to the folder of this scenario file`;
   let size: number;
   try {
@@ -86,28 +183,38 @@ async function readPem(file: FilePath, path: YamlPath): Promise<string | Finding
   } catch {
     return finding(path, `${file.written}: file not found`, where);
   }
-  if (size > MAX_PEM_BYTES) return finding(path, `${file.written} is ${size} bytes; a PEM file is a few KB`, 'give the path of a single certificate or key');
+  if (size > maxBytes) {
+    return finding(path, `${file.written} is ${size} bytes; ${maxBytes === MAX_CRL_BYTES ? `tlsgate reads CRL files of at most ${maxBytes} bytes` : 'a PEM file is a few KB'}`, 'give the path of a certificate (or bundle) or a key');
+  }
   try {
-    return await readFile(file.absolute, 'utf8');
+    return await readFile(file.absolute);
   } catch (err) {
     return finding(path, `${file.written}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
 }
 
-function parseCertificate(text: string, file: string, path: YamlPath): X509Certificate | Finding {
-  const blocks = text.match(CERT_BLOCK)?.length ?? 0;
-  if (blocks === 0) {
+async function readText(file: FilePath, path: YamlPath, maxBytes: number): Promise<string | Finding> {
+  const bytes = await readBytes(file, path, maxBytes);
+  return Buffer.isBuffer(bytes) ? bytes.toString('utf8') : bytes;
+}
+
+function parseCertificates(text: string, file: string, path: YamlPath): X509Certificate[] | Finding {
+  const blocks = pemBlocks(text, 'CERTIFICATE');
+  if (blocks.length === 0) {
     if (PRIVATE_KEY_BLOCK.test(text)) return finding(path, `${file} holds a private key, not a certificate`, SWAPPED_HINT);
+    if (text.includes('-----BEGIN X509 CRL-----')) return finding(path, `${file} holds a CRL, not a certificate`, 'give it with crl: instead of cert:');
     return finding(path, `${file} is not a PEM certificate (no -----BEGIN CERTIFICATE----- line)`, 'convert DER with `openssl x509 -inform der -in cert.der -out cert.pem`');
   }
-  if (blocks > 1) {
-    return finding(path, `${file} holds ${blocks} certificates; give each its own id`, 'split the file, list each certificate under pki.files, and send intermediates with server.chain');
+  const certs: X509Certificate[] = [];
+  for (const [i, der] of blocks.entries()) {
+    try {
+      certs.push(new X509Certificate(der));
+    } catch (err) {
+      const which = blocks.length > 1 ? `certificate ${i + 1} of ${file}` : file;
+      return finding(path, `${which} does not hold a valid certificate: ${(err as Error).message}`);
+    }
   }
-  try {
-    return new X509Certificate(text);
-  } catch (err) {
-    return finding(path, `${file} does not hold a valid certificate: ${(err as Error).message}`);
-  }
+  return certs;
 }
 
 function parseKey(text: string, file: string, path: YamlPath): KeyObject | Finding {

@@ -26,3 +26,13 @@ export function pkiSpecOf(pki: PkiInput | undefined): PkiSpec {
     ...(pki?.responders !== undefined ? { responders: pki.responders } : {}),
   };
 }
+
+/** the spec without its entries about files certificates (references.ts checks those) */
+export function generatedPart(spec: PkiSpec, files: ReadonlySet<string>): PkiSpec {
+  const { revoked, responders, ...rest } = spec;
+  const kept = {
+    revoked: revoked?.filter((r) => !files.has(r.cert)),
+    responders: responders?.filter((r) => !files.has(r.ca) && (r.signer === undefined || !files.has(r.signer))),
+  };
+  return { ...rest, ...(kept.revoked ? { revoked: kept.revoked } : {}), ...(kept.responders ? { responders: kept.responders } : {}) };
+}

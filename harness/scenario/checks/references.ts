@@ -8,6 +8,7 @@
  * References inside the PKI (issuer, keyFrom, revoked) are validatePkiSpec's.
  */
 import { finding, type Finding } from '../problems.js';
+import { filesAuthorityProblem, type FilesCertFacts, type FilesUse } from './files-authority.js';
 import { quote } from '../quote.js';
 import { didYouMean, listForHint } from './suggest.js';
 import { isRecord, type YamlPath } from '../yaml/yaml-path.js';
@@ -15,16 +16,20 @@ import { isRecord, type YamlPath } from '../yaml/yaml-path.js';
 export interface KnownCerts {
   generated: ReadonlySet<string>;
   files: ReadonlySet<string>;
+  /** files entries whose certificate file could not be read (its problem is reported): their `<id>#n` are not judged */
+  unread?: ReadonlySet<string>;
+  /** what the files hold about each of their certificates (keys, issuers, CRLs) */
+  facts?: ReadonlyMap<string, FilesCertFacts>;
 }
 
-/** which sites accept which certificates */
-type Accepts = 'any' | 'generated';
+/** which sites accept which certificates: any, or a files certificate only for a use tlsgate can sign for */
+type Accepts = 'any' | FilesUse;
 /** a site holds one id or a list of ids; the other shape is a schema problem, not a reference */
 type Shape = 'one' | 'list';
 type Site = readonly [key: string, shape: Shape, accepts: Accepts];
 
 const SERVER_REFERENCES: readonly Site[] = [
-  ['cert', 'one', 'any'], ['chain', 'list', 'any'], ['key', 'one', 'any'], ['clientCa', 'list', 'any'], ['crl', 'list', 'generated'],
+  ['cert', 'one', 'any'], ['chain', 'list', 'any'], ['key', 'one', 'any'], ['clientCa', 'list', 'any'], ['crl', 'list', 'crl'],
 ];
 const CLIENT_REFERENCES: readonly Site[] = [['trust', 'list', 'any'], ['identity', 'one', 'any']];
 /** what a `then` step's `rotate` names */
@@ -43,7 +48,7 @@ export function knownCerts(root: unknown): KnownCerts {
 export function referenceFindings(root: unknown, known: KnownCerts): Finding[] {
   if (!isRecord(root)) return [];
   const check = referenceChecker(known);
-  const findings: Finding[] = [];
+  const findings: Finding[] = [...pkiFilesReferences(root, check)];
   if (isRecord(root.defaults)) findings.push(...endFindings(root.defaults, ['defaults'], check));
   const scenarios = Array.isArray(root.scenarios) ? root.scenarios : [];
   scenarios.forEach((scenario, i) => {
@@ -54,13 +59,22 @@ export function referenceFindings(root: unknown, known: KnownCerts): Finding[] {
 
 type Checker = (value: unknown, path: YamlPath, shape: Shape, accepts: Accepts) => Finding[];
 
+/** pki.revoked and pki.responders entries that name files certificates (validatePkiSpec checks the generated ones) */
+function pkiFilesReferences(root: Record<string, unknown>, check: Checker): Finding[] {
+  const pki = isRecord(root.pki) ? root.pki : {};
+  const findings: Finding[] = [];
+  eachRecord(pki.revoked, (r, i) => findings.push(...check(r.cert, ['pki', 'revoked', i, 'cert'], 'one', 'about')));
+  eachRecord(pki.responders, (r, i) => findings.push(...check(r.ca, ['pki', 'responders', i, 'ca'], 'one', 'ca'), ...check(r.signer, ['pki', 'responders', i, 'signer'], 'one', 'ca')));
+  return findings;
+}
+
 function scenarioFindings(scenario: Record<string, unknown>, path: YamlPath, check: Checker): Finding[] {
   const findings = endFindings(scenario, path, check);
   eachRecord(scenario.faults, (fault, j) => {
-    for (const key of ['ca', 'cert']) findings.push(...check(fault[key], [...path, 'faults', j, key], 'one', 'generated'));
+    findings.push(...check(fault.ca, [...path, 'faults', j, 'ca'], 'one', 'ca'), ...check(fault.cert, [...path, 'faults', j, 'cert'], 'one', 'about'));
   });
   eachRecord(scenario.then, (step, k) => {
-    for (const key of ['revoke', 'unrevoke']) findings.push(...check(step[key], [...path, 'then', k, key], 'list', 'generated'));
+    for (const key of ['revoke', 'unrevoke']) findings.push(...check(step[key], [...path, 'then', k, key], 'list', 'about'));
     findings.push(...check(step.retrust, [...path, 'then', k, 'retrust'], 'list', 'any'));
     if (isRecord(step.rotate)) {
       for (const [key, shape] of ROTATE_REFERENCES) findings.push(...check(step.rotate[key], [...path, 'then', k, 'rotate', key], shape, 'any'));
@@ -92,9 +106,16 @@ function referenceChecker(known: KnownCerts): Checker {
   const one = (id: string, path: YamlPath, accepts: Accepts): Finding[] => {
     if (known.generated.has(id)) return [];
     if (known.files.has(id)) {
-      return accepts === 'any' ? [] : [finding(path, `${quote(id)} comes from pki.files; only certificates tlsgate generates (pki.certs) can be revoked, given faults or serve CRLs`)];
+      const problem = accepts === 'any' || !known.facts ? undefined : filesAuthorityProblem(id, accepts, known.facts);
+      return problem ? [finding(path, problem.message, problem.hint)] : [];
     }
-    const hint = isSystemInTrustList(id, path) ? SYSTEM_IN_LIST_HINT : unknownHint(id, accepts === 'any' ? all : [...known.generated]);
+    const bundle = /^(.+)#\d+$/.exec(id)?.[1];
+    if (bundle !== undefined && known.unread?.has(bundle)) return [];
+    if (bundle !== undefined && known.files.has(bundle)) {
+      const held = all.filter((c) => c === bundle || c.startsWith(`${bundle}#`));
+      return [finding(path, `${quote(bundle)} holds ${held.length} certificate${held.length === 1 ? '' : 's'}, so ${quote(id)} names none`, `a bundle's certificates are ${listForHint(held)}, in file order`)];
+    }
+    const hint = isSystemInTrustList(id, path) ? SYSTEM_IN_LIST_HINT : unknownHint(id, all);
     return [finding(path, `unknown certificate ${quote(id)}`, hint)];
   };
   // `trust: system` (Node's own store) is not a list, so it is never taken for an id

@@ -17,6 +17,7 @@ export interface CertFacts {
   readonly label: string;
   readonly crlUrls: string[];
   readonly ocspUrls: string[];
+  readonly caIssuersUrls: string[];
   readonly mustStaple: boolean;
   readonly selfIssued: boolean;
 }
@@ -57,6 +58,7 @@ function parseFacts(der: Buffer): CertFacts {
     label: formatSubject(node.subject) || '(empty subject)',
     crlUrls: cdp.flatMap((dp) => uris(dp.distributionPoint?.fullName)),
     ocspUrls: uris(aia.filter((a) => a.accessMethod === asn1.id_ad_ocsp).map((a) => a.accessLocation)),
+    caIssuersUrls: uris(aia.filter((a) => a.accessMethod === asn1.id_ad_caIssuers).map((a) => a.accessLocation)),
     mustStaple: extensions.some((e) => e.extnID === TLS_FEATURE),
     selfIssued: node.checkIssued(node),
   };

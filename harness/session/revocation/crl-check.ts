@@ -29,6 +29,7 @@ export interface CrlFetchOptions {
   timeoutMs: number;
   clockSkewSec: number;
   signal: AbortSignal;
+  routes?: ReadonlyMap<string, string> | undefined;
 }
 
 /** every distinct CRL URL of the chain, fetched concurrently */
@@ -38,7 +39,7 @@ export async function fetchCrls(chain: readonly CertFacts[], pool: readonly Cert
 }
 
 async function fetchCrl(url: string, pool: readonly CertFacts[], opts: CrlFetchOptions): Promise<FetchedCrl> {
-  const res = await fetchBounded(url, { timeoutMs: opts.timeoutMs, maxBytes: MAX_CRL_BYTES, signal: opts.signal });
+  const res = await fetchBounded(url, { timeoutMs: opts.timeoutMs, maxBytes: MAX_CRL_BYTES, signal: opts.signal, routes: opts.routes });
   if (!res.ok) return { url, ms: res.ms, verdict: { kind: 'unavailable', detail: `${url}: ${res.reason}` } };
   let parsed: ParsedCrl;
   try {

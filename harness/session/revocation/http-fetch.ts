@@ -14,6 +14,8 @@ export interface FetchOptions {
   timeoutMs: number;
   maxBytes: number;
   signal: AbortSignal;
+  /** URL -> where this run serves it (a team's certificates name their own hosts) */
+  routes?: ReadonlyMap<string, string> | undefined;
 }
 
 export type FetchResult =
@@ -26,7 +28,7 @@ export async function fetchBounded(url: string, opts: FetchOptions): Promise<Fet
   const deadline = AbortSignal.timeout(opts.timeoutMs);
   const signal = AbortSignal.any([opts.signal, deadline]);
   try {
-    const res = await request(url, {
+    const res = await request(opts.routes?.get(url) ?? url, {
       method: opts.method ?? 'GET',
       ...(opts.body ? { body: opts.body } : {}),
       headers: opts.contentType ? { 'content-type': opts.contentType } : {},

@@ -30,6 +30,7 @@ export interface OcspQuery {
   sendNonce: boolean;
   clockSkewSec: number;
   signal: AbortSignal;
+  routes?: ReadonlyMap<string, string> | undefined;
 }
 
 /** asks the responder at `url` about `cert`; the answer is verified before it counts */
@@ -37,7 +38,7 @@ export async function queryOcsp(cert: CertFacts, issuer: CertFacts, q: OcspQuery
   const nonce = q.sendNonce ? randomBytes(16) : undefined;
   const request = buildOcspRequest([certIdFor(cert.der, issuer.der)], nonce ? { nonce } : {});
   const res = await fetchBounded(q.url, {
-    method: 'POST', body: request, contentType: 'application/ocsp-request', timeoutMs: q.timeoutMs, maxBytes: MAX_OCSP_BYTES, signal: q.signal,
+    method: 'POST', body: request, contentType: 'application/ocsp-request', timeoutMs: q.timeoutMs, maxBytes: MAX_OCSP_BYTES, signal: q.signal, routes: q.routes,
   });
   if (!res.ok) return { outcome: { kind: 'unavailable', detail: `${q.url}: ${res.reason}` }, ms: res.ms };
   const outcome = verifyOcspResponse(res.body, { cert, issuer, ...(nonce ? { nonce } : {}), clockSkewSec: q.clockSkewSec, now: new Date() });

@@ -60,16 +60,20 @@ export interface RevocationInputs {
   serverChainDer: Buffer[];
   /** the client's trust anchors */
   anchorsDer: Buffer[];
+  /** URL in a certificate -> where this run serves it (a team's certificates) */
+  routes?: ReadonlyMap<string, string>;
 }
 
 interface Settings {
+  routes: ReadonlyMap<string, string> | undefined;
   timeoutMs: number;
   clockSkewSec: number;
   sendNonce: boolean;
   policy: ClientRevocation['failure'];
 }
 
-const settingsOf = (c: ClientRevocation): Settings => ({
+const settingsOf = (c: ClientRevocation, routes: ReadonlyMap<string, string> | undefined): Settings => ({
+  routes,
   timeoutMs: c.timeoutMs ?? DEFAULT_REVOCATION_TIMEOUT_MS,
   clockSkewSec: c.clockSkewSec ?? DEFAULT_CLOCK_SKEW_SEC,
   sendNonce: c.nonce ?? true,
@@ -77,7 +81,7 @@ const settingsOf = (c: ClientRevocation): Settings => ({
 });
 
 export async function planClientRevocation(inputs: RevocationInputs, signal: AbortSignal): Promise<RevocationPlan> {
-  const s = settingsOf(inputs.config);
+  const s = settingsOf(inputs.config, inputs.routes);
   const anchors = inputs.anchorsDer.map(certFacts);
   switch (inputs.config.mode) {
     case 'none':
@@ -108,10 +112,15 @@ function pathOf(chain: readonly CertFacts[], anchors: readonly CertFacts[]): { p
 
 async function planCrl(chain: CertFacts[], anchors: CertFacts[], s: Settings, signal: AbortSignal): Promise<RevocationPlan> {
   const { path, pool } = pathOf(chain, anchors);
-  const crls = await fetchCrls(path, pool, { timeoutMs: s.timeoutMs, clockSkewSec: s.clockSkewSec, signal });
-  const checks = crls.map((c) => checkRecord(c.issuer?.label ?? '(unknown issuer)', '', 'crl', c.url, c.crl && c.verdict.kind === 'good' ? { kind: 'good' } : c.verdict, c.ms));
-  // tlsgate's own reading of every certificate: used when OpenSSL cannot be asked (below)
-  const statuses: CertResult[] = path.map((cert) => ({ cert, ...crlStatus(cert, issuerIn(cert, pool), crls), source: 'crl', ms: 0 }));
+  const crls = await fetchCrls(path, pool, { timeoutMs: s.timeoutMs, clockSkewSec: s.clockSkewSec, signal, routes: s.routes });
+  // tlsgate's own reading of every certificate: recorded per certificate (serial, result, the
+  // CRL's URL and fetch time), and what decides when OpenSSL cannot be asked (below)
+  const statuses: CertResult[] = path.map((cert) => {
+    const status = crlStatus(cert, issuerIn(cert, pool), crls);
+    const url = status.url ?? cert.crlUrls[0];
+    return { cert, ...status, ...(url !== undefined ? { url } : {}), source: 'crl', ms: crls.find((c) => c.url === url)?.ms ?? 0 };
+  });
+  const checks = statuses.filter((r) => !r.cert.selfIssued).map((r) => checkRecord(r.cert.label, r.cert.serialHex, 'crl', r.url, r.outcome, r.ms));
   const uncovered = statuses.filter((r) => r.outcome.kind !== 'good' && r.outcome.kind !== 'revoked').map((r) => r.cert);
   const parsed = crls.flatMap((c) => (c.crl ? [c.crl.pem] : []));
   // Node turns CRL checking on only when it is given a CRL: with none, OpenSSL checks nothing and
@@ -187,7 +196,7 @@ async function checkOne(
   const url = cert.ocspUrls[0];
   if (!issuer) return checked([{ cert, source: 'ocsp', ms: 0, outcome: { kind: 'unavailable', detail: 'its issuer is not in the chain' } }]);
   const ocsp: CertResult | undefined = url === undefined ? undefined : {
-    cert, source: 'ocsp', url, ...(await queryOcsp(cert, issuer, { url, timeoutMs: s.timeoutMs, sendNonce: s.sendNonce, clockSkewSec: s.clockSkewSec, signal })),
+    cert, source: 'ocsp', url, ...(await queryOcsp(cert, issuer, { url, timeoutMs: s.timeoutMs, sendNonce: s.sendNonce, clockSkewSec: s.clockSkewSec, signal, routes: s.routes })),
   };
   const answered = ocsp && ocsp.outcome.kind !== 'unavailable';
   if (answered || !crlFallback) {
@@ -196,7 +205,7 @@ async function checkOne(
   if (cert.crlUrls.length === 0) {
     return ocsp ? checked([ocsp]) : checked([], [`not checked: ${cert.label} names neither an OCSP responder nor a CRL`]);
   }
-  const crls = await fetchCrls([cert], pool, { timeoutMs: s.timeoutMs, clockSkewSec: s.clockSkewSec, signal });
+  const crls = await fetchCrls([cert], pool, { timeoutMs: s.timeoutMs, clockSkewSec: s.clockSkewSec, signal, routes: s.routes });
   const fromCrl = crlStatus(cert, issuer, crls);
   const fallback: CertResult = { cert, source: 'crl', outcome: fromCrl.outcome, ms: crls.reduce((m, c) => Math.max(m, c.ms), 0), ...(fromCrl.url ? { url: fromCrl.url } : {}) };
   // the OCSP failure is recorded, but the CRL's answer is the one the policy judges
@@ -229,7 +238,7 @@ async function checkStaple(facts: HandshakeFacts, anchors: CertFacts[], s: Setti
  * Server side of stapling: what a server fetches from the responder named in its certificate,
  * to staple. A failure means no staple, as on a real server.
  */
-export async function fetchStaple(certDer: Buffer, issuerDer: Buffer | null, opts: { timeoutMs: number }): Promise<Buffer | null> {
+export async function fetchStaple(certDer: Buffer, issuerDer: Buffer | null, opts: { timeoutMs: number; routes?: ReadonlyMap<string, string> }): Promise<Buffer | null> {
   if (!issuerDer) return null;
   const url = certFacts(certDer).ocspUrls[0];
   if (url === undefined) return null;
@@ -238,6 +247,7 @@ export async function fetchStaple(certDer: Buffer, issuerDer: Buffer | null, opt
     body: buildOcspRequest([certIdFor(certDer, issuerDer)]),
     contentType: 'application/ocsp-request',
     timeoutMs: opts.timeoutMs,
+    routes: opts.routes,
     maxBytes: 64 * 1024,
     signal: new AbortController().signal,
   });

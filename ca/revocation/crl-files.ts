@@ -1,0 +1,38 @@
+/**
+ * PEM blocks of one label out of a file, and CRL files in either encoding: a team's files hold
+ * bundles (a fullchain) and CRLs concatenated, PEM or DER, as `openssl ca -gencrl` writes them.
+ */
+import { parseCrl, type ParsedCrl } from './crl.js';
+
+/** the DER of every `-----BEGIN <label>-----` block, in file order (text outside blocks is ignored) */
+export function pemBlocks(text: string, label: string): Buffer[] {
+  const re = new RegExp(`-----BEGIN ${label}-----([A-Za-z0-9+/=\\s]*?)-----END ${label}-----`, 'g');
+  return [...text.matchAll(re)].map((m) => Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'));
+}
+
+export interface ReadCrl {
+  der: Buffer;
+  parsed: ParsedCrl;
+}
+
+/**
+ * Every CRL of a file: its `X509 CRL` PEM blocks, else the file as one DER CRL. Throws an Error
+ * saying which block does not parse, or why the file is no CRL at all.
+ */
+export function crlsOf(bytes: Buffer): ReadCrl[] {
+  const text = bytes.toString('latin1');
+  if (text.includes('-----BEGIN X509 CRL-----')) {
+    return pemBlocks(text, 'X509 CRL').map((der, i, all) => ({ der, parsed: parseOrSay(der, `${all.length > 1 ? `CRL ${i + 1} of ${all.length}` : 'the CRL'} does not parse`) }));
+  }
+  if (text.includes('-----BEGIN CERTIFICATE-----')) throw new Error('it holds a certificate, not a CRL (give it with cert:)');
+  if (text.includes('-----BEGIN ')) throw new Error('it holds no -----BEGIN X509 CRL----- block');
+  return [{ der: bytes, parsed: parseOrSay(bytes, 'it is neither a PEM CRL (-----BEGIN X509 CRL-----) nor a DER one') }];
+}
+
+function parseOrSay(der: Buffer, what: string): ParsedCrl {
+  try {
+    return parseCrl(der);
+  } catch (err) {
+    throw new Error(`${what} (${(err as Error).message})`);
+  }
+}

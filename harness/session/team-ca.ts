@@ -1,0 +1,115 @@
+/**
+ * A team's files as a PKI tlsgate's revocation servers serve: every files certificate beside
+ * the generated ones, under its files issuer, so that `pki.revoked` and `then: revoke` reach
+ * it; CRLs and OCSP answers signed with the team's CA key (or its delegated signer); and the
+ * team's own CRL files served as-is. The URLs written in the team's certificates are mapped to
+ * these servers (routesFor), since the certificates cannot point at them.
+ */
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import type { KeyPair } from '../../ca/asn1/signer.js';
+import { keyPairFromPem } from '../../ca/issue/keys.js';
+import { subjectNameDer } from '../../ca/issue/certificate.js';
+import { verifySignature } from '../../ca/asn1/signature-verify.js';
+import type { IssuedCert, Materials, RevocationEndpoints } from '../../ca/issue/materials.js';
+import type { CertSpec, KeyAlgorithm, PkiSpec } from '../../ca/spec/spec.js';
+import { ScenarioError } from '../model/internal-fault.js';
+import { certFacts } from './revocation/cert-facts.js';
+import type { ScenarioMaterials } from './scenario-materials.js';
+
+/** generated and files certificates as one Materials (files keys loaded on first use) */
+export function teamMaterials(m: ScenarioMaterials, spec: PkiSpec): Materials {
+  const certs = new Map<string, IssuedCert>(m.generated?.certs ?? []);
+  for (const id of m.ids()) if (m.isFromFiles(id)) certs.set(id, filesCert(m, id));
+  const keys = new Map<string, KeyPair>();
+  return {
+    spec,
+    certs,
+    get(id) {
+      const cert = certs.get(id);
+      if (!cert) throw new ScenarioError(`no certificate with id '${id}' in this scenario's PKI`);
+      return cert;
+    },
+    key(id) {
+      if (m.generated?.certs.has(id)) return m.generated.key(id);
+      let key = keys.get(id);
+      if (!key) keys.set(id, (key = filesKey(m, id)));
+      return key;
+    },
+    pathToRoot: (id) => m.pathToRoot(id),
+  };
+}
+
+/** a team's certificate may be odd (an empty subject, a negative serial): nothing here may throw */
+function filesCert(m: ScenarioMaterials, id: string): IssuedCert {
+  const c = m.get(id);
+  const isCa = c.x509.ca;
+  const subject = c.x509.subject ?? '';
+  return {
+    id,
+    spec: { id, role: isCa ? 'intermediate' : 'server', subject: subject.replace(/\n/g, ',') } as CertSpec,
+    der: c.der,
+    pem: c.pem,
+    keyPem: c.keyPem ?? '',
+    serialHex: certFacts(c.der).serialHex,
+    subject,
+    issuerId: m.nominalIssuer(id),
+    notBefore: new Date(c.x509.validFrom),
+    notAfter: new Date(c.x509.validTo),
+    isCa,
+    fingerprint256: c.x509.fingerprint256.replace(/:/g, '').toLowerCase(),
+  };
+}
+
+function filesKey(m: ScenarioMaterials, id: string): KeyPair {
+  const pem = m.get(id).keyPem;
+  if (pem === undefined) throw new ScenarioError(`tlsgate holds no private key of '${id}' (pki.files): add key: <path> under pki.files.${id.replace(/#\d+$/, '')}`);
+  const key = createPrivateKey(pem);
+  return keyPairFromPem(algorithmOf(key), pem);
+}
+
+/** the spec's name for the key's algorithm: what picks the signature algorithm */
+function algorithmOf(key: KeyObject): KeyAlgorithm {
+  const d = key.asymmetricKeyDetails ?? {};
+  switch (key.asymmetricKeyType) {
+    case 'ec':
+      return d.namedCurve === 'secp384r1' ? 'ec-p384' : d.namedCurve === 'secp521r1' ? 'ec-p521' : 'ec-p256';
+    case 'ed25519':
+      return 'ed25519';
+    case 'rsa-pss':
+      return 'rsa-pss-2048';
+    default: {
+      const bits = d.modulusLength ?? 2048;
+      return bits >= 4096 ? 'rsa-4096' : bits >= 3072 ? 'rsa-3072' : bits >= 2048 ? 'rsa-2048' : bits >= 1024 ? 'rsa-1024' : 'rsa-512';
+    }
+  }
+}
+
+/** the team's own CRL of each files CA (the first given), DER as written: served as-is */
+export function teamCrlsByCa(m: ScenarioMaterials): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  for (const crl of m.crls) {
+    const ca = m.ids().find((id) => m.isFromFiles(id) && subjectNameDer(m.get(id).der).equals(crl.parsed.issuerDer)
+      && verifySignature(crl.parsed.signatureAlgorithmDer, m.get(id).x509.publicKey, crl.parsed.tbsDer, crl.parsed.signature));
+    if (ca !== undefined && !out.has(ca)) out.set(ca, crl.der);
+  }
+  return out;
+}
+
+/**
+ * URL in a team's certificate -> tlsgate's server for it: the CRL distribution points and the
+ * AIA OCSP and caIssuers URLs of every files certificate, to its issuer's CRL, responder and
+ * certificate. Whatever host they name, the fetches of this run land on loopback.
+ */
+export function routesFor(m: ScenarioMaterials, endpoints: RevocationEndpoints): Map<string, string> {
+  const routes = new Map<string, string>();
+  for (const id of m.ids()) {
+    if (!m.isFromFiles(id)) continue;
+    const issuer = m.nominalIssuer(id);
+    if (issuer === undefined) continue;
+    const facts = certFacts(m.get(id).der);
+    for (const url of facts.crlUrls) routes.set(url, endpoints.crlUrl(issuer));
+    for (const url of facts.ocspUrls) routes.set(url, endpoints.ocspUrl(issuer));
+    for (const url of facts.caIssuersUrls) routes.set(url, endpoints.caIssuersUrl(issuer));
+  }
+  return routes;
+}

@@ -1,0 +1,36 @@
+/**
+ * README "Your own PKI" runs as printed: its shell block (openssl only) makes the PKI in an
+ * empty folder, its YAML block is `acme.yaml`, and `tlsgate run acme.yaml` passes every scenario.
+ */
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, tlsgate } from '../cli/spawn.js';
+
+function sectionBlocks(): { sh: string; yaml: string } {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf('## Your own PKI');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  const block = (lang: string) => new RegExp('```' + lang + '\\n([\\s\\S]*?)```').exec(section)?.[1];
+  return { sh: block('sh')!, yaml: block('yaml')! };
+}
+
+describe('README "Your own PKI": the example runs as printed', function () {
+  this.timeout(120_000);
+  let dir: string;
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('openssl makes the PKI, and every scenario of acme.yaml passes', async () => {
+    const { sh, yaml } = sectionBlocks();
+    dir = mkdtempSync(join(tmpdir(), 'tlsgate-readme-pki-'));
+    execFileSync('sh', ['-e', '-c', sh], { cwd: dir, stdio: 'pipe' });
+    writeFileSync(join(dir, 'acme.yaml'), yaml);
+    const r = await tlsgate(['run', 'acme.yaml', '--certs', join(dir, 'certs'), '--concurrency', '1'], { cwd: dir });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect(r.stdout.match(/PASS/g), r.stdout).to.have.length(5);
+  });
+});
