@@ -28,7 +28,7 @@ const LAYERS = [
   ['remote', '^harness/drivers/remote/', ['contract', 'facts', 'portable']],
   ['verdict', '^harness/verdict/', ['contract']],
   ['session', '^harness/session/[^/]+\\.ts$', ['scenario', 'materials', 'plans', 'revocation', 'contract', 'facts', 'portable', 'remote', 'verdict']],
-  ['baseline', '^harness/baseline/', ['facts']],
+  ['baseline', '^harness/baseline/', ['facts', 'verdict']],
   ['reporters', '^harness/reporters/', ['baseline', 'facts', 'inventory']],
   ['run', '^harness/run/', ['session', 'reporters', 'baseline', 'facts']],
   ['inventory', '^harness/inventory/', ['contract', 'facts', 'portable']],

@@ -6,8 +6,9 @@
 import { existsSync } from 'node:fs';
 import { PUBLIC_FILE, writeFileAtomic } from '../../ca/issue/atomic-file.js';
 import type { Inventory } from '../drivers/portable/inventory/collect.js';
-import type { ScenarioResult } from '../model/domain.js';
+import type { Scenario, ScenarioResult } from '../model/domain.js';
 import { readBaseline, writeBaseline } from './baseline-file.js';
+import { declarationsBetween, declaringScenarios, type DeclaringScenarios } from './declarations.js';
 import { compareBaselines } from './drift.js';
 import { failuresAgainst } from './failures.js';
 import { fatalChanges, type DriftPolicy } from './policy.js';
@@ -30,6 +31,8 @@ export class BaselineGate {
   private outcome: Promise<DriftOutcome | undefined> | undefined;
   /** the catalogue's ids, when this run reports the scenarios it lost (see scopeTo) */
   private catalogue: readonly string[] | undefined;
+  /** the scenarios that run, whose `stacks` declare differences from the baseline's stack */
+  private scenarios: DeclaringScenarios = new Map();
 
   private constructor(
     private readonly args: BaselineArgs,
@@ -59,6 +62,11 @@ export class BaselineGate {
     this.catalogue = catalogue;
   }
 
+  /** the scenarios as they are now: their `stacks` entries may declare a difference from the baseline's stack */
+  judgeWith(scenarios: readonly Scenario[]): void {
+    this.scenarios = declaringScenarios(scenarios);
+  }
+
   /** the drift against --baseline (computed once), or undefined without one */
   evaluate(results: readonly ScenarioResult[]): Promise<DriftOutcome | undefined> {
     this.outcome ??= this.compare(results);
@@ -68,7 +76,10 @@ export class BaselineGate {
   private async compare(results: readonly ScenarioResult[]): Promise<DriftOutcome | undefined> {
     if (!this.before || !this.args.compareWith) return undefined;
     const after = baselineOf(results, await this.inventory());
-    const drift = compareBaselines(this.before, after, { partial: this.args.partial, ...(this.catalogue ? { catalogue: this.catalogue } : {}) });
+    const declared = declarationsBetween(this.scenarios, this.before, after);
+    const drift = compareBaselines(this.before, after, {
+      partial: this.args.partial, ...(this.catalogue ? { catalogue: this.catalogue } : {}), ...(declared ? { declared } : {}),
+    });
     const failures = failuresAgainst(this.before, results);
     return { against: this.args.compareWith, drift, policy: this.args.policy, fatal: fatalChanges(drift, this.args.policy), failures };
   }

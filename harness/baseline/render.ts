@@ -48,6 +48,7 @@ const TITLES: Record<DriftClass, string> = {
   'availability-regression': 'Availability regressions',
   'error-changed': 'Errors changed',
   'negotiation-changed': 'Negotiation changed',
+  declared: 'Declared stack differences (each side passed its own `stacks` expectation)',
   added: 'Added (observed now, not before)',
   removed: 'Removed (observed before, not now)',
 };

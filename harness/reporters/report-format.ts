@@ -65,6 +65,10 @@ const Drift = named('drift', noExtraKeys({
     before: optional(ref(ConnectionSnapshot)),
     after: optional(ref(ConnectionSnapshot)),
     summary: string(),
+    declared: optional(noExtraKeys({
+      was: ref(DriftClass),
+      because: Type.Array(Type.String(), { description: "the `because` of each side's selected `stacks` entry" }),
+    }, { description: 'kind declared: the class the change would have had, and why the scenario declares it' })),
   }), { description: 'one per changed connection (or added/removed scenario), sorted by scenario id' }),
   stack: Type.Array(noExtraKeys({ key: string(), before: string(), after: string() }), {
     description: 'inventory lines that differ (versions, defaults, security level, root store): they explain a drift and never fail the gate',

@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { PUBLIC_FILE, writeFileAtomic } from '../../../ca/issue/atomic-file.js';
 import { readBaseline } from '../../baseline/baseline-file.js';
+import { declaringScenarios } from '../../baseline/declarations.js';
 import { driftPolicy } from '../../baseline/policy.js';
 import { thisNode } from '../../drivers/remote/remote-placement.js';
 import { makeInventoryProbes } from '../../inventory/probes.js';
@@ -66,7 +67,7 @@ export async function matrixCommand(args: MatrixArgs): Promise<number> {
   } finally {
     interrupts.release();
   }
-  const report = matrixReport(outcome, policy, baseline);
+  const report = matrixReport(outcome, policy, baseline, declaringScenarios(selection.scenarios));
   process.stdout.write(renderMatrixText(report, { all: args.all }));
   if (args.driftMarkdown) await writeFileAtomic(args.driftMarkdown, renderMatrixMarkdown(report), PUBLIC_FILE);
   if (args.json) await writeFileAtomic(args.json, `${JSON.stringify(matrixJson(report), null, 2)}\n`, PUBLIC_FILE);
