@@ -36,6 +36,8 @@ export interface DriftChange {
   summary: string;
   /** kind `declared`: the class the change would have without the declaration, and its reasons */
   declared?: { was: DriftClass; because: string[] };
+  /** a live project acceptance covers the scenario: shown with this text, never fatal */
+  accepted?: string;
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Scenario, ScenarioResult } from '../model/domain.js';
 import { readBaseline, writeBaseline } from './baseline-file.js';
 import { declarationsBetween, declaringScenarios, type DeclaringScenarios } from './declarations.js';
 import { compareBaselines } from './drift.js';
+import { acceptedScenarios, markAccepted, markAcceptedFailures } from './accepted-drift.js';
 import { failuresAgainst } from './failures.js';
 import { fatalChanges, type DriftPolicy } from './policy.js';
 import { renderDriftMarkdown, type DriftOutcome } from './render.js';
@@ -80,8 +81,10 @@ export class BaselineGate {
     const drift = compareBaselines(this.before, after, {
       partial: this.args.partial, ...(this.catalogue ? { catalogue: this.catalogue } : {}), ...(declared ? { declared } : {}),
     });
-    const failures = failuresAgainst(this.before, results);
-    return { against: this.args.compareWith, drift, policy: this.args.policy, fatal: fatalChanges(drift, this.args.policy), failures };
+    const accepted = acceptedScenarios(results);
+    const marked = markAccepted(drift, accepted);
+    const failures = markAcceptedFailures(failuresAgainst(this.before, results), accepted);
+    return { against: this.args.compareWith, drift: marked, policy: this.args.policy, fatal: fatalChanges(marked, this.args.policy), failures };
   }
 
   /** after the run: the new baseline (unless told not to record) and the Markdown report, as asked */

@@ -85,11 +85,12 @@ function buildParser(argv: string[], run: Runner): Argv<Common> {
       .example('$0 matrix --node 18,20,22', 'newest 18.x, 20.x and 22.x from the npm registry (cached in .tlsgate-cache/node)')
       .example('$0 matrix --node 22.11.0,/opt/node-patched/bin/node --drift-markdown drift.md', 'an exact version against a local build'),
     (a) => run(a.verbose, async () => (await import('./commands/matrix.js')).matrixCommand({
-      paths: scenarioPathsOf(a.paths),
+      paths: listOf(a.paths),
       ...filtersOf(a),
       node: listOf(a.node),
       ...(a.nodeCache !== undefined ? { nodeCache: a.nodeCache } : {}),
-      certsDir: certsDirOf(a.certs),
+      ...(a.certs !== undefined || process.env.TLSGATE_CERTS ? { certsDir: certsDirOf(a.certs) } : {}),
+      verbose: a.verbose,
       timeoutMs: a.timeout,
       ...(a.concurrency !== undefined ? { concurrency: a.concurrency } : {}),
       all: a.all,
@@ -219,7 +220,7 @@ const cacheOptions = <T>(y: Argv<T>) => certsDirOption(y)
 /** kept in step with harness/serve/faults.ts (not imported: --help must not load it) */
 const SERVE_FAULT_SYNTAX = 'SERVER:ca=ID:kind=KIND[:NAME=VALUE...] or SERVER:cert=ID:..., e.g. ocsp:ca=intermediate:kind=hang, crl:ca=root:kind=http-status:status=503';
 
-const DRIFT_CLASS_NAMES = 'security-regression, availability-regression, error-changed, negotiation-changed, added, removed';
+const DRIFT_CLASS_NAMES = 'security-regression, availability-regression, error-changed, negotiation-changed, declared, added, removed';
 
 /** the baseline flags, each only when given */
 function driftArgsOf(a: { baseline?: unknown; updateBaseline?: unknown; failOn?: unknown; ignore?: unknown; driftMarkdown?: unknown }) {

@@ -5,6 +5,7 @@
  */
 import { declarationsBetween, type DeclaringScenarios } from '../baseline/declarations.js';
 import { compareBaselines, type Drift } from '../baseline/drift.js';
+import { acceptedScenarios, markAccepted } from '../baseline/accepted-drift.js';
 import { fatalChanges, type DriftPolicy } from '../baseline/policy.js';
 import { driftJson, md, renderDriftMarkdown, renderDriftText, type DriftJson } from '../baseline/render.js';
 import { baselineOf, type Baseline } from '../baseline/snapshot.js';
@@ -37,12 +38,15 @@ export function matrixReport(
 ): MatrixReport {
   const snapshots = outcome.runs.map((run) => baselineOf(run.results, run.inventory));
   const labels = outcome.runs.map((run) => run.runtime.label);
-  const between = (from: string, to: string, before: Baseline, after: Baseline): MatrixDrift => {
+  const results = outcome.runs.map((run) => run.results);
+  const between = (from: string, to: string, before: Baseline, after: Baseline, accepted: Map<string, string>): MatrixDrift => {
     const declared = declarationsBetween(scenarios, before, after);
-    return { title: `${from} -> ${to}`, from, to, drift: compareBaselines(before, after, declared ? { declared } : {}) };
+    return { title: `${from} -> ${to}`, from, to, drift: markAccepted(compareBaselines(before, after, declared ? { declared } : {}), accepted) };
   };
-  const drifts = snapshots.slice(1).map((after, i) => between(labels[i]!, labels[i + 1]!, snapshots[i]!, after));
-  const againstBaseline = baseline ? snapshots.map((after, i) => between(baseline.file, labels[i]!, baseline.content, after)) : [];
+  const drifts = snapshots.slice(1).map((after, i) => between(labels[i]!, labels[i + 1]!, snapshots[i]!, after, acceptedScenarios(results[i]!, results[i + 1]!)));
+  const againstBaseline = baseline
+    ? snapshots.map((after, i) => between(baseline.file, labels[i]!, baseline.content, after, acceptedScenarios(results[i]!)))
+    : [];
   return { outcome, policy, drifts, againstBaseline };
 }
 

@@ -24,14 +24,22 @@ import { describeInternalError } from '../../run/runner.js';
 import { pruneCacheAfterRun } from '../cache-upkeep.js';
 import { EXIT, reportContainedErrors } from '../exit.js';
 import { trapInterrupts } from '../interrupt.js';
-import { loadSelection, type Filters } from '../selection.js';
+import { defaultScenarioPaths, loadSelection, type Filters } from '../selection.js';
+import { projectConfig, projectKeep } from '../project-config.js';
+import type { ProjectConfig } from '../../config/load-config.js';
+import { defaultCertsDir } from '../../model/paths.js';
+import type { ScenarioResult } from '../../model/domain.js';
 
 export interface MatrixArgs extends Filters {
+  /** as given; none: the project config's, else the default ones */
   paths: string[];
   /** --node values: majors, exact versions, paths (comma lists) */
   node: string[];
   nodeCache?: string;
-  certsDir: string;
+  /** --certs (or $TLSGATE_CERTS); absent: the project config's, else the default */
+  certsDir?: string;
+  /** say which project config was used */
+  verbose?: boolean;
   timeoutMs: number;
   /** scenarios in flight; default: CPU count x runtimes (up to 3), as each waits on every runtime */
   concurrency?: number;
@@ -46,7 +54,9 @@ export interface MatrixArgs extends Filters {
   all: boolean;
 }
 
-export async function matrixCommand(args: MatrixArgs): Promise<number> {
+export async function matrixCommand(given: MatrixArgs): Promise<number> {
+  const config = await projectConfig(given.verbose ?? false);
+  const args = withConfig(given, config);
   const policy = driftPolicy(args.failOn, args.ignore);
   checkOutputPaths(matrixOutputPaths(args));
   const requests = parseNodeRequests(args.node);
@@ -63,6 +73,7 @@ export async function matrixCommand(args: MatrixArgs): Promise<number> {
   try {
     outcome = await runMatrix(selection.scenarios, runtimes, {
       certsDir: args.certsDir, timeoutMs: args.timeoutMs, concurrency, signal: interrupts.signal, probes,
+      ...(config?.accept.length ? { review: await acceptancesOnEachRuntime(config.accept, selection.foundIds) } : {}),
     });
   } finally {
     interrupts.release();
@@ -79,8 +90,33 @@ export async function matrixCommand(args: MatrixArgs): Promise<number> {
   return failingRuns(report).length > 0 || fatalCount(report) > 0 ? EXIT.failed : EXIT.passed;
 }
 
+/**
+ * The project config as `run` reads it: paths, include/exclude, the certificate cache, and
+ * `accept` (judged per runtime: an acceptance's Node range is matched against that runtime's
+ * Node). Its reporters and baseline are `run`'s: the matrix writes its own --json, --html and
+ * --drift-markdown, and compares with a baseline only when --baseline says so.
+ */
+function withConfig(args: MatrixArgs, config: ProjectConfig | undefined): MatrixArgs & { certsDir: string } {
+  const keep = config ? projectKeep(config) : undefined;
+  return {
+    ...args,
+    paths: args.paths.length ? args.paths : config?.paths ?? defaultScenarioPaths(),
+    certsDir: args.certsDir ?? config?.certs ?? defaultCertsDir(),
+    ...(keep ? { keep } : {}),
+  };
+}
+
+async function acceptancesOnEachRuntime(accept: ProjectConfig['accept'], foundIds: readonly string[]): Promise<(runtime: MatrixRuntime) => (r: ScenarioResult) => ScenarioResult> {
+  const { acceptanceReview, unmatchedAcceptances } = await import('../../config/acceptances.js');
+  for (const a of unmatchedAcceptances(accept, foundIds)) {
+    process.stderr.write(`tlsgate: warning: ${a.source}: accept ${JSON.stringify(a.scenario)} matches no scenario (see \`tlsgate list\`); remove it or fix the id\n`);
+  }
+  const now = new Date();
+  return (runtime) => acceptanceReview(accept, { now, node: runtime.version });
+}
+
 /** every file and folder the matrix writes: checked before any Node is fetched */
-function matrixOutputPaths(args: MatrixArgs): OutputPath[] {
+function matrixOutputPaths(args: MatrixArgs & { certsDir: string }): OutputPath[] {
   return [
     { flag: '--certs', path: args.certsDir, kind: 'folder' },
     { flag: '--node-cache', path: args.nodeCache ?? defaultNodeCache(), kind: 'folder' },
