@@ -79,8 +79,10 @@ function buildParser(argv: string[], run: Runner): Argv<Common> {
       paths: scenarioPathsOf(a.paths), scenario: String(a.scenario), out: a.out, certsDir: certsDirOf(a.certs), port: a.port,
     })))
     .command('inventory', 'print the fingerprint of the TLS stack under test (versions, defaults, security level, root store, trust environment)', (y) => certsDirOption(y)
-      .option('json', { type: 'boolean', default: false, describe: 'print JSON instead of a table' }),
-    (a) => run(a.verbose, async () => (await import('./commands/inventory.js')).inventoryCommand({ json: a.json, certsDir: certsDirOf(a.certs) })))
+      .option('json', { type: 'boolean', default: false, describe: 'print JSON instead of a table' })
+      .option('project', { type: 'string', describe: "the project's TLS inventory instead: every TLS-bearing package its lockfiles (package-lock v2/v3, pnpm-lock.yaml, yarn.lock classic/berry) install in DIR (default .), each copy's version, and the driver that covers it" })
+      .example('$0 inventory --project', 'pg, ws, axios... in this project, each installed copy, covered or not'),
+    (a) => run(a.verbose, async () => (await import('./commands/inventory.js')).inventoryCommand({ json: a.json, certsDir: certsDirOf(a.certs), ...(a.project !== undefined ? { project: a.project } : {}) })))
     .command('matrix [paths..]', 'run the scenarios under several Node versions side by side, with the drift between them', (y) => matrixOptions(filterOptions(y))
       .example('$0 matrix --node 18,20,22', 'newest 18.x, 20.x and 22.x from the npm registry (cached in .tlsgate-cache/node)')
       .example('$0 matrix --node 22.11.0,/opt/node-patched/bin/node --drift-markdown drift.md', 'an exact version against a local build'),

@@ -8,7 +8,8 @@ export async function gatherInventory(certsDir: string): Promise<Inventory> {
   return collectInventory(await makeInventoryProbes(certsDir));
 }
 
-export async function inventoryCommand(args: { json: boolean; certsDir: string }): Promise<number> {
+export async function inventoryCommand(args: { json: boolean; certsDir: string; project?: string }): Promise<number> {
+  if (args.project !== undefined) return projectInventoryCommand(args.project || '.', args.json);
   const inv = await gatherInventory(args.certsDir);
   process.stdout.write(args.json ? `${JSON.stringify(inv, null, 2)}\n` : `${renderInventory(inv)}${await projectConfigLine()}`);
   return 0;
@@ -21,4 +22,16 @@ async function projectConfigLine(): Promise<string> {
   if (!load.found) return '\nproject config: none (tlsgate.config.json/.yaml/.yml or "tlsgate" in package.json)\n';
   if ('problems' in load) return `\nproject config: ${load.problems[0]!.file}, with ${load.problems.length} problem(s): \`tlsgate run\` lists them\n`;
   return `\nproject config: ${load.config.source} (${load.config.accept.length} acceptance${load.config.accept.length === 1 ? '' : 's'})\n`;
+}
+
+/** `tlsgate inventory --project [DIR]`: the TLS-bearing packages the project's lockfiles install, and their drivers */
+async function projectInventoryCommand(dir: string, json: boolean): Promise<number> {
+  const [{ readLockfiles }, { projectInventory, renderProjectInventory }, { listDrivers }] = await Promise.all([
+    import('../../inventory/lockfiles.js'),
+    import('../../inventory/tls-packages.js'),
+    import('../../drivers/portable/registry.js'),
+  ]);
+  const inv = projectInventory(dir, await readLockfiles(dir), listDrivers().client);
+  process.stdout.write(json ? `${JSON.stringify(inv, null, 2)}\n` : renderProjectInventory(inv));
+  return 0;
 }
