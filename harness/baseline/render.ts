@@ -95,6 +95,12 @@ export function stackHeadline(stack: readonly StackChange[]): string | undefined
   return parts.length ? parts.join(', ') : undefined;
 }
 
+/** `pg 8.11.3 -> 8.12.0, ws (none) -> 8.16.0`: the project's TLS-bearing packages that moved, or undefined */
+export function packagesMoved(stack: readonly StackChange[]): string | undefined {
+  const parts = stack.filter((s) => s.key.startsWith('packages.')).map((s) => `${s.key.slice('packages.'.length)} ${s.before} -> ${s.after}`);
+  return parts.length ? parts.join(', ') : undefined;
+}
+
 /** the stack facts that explain most drift, in the order the top line names them */
 const HEADLINE_KEYS: ReadonlyArray<[key: string, name: string, unit: string]> = [
   ['versions.node', 'Node', ''],
@@ -115,6 +121,8 @@ export function renderDriftText(drift: Drift, policy: DriftPolicy, against: stri
   const lines = [driftHeadline(drift, policy, against, extras.failures)];
   const top = stackHeadline(drift.stack);
   if (top) lines.push(`  Stack: ${top}`);
+  const moved = packagesMoved(drift.stack);
+  if (moved) lines.push(`  Packages: ${moved}`);
   for (const [kind, list] of grouped(drift, policy)) {
     lines.push(`  ${TITLES[kind]} (${list.length})${policy.fatal.has(kind) ? fatalNote(list, ': fails the gate') : ''}`);
     for (const same of findingsOf(list)) lines.push(...findingText(same));
@@ -173,6 +181,8 @@ export function renderDriftMarkdown(drift: Drift, policy: DriftPolicy, title: st
   const out = [`${level} ${md(title)}`, ''];
   const top = stackHeadline(drift.stack);
   if (top) out.push(`**Stack:** ${md(top)}`, '');
+  const moved = packagesMoved(drift.stack);
+  if (moved) out.push(`**Packages:** ${md(moved)}`, '');
   const groups = grouped(drift, policy);
   if (groups.length === 0 && !extras.failures?.unexpected.length) out.push('No behaviour changed: every scenario behaves as recorded.', '');
   for (const [kind, list] of groups) {

@@ -4,7 +4,7 @@
  * package-lock v2 and v3, pnpm-lock v6 and v9, yarn.lock classic and berry), spawned CLI.
  */
 import { expect } from 'chai';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pnpmKey, readLockfiles } from '../../harness/inventory/lockfiles.js';
@@ -75,6 +75,29 @@ describe('tlsgate inventory --project (lockfile fixtures, spawned CLI)', functio
       expect(broken.stderr).to.include(`${join(dir, 'package-lock.json')}: cannot be read as a package-lock.json`);
       writeFileSync(join(dir, 'package-lock.json'), '{ "lockfileVersion": 1, "dependencies": {} }');
       expect((await tlsgate(['inventory', '--project', dir])).stderr).to.include('lockfileVersion 1 has no "packages"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a baseline records the project TLS packages, and drift names the one that moved next to the behaviour', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tlsgate-lockfiles-'));
+    try {
+      mkdirSync(join(dir, 'sc'));
+      copyFileSync(join(ROOT, 'test', 'cli', 'fixtures', 'good', 'pair.yaml'), join(dir, 'sc', 'pair.yaml'));
+      const lock = readFileSync(join(FIXTURES, 'npm', 'package-lock.json'), 'utf8');
+      writeFileSync(join(dir, 'package-lock.json'), lock);
+      const env = { TLSGATE_CERTS: join(dir, 'certs') };
+      expect((await tlsgate(['run', 'sc', '--update-baseline', 'b.json'], { cwd: dir, env })).code).to.equal(0);
+      expect(JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8')).stack.packages).to.include({ pg: '8.11.3', ws: '7.5.9 + 8.16.0' });
+      writeFileSync(join(dir, 'package-lock.json'), lock.replace('"version": "8.11.3"', '"version": "8.12.0"'));
+      const r = await tlsgate(['run', 'sc', '--baseline', 'b.json', '--drift-markdown', 'drift.md'], { cwd: dir, env });
+      expect(r.code, r.stdout + r.stderr).to.equal(0);
+      expect(r.stdout).to.include('  Packages: pg 8.11.3 -> 8.12.0\n');
+      expect(readFileSync(join(dir, 'drift.md'), 'utf8')).to.include('**Packages:** pg 8.11.3 -> 8.12.0');
+      // unchanged lockfile: no packages line
+      writeFileSync(join(dir, 'package-lock.json'), lock);
+      expect((await tlsgate(['run', 'sc', '--baseline', 'b.json'], { cwd: dir, env })).stdout).to.not.include('Packages:');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -3,9 +3,24 @@ import { collectInventory, type Inventory } from '../../drivers/portable/invento
 import { makeInventoryProbes } from '../../inventory/probes.js';
 import { renderInventory } from '../../inventory/render.js';
 
-/** this process's stack; the probe certificates come from (and are cached in) certsDir */
-export async function gatherInventory(certsDir: string): Promise<Inventory> {
-  return collectInventory(await makeInventoryProbes(certsDir));
+/**
+ * This process's stack; the probe certificates come from (and are cached in) certsDir. In a
+ * project with a lockfile, its TLS-bearing packages' versions too (so a baseline records them
+ * and drift names the package that moved).
+ */
+export async function gatherInventory(certsDir: string, project = process.cwd()): Promise<Inventory> {
+  const [inv, packages] = await Promise.all([collectInventory(await makeInventoryProbes(certsDir)), projectPackages(project)]);
+  return packages ? { ...inv, packages } : inv;
+}
+
+/** undefined without a readable lockfile: the inventory describes the stack, a project is optional */
+async function projectPackages(dir: string): Promise<Record<string, string> | undefined> {
+  const [{ readLockfiles }, { projectInventory, versionsByPackage }] = await Promise.all([import('../../inventory/lockfiles.js'), import('../../inventory/tls-packages.js')]);
+  try {
+    return versionsByPackage(projectInventory(dir, await readLockfiles(dir), []));
+  } catch {
+    return undefined;
+  }
 }
 
 export async function inventoryCommand(args: { json: boolean; certsDir: string; project?: string }): Promise<number> {
