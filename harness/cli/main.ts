@@ -90,6 +90,7 @@ function buildParser(argv: string[], run: Runner): Argv<Common> {
       paths: listOf(a.paths),
       ...filtersOf(a),
       node: listOf(a.node),
+      ...(a.package !== undefined ? { package: String(a.package) } : {}),
       ...(a.nodeCache !== undefined ? { nodeCache: a.nodeCache } : {}),
       ...(a.certs !== undefined || process.env.TLSGATE_CERTS ? { certsDir: certsDirOf(a.certs) } : {}),
       verbose: a.verbose,
@@ -201,7 +202,8 @@ const runOptions = <T>(y: Argv<T>) => certsDirOption(y)
   .option('drift-markdown', { type: 'string', describe: 'write the drift against --baseline as Markdown to this file' });
 
 const matrixOptions = <T>(y: Argv<T>) => certsDirOption(y)
-  .option('node', { type: 'string', demandOption: true, describe: 'Node runtimes: majors (22), exact versions (22.11.0) or paths to node binaries; comma list or repeated' })
+  .option('node', { type: 'string', describe: 'Node runtimes: majors (22), exact versions (22.11.0) or paths to node binaries; comma list or repeated' })
+  .option('package', { type: 'string', describe: "versions of a library instead: NAME@V1,V2 (e.g. undici@7.16.0,7.30.2) installed into <cache>/packages on first use; runs the scenarios whose client driver is that library, one column per version, on this Node" })
   .option('node-cache', { type: 'string', defaultDescription: '$TLSGATE_NODE_CACHE or <cache>/node, <cache> = $TLSGATE_CACHE_DIR or ./.tlsgate-cache', describe: 'where Node builds from the npm registry are installed and reused' })
   .option('timeout', { type: 'number', default: 5000, describe: 'per-connection timeout of a scenario, ms', coerce: positiveInteger('--timeout') })
   .option('concurrency', { type: 'number', defaultDescription: 'CPU count x runtimes (up to 3)', describe: 'scenarios in flight at once (each runs on every runtime)', coerce: positiveInteger('--concurrency') })

@@ -87,7 +87,7 @@ const StackSummary = named('environment', Type.Object({
   openssl: string('process.versions.openssl'),
   undici: optional(Type.Unsafe<RunEnvironment['undici']>({
     description: 'the undici the undici driver used: the project\'s own (resolved from the working directory) or tlsgate\'s',
-    oneOf: [Type.Null(), noExtraKeys({ version: string(), source: Type.Enum(['project', 'tlsgate']) })],
+    oneOf: [Type.Null(), noExtraKeys({ version: string(), source: Type.Enum(['project', 'tlsgate', 'override']) })],
   })),
   platform: string('process.platform'),
   arch: optional(string('process.arch')),

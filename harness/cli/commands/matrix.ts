@@ -15,6 +15,7 @@ import { defaultNodeCache } from '../../matrix/node-cache.js';
 import { parseNodeRequests } from '../../matrix/node-request.js';
 import { resolveNodes, type ResolvedNode } from '../../matrix/node-resolve.js';
 import { join } from 'node:path';
+import { UsageError } from '../../model/errors.js';
 import { renderMatrixPage } from '../../matrix/html.js';
 import { HTML_REPORT_FILE } from '../../reporters/html.js';
 import { failingRuns, fatalCount, matrixJson, matrixReport, renderMatrixMarkdown, renderMatrixText } from '../../matrix/report.js';
@@ -27,7 +28,7 @@ import { trapInterrupts } from '../interrupt.js';
 import { defaultScenarioPaths, loadSelection, type Filters } from '../selection.js';
 import { projectConfig, projectKeep } from '../project-config.js';
 import type { ProjectConfig } from '../../config/load-config.js';
-import { defaultCertsDir } from '../../model/paths.js';
+import { defaultCacheDir, defaultCertsDir } from '../../model/paths.js';
 import type { ScenarioResult } from '../../model/domain.js';
 
 export interface MatrixArgs extends Filters {
@@ -35,6 +36,8 @@ export interface MatrixArgs extends Filters {
   paths: string[];
   /** --node values: majors, exact versions, paths (comma lists) */
   node: string[];
+  /** --package NAME@V1,V2: one runtime per version of that library (this Node), its scenarios only */
+  package?: string;
   nodeCache?: string;
   /** --certs (or $TLSGATE_CERTS); absent: the project config's, else the default */
   certsDir?: string;
@@ -59,11 +62,21 @@ export async function matrixCommand(given: MatrixArgs): Promise<number> {
   const args = withConfig(given, config);
   const policy = driftPolicy(args.failOn, args.ignore);
   checkOutputPaths(matrixOutputPaths(args));
-  const requests = parseNodeRequests(args.node);
+  if (args.package !== undefined && args.node.length > 0) throw new UsageError('give --node or --package, not both (a package matrix runs on this Node)');
+  if (args.package === undefined && args.node.length === 0) throw new UsageError('give --node 18,20,... (Node runtimes) or --package NAME@V1,V2 (versions of a library)');
   const baseline = args.baseline ? { file: args.baseline, content: await readBaseline(args.baseline) } : undefined;
-  const selection = await loadSelection(args.paths, args);
-  const nodes = await resolveNodes(requests, { cacheDir: args.nodeCache ?? defaultNodeCache(), note: (l) => process.stderr.write(`tlsgate: ${l}\n`) });
-  const runtimes = runtimesOf(nodes);
+  const note = (l: string) => process.stderr.write(`tlsgate: ${l}\n`);
+  let selection = await loadSelection(args.paths, args);
+  let runtimes: MatrixRuntime[];
+  if (args.package !== undefined) {
+    const pkg = await packageRuntimes(args.package, note);
+    selection = { ...selection, scenarios: selection.scenarios.filter((s) => s.client.driver === pkg.driver) };
+    if (selection.scenarios.length === 0) throw new UsageError(`--package ${args.package}: no selected scenario uses the ${pkg.driver} client driver`);
+    runtimes = pkg.runtimes;
+  } else {
+    const nodes = await resolveNodes(parseNodeRequests(args.node), { cacheDir: args.nodeCache ?? defaultNodeCache(), note });
+    runtimes = runtimesOf(nodes);
+  }
   const concurrency = args.concurrency ?? availableParallelism() * Math.min(3, runtimes.length);
   process.stderr.write(`tlsgate: matrix of ${selection.scenarios.length} scenarios on ${runtimes.map((r) => r.label).join(', ')} (concurrency ${concurrency})\n`);
 
@@ -124,6 +137,27 @@ function matrixOutputPaths(args: MatrixArgs & { certsDir: string }): OutputPath[
     ...(args.json !== undefined ? [{ flag: `--json ${args.json}`, path: args.json, kind: 'file' as const }] : []),
     ...(args.html !== undefined ? [{ flag: `--html ${args.html}`, path: args.html, kind: 'folder' as const }] : []),
   ];
+}
+
+/**
+ * One runtime per version of the library: this Node, each worker with $TLSGATE_PACKAGE_DIR at
+ * that version's copy (installed into the cache on first use), so the library's driver loads it.
+ */
+async function packageRuntimes(given: string, note: (l: string) => void): Promise<{ driver: string; runtimes: MatrixRuntime[] }> {
+  const [{ parsePackageRequest, packageCopy }, { TLS_PACKAGES }, { PACKAGE_DIR_ENV }] = await Promise.all([
+    import('../../matrix/package-copies.js'), import('../../inventory/tls-packages.js'), import('../../drivers/portable/inventory/undici-version.js'),
+  ]);
+  const request = parsePackageRequest(given);
+  const driver = TLS_PACKAGES.find((p) => p.name === request.name)?.driver ?? request.name;
+  const cache = defaultCacheDir();
+  const runtimes: MatrixRuntime[] = [];
+  for (const version of request.versions) {
+    const dir = await packageCopy(cache, request.name, version, note);
+    const label = `${request.name} ${version}`;
+    const here = thisNode();
+    runtimes.push({ label, version: process.versions.node, openssl: process.versions.openssl, spec: { ...here, label, env: { ...here.env, [PACKAGE_DIR_ENV]: dir } } });
+  }
+  return { driver, runtimes };
 }
 
 /** one runtime per Node, labelled by version (a repeated version gets `#2`, `#3`...) */
