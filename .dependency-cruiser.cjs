@@ -31,7 +31,7 @@ const LAYERS = [
   ['remote', '^harness/drivers/remote/', ['contract', 'facts', 'portable', 'library']],
   ['verdict', '^harness/verdict/', ['contract']],
   ['session', '^harness/session/[^/]+\\.ts$', ['scenario', 'materials', 'plans', 'revocation', 'contract', 'facts', 'portable', 'remote', 'verdict', 'library']],
-  ['baseline', '^harness/baseline/', ['facts']],
+  ['baseline', '^harness/baseline/', ['facts', 'verdict']],
   ['reporters', '^harness/reporters/', ['baseline', 'facts', 'inventory']],
   ['run', '^harness/run/', ['session', 'reporters', 'baseline', 'facts']],
   ['inventory', '^harness/inventory/', ['contract', 'facts', 'portable']],

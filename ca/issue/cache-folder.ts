@@ -21,6 +21,24 @@ export async function markUsed(path: string, now = new Date()): Promise<void> {
   await utimes(path, now, now).catch(() => undefined);
 }
 
+/** uses being recorded: a prune waits for them, so it never judges an entry by its last-but-one use */
+const pendingMarks = new Set<Promise<void>>();
+
+/**
+ * Records a use without making the reader wait for the system call (the read path loads
+ * material for every scenario). The pending call keeps the process alive until it lands, and
+ * pruning waits for it (marksSettled).
+ */
+export function markUsedLater(path: string): void {
+  const mark: Promise<void> = markUsed(path).finally(() => pendingMarks.delete(mark));
+  pendingMarks.add(mark);
+}
+
+/** every use recorded so far has reached the file system */
+export async function marksSettled(): Promise<void> {
+  await Promise.all([...pendingMarks]);
+}
+
 export interface CachedFile {
   path: string;
   bytes: number;
@@ -80,6 +98,7 @@ export interface PruneResult {
 
 /** removes the entries the policy says are stale; `all` empties the folder's keys and certificates */
 export async function pruneMaterialCache(dir: string, policy: PrunePolicy | 'all'): Promise<PruneResult> {
+  await marksSettled();
   const info = await materialCacheInfo(dir);
   const stale = policy === 'all' ? info : staleEntries(info, policy);
   const removed = await removeFiles([...stale.keys, ...stale.certificates]);

@@ -7,7 +7,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { readIfExists, writeFileAtomic } from './atomic-file.js';
-import { markUsed } from './cache-folder.js';
+import { markUsedLater } from './cache-folder.js';
 import type { IssuedCert } from './materials.js';
 
 /** bump when the factory changes what it writes for the same inputs */
@@ -49,7 +49,7 @@ export class CertCache {
     if (pem === undefined) return undefined;
     try {
       const der = new X509Certificate(pem).raw;
-      await markUsed(path);
+      markUsedLater(path);
       return der;
     } catch {
       return undefined;

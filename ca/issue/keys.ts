@@ -10,7 +10,7 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPair, type Ke
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { readIfExists, writeFileAtomic } from './atomic-file.js';
-import { markUsed } from './cache-folder.js';
+import { markUsedLater } from './cache-folder.js';
 import type { KeyPair } from '../asn1/signer.js';
 import type { KeyAlgorithm } from '../spec/spec.js';
 
@@ -81,7 +81,7 @@ export class KeyStore {
     if (cached !== undefined) {
       try {
         const key = keyPairFromPem(algorithm, cached);
-        await markUsed(path);
+        markUsedLater(path);
         return key;
       } catch {
         // a corrupt cache entry (disk full, manual edit): make a new key and replace it

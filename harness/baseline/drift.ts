@@ -6,16 +6,21 @@
  *   availability-regression  a connection that was accepted is now rejected;
  *   error-changed            still rejected, with another code, category or side;
  *   negotiation-changed      still accepted, with another protocol, cipher, group or ALPN;
+ *   declared                 any of the above that the scenario declares: both runs passed
+ *                            their own stack's expectation, and the `stacks` entries they
+ *                            selected differ in every field that moved (see declarations.ts);
+ *                            shown with the `because`, never fatal by default;
  *   added / removed          a scenario (or a connection) observed now and not before, or the
  *                            other way round (e.g. a scenario now skipped on this runtime).
  * Each connection yields at most one change, the most severe; its summary names every field
  * that moved.
  */
+import type { ComparedField } from '../verdict/declared-difference.js';
 import { codeUnitOrder, type Baseline, type ConnectionSnapshot, type ScenarioSnapshot } from './snapshot.js';
 
 /** in order of severity, the order reports list them in */
 export const DRIFT_CLASSES = [
-  'security-regression', 'availability-regression', 'error-changed', 'negotiation-changed', 'added', 'removed',
+  'security-regression', 'availability-regression', 'error-changed', 'negotiation-changed', 'declared', 'added', 'removed',
 ] as const;
 
 export type DriftClass = (typeof DRIFT_CLASSES)[number];
@@ -29,7 +34,17 @@ export interface DriftChange {
   after?: ConnectionSnapshot;
   /** one line: what changed */
   summary: string;
+  /** kind `declared`: the class the change would have without the declaration, and its reasons */
+  declared?: { was: DriftClass; because: string[] };
+  /** a live project acceptance covers the scenario: shown with this text, never fatal */
+  accepted?: string;
 }
+
+/**
+ * Whether a scenario declares a difference of connection `index` (0-based) in these fields
+ * between the two runs' stacks: the reasons, or undefined (see declarations.ts).
+ */
+export type DeclaredLookup = (id: string, index: number, fields: readonly ComparedField[]) => string[] | undefined;
 
 /** one line of the stack summary that differs, e.g. versions.openssl */
 export interface StackChange {
@@ -55,6 +70,8 @@ export interface CompareOptions {
    * together report each removal once, as an unsharded run does.
    */
   catalogue?: readonly string[];
+  /** the scenarios' own declarations of stack differences; without it nothing is `declared` */
+  declared?: DeclaredLookup;
 }
 
 export function compareBaselines(before: Baseline, after: Baseline, opts: CompareOptions = {}): Drift {
@@ -63,11 +80,11 @@ export function compareBaselines(before: Baseline, after: Baseline, opts: Compar
   for (const id of Object.keys(before.scenarios)) {
     if (!opts.partial || (found && !found.has(id))) ids.add(id);
   }
-  const changes = [...ids].sort(codeUnitOrder).flatMap((id) => compareScenario(id, before.scenarios[id], after.scenarios[id]));
+  const changes = [...ids].sort(codeUnitOrder).flatMap((id) => compareScenario(id, before.scenarios[id], after.scenarios[id], opts.declared));
   return { changes, stack: compareStack(before.stack, after.stack) };
 }
 
-export function compareScenario(id: string, before: ScenarioSnapshot | undefined, after: ScenarioSnapshot | undefined): DriftChange[] {
+export function compareScenario(id: string, before: ScenarioSnapshot | undefined, after: ScenarioSnapshot | undefined, declared?: DeclaredLookup): DriftChange[] {
   if (!before) return after && after.connections.length > 0 ? [{ id, kind: 'added', summary: 'new scenario' }] : [];
   if (!after) return [{ id, kind: 'removed', summary: 'scenario no longer in the catalogue' }];
   if (before.connections.length > 0 && after.connections.length === 0) {
@@ -77,14 +94,28 @@ export function compareScenario(id: string, before: ScenarioSnapshot | undefined
     return [{ id, kind: 'added', summary: `observed now (was ${before.verdict})` }];
   }
   const several = before.connections.length > 1 || after.connections.length > 1;
+  // only a difference both runs were judged on and passed can be a declared one
+  const judgedAlike = declared && before.verdict === 'passed' && after.verdict === 'passed' ? declared : undefined;
   const out: DriftChange[] = [];
   for (let i = 0; i < Math.max(before.connections.length, after.connections.length); i++) {
     const b = before.connections[i];
     const a = after.connections[i];
-    const change = compareConnection(b, a);
-    if (change) out.push({ id, ...change, ...(several ? { connection: i + 1 } : {}), ...(b ? { before: b } : {}), ...(a ? { after: a } : {}) });
+    const found = compareConnection(b, a);
+    if (!found) continue;
+    const because = b && a ? judgedAlike?.(id, i, changedFields(b, a)) : undefined;
+    const change = because ? { kind: 'declared' as const, summary: `${found.summary} (declared: ${because.join('; ')})`, declared: { was: found.kind, because } } : found;
+    out.push({ id, ...change, ...(several ? { connection: i + 1 } : {}), ...(b ? { before: b } : {}), ...(a ? { after: a } : {}) });
   }
   return out;
+}
+
+/** the expectation fields a change touches: the outcome when it flipped, else every field that moved */
+export function changedFields(b: ConnectionSnapshot, a: ConnectionSnapshot): ComparedField[] {
+  if (b.outcome !== a.outcome) return ['outcome'];
+  const fields = a.outcome === 'rejected' ? (['code', 'category', 'side'] as const) : (['protocol', 'cipher', 'group', 'alpn'] as const);
+  const moved: ComparedField[] = fields.filter((f) => b[f] !== a[f]);
+  if (JSON.stringify(b.revocationChecked) !== JSON.stringify(a.revocationChecked)) moved.push('revocationChecked');
+  return moved;
 }
 
 type Classified = Pick<DriftChange, 'kind' | 'summary'>;

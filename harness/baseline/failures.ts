@@ -13,6 +13,8 @@ export interface FailureNote {
   now: string[];
   /** unexpected only: how the baseline recorded the scenario */
   was?: string;
+  /** a live project acceptance covers this failure: shown with this text, not fatal */
+  accepted?: string;
 }
 
 export interface FailuresAgainstBaseline {

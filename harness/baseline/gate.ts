@@ -6,9 +6,11 @@
 import { existsSync } from 'node:fs';
 import { PUBLIC_FILE, writeFileAtomic } from '../../ca/issue/atomic-file.js';
 import type { Inventory } from '../drivers/portable/inventory/collect.js';
-import type { ScenarioResult } from '../model/domain.js';
+import type { Scenario, ScenarioResult } from '../model/domain.js';
 import { readBaseline, writeBaseline } from './baseline-file.js';
+import { declarationsBetween, declaringScenarios, type DeclaringScenarios } from './declarations.js';
 import { compareBaselines } from './drift.js';
+import { acceptedScenarios, markAccepted, markAcceptedFailures } from './accepted-drift.js';
 import { failuresAgainst } from './failures.js';
 import { fatalChanges, type DriftPolicy } from './policy.js';
 import { renderDriftMarkdown, type DriftOutcome } from './render.js';
@@ -30,6 +32,8 @@ export class BaselineGate {
   private outcome: Promise<DriftOutcome | undefined> | undefined;
   /** the catalogue's ids, when this run reports the scenarios it lost (see scopeTo) */
   private catalogue: readonly string[] | undefined;
+  /** the scenarios that run, whose `stacks` declare differences from the baseline's stack */
+  private scenarios: DeclaringScenarios = new Map();
 
   private constructor(
     private readonly args: BaselineArgs,
@@ -59,6 +63,11 @@ export class BaselineGate {
     this.catalogue = catalogue;
   }
 
+  /** the scenarios as they are now: their `stacks` entries may declare a difference from the baseline's stack */
+  judgeWith(scenarios: readonly Scenario[]): void {
+    this.scenarios = declaringScenarios(scenarios);
+  }
+
   /** the drift against --baseline (computed once), or undefined without one */
   evaluate(results: readonly ScenarioResult[]): Promise<DriftOutcome | undefined> {
     this.outcome ??= this.compare(results);
@@ -68,9 +77,14 @@ export class BaselineGate {
   private async compare(results: readonly ScenarioResult[]): Promise<DriftOutcome | undefined> {
     if (!this.before || !this.args.compareWith) return undefined;
     const after = baselineOf(results, await this.inventory());
-    const drift = compareBaselines(this.before, after, { partial: this.args.partial, ...(this.catalogue ? { catalogue: this.catalogue } : {}) });
-    const failures = failuresAgainst(this.before, results);
-    return { against: this.args.compareWith, drift, policy: this.args.policy, fatal: fatalChanges(drift, this.args.policy), failures };
+    const declared = declarationsBetween(this.scenarios, this.before, after);
+    const drift = compareBaselines(this.before, after, {
+      partial: this.args.partial, ...(this.catalogue ? { catalogue: this.catalogue } : {}), ...(declared ? { declared } : {}),
+    });
+    const accepted = acceptedScenarios(results);
+    const marked = markAccepted(drift, accepted);
+    const failures = markAcceptedFailures(failuresAgainst(this.before, results), accepted);
+    return { against: this.args.compareWith, drift: marked, policy: this.args.policy, fatal: fatalChanges(marked, this.args.policy), failures };
   }
 
   /** after the run: the new baseline (unless told not to record) and the Markdown report, as asked */

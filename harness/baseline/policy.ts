@@ -38,5 +38,6 @@ const isDriftClass = (s: string): s is DriftClass => (DRIFT_CLASSES as readonly 
 export const shownChanges = (drift: Drift, policy: DriftPolicy): DriftChange[] =>
   drift.changes.filter((c) => !policy.ignored.has(c.kind));
 
+/** the changes of a fatal class, except those of a scenario the project accepts */
 export const fatalChanges = (drift: Drift, policy: DriftPolicy): DriftChange[] =>
-  drift.changes.filter((c) => policy.fatal.has(c.kind));
+  drift.changes.filter((c) => policy.fatal.has(c.kind) && c.accepted === undefined);

@@ -29,7 +29,10 @@ export interface DriftJson {
 }
 
 /** the gate fails: a fatal drift class, or a failure the baseline did not record */
-export const failsGate = (o: DriftOutcome): boolean => o.fatal.length > 0 || (o.failures?.unexpected.length ?? 0) > 0;
+export const failsGate = (o: DriftOutcome): boolean => o.fatal.length > 0 || newFailures(o.failures).length > 0;
+
+/** new or changed failures the project does not accept: they fail the gate */
+export const newFailures = (f: FailuresAgainstBaseline | undefined): FailureNote[] => f?.unexpected.filter((n) => n.accepted === undefined) ?? [];
 
 export function driftJson(o: DriftOutcome): DriftJson {
   return {
@@ -48,6 +51,7 @@ const TITLES: Record<DriftClass, string> = {
   'availability-regression': 'Availability regressions',
   'error-changed': 'Errors changed',
   'negotiation-changed': 'Negotiation changed',
+  declared: 'Declared stack differences (each side passed its own `stacks` expectation)',
   added: 'Added (observed now, not before)',
   removed: 'Removed (observed before, not now)',
 };
@@ -59,7 +63,7 @@ function grouped(drift: Drift, policy: DriftPolicy): Array<[DriftClass, DriftCha
   return ORDER.map((k): [DriftClass, DriftChange[]] => [k, shown.filter((c) => c.kind === k)]).filter(([, list]) => list.length > 0);
 }
 
-const label = (c: DriftChange): string => (c.connection ? `${c.id} (connection ${c.connection})` : c.id);
+const label = (c: DriftChange): string => `${c.connection ? `${c.id} (connection ${c.connection})` : c.id}${c.accepted ? ` [ACCEPTED: ${c.accepted}]` : ''}`;
 
 /** `accepted TLSv1.3 TLS_AES_256_GCM_SHA384 X25519` / `rejected revoked CERT_REVOKED (client)` */
 export function describeConnection(c: ConnectionSnapshot | undefined): string {
@@ -74,7 +78,7 @@ export function describeConnection(c: ConnectionSnapshot | undefined): string {
 /** one line saying whether the gate holds */
 export function driftHeadline(drift: Drift, policy: DriftPolicy, against: string, failures?: FailuresAgainstBaseline): string {
   const shown = shownChanges(drift, policy);
-  const fatal = fatalChanges(drift, policy).length + (failures?.unexpected.length ?? 0);
+  const fatal = fatalChanges(drift, policy).length + newFailures(failures).length;
   const news = failures?.unexpected.length ? `, ${plural(failures.unexpected.length, 'new failure')}` : '';
   if (shown.length === 0 && !news) return `drift against ${against}: none, every scenario behaves as recorded`;
   const findings = findingsOf(shown).length;
@@ -88,6 +92,12 @@ export function stackHeadline(stack: readonly StackChange[]): string | undefined
     const s = stack.find((c) => c.key === key);
     return s ? [`${name} ${s.before} -> ${s.after}${unit}`] : [];
   });
+  return parts.length ? parts.join(', ') : undefined;
+}
+
+/** `pg 8.11.3 -> 8.12.0, ws (none) -> 8.16.0`: the project's TLS-bearing packages that moved, or undefined */
+export function packagesMoved(stack: readonly StackChange[]): string | undefined {
+  const parts = stack.filter((s) => s.key.startsWith('packages.')).map((s) => `${s.key.slice('packages.'.length)} ${s.before} -> ${s.after}`);
   return parts.length ? parts.join(', ') : undefined;
 }
 
@@ -111,8 +121,10 @@ export function renderDriftText(drift: Drift, policy: DriftPolicy, against: stri
   const lines = [driftHeadline(drift, policy, against, extras.failures)];
   const top = stackHeadline(drift.stack);
   if (top) lines.push(`  Stack: ${top}`);
+  const moved = packagesMoved(drift.stack);
+  if (moved) lines.push(`  Packages: ${moved}`);
   for (const [kind, list] of grouped(drift, policy)) {
-    lines.push(`  ${TITLES[kind]} (${list.length})${policy.fatal.has(kind) ? ': fails the gate' : ''}`);
+    lines.push(`  ${TITLES[kind]} (${list.length})${policy.fatal.has(kind) ? fatalNote(list, ': fails the gate') : ''}`);
     for (const same of findingsOf(list)) lines.push(...findingText(same));
   }
   lines.push(...failuresText(extras.failures));
@@ -123,6 +135,10 @@ export function renderDriftText(drift: Drift, policy: DriftPolicy, against: stri
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** a fatal class's note, unless every change in it is of an accepted scenario */
+const fatalNote = (list: readonly DriftChange[], note: string): string =>
+  (list.every((c) => c.accepted !== undefined) ? ' (accepted by the project config)' : note);
 
 /** at most this many scenarios are listed under a finding in a terminal (Markdown lists all) */
 const LISTED_IN_TEXT = 8;
@@ -139,8 +155,8 @@ function failuresText(f: FailuresAgainstBaseline | undefined): string[] {
   if (!f) return [];
   const out: string[] = [];
   if (f.unexpected.length) {
-    out.push(`  New or changed failures (${f.unexpected.length}): fails the gate`);
-    for (const n of f.unexpected) out.push(`    ${n.id}: ${n.now.join('; ')} (baseline: ${n.was ?? '?'})`);
+    out.push(`  New or changed failures (${f.unexpected.length})${newFailures(f).length ? ': fails the gate' : ' (accepted by the project config)'}`);
+    for (const n of f.unexpected) out.push(`    ${n.id}${n.accepted ? ` [ACCEPTED: ${n.accepted}]` : ''}: ${n.now.join('; ')} (baseline: ${n.was ?? '?'})`);
   }
   if (f.asRecorded.length) {
     out.push(`  Fails as recorded (${f.asRecorded.length}): known failures, not new`);
@@ -165,10 +181,12 @@ export function renderDriftMarkdown(drift: Drift, policy: DriftPolicy, title: st
   const out = [`${level} ${md(title)}`, ''];
   const top = stackHeadline(drift.stack);
   if (top) out.push(`**Stack:** ${md(top)}`, '');
+  const moved = packagesMoved(drift.stack);
+  if (moved) out.push(`**Packages:** ${md(moved)}`, '');
   const groups = grouped(drift, policy);
   if (groups.length === 0 && !extras.failures?.unexpected.length) out.push('No behaviour changed: every scenario behaves as recorded.', '');
   for (const [kind, list] of groups) {
-    out.push(`${level}# ${TITLES[kind]} (${list.length})${policy.fatal.has(kind) ? ' :x: fails the gate' : ''}`, '');
+    out.push(`${level}# ${TITLES[kind]} (${list.length})${policy.fatal.has(kind) ? fatalNote(list, ' :x: fails the gate') : ''}`, '');
     out.push('| scenario | before | after | change |', '| --- | --- | --- | --- |');
     for (const same of findingsOf(list)) out.push(...markdownRows(same));
     out.push('');
@@ -187,7 +205,7 @@ function failuresMarkdown(f: FailuresAgainstBaseline | undefined, level: string)
   const section = (title: string, notes: readonly FailureNote[], was: boolean): string[] => (notes.length === 0 ? [] : [
     `${level}# ${title} (${notes.length})`, '',
     `| scenario | failure now |${was ? ' baseline |' : ''}`, `| --- | --- |${was ? ' --- |' : ''}`,
-    ...notes.map((n) => `| ${md(n.id)} | ${md(n.now.join('; '))} |${was ? ` ${md(n.was ?? '')} |` : ''}`),
+    ...notes.map((n) => `| ${md(n.id)}${n.accepted ? ` **ACCEPTED**: ${md(n.accepted)}` : ''} | ${md(n.now.join('; '))} |${was ? ` ${md(n.was ?? '')} |` : ''}`),
     '',
   ]);
   return [...section('New or changed failures :x: fails the gate', f.unexpected, true), ...section('Fails as recorded (known, not new)', f.asRecorded, false)];

@@ -39,7 +39,7 @@ export interface ScenarioSnapshot {
 }
 
 /** the parts of the inventory that explain a drift (not the long lists), shown, never gating */
-export type StackSummary = Pick<Inventory, 'versions' | 'defaults' | 'securityLevel' | 'rootStore' | 'fips' | 'trustFlags'>;
+export type StackSummary = Pick<Inventory, 'versions' | 'defaults' | 'securityLevel' | 'rootStore' | 'fips' | 'trustFlags' | 'packages'>;
 
 export interface Baseline {
   format: typeof BASELINE_FORMAT;
@@ -81,8 +81,8 @@ export function baselineOf(results: readonly ScenarioResult[], inventory?: Inven
 }
 
 export function stackSummary(inv: Inventory): StackSummary {
-  const { versions, defaults, securityLevel, rootStore, fips, trustFlags } = inv;
-  return { versions, defaults, securityLevel, rootStore, fips, trustFlags };
+  const { versions, defaults, securityLevel, rootStore, fips, trustFlags, packages } = inv;
+  return { versions, defaults, securityLevel, rootStore, fips, trustFlags, ...(packages && Object.keys(packages).length ? { packages } : {}) };
 }
 
 /**

@@ -80,17 +80,21 @@ function buildParser(argv: string[], run: Runner): Argv<Common> {
       paths: scenarioPathsOf(a.paths), scenario: String(a.scenario), out: a.out, certsDir: certsDirOf(a.certs), port: a.port,
     })))
     .command('inventory', 'print the fingerprint of the TLS stack under test (versions, defaults, security level, root store, trust environment)', (y) => certsDirOption(y)
-      .option('json', { type: 'boolean', default: false, describe: 'print JSON instead of a table' }),
-    (a) => run(a.verbose, async () => (await import('./commands/inventory.js')).inventoryCommand({ json: a.json, certsDir: certsDirOf(a.certs) })))
+      .option('json', { type: 'boolean', default: false, describe: 'print JSON instead of a table' })
+      .option('project', { type: 'string', describe: "the project's TLS inventory instead: every TLS-bearing package its lockfiles (package-lock v2/v3, pnpm-lock.yaml, yarn.lock classic/berry) install in DIR (default .), each copy's version, and the driver that covers it" })
+      .example('$0 inventory --project', 'pg, ws, axios... in this project, each installed copy, covered or not'),
+    (a) => run(a.verbose, async () => (await import('./commands/inventory.js')).inventoryCommand({ json: a.json, certsDir: certsDirOf(a.certs), ...(a.project !== undefined ? { project: a.project } : {}) })))
     .command('matrix [paths..]', 'run the scenarios under several Node versions side by side, with the drift between them', (y) => matrixOptions(filterOptions(y))
       .example('$0 matrix --node 18,20,22', 'newest 18.x, 20.x and 22.x from the npm registry (cached in .tlsgate-cache/node)')
       .example('$0 matrix --node 22.11.0,/opt/node-patched/bin/node --drift-markdown drift.md', 'an exact version against a local build'),
     (a) => run(a.verbose, async () => (await import('./commands/matrix.js')).matrixCommand({
-      paths: scenarioPathsOf(a.paths),
+      paths: listOf(a.paths),
       ...filtersOf(a),
       node: listOf(a.node),
+      ...(a.package !== undefined ? { package: String(a.package) } : {}),
       ...(a.nodeCache !== undefined ? { nodeCache: a.nodeCache } : {}),
-      certsDir: certsDirOf(a.certs),
+      ...(a.certs !== undefined || process.env.TLSGATE_CERTS ? { certsDir: certsDirOf(a.certs) } : {}),
+      verbose: a.verbose,
       timeoutMs: a.timeout,
       ...(a.concurrency !== undefined ? { concurrency: a.concurrency } : {}),
       all: a.all,
@@ -223,7 +227,8 @@ const runOptions = <T>(y: Argv<T>) => certsDirOption(y)
   .option('audit', { type: 'string', describe: AUDIT_HELP });
 
 const matrixOptions = <T>(y: Argv<T>) => certsDirOption(y)
-  .option('node', { type: 'string', demandOption: true, describe: 'Node runtimes: majors (22), exact versions (22.11.0) or paths to node binaries; comma list or repeated' })
+  .option('node', { type: 'string', describe: 'Node runtimes: majors (22), exact versions (22.11.0) or paths to node binaries; comma list or repeated' })
+  .option('package', { type: 'string', describe: "versions of a library instead: NAME@V1,V2 (e.g. undici@7.16.0,7.30.2) installed into <cache>/packages on first use; runs the scenarios whose client driver is that library, one column per version, on this Node" })
   .option('node-cache', { type: 'string', defaultDescription: '$TLSGATE_NODE_CACHE or <cache>/node, <cache> = $TLSGATE_CACHE_DIR or ./.tlsgate-cache', describe: 'where Node builds from the npm registry are installed and reused' })
   .option('timeout', { type: 'number', default: 5000, describe: 'per-connection timeout of a scenario, ms', coerce: positiveInteger('--timeout') })
   .option('concurrency', { type: 'number', defaultDescription: 'CPU count x runtimes (up to 3)', describe: 'scenarios in flight at once (each runs on every runtime)', coerce: positiveInteger('--concurrency') })
@@ -253,7 +258,7 @@ function auditArgOf(a: { audit?: unknown }): { audit?: string } {
   return file !== undefined ? { audit: file } : {};
 }
 
-const DRIFT_CLASS_NAMES = 'security-regression, availability-regression, error-changed, negotiation-changed, added, removed';
+const DRIFT_CLASS_NAMES = 'security-regression, availability-regression, error-changed, negotiation-changed, declared, added, removed';
 
 /** the baseline flags, each only when given */
 function driftArgsOf(a: { baseline?: unknown; updateBaseline?: unknown; failOn?: unknown; ignore?: unknown; driftMarkdown?: unknown }) {

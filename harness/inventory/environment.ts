@@ -13,7 +13,7 @@ export interface StackSummary {
   node: string;
   openssl: string;
   /** the undici the undici driver uses: the project's own if it has one, else tlsgate's */
-  undici: { version: string; source: 'project' | 'tlsgate' } | null;
+  undici: { version: string; source: 'project' | 'tlsgate' | 'override' } | null;
   platform: string;
   arch: string;
 }

@@ -3,7 +3,9 @@
  * between consecutive runtimes (what an upgrade from one to the next changes), and each
  * runtime's drift against --baseline when one is given. As text, as Markdown and as JSON.
  */
+import { declarationsBetween, type DeclaringScenarios } from '../baseline/declarations.js';
 import { compareBaselines, type Drift } from '../baseline/drift.js';
+import { acceptedScenarios, markAccepted } from '../baseline/accepted-drift.js';
 import { fatalChanges, type DriftPolicy } from '../baseline/policy.js';
 import { driftJson, md, renderDriftMarkdown, renderDriftText, type DriftJson } from '../baseline/render.js';
 import { baselineOf, type Baseline } from '../baseline/snapshot.js';
@@ -27,16 +29,25 @@ export interface MatrixReport {
   againstBaseline: MatrixDrift[];
 }
 
-export function matrixReport(outcome: MatrixOutcome, policy: DriftPolicy, baseline?: { file: string; content: Baseline }): MatrixReport {
+/**
+ * `scenarios` (the ones that ran, by id) lets a difference each runtime's own `stacks` entry
+ * declares be reported as declared rather than as a regression.
+ */
+export function matrixReport(
+  outcome: MatrixOutcome, policy: DriftPolicy, baseline?: { file: string; content: Baseline }, scenarios: DeclaringScenarios = new Map(),
+): MatrixReport {
   const snapshots = outcome.runs.map((run) => baselineOf(run.results, run.inventory));
   const labels = outcome.runs.map((run) => run.runtime.label);
-  const drifts = snapshots.slice(1).map((after, i) => driftBetween(labels[i]!, labels[i + 1]!, snapshots[i]!, after));
-  const againstBaseline = baseline ? snapshots.map((after, i) => driftBetween(baseline.file, labels[i]!, baseline.content, after)) : [];
+  const results = outcome.runs.map((run) => run.results);
+  const between = (from: string, to: string, before: Baseline, after: Baseline, accepted: Map<string, string>): MatrixDrift => {
+    const declared = declarationsBetween(scenarios, before, after);
+    return { title: `${from} -> ${to}`, from, to, drift: markAccepted(compareBaselines(before, after, declared ? { declared } : {}), accepted) };
+  };
+  const drifts = snapshots.slice(1).map((after, i) => between(labels[i]!, labels[i + 1]!, snapshots[i]!, after, acceptedScenarios(results[i]!, results[i + 1]!)));
+  const againstBaseline = baseline
+    ? snapshots.map((after, i) => between(baseline.file, labels[i]!, baseline.content, after, acceptedScenarios(results[i]!)))
+    : [];
   return { outcome, policy, drifts, againstBaseline };
-}
-
-function driftBetween(from: string, to: string, before: Baseline, after: Baseline): MatrixDrift {
-  return { title: `${from} -> ${to}`, from, to, drift: compareBaselines(before, after) };
 }
 
 export function fatalCount(report: MatrixReport): number {

@@ -43,6 +43,8 @@ export interface MatrixOptions {
   probes?: InventoryProbes;
   /** hears what the mock CA does: the sink for a runtime's label and a scenario id */
   audit?: (runtime: string, scenarioId: string) => AuditSink;
+  /** the runner's review hook per runtime (the project's acceptances, judged on that runtime's Node) */
+  review?: (runtime: MatrixRuntime) => (result: ScenarioResult) => ScenarioResult;
   /** called as each (scenario, runtime) pair finishes */
   onResult?: (runtime: MatrixRuntime, result: ScenarioResult) => void;
 }
@@ -91,6 +93,7 @@ async function runAll(
   const results = runtimes.map((): ScenarioResult[] => []);
   const internalErrors: InternalErrorReport[] = [];
   const limit = pLimit(Math.max(1, opts.concurrency));
+  const reviews = runtimes.map((r) => opts.review?.(r));
   // every (scenario, runtime) in flight listens for the interruption
   setMaxListeners(opts.concurrency * runtimes.length + 10, opts.signal);
   const runOn = async (s: Scenario, i: number) => {
@@ -98,6 +101,7 @@ async function runAll(
     // runSuite gives each pair the runner's deadline, interruption and error handling
     const { results: [result], internalErrors: bugs } = await runSuite([s], {
       execute: (x, signal) => engines[i]!.run(x, signal), reporters: [], timeoutMs: opts.timeoutMs, concurrency: 1, signal: opts.signal,
+      ...(reviews[i] ? { review: reviews[i] } : {}),
     });
     internalErrors.push(...bugs.map((b) => ({ ...b, where: `${b.where} on ${runtimes[i]!.label}` })));
     if (!result) return;

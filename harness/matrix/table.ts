@@ -3,6 +3,7 @@
  * what each connection did (`pass rejected expired`, `FAIL accepted`, `skip`). Rows that are the
  * same everywhere and passed can be left out, so the differences stand out.
  */
+import { reportedStatus, type ReportedStatus } from '../model/acceptance.js';
 import type { ScenarioResult } from '../model/domain.js';
 import { md } from '../baseline/render.js';
 import type { RuntimeRun } from './run-matrix.js';
@@ -12,12 +13,12 @@ export interface MatrixRow {
   cells: string[];
 }
 
-const VERDICT: Record<ScenarioResult['verdict']['status'], string> = { passed: 'pass', failed: 'FAIL', error: 'ERROR', skipped: 'skip' };
+const VERDICT: Record<ReportedStatus, string> = { passed: 'pass', failed: 'FAIL', error: 'ERROR', skipped: 'skip', accepted: 'ACCEPTED' };
 
 export function cellOf(r: ScenarioResult | undefined): string {
   if (!r) return 'not run';
   const connections = r.observations.map((o) => (o.outcome === 'accepted' ? 'accepted' : `rejected ${o.category ?? o.code ?? ''}`.trim()));
-  return [VERDICT[r.verdict.status], connections.join(', ')].filter(Boolean).join(' ');
+  return [VERDICT[reportedStatus(r)], connections.join(', ')].filter(Boolean).join(' ');
 }
 
 /** every scenario of any run, in catalogue order of the first run that has it */

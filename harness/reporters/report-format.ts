@@ -51,6 +51,7 @@ const FailureNote = named('failureNote', noExtraKeys({
   id: string(),
   now: Type.Array(Type.String(), { description: 'failed: `field: expected X, got Y` per unmet expectation; error: the message' }),
   was: optional(string('unexpected only: how the baseline recorded the scenario')),
+  accepted: optional(string('a live project acceptance covers this failure: where, until when, and why (not fatal)')),
 }));
 
 const Drift = named('drift', noExtraKeys({
@@ -65,6 +66,11 @@ const Drift = named('drift', noExtraKeys({
     before: optional(ref(ConnectionSnapshot)),
     after: optional(ref(ConnectionSnapshot)),
     summary: string(),
+    declared: optional(noExtraKeys({
+      was: ref(DriftClass),
+      because: Type.Array(Type.String(), { description: "the `because` of each side's selected `stacks` entry" }),
+    }, { description: 'kind declared: the class the change would have had, and why the scenario declares it' })),
+    accepted: optional(string('a live project acceptance covers the scenario: where, until when, and why (never fails the gate)')),
   }), { description: 'one per changed connection (or added/removed scenario), sorted by scenario id' }),
   stack: Type.Array(noExtraKeys({ key: string(), before: string(), after: string() }), {
     description: 'inventory lines that differ (versions, defaults, security level, root store): they explain a drift and never fail the gate',
@@ -81,7 +87,7 @@ const StackSummary = named('environment', Type.Object({
   openssl: string('process.versions.openssl'),
   undici: optional(Type.Unsafe<RunEnvironment['undici']>({
     description: 'the undici the undici driver used: the project\'s own (resolved from the working directory) or tlsgate\'s',
-    oneOf: [Type.Null(), noExtraKeys({ version: string(), source: Type.Enum(['project', 'tlsgate']) })],
+    oneOf: [Type.Null(), noExtraKeys({ version: string(), source: Type.Enum(['project', 'tlsgate', 'override']) })],
   })),
   platform: string('process.platform'),
   arch: optional(string('process.arch')),

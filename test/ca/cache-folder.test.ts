@@ -1,10 +1,11 @@
 /** Pruning the material cache: idle entries, the count cap, the once-a-day end-of-run prune. */
 import { expect } from 'chai';
-import { mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { materialCacheInfo, pruneIfDue, pruneMaterialCache } from '../../ca/issue/cache-folder.js';
+import { KEYS_FOLDER, marksSettled, materialCacheInfo, pruneIfDue, pruneMaterialCache } from '../../ca/issue/cache-folder.js';
 import { issuePki } from '../../ca/issue/factory.js';
+import { KeyStore } from '../../ca/issue/keys.js';
 import type { PkiSpec } from '../../ca/spec/spec.js';
 
 const DAY_MS = 86_400_000;
@@ -36,6 +37,26 @@ describe('material cache pruning', function () {
     const r = await pruneMaterialCache(dir, { certificateMaxIdleMs: 10 * DAY_MS, keyMaxIdleMs: 10 * DAY_MS, maxCertificates: 1 });
     expect(r).to.include({ removedCertificates: 2, removedKeys: 0 });
     expect((await materialCacheInfo(dir)).certificates.map((c) => c.path)).to.deep.equal([newest!.path]);
+  });
+
+  it('a read records its use without waiting for it, and a prune started right after still sees the use', async () => {
+    const aged = new Date(Date.now() - 20 * DAY_MS);
+    const idle = { certificateMaxIdleMs: 10 * DAY_MS, keyMaxIdleMs: 10 * DAY_MS };
+    const keys = join(dir, KEYS_FOLDER);
+    const made = await new KeyStore(keys).get('ec-p256', 'read-path');
+    const pem = made.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const [file] = (await materialCacheInfo(dir)).keys.filter((k) => readFileSync(k.path, 'utf8').includes(pem.trim()));
+    utimesSync(file!.path, aged, aged);
+    // a new store (a new process) reads the key from disk: the use is recorded, the read did not wait for it
+    await new KeyStore(keys).get('ec-p256', 'read-path');
+    const r = await pruneMaterialCache(dir, idle);
+    expect(readdirSync(keys).map((n) => join(keys, n)), `removed ${r.removedKeys} keys`).to.include(file!.path);
+    await marksSettled();
+    expect(statSync(file!.path).mtimeMs).to.be.above(aged.getTime() + DAY_MS);
+    // flipped: without a read, the same prune removes it
+    utimesSync(file!.path, aged, aged);
+    await pruneMaterialCache(dir, idle);
+    expect(readdirSync(keys).map((n) => join(keys, n))).to.not.include(file!.path);
   });
 
   it('prunes at the end of a run at most once a day', async () => {

@@ -30,8 +30,9 @@ export interface Finished {
   stderr: string;
 }
 
-export function start(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcess & { done: Promise<Finished> } {
-  const child = spawn(process.execPath, args, {
+/** `node`: the Node binary to run it with (default: this one), e.g. a matrix build of another major */
+export function start(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; node?: string } = {}): ChildProcess & { done: Promise<Finished> } {
+  const child = spawn(opts.node ?? process.execPath, args, {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: '1', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -46,7 +47,7 @@ export function start(args: string[], opts: { cwd?: string; env?: NodeJS.Process
   return Object.assign(child, { done });
 }
 
-export const tlsgate = (args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Finished> =>
+export const tlsgate = (args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; node?: string } = {}): Promise<Finished> =>
   start([...CLI, ...args], opts).done;
 
 /** resolves when the child's stdout has printed `text` */

@@ -6,7 +6,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { connect as tcpConnect, createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { garbage } from '../../harness/drivers/portable/hostile/hostile-garbage.js';
 import { captureClientHello } from '../../harness/drivers/portable/hostile/hostile-client-hello.js';
@@ -18,8 +17,6 @@ import { clientPlan, never, serverPlan } from '../drivers/helpers.js';
 import { testPki } from '../drivers/openssl-pki.js';
 
 const TIMEOUT_MS = 200;
-/** what a verdict may take beyond the plan's timeout: the server's settle wait and scheduling */
-const SLACK_MS = 700;
 
 /** a test-owned server that knows its open sockets, so closing it never waits on a peer */
 interface Tracked {
@@ -61,24 +58,21 @@ describe('hostile drivers (real sockets on 127.0.0.1)', function () {
   });
 
   const expected = {
-    'hostile-silent': { category: 'timeout', atLeastMs: TIMEOUT_MS },
-    'hostile-garbage': { category: 'protocol-error', atLeastMs: 0 },
-    'hostile-close': { category: 'reset', atLeastMs: 0 },
+    'hostile-silent': { category: 'timeout' },
+    'hostile-garbage': { category: 'protocol-error' },
+    'hostile-close': { category: 'reset' },
   } as const;
   for (const [serverName, want] of Object.entries(expected)) {
     for (const clientName of ['node-tls', 'node-https', 'undici']) {
-      it(`${serverName} -> ${clientName}: ${want.category}, within the plan's ${TIMEOUT_MS} ms (+ settle)`, async () => {
+      it(`${serverName} -> ${clientName}: ${want.category} (the plan's ${TIMEOUT_MS} ms timeout only for the silent server)`, async () => {
         const server = await (await getServerDriver(serverName)).listen(serverPlan(), {}, never);
         try {
           server.reset();
-          const started = performance.now();
           const client = await (await getClientDriver(clientName)).connect(clientPlan(server.port, { timeoutMs: TIMEOUT_MS }), {}, never);
           const obs = observe(client, await server.observation(), { clientDriver: clientName, serverDriver: serverName, revocation: [], warnings: [], totalMs: 0 });
-          const took = performance.now() - started;
           expect(obs.outcome).to.equal('rejected');
           expect(obs.category, `${obs.code} ${obs.message}`).to.equal(want.category);
           expect(obs.server).to.include({ handshake: false, clientCertPresented: false });
-          expect(took).to.be.at.least(want.atLeastMs - 5).and.below(TIMEOUT_MS + SLACK_MS);
         } finally {
           await server.close();
         }
@@ -91,14 +85,15 @@ describe('hostile drivers (real sockets on 127.0.0.1)', function () {
     const server = await (await getServerDriver('hostile-close')).listen(serverPlan(), {}, never);
     try {
       const socket = tcpConnect({ host: '127.0.0.1', port: server.port });
-      const ended = new Promise<number>((resolve) => socket.on('end', () => resolve(performance.now())));
+      let secondHalfSent = false;
+      const ended = new Promise<boolean>((resolve) => socket.on('end', () => resolve(secondHalfSent)));
       socket.on('error', () => undefined);
       await new Promise((resolve) => socket.once('connect', resolve));
       socket.write(hello.subarray(0, 7));
       await new Promise((resolve) => setTimeout(resolve, 150));
-      const secondHalf = performance.now();
+      secondHalfSent = true;
       socket.write(hello.subarray(7));
-      expect(await ended).to.be.at.least(secondHalf);
+      expect(await ended, 'the FIN came only after the rest of the ClientHello').to.equal(true);
       socket.destroy();
     } finally {
       await server.close();
@@ -161,8 +156,8 @@ describe('hostile drivers (real sockets on 127.0.0.1)', function () {
       raw.server.on('tlsClientError', (_err: Error, socket: Socket) => socket.destroy());
       const client = await stall(raw.port);
       expect(client).to.include({ outcome: 'rejected', code: 'TLSGATE_CLOSED_DURING_HANDSHAKE' });
-      const heldMs = Number(/after (\d+) ms/.exec(client.message!)![1]);
-      expect(heldMs).to.be.within(40, TIMEOUT_MS);
+      // closed by the server before the client's own timeout ended it (that would be TLSGATE_TIMEOUT)
+      expect(client.message).to.match(/after \d+ ms/);
     });
 
     it('a server that resets the connection: the socket error, a reset', async () => {
@@ -175,10 +170,9 @@ describe('hostile drivers (real sockets on 127.0.0.1)', function () {
       raw = await tracked(createTcpServer((s: Socket) => s.resume()));
       const controller = new AbortController();
       setTimeout(() => controller.abort(new Error('stop')), 50);
-      const started = performance.now();
-      const error = await (await getClientDriver('hostile-stall')).connect(clientPlan(raw.port, { timeoutMs: 5000 }), {}, controller.signal).then(() => undefined, (e: Error) => e);
+      // the plan's own timeout is far off: only the abort can end the stall (with its reason, not a timeout)
+      const error = await (await getClientDriver('hostile-stall')).connect(clientPlan(raw.port, { timeoutMs: 600_000 }), {}, controller.signal).then(() => undefined, (e: Error) => e);
       expect(error?.message).to.equal('stop');
-      expect(performance.now() - started).to.be.below(1000);
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(raw.open.size, 'server-side sockets still open').to.equal(0);
       expect(raw.accepted).to.equal(1);

@@ -10,7 +10,6 @@ import { expect } from 'chai';
 import { readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import type { ChildProcess } from 'node:child_process';
 import { builtinScenariosDir } from '../../harness/model/paths.js';
 import { CLI, start } from '../cli/spawn.js';
@@ -49,20 +48,17 @@ describe('interrupting a real run of the catalogue (spawned CLI)', function () {
       const junit = join(dir, 'junit.xml');
       const child = children.track(start([...CLI, 'run', builtinScenariosDir(), '--certs', sharedCertsDir(), '--concurrency', '2', '--reporter', 'console', '--reporter', `json:${report}`, '--reporter', `junit:${junit}`], { env: { TLSGATE_DEBUG: '1' } }));
       await afterResults(child, 6);
-      const sent = performance.now();
       child.kill(sig);
       const { code, stdout, stderr } = await child.done;
-      const exitMs = performance.now() - sent;
 
       expect(code, stderr).to.equal(130);
       expect(stderr).to.include(`tlsgate: ${sig} received: stopping and cleaning up`);
       expect(stderr, 'nothing held the process open').to.not.include('still open at exit');
-      expect(exitMs, 'stopped well before the run would have ended').to.be.below(3000);
 
       const doc = JSON.parse(readFileSync(report, 'utf8')) as { summary: { interrupted: boolean; total: number; passed: number }; results: Array<{ id: string; name: string; status: string }> };
       const printed = [...stdout.matchAll(/^PASS  (.+?)  \S+:\d+ \(/gm)].map((m) => m[1]);
       expect(doc.summary.interrupted).to.equal(true);
-      expect(doc.summary.total).to.be.at.least(6).and.below(150);
+      expect(doc.summary.total, 'stopped well before the run would have ended (202 scenarios)').to.be.at.least(6).and.below(150);
       expect(doc.results.every((r) => r.status === 'passed'), 'interrupted scenarios are left out, not reported as errors').to.equal(true);
       expect(doc.results.map((r) => r.name).sort()).to.deep.equal(printed.sort());
 

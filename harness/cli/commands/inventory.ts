@@ -3,12 +3,28 @@ import { collectInventory, type Inventory } from '../../drivers/portable/invento
 import { makeInventoryProbes } from '../../inventory/probes.js';
 import { renderInventory } from '../../inventory/render.js';
 
-/** this process's stack; the probe certificates come from (and are cached in) certsDir */
-export async function gatherInventory(certsDir: string): Promise<Inventory> {
-  return collectInventory(await makeInventoryProbes(certsDir));
+/**
+ * This process's stack; the probe certificates come from (and are cached in) certsDir. In a
+ * project with a lockfile, its TLS-bearing packages' versions too (so a baseline records them
+ * and drift names the package that moved).
+ */
+export async function gatherInventory(certsDir: string, project = process.cwd()): Promise<Inventory> {
+  const [inv, packages] = await Promise.all([collectInventory(await makeInventoryProbes(certsDir)), projectPackages(project)]);
+  return packages ? { ...inv, packages } : inv;
 }
 
-export async function inventoryCommand(args: { json: boolean; certsDir: string }): Promise<number> {
+/** undefined without a readable lockfile: the inventory describes the stack, a project is optional */
+async function projectPackages(dir: string): Promise<Record<string, string> | undefined> {
+  const [{ readLockfiles }, { projectInventory, versionsByPackage }] = await Promise.all([import('../../inventory/lockfiles.js'), import('../../inventory/tls-packages.js')]);
+  try {
+    return versionsByPackage(projectInventory(dir, await readLockfiles(dir), []));
+  } catch {
+    return undefined;
+  }
+}
+
+export async function inventoryCommand(args: { json: boolean; certsDir: string; project?: string }): Promise<number> {
+  if (args.project !== undefined) return projectInventoryCommand(args.project || '.', args.json);
   const inv = await gatherInventory(args.certsDir);
   const { toolVersions } = await import('../../drivers/portable/external/tools.js');
   const externalTools = await toolVersions();
@@ -30,4 +46,16 @@ async function projectConfigLine(): Promise<string> {
   if (!load.found) return '\nproject config: none (tlsgate.config.json/.yaml/.yml or "tlsgate" in package.json)\n';
   if ('problems' in load) return `\nproject config: ${load.problems[0]!.file}, with ${load.problems.length} problem(s): \`tlsgate run\` lists them\n`;
   return `\nproject config: ${load.config.source} (${load.config.accept.length} acceptance${load.config.accept.length === 1 ? '' : 's'})\n`;
+}
+
+/** `tlsgate inventory --project [DIR]`: the TLS-bearing packages the project's lockfiles install, and their drivers */
+async function projectInventoryCommand(dir: string, json: boolean): Promise<number> {
+  const [{ readLockfiles }, { projectInventory, renderProjectInventory }, { listDrivers }] = await Promise.all([
+    import('../../inventory/lockfiles.js'),
+    import('../../inventory/tls-packages.js'),
+    import('../../drivers/portable/registry.js'),
+  ]);
+  const inv = projectInventory(dir, await readLockfiles(dir), listDrivers().client);
+  process.stdout.write(json ? `${JSON.stringify(inv, null, 2)}\n` : renderProjectInventory(inv));
+  return 0;
 }

@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { PUBLIC_FILE, writeFileAtomic } from '../../../ca/issue/atomic-file.js';
 import { readBaseline } from '../../baseline/baseline-file.js';
+import { declaringScenarios } from '../../baseline/declarations.js';
 import { driftPolicy } from '../../baseline/policy.js';
 import { thisNode } from '../../drivers/remote/remote-placement.js';
 import { makeInventoryProbes } from '../../inventory/probes.js';
@@ -14,6 +15,7 @@ import { defaultNodeCache } from '../../matrix/node-cache.js';
 import { parseNodeRequests } from '../../matrix/node-request.js';
 import { resolveNodes, type ResolvedNode } from '../../matrix/node-resolve.js';
 import { join } from 'node:path';
+import { UsageError } from '../../model/errors.js';
 import { renderMatrixPage } from '../../matrix/html.js';
 import { HTML_REPORT_FILE } from '../../reporters/html.js';
 import { failingRuns, fatalCount, matrixJson, matrixReport, renderMatrixMarkdown, renderMatrixText } from '../../matrix/report.js';
@@ -23,15 +25,25 @@ import { describeInternalError } from '../../run/runner.js';
 import { pruneCacheAfterRun } from '../cache-upkeep.js';
 import { EXIT, reportContainedErrors } from '../exit.js';
 import { trapInterrupts } from '../interrupt.js';
-import { loadSelection, type Filters } from '../selection.js';
+import { defaultScenarioPaths, loadSelection, type Filters } from '../selection.js';
+import { projectConfig, projectKeep } from '../project-config.js';
+import type { ProjectConfig } from '../../config/load-config.js';
+import { defaultCacheDir, defaultCertsDir } from '../../model/paths.js';
+import type { ScenarioResult } from '../../model/domain.js';
 import { AuditLog } from '../../run/audit-log.js';
 
 export interface MatrixArgs extends Filters {
+  /** as given; none: the project config's, else the default ones */
   paths: string[];
   /** --node values: majors, exact versions, paths (comma lists) */
   node: string[];
+  /** --package NAME@V1,V2: one runtime per version of that library (this Node), its scenarios only */
+  package?: string;
   nodeCache?: string;
-  certsDir: string;
+  /** --certs (or $TLSGATE_CERTS); absent: the project config's, else the default */
+  certsDir?: string;
+  /** say which project config was used */
+  verbose?: boolean;
   timeoutMs: number;
   /** scenarios in flight; default: CPU count x runtimes (up to 3), as each waits on every runtime */
   concurrency?: number;
@@ -48,14 +60,26 @@ export interface MatrixArgs extends Filters {
   audit?: string;
 }
 
-export async function matrixCommand(args: MatrixArgs): Promise<number> {
+export async function matrixCommand(given: MatrixArgs): Promise<number> {
+  const config = await projectConfig(given.verbose ?? false);
+  const args = withConfig(given, config);
   const policy = driftPolicy(args.failOn, args.ignore);
   checkOutputPaths(matrixOutputPaths(args));
-  const requests = parseNodeRequests(args.node);
+  if (args.package !== undefined && args.node.length > 0) throw new UsageError('give --node or --package, not both (a package matrix runs on this Node)');
+  if (args.package === undefined && args.node.length === 0) throw new UsageError('give --node 18,20,... (Node runtimes) or --package NAME@V1,V2 (versions of a library)');
   const baseline = args.baseline ? { file: args.baseline, content: await readBaseline(args.baseline) } : undefined;
-  const selection = await loadSelection(args.paths, args);
-  const nodes = await resolveNodes(requests, { cacheDir: args.nodeCache ?? defaultNodeCache(), note: (l) => process.stderr.write(`tlsgate: ${l}\n`) });
-  const runtimes = runtimesOf(nodes);
+  const note = (l: string) => process.stderr.write(`tlsgate: ${l}\n`);
+  let selection = await loadSelection(args.paths, args);
+  let runtimes: MatrixRuntime[];
+  if (args.package !== undefined) {
+    const pkg = await packageRuntimes(args.package, note);
+    selection = { ...selection, scenarios: selection.scenarios.filter((s) => s.client.driver === pkg.driver) };
+    if (selection.scenarios.length === 0) throw new UsageError(`--package ${args.package}: no selected scenario uses the ${pkg.driver} client driver`);
+    runtimes = pkg.runtimes;
+  } else {
+    const nodes = await resolveNodes(parseNodeRequests(args.node), { cacheDir: args.nodeCache ?? defaultNodeCache(), note });
+    runtimes = runtimesOf(nodes);
+  }
   const concurrency = args.concurrency ?? availableParallelism() * Math.min(3, runtimes.length);
   process.stderr.write(`tlsgate: matrix of ${selection.scenarios.length} scenarios on ${runtimes.map((r) => r.label).join(', ')} (concurrency ${concurrency})\n`);
 
@@ -67,12 +91,13 @@ export async function matrixCommand(args: MatrixArgs): Promise<number> {
     outcome = await runMatrix(selection.scenarios, runtimes, {
       certsDir: args.certsDir, timeoutMs: args.timeoutMs, concurrency, signal: interrupts.signal, probes,
       ...(audit ? { audit: (runtime: string, id: string) => audit.sink(`${id} @ ${runtime}`) } : {}),
+      ...(config?.accept.length ? { review: await acceptancesOnEachRuntime(config.accept, selection.foundIds) } : {}),
     });
   } finally {
     audit?.close();
     interrupts.release();
   }
-  const report = matrixReport(outcome, policy, baseline);
+  const report = matrixReport(outcome, policy, baseline, declaringScenarios(selection.scenarios));
   process.stdout.write(renderMatrixText(report, { all: args.all }));
   if (args.driftMarkdown) await writeFileAtomic(args.driftMarkdown, renderMatrixMarkdown(report), PUBLIC_FILE);
   if (args.json) await writeFileAtomic(args.json, `${JSON.stringify(matrixJson(report), null, 2)}\n`, PUBLIC_FILE);
@@ -84,8 +109,33 @@ export async function matrixCommand(args: MatrixArgs): Promise<number> {
   return failingRuns(report).length > 0 || fatalCount(report) > 0 ? EXIT.failed : EXIT.passed;
 }
 
+/**
+ * The project config as `run` reads it: paths, include/exclude, the certificate cache, and
+ * `accept` (judged per runtime: an acceptance's Node range is matched against that runtime's
+ * Node). Its reporters and baseline are `run`'s: the matrix writes its own --json, --html and
+ * --drift-markdown, and compares with a baseline only when --baseline says so.
+ */
+function withConfig(args: MatrixArgs, config: ProjectConfig | undefined): MatrixArgs & { certsDir: string } {
+  const keep = config ? projectKeep(config) : undefined;
+  return {
+    ...args,
+    paths: args.paths.length ? args.paths : config?.paths ?? defaultScenarioPaths(),
+    certsDir: args.certsDir ?? config?.certs ?? defaultCertsDir(),
+    ...(keep ? { keep } : {}),
+  };
+}
+
+async function acceptancesOnEachRuntime(accept: ProjectConfig['accept'], foundIds: readonly string[]): Promise<(runtime: MatrixRuntime) => (r: ScenarioResult) => ScenarioResult> {
+  const { acceptanceReview, unmatchedAcceptances } = await import('../../config/acceptances.js');
+  for (const a of unmatchedAcceptances(accept, foundIds)) {
+    process.stderr.write(`tlsgate: warning: ${a.source}: accept ${JSON.stringify(a.scenario)} matches no scenario (see \`tlsgate list\`); remove it or fix the id\n`);
+  }
+  const now = new Date();
+  return (runtime) => acceptanceReview(accept, { now, node: runtime.version });
+}
+
 /** every file and folder the matrix writes: checked before any Node is fetched */
-function matrixOutputPaths(args: MatrixArgs): OutputPath[] {
+function matrixOutputPaths(args: MatrixArgs & { certsDir: string }): OutputPath[] {
   return [
     { flag: '--certs', path: args.certsDir, kind: 'folder' },
     { flag: '--node-cache', path: args.nodeCache ?? defaultNodeCache(), kind: 'folder' },
@@ -94,6 +144,27 @@ function matrixOutputPaths(args: MatrixArgs): OutputPath[] {
     ...(args.html !== undefined ? [{ flag: `--html ${args.html}`, path: args.html, kind: 'folder' as const }] : []),
     ...(args.audit !== undefined ? [{ flag: `--audit ${args.audit}`, path: args.audit, kind: 'file' as const }] : []),
   ];
+}
+
+/**
+ * One runtime per version of the library: this Node, each worker with $TLSGATE_PACKAGE_DIR at
+ * that version's copy (installed into the cache on first use), so the library's driver loads it.
+ */
+async function packageRuntimes(given: string, note: (l: string) => void): Promise<{ driver: string; runtimes: MatrixRuntime[] }> {
+  const [{ parsePackageRequest, packageCopy }, { TLS_PACKAGES }, { PACKAGE_DIR_ENV }] = await Promise.all([
+    import('../../matrix/package-copies.js'), import('../../inventory/tls-packages.js'), import('../../drivers/portable/inventory/undici-version.js'),
+  ]);
+  const request = parsePackageRequest(given);
+  const driver = TLS_PACKAGES.find((p) => p.name === request.name)?.driver ?? request.name;
+  const cache = defaultCacheDir();
+  const runtimes: MatrixRuntime[] = [];
+  for (const version of request.versions) {
+    const dir = await packageCopy(cache, request.name, version, note);
+    const label = `${request.name} ${version}`;
+    const here = thisNode();
+    runtimes.push({ label, version: process.versions.node, openssl: process.versions.openssl, spec: { ...here, label, env: { ...here.env, [PACKAGE_DIR_ENV]: dir } } });
+  }
+  return { driver, runtimes };
 }
 
 /** one runtime per Node, labelled by version (a repeated version gets `#2`, `#3`...) */

@@ -66,6 +66,7 @@ export async function runCommand(given: RunArgs): Promise<number> {
     partial: args.grep !== undefined || !!args.tags?.length || args.shard !== undefined,
   }, inventory);
   const selection = await loadSelection(args.paths, args);
+  gate?.judgeWith(selection.scenarios);
   // the shards split the catalogue; the first also reports the baseline's scenarios it lost
   if (selection.shard?.index === 1 && args.grep === undefined && !args.tags?.length) gate?.reportRemovalsFrom(selection.catalogue);
   if (selection.scenarios.length === 0) {

@@ -126,7 +126,11 @@ async function planCrl(chain: CertFacts[], anchors: CertFacts[], s: Settings, si
   // Node turns CRL checking on only when it is given a CRL: with none, OpenSSL checks nothing and
   // a hard-fail client accepted anything. So with no CRL at all, tlsgate judges (below), as for
   // soft-fail: under hard-fail the missing CRLs refuse the connection.
-  if (parsed.length > 0 && (s.policy === 'hard' || uncovered.length === 0)) {
+  // A CRL that could not be fetched (hang, endless body, HTTP error, not a CRL) under hard-fail is
+  // tlsgate's refusal, whatever else arrived: otherwise the code would depend on whether the
+  // other CAs' CRLs beat the deadline (all of them missing: tlsgate's code; some: OpenSSL's).
+  const fetchFailed = crls.some((c) => c.crl === undefined && c.verdict.kind === 'unavailable');
+  if (parsed.length > 0 && (uncovered.length === 0 || (s.policy === 'hard' && !fetchFailed))) {
     // OpenSSL decides: every CRL that parses goes in, stale or badly signed ones included
     return { found: { checks, warnings: [] }, crlPem: parsed };
   }

@@ -33,6 +33,11 @@ export type SecurityLevel = '0' | '1' | '2' | '>=3' | 'not probed';
 
 export interface Inventory {
   versions: Record<string, string>;
+  /**
+   * The project's TLS-bearing packages and their installed versions (`ws: "7.5.9 + 8.16.0"`), from
+   * its lockfiles (`tlsgate inventory --project`); set by the harness for a run in a project.
+   */
+  packages?: Record<string, string>;
   defaults: {
     minVersion: string;
     maxVersion: string;

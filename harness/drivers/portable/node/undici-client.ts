@@ -27,7 +27,7 @@ type Undici = typeof import('undici');
 export interface LoadedUndici {
   undici: Undici;
   version: string;
-  source: 'project' | 'tlsgate';
+  source: 'project' | 'tlsgate' | 'override';
   /** folder of the undici package used */
   dir: string;
 }
@@ -57,7 +57,7 @@ async function loadFrom(cwd: string): Promise<LoadedUndici> {
       return { undici, version: where.version, source: where.source, dir };
     }
     throw new Error(
-      `undici driver: the ${where.source === 'project' ? "project's" : "tlsgate's"} undici ${where.version} (${dir}) `
+      `undici driver: the ${where.source === 'project' ? "project's" : where.source === 'override' ? '--package' : "tlsgate's"} undici ${where.version} (${dir}) `
       + `does not load on Node ${process.versions.node}: ${(err as Error).message}`,
     );
   }
