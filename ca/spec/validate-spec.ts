@@ -5,9 +5,10 @@
  * spec with problems (PkiSpecError), so nothing is generated from a half-valid spec.
  */
 import { isIP } from 'node:net';
-import { MAX_SERIAL_OCTETS, serialProblem } from '../asn1/asn1-values.js';
-import { KEY_ALGORITHMS, SIGNATURE_HASHES, type CertSpec, type KeyAlgorithm, type PkiSpec, type SpecProblem } from './spec.js';
-import { defaultHash, unsupportedCombination } from '../asn1/signer.js';
+import { MAX_SERIAL_OCTETS, serialProblem } from '../asn1/serial-number.js';
+import { KEY_ALGORITHMS, SIGNATURE_HASHES, type KeyAlgorithm } from './algorithms.js';
+import type { CertSpec, PkiSpec, SpecProblem } from './spec.js';
+import { defaultHash, unsupportedCombination } from '../asn1/signature-choice.js';
 import { parseTimeSpec, resolveTime, TIME_SPEC_HINT } from './time.js';
 import * as x509 from '../asn1/x509.js';
 
