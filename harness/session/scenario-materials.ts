@@ -4,6 +4,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { parsedCertificate } from '../model/parsed-certificates.js';
 import type { Materials } from '../../ca/issue/materials.js';
 import { ScenarioError } from '../model/internal-fault.js';
 import type { PemFileRef } from '../model/domain.js';
@@ -125,7 +126,7 @@ export async function loadPemFiles(files: Record<string, PemFileRef> | undefined
   const out = new Map<string, CertMaterial>();
   for (const [id, ref] of Object.entries(files ?? {})) {
     const pem = await readFile(ref.cert, 'utf8');
-    const x509 = new X509Certificate(pem);
+    const x509 = parsedCertificate(pem);
     const keyPem = ref.key ? await readFile(ref.key, 'utf8') : undefined;
     out.set(id, { id, pem: x509.toString(), der: x509.raw, keyPem, x509 });
   }
