@@ -58,6 +58,7 @@ function buildParser(argv: string[], run: Runner): Argv<Common> {
       bail: a.bail,
       timeoutMs: a.timeout,
       concurrency: a.concurrency,
+      ...(a.workers !== undefined ? { workers: a.workers } : {}),
       ...(a.certs !== undefined || process.env.TLSGATE_CERTS ? { certsDir: certsDirOf(a.certs) } : {}),
       verbose: a.verbose,
       ...driftArgsOf(a),
@@ -191,6 +192,7 @@ const runOptions = <T>(y: Argv<T>) => certsDirOption(y)
   .option('bail', { type: 'boolean', default: false, describe: 'stop starting scenarios after the first failure' })
   .option('timeout', { type: 'number', default: 5000, describe: 'per-connection timeout of a scenario, ms (a scenario\'s timeoutMs wins)', coerce: positiveInteger('--timeout') })
   .option('concurrency', { type: 'number', default: availableParallelism(), defaultDescription: 'CPU count', describe: 'scenarios run at once', coerce: positiveInteger('--concurrency') })
+  .option('workers', { type: 'number', defaultDescription: 'CPU count (fewer for small runs: one per 40 scenarios)', describe: 'worker threads the TLS ends run in (1: all in this thread)', coerce: positiveInteger('--workers') })
   .option('baseline', { type: 'string', describe: 'compare with this baseline file; the drift is reported and security/availability regressions fail the run' })
   .option('update-baseline', { type: 'string', describe: 'record this run as a baseline file (stable text, for version control)' })
   .option('fail-on', { type: 'string', describe: `also fail on these drift classes (repeatable or comma list): ${DRIFT_CLASS_NAMES}` })

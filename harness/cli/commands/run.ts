@@ -33,6 +33,8 @@ export interface RunArgs extends Filters {
   bail: boolean;
   timeoutMs: number;
   concurrency: number;
+  /** worker threads the TLS ends run in; unset: one per core while each gets 40 scenarios (engine-workers.ts) */
+  workers?: number;
   /** --certs (or $TLSGATE_CERTS); absent: the config's, else the default */
   certsDir?: string;
   /** say which project config was used */
@@ -81,8 +83,8 @@ export async function runCommand(given: RunArgs): Promise<number> {
   };
   const reporters = targets.map((t) => createReporter(t, ctx, reporterRegistry));
 
-  const { createEngine } = await import('../../session/engine.js');
-  const engine = await createEngine({ certsDir: args.certsDir, timeoutMs: args.timeoutMs });
+  const { createEngineOn, defaultWorkers } = await import('../../session/engine-workers.js');
+  const engine = await createEngineOn(args.workers ?? defaultWorkers(selection.scenarios.length), { certsDir: args.certsDir, timeoutMs: args.timeoutMs });
   const interrupts = trapInterrupts();
   try {
     const { summary, results, internalErrors } = await runSuite(selection.scenarios, {
