@@ -8,8 +8,7 @@
  * 3 internal error, 130 interrupted.
  */
 import { availableParallelism } from 'node:os';
-import yargs, { type Argv } from 'yargs';
-import { hideBin } from 'yargs/helpers';
+import type { Argv } from 'yargs';
 import { EXIT, exitCodeOf, reportInternalError, tlsgateVersion } from './exit.js';
 import { scenarioPaths } from './selection.js';
 import { errorMessage } from '../model/errors.js';
@@ -23,9 +22,14 @@ interface Common {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // answered before loading the argument parser (yargs and its helpers: most of a bare start)
+  if (argv.length === 1 && argv[0] === '--version') {
+    process.stdout.write(`${tlsgateVersion()}\n`);
+    return EXIT.passed;
+  }
   let exitCode: number = EXIT.passed;
   const run = async (verbose: boolean, command: Command) => { exitCode = await guarded(command, verbose); };
-  const parser = buildParser(argv, run);
+  const parser = buildParser((await import('yargs')).default, argv, run);
   try {
     await parser.parseAsync();
   } catch (err) {
@@ -38,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
 
 type Runner = (verbose: boolean, command: Command) => Promise<void>;
 
-function buildParser(argv: string[], run: Runner): Argv<Common> {
+function buildParser(yargs: (argv: string[]) => Argv, argv: string[], run: Runner): Argv<Common> {
   return yargs(argv)
     .scriptName('tlsgate')
     .usage('$0 <command> [options]\n\nDoes TLS trust still work exactly as before? Real Node TLS handshakes against a local mock PKI, driven by YAML scenarios.')
@@ -303,7 +307,8 @@ function finish(code: number): void {
   }, 2000).unref();
 }
 
-main(hideBin(process.argv)).then(finish, (err: unknown) => {
+// what yargs' hideBin gives for node itself: the arguments after the script
+main(process.argv.slice(2)).then(finish, (err: unknown) => {
   reportInternalError(err, { stderr: process.stderr, withStack: true });
   finish(EXIT.internal);
 });
