@@ -10,7 +10,7 @@ const nodeGlobals = Object.fromEntries(
 );
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'certs/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'certs/', 'coverage/', 'schema/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { languageOptions: { globals: nodeGlobals } },

@@ -48,6 +48,8 @@ export interface Row {
   /** for a rate, higher is better: the ratio is floor/value; for a time, value/floor */
   higherIsBetter?: boolean;
   note?: string;
+  /** the issue's target for this row, and whether this run met it */
+  target?: { text: string; met: boolean };
 }
 
 export function ratioOf(row: Row): number | undefined {
@@ -58,11 +60,12 @@ export function ratioOf(row: Row): number | undefined {
 export function printTable(title: string, rows: readonly Row[]): void {
   const cells = rows.map((r) => {
     const ratio = ratioOf(r);
-    return [r.name, `${format(r.value)} ${r.unit}`, ratio === undefined ? '' : `${ratio.toFixed(2)}x ${r.floor!.name}`, r.note ?? ''];
+    const target = r.target ? `${r.target.met ? 'met' : 'MISSED'}: ${r.target.text}` : '';
+    return [r.name, `${format(r.value)} ${r.unit}`, ratio === undefined ? '' : `${ratio.toFixed(2)}x ${r.floor!.name}`, target, r.note ?? ''];
   });
-  const widths = [0, 1, 2].map((i) => Math.max(...cells.map((c) => c[i]!.length), 4));
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...cells.map((c) => c[i]!.length), 4));
   process.stdout.write(`\n${title}\n${'-'.repeat(title.length)}\n`);
-  for (const c of cells) process.stdout.write(`${c[0]!.padEnd(widths[0]!)}  ${c[1]!.padStart(widths[1]!)}  ${c[2]!.padEnd(widths[2]!)}  ${c[3]}`.trimEnd() + '\n');
+  for (const c of cells) process.stdout.write(`${c[0]!.padEnd(widths[0]!)}  ${c[1]!.padStart(widths[1]!)}  ${c[2]!.padEnd(widths[2]!)}  ${c[3]!.padEnd(widths[3]!)}  ${c[4]}`.trimEnd() + '\n');
 }
 
 const format = (n: number): string => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));

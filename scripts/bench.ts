@@ -4,7 +4,10 @@
  *   2. the built-in catalogue, warm cache, default concurrency and --concurrency 1 (wall time per
  *      scenario including process start, and the median per-scenario time from the JSON report);
  *   3. cold start: an empty cache, and cached keys with no certificates (the "next day" case);
- *   4. scaling: generated suites of 100, 1,000 and 5,000 scenarios (wall time, peak RSS);
+ *   4. scaling: generated suites of 100, 1,000 and 5,000 scenarios (wall time, peak RSS), and
+ *      the 1,000 one with 1, 2 and N engine worker threads (--workers; the speedup over one);
+ *   4b. start: `tlsgate list` on the catalogue and `--version`; loading 164 generated files that
+ *      carry 820 PEM files (`tlsgate list` on them: read, validated, loaded);
  *   5. the way teams script it today: one `openssl s_client -verify_return_error` per check
  *      against `openssl s_server`, per check;
  *   6. matrix: the catalogue under 3 Node versions vs one (only with --matrix VERSIONS, since it
@@ -21,6 +24,7 @@ import { issuePki } from '../ca/issue/factory.js';
 import { packageRoot } from '../harness/model/paths.js';
 import { flag, printTable, timeRepeated, writeJson, type Row } from './bench-lib.js';
 import { generateSuite } from './generate-suite.js';
+import { generatePemSuite, PEMS_PER_FILE } from './generate-pem-suite.js';
 
 const quick = process.argv.includes('--quick');
 const ROOT = packageRoot();
@@ -32,13 +36,15 @@ interface CliRun {
   wallMs: number;
   code: number | null;
   maxRssKb: number | undefined;
+  /** user + system CPU of every thread, ms */
+  cpuMs: number | undefined;
   report: { summary: { total: number; passed: number }; results: Array<{ durationMs: number }> } | undefined;
 }
 
 /** the CLI as a user runs it, timed from spawn to exit */
-function runCli(args: string[], opts: { json?: boolean } = {}): Promise<CliRun> {
+function runCli(args: string[], opts: { json?: boolean; command?: string[] } = {}): Promise<CliRun> {
   const report = join(work, `report-${process.hrtime.bigint()}.json`);
-  const all = [CLI, 'run', ...args, '--reporter', 'console', ...(opts.json ? ['--reporter', `json:${report}`] : [])];
+  const all = opts.command ? [CLI, ...opts.command] : [CLI, 'run', ...args, '--reporter', 'console', ...(opts.json ? ['--reporter', `json:${report}`] : [])];
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, all, {
@@ -51,9 +57,11 @@ function runCli(args: string[], opts: { json?: boolean } = {}): Promise<CliRun> 
     child.on('error', reject);
     child.on('close', (code) => {
       const wallMs = performance.now() - started;
-      const rss = /tlsgate-bench-max-rss-kb (\d+)/.exec(stderr);
+      // the last: engine worker threads print theirs (smaller) as they end
+      const rss = [...stderr.matchAll(/tlsgate-bench-max-rss-kb (\d+)/g)].at(-1);
+      const cpu = [...stderr.matchAll(/tlsgate-bench-cpu-us (\d+)/g)].at(-1);
       const parsed = opts.json ? JSON.parse(readFileSync(report, 'utf8')) as CliRun['report'] : undefined;
-      resolve({ wallMs, code, maxRssKb: rss ? Number(rss[1]) : undefined, report: parsed });
+      resolve({ wallMs, code, maxRssKb: rss ? Number(rss[1]) : undefined, cpuMs: cpu ? Number(cpu[1]) / 1000 : undefined, report: parsed });
     });
   });
 }
@@ -88,6 +96,12 @@ async function catalogueRows(floor: Row['floor']): Promise<Row[]> {
     for (let i = 0; i < (quick ? 1 : 3); i++) runs.push(await runCli(['--certs', warmCerts, '--concurrency', String(concurrency)], { json: true }));
     const best = runs.reduce((a, b) => (a.wallMs < b.wallMs ? a : b));
     const n = best.report!.summary.total;
+    if (concurrency === availableParallelism()) {
+      rows.push({
+        name: 'catalogue, warm, default concurrency, incl. process start', unit: 'ms', value: best.wallMs, floor,
+        target: { text: '< 2 s', met: best.wallMs < 2000 }, note: `${cpuNote(best)}; exit ${best.code}`,
+      });
+    }
     rows.push({
       name: `catalogue, warm, concurrency ${concurrency}: wall / scenario`, unit: 'ms', value: best.wallMs / n, floor,
       note: `${n} scenarios in ${(best.wallMs / 1000).toFixed(2)} s incl. process start (best of ${runs.length}); exit ${best.code}`,
@@ -106,8 +120,8 @@ async function coldRows(floor: Row['floor']): Promise<Row[]> {
   cpSync(join(warmCerts, 'keys'), join(nextDay, 'keys'), { recursive: true });
   const keysOnly = await runCli(['--certs', nextDay]);
   return [
-    { name: 'catalogue, fully cold (RSA keys included)', unit: 'ms', value: fully.wallMs, floor, note: 'wall time; target < 10 s' },
-    { name: 'catalogue, cached keys, no certificates ("next day")', unit: 'ms', value: keysOnly.wallMs, floor, note: 'wall time; target < 2 s' },
+    { name: 'catalogue, fully cold (RSA keys included)', unit: 'ms', value: fully.wallMs, floor, target: { text: '< 10 s', met: fully.wallMs < 10_000 }, note: cpuNote(fully) },
+    { name: 'catalogue, cached keys, no certificates ("next day")', unit: 'ms', value: keysOnly.wallMs, floor, target: { text: '< 2.5 s', met: keysOnly.wallMs < 2500 }, note: cpuNote(keysOnly) },
   ];
 }
 
@@ -119,12 +133,61 @@ async function scalingRows(floor: Row['floor']): Promise<Row[]> {
     const certs = join(work, `suite-certs-${count}`);
     await runCli([dir, '--certs', certs]);
     const run = await runCli([dir, '--certs', certs]);
+    const rssMb = (run.maxRssKb ?? 0) / 1024;
     rows.push({
       name: `generated suite of ${count}: wall / scenario`, unit: 'ms', value: run.wallMs / count, floor,
-      note: `${(run.wallMs / 1000).toFixed(2)} s, peak RSS ${((run.maxRssKb ?? 0) / 1024).toFixed(0)} MB, exit ${run.code}`,
+      ...(count === 5000 ? { target: { text: '<= 2x floor, peak RSS < 300 MB', met: run.wallMs / count <= 2 * floor!.value && rssMb < 300 } } : {}),
+      note: `${(run.wallMs / 1000).toFixed(2)} s, peak RSS ${rssMb.toFixed(0)} MB, ${cpuNote(run)}, exit ${run.code}`,
     });
   }
   return rows;
+}
+
+const cpuNote = (run: CliRun): string => `CPU ${((run.cpuMs ?? NaN) / 1000).toFixed(2)} s`;
+
+/** the 1,000-scenario suite with 1, 2 and N engine worker threads: wall time falls with cores */
+async function workerRows(): Promise<Row[]> {
+  const dir = join(work, 'suite-workers');
+  await generateSuite(1000, dir);
+  const certs = join(work, 'suite-workers-certs');
+  await runCli([dir, '--certs', certs, '--workers', '1']);
+  const counts = [...new Set([1, 2, availableParallelism()])];
+  const runs = new Map<number, CliRun>();
+  for (const w of counts) runs.set(w, await runCli([dir, '--certs', certs, '--workers', String(w), '--concurrency', String(2 * w)]));
+  const one = runs.get(1)!;
+  return counts.map((w) => {
+    const run = runs.get(w)!;
+    const speedup = one.wallMs / run.wallMs;
+    return {
+      name: `suite of 1,000, ${w} worker thread${w > 1 ? 's' : ''} (--workers ${w})`, unit: 'ms', value: run.wallMs,
+      floor: { name: '1 worker', value: one.wallMs },
+      ...(w === 2 ? { target: { text: `>= 1.7x one worker on 2 cores (here ${speedup.toFixed(2)}x)`, met: speedup >= 1.7 } } : {}),
+      note: `speedup ${speedup.toFixed(2)}x, ${cpuNote(run)}, peak RSS ${((run.maxRssKb ?? 0) / 1024).toFixed(0)} MB, exit ${run.code}`,
+    };
+  });
+}
+
+/** what a command costs before any handshake: `list` on the catalogue, `--version`, and loading PEM-heavy files */
+async function startRows(floor: Row['floor']): Promise<Row[]> {
+  const best = async (command: string[], times: number) => {
+    const runs: CliRun[] = [];
+    for (let i = 0; i < times; i++) runs.push(await runCli([], { command }));
+    return runs.reduce((a, b) => (a.wallMs < b.wallMs ? a : b));
+  };
+  const list = await best(['list'], quick ? 3 : 5);
+  const version = await best(['--version'], quick ? 3 : 5);
+  const pemDir = join(work, 'pem-suite');
+  const files = 164;
+  await generatePemSuite(files, pemDir);
+  const pem = await best(['list', pemDir], quick ? 2 : 3);
+  return [
+    { name: '`tlsgate list` on the catalogue (process start to list)', unit: 'ms', value: list.wallMs, floor, target: { text: '< 250 ms', met: list.wallMs < 250 }, note: `${cpuNote(list)}; exit ${list.code}` },
+    { name: '`tlsgate --version`', unit: 'ms', value: version.wallMs, floor, note: `${cpuNote(version)}; a bare \`node -e 0\` is the rest` },
+    {
+      name: `loading ${files} files carrying ${files * PEMS_PER_FILE} PEM files (\`tlsgate list\`)`, unit: 'ms', value: pem.wallMs, floor,
+      target: { text: '< 0.5 s', met: pem.wallMs < 500 }, note: `${cpuNote(pem)}; incl. process start; exit ${pem.code}`,
+    },
+  ];
 }
 
 /** what a team's shell script does: one s_server and one s_client process per check */
@@ -196,9 +259,11 @@ try {
   const floorMs = await floorHandshake(quick ? 50 : 200);
   const floor = { name: 'floor', value: floorMs };
   const rows: Row[] = [{ name: 'floor: bare handshake, fresh server each (P-256, TLS 1.3)', unit: 'ms', value: floorMs }];
+  rows.push(...await startRows(floor));
   rows.push(...await catalogueRows(floor));
   rows.push(...await coldRows(floor));
   rows.push(...await scalingRows(floor));
+  rows.push(...await workerRows());
   rows.push(...await opensslRows(floor));
   const matrix = flag('matrix');
   if (matrix) rows.push(...await matrixRows(matrix));

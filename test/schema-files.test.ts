@@ -11,6 +11,8 @@ import type { StackSummary } from '../harness/inventory/environment.js';
 import { packageRoot } from '../harness/model/paths.js';
 import { schemaFileText } from '../harness/model/schema-document.js';
 import { PUBLISHED_SCHEMAS } from '../scripts/published-schemas.js';
+import { scenarioValidatorPath } from '../harness/scenario/schema/scenario-validator.js';
+import { scenarioValidatorCode } from '../harness/scenario/schema/validator-code.js';
 import type { JsonReport } from '../harness/reporters/json.js';
 import type { Report } from '../harness/reporters/report-format.js';
 
@@ -28,6 +30,11 @@ describe('schema/ files', () => {
       expect(committed === schemaFileText(document()), `schema/${name} differs from its definition`).to.equal(true);
     });
   }
+
+  it('schema/scenario.validator.cjs is compiled from the scenario schema (npm run build or build:schemas rewrites it)', () => {
+    const committed = readFileSync(scenarioValidatorPath(), 'utf8');
+    expect(committed === scenarioValidatorCode(), 'schema/scenario.validator.cjs differs from the scenario schema: run npm run build').to.equal(true);
+  });
 
   it('a $ref names its definition and keeps its own description; an unnamed schema cannot be referred to', () => {
     const Id = named('someId', Type.String({ description: 'an id' }));

@@ -9,6 +9,9 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import * as rsa from '@peculiar/asn1-rsa';
 import type { KeyAlgorithm, SignatureHash } from '../spec/spec.js';
+import { ECDSA_OIDS, isEcdsa, unsupportedCombination } from './signature-choice.js';
+
+export { defaultHash, isEcdsa, isRsa, unsupportedCombination } from './signature-choice.js';
 
 export interface KeyPair {
   readonly algorithm: KeyAlgorithm;
@@ -24,12 +27,6 @@ const RSA_OIDS: Readonly<Record<SignatureHash, string>> = {
   sha512: '1.2.840.113549.1.1.13',
 };
 
-const ECDSA_OIDS: Readonly<Partial<Record<SignatureHash, string>>> = {
-  sha1: '1.2.840.10045.4.1',
-  sha256: '1.2.840.10045.4.3.2',
-  sha384: '1.2.840.10045.4.3.3',
-  sha512: '1.2.840.10045.4.3.4',
-};
 
 const ED25519_OID = '1.3.101.112';
 const PSS_SALT: Readonly<Record<SignatureHash, number>> = { md5: 16, sha1: 20, sha256: 32, sha384: 48, sha512: 64 };
@@ -40,23 +37,6 @@ const HASH_ALGORITHMS: Readonly<Record<SignatureHash, AlgorithmIdentifier>> = {
   sha384: rsa.sha384,
   sha512: rsa.sha512,
 };
-
-export const isRsa = (a: KeyAlgorithm): boolean => a.startsWith('rsa-');
-export const isEcdsa = (a: KeyAlgorithm): boolean => a.startsWith('ec-');
-
-/** the digest a key signs with when the spec names none: the curve's own size for ECDSA */
-export function defaultHash(a: KeyAlgorithm): SignatureHash {
-  if (a === 'ec-p384') return 'sha384';
-  if (a === 'ec-p521') return 'sha512';
-  return 'sha256';
-}
-
-/** why this key cannot sign with this digest, or undefined when it can */
-export function unsupportedCombination(a: KeyAlgorithm, hash: SignatureHash): string | undefined {
-  if (isEcdsa(a) && !ECDSA_OIDS[hash]) return `ECDSA has no ${hash} signature algorithm (md5 exists only with RSA)`;
-  if (a === 'rsa-pss-2048' && hash === 'md5') return 'RSA-PSS with md5 has no registered algorithm';
-  return undefined;
-}
 
 export function signatureAlgorithm(a: KeyAlgorithm, hash: SignatureHash): AlgorithmIdentifier {
   if (a === 'ed25519') return new AlgorithmIdentifier({ algorithm: ED25519_OID });

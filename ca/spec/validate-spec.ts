@@ -5,11 +5,12 @@
  * spec with problems (PkiSpecError), so nothing is generated from a half-valid spec.
  */
 import { isIP } from 'node:net';
-import { MAX_SERIAL_OCTETS, serialProblem } from '../asn1/asn1-values.js';
-import { KEY_ALGORITHMS, SIGNATURE_HASHES, type CertSpec, type KeyAlgorithm, type PkiSpec, type SpecProblem } from './spec.js';
-import { defaultHash, unsupportedCombination } from '../asn1/signer.js';
+import { MAX_SERIAL_OCTETS, serialProblem } from '../asn1/serial-number.js';
+import { KEY_ALGORITHMS, SIGNATURE_HASHES, type KeyAlgorithm } from './algorithms.js';
+import type { CertSpec, PkiSpec, SpecProblem } from './spec.js';
+import { defaultHash, unsupportedCombination } from '../asn1/signature-choice.js';
 import { parseTimeSpec, resolveTime, TIME_SPEC_HINT } from './time.js';
-import * as x509 from '../asn1/x509.js';
+import { createRequire } from 'node:module';
 
 type Path = Array<string | number>;
 
@@ -125,9 +126,24 @@ function checkKeys(c: CertSpec, at: Path, byId: ReadonlyMap<string, CertSpec>, a
   if (signerKey === 'rsa-512' && TOO_BIG_FOR_RSA_512.has(hash)) add([...at, 'signature'], `an RSA-512 key is too small for a ${hash} signature`, 'use sha256 or sha1 with rsa-512');
 }
 
+/**
+ * A distinguished name of the plain form nearly every spec writes (CN=..., O=..., known
+ * attribute names, values of letters, digits, space and . _ - ( )): @peculiar/x509 parses every
+ * one of these (a property test checks it), so checking one needs no ASN.1 library.
+ */
+export const PLAIN_DISTINGUISHED_NAME = /^(?:(?:CN|O|OU|L|ST|C)=[A-Za-z0-9._()-](?:[A-Za-z0-9 ._()-]*[A-Za-z0-9._()-])?)(?:,(?:CN|O|OU|L|ST|C)=[A-Za-z0-9._()-](?:[A-Za-z0-9 ._()-]*[A-Za-z0-9._()-])?)*$/;
+
+/** @peculiar/x509's Name, loaded on first need: its library costs ~150 ms to load, and the plain names above do without it */
+const x509Name = (): typeof import('../asn1/x509.js').Name => {
+  const require = createRequire(import.meta.url);
+  require('reflect-metadata');
+  return (require('@peculiar/x509') as typeof import('../asn1/x509.js')).Name;
+};
+
 function checkSubject(subject: string, at: Path, add: Add): void {
+  if (PLAIN_DISTINGUISHED_NAME.test(subject)) return;
   try {
-    new x509.Name(subject);
+    new (x509Name())(subject);
   } catch (err) {
     add(at, `'${subject}' is not a distinguished name: ${(err as Error).message}`, 'write it as CN=Example,O=Org');
   }

@@ -8,8 +8,7 @@
  * 3 internal error, 130 interrupted.
  */
 import { availableParallelism } from 'node:os';
-import yargs, { type Argv } from 'yargs';
-import { hideBin } from 'yargs/helpers';
+import type { Argv } from 'yargs';
 import { EXIT, exitCodeOf, reportInternalError, tlsgateVersion } from './exit.js';
 import { scenarioPaths } from './selection.js';
 import { errorMessage } from '../model/errors.js';
@@ -23,9 +22,14 @@ interface Common {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // answered before loading the argument parser (yargs and its helpers: most of a bare start)
+  if (argv.length === 1 && argv[0] === '--version') {
+    process.stdout.write(`${tlsgateVersion()}\n`);
+    return EXIT.passed;
+  }
   let exitCode: number = EXIT.passed;
   const run = async (verbose: boolean, command: Command) => { exitCode = await guarded(command, verbose); };
-  const parser = buildParser(argv, run);
+  const parser = buildParser((await import('yargs')).default, argv, run);
   try {
     await parser.parseAsync();
   } catch (err) {
@@ -38,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
 
 type Runner = (verbose: boolean, command: Command) => Promise<void>;
 
-function buildParser(argv: string[], run: Runner): Argv<Common> {
+function buildParser(yargs: (argv: string[]) => Argv, argv: string[], run: Runner): Argv<Common> {
   return yargs(argv)
     .scriptName('tlsgate')
     .usage('$0 <command> [options]\n\nDoes TLS trust still work exactly as before? Real Node TLS handshakes against a local mock PKI, driven by YAML scenarios.')
@@ -58,6 +62,7 @@ function buildParser(argv: string[], run: Runner): Argv<Common> {
       bail: a.bail,
       timeoutMs: a.timeout,
       concurrency: a.concurrency,
+      ...(a.workers !== undefined ? { workers: a.workers } : {}),
       ...(a.certs !== undefined || process.env.TLSGATE_CERTS ? { certsDir: certsDirOf(a.certs) } : {}),
       verbose: a.verbose,
       ...driftArgsOf(a),
@@ -219,6 +224,7 @@ const runOptions = <T>(y: Argv<T>) => certsDirOption(y)
   .option('bail', { type: 'boolean', default: false, describe: 'stop starting scenarios after the first failure' })
   .option('timeout', { type: 'number', default: 5000, describe: 'per-connection timeout of a scenario, ms (a scenario\'s timeoutMs wins)', coerce: positiveInteger('--timeout') })
   .option('concurrency', { type: 'number', default: availableParallelism(), defaultDescription: 'CPU count', describe: 'scenarios run at once', coerce: positiveInteger('--concurrency') })
+  .option('workers', { type: 'number', defaultDescription: 'CPU count (fewer for small runs: one per 40 scenarios)', describe: 'worker threads the TLS ends run in (1: all in this thread)', coerce: positiveInteger('--workers') })
   .option('baseline', { type: 'string', describe: 'compare with this baseline file; the drift is reported and security/availability regressions fail the run' })
   .option('update-baseline', { type: 'string', describe: 'record this run as a baseline file (stable text, for version control)' })
   .option('fail-on', { type: 'string', describe: `also fail on these drift classes (repeatable or comma list): ${DRIFT_CLASS_NAMES}` })
@@ -340,7 +346,8 @@ function finish(code: number): void {
   }, 2000).unref();
 }
 
-main(hideBin(process.argv)).then(finish, (err: unknown) => {
+// what yargs' hideBin gives for node itself: the arguments after the script
+main(process.argv.slice(2)).then(finish, (err: unknown) => {
   reportInternalError(err, { stderr: process.stderr, withStack: true });
   finish(EXIT.internal);
 });

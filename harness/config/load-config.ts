@@ -12,13 +12,12 @@ import picomatch from 'picomatch';
 import semver from 'semver';
 import { pathFrom } from '../model/paths.js';
 import type { Finding, ScenarioProblem } from '../scenario/problems.js';
-import { compileSchema } from '../scenario/schema/schema-check.js';
 import { translateSchemaErrors } from '../scenario/schema/schema-errors.js';
 import { Locator } from '../scenario/yaml/locator.js';
 import { parseYaml } from '../scenario/yaml/parse-yaml.js';
 import { readSourceText } from '../scenario/yaml/read-source.js';
 import { isRecord, type YamlPath } from '../scenario/yaml/yaml-path.js';
-import { configSchemaDocument, type AcceptanceInput, type ProjectConfigInput, type SelectorInput } from './config-format.js';
+import type { AcceptanceInput, ProjectConfigInput, SelectorInput } from './config-format.js';
 import type { LintConfigInput } from './lint-format.js';
 
 /** the files looked for, in order; package.json counts only with a `tlsgate` key */
@@ -98,7 +97,7 @@ async function readConfig(candidate: Candidate, cwd: string): Promise<ConfigLoad
   const locator = new Locator(shown, parsed.doc, parsed.lines);
   if (!parsed.ok) return { found: true, problems: locator.problems(parsed.findings) };
   const value = candidate.at.length ? (parsed.value as Record<string, unknown>)[PACKAGE_KEY] : parsed.value ?? {};
-  const findings = configFindings(value, candidate.file, cwd).map((f) => ({ ...f, path: [...candidate.at, ...f.path] }));
+  const findings = configFindings(await configValidator(), value, candidate.file, cwd).map((f) => ({ ...f, path: [...candidate.at, ...f.path] }));
   if (findings.length > 0) return { found: true, problems: locator.problems(findings) };
   const input = value as ProjectConfigInput;
   const label = candidate.at.length ? `${shown} ("${PACKAGE_KEY}" key)` : shown;
@@ -107,9 +106,16 @@ async function readConfig(candidate: Candidate, cwd: string): Promise<ConfigLoad
 
 let validator: ValidateFunction | undefined;
 
-/** the schema first; then what it cannot say (real dates, semver ranges, globs, paths on disk) */
-function configFindings(value: unknown, file: string, cwd: string): Finding[] {
+/** compiled on first use: a directory without a config loads neither TypeBox nor ajv */
+async function configValidator(): Promise<ValidateFunction> {
+  if (validator) return validator;
+  const [{ compileSchema }, { configSchemaDocument }] = await Promise.all([import('../scenario/schema/schema-compile.js'), import('./config-format.js')]);
   validator ??= compileSchema(configSchemaDocument());
+  return validator;
+}
+
+/** the schema first; then what it cannot say (real dates, semver ranges, globs, paths on disk) */
+function configFindings(validator: ValidateFunction, value: unknown, file: string, cwd: string): Finding[] {
   if (!validator(value)) return translateSchemaErrors(validator.errors ?? [], value);
   const input = value as ProjectConfigInput;
   const dir = resolve(file, '..');

@@ -186,8 +186,7 @@ export const ExpectationSchema = named('expectation', closed('What a connection 
   authenticatedBy: AuthenticatedBySchema,
 }));
 
-/** the parts of a stack a version range can select on */
-export const STACK_COMPONENTS = ['node', 'openssl', 'undici'] as const;
+export { STACK_COMPONENTS } from './format/stack-components.js';
 
 const versionRange = (what: string) => optional(text(`A semver range of ${what}, e.g. \`>=22\` or \`>=3.2 <3.5\` (npm's semver syntax).`));
 

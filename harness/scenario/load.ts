@@ -27,15 +27,34 @@ export async function loadCatalogue(paths: readonly string[]): Promise<Catalogue
   const scenarios: Scenario[] = [];
   const problems = [...found.problems];
   const origins = new Map<Scenario, Origin>();
-  // one file at a time: each may hold up to 5 MB of text, and parsing is synchronous anyway
-  for (const ref of found.files) {
-    const result = await loadGuarded(ref);
+  // a few files read ahead while one is parsed: each read is several trips to the thread pool,
+  // which left a loader of many small files mostly idle; a few, as each may hold 5 MB of text
+  const results = inOrderAhead(found.files, READ_AHEAD, loadGuarded);
+  for (const [i, ref] of found.files.entries()) {
+    const result = await results(i);
     problems.push(...result.problems);
     scenarios.push(...result.scenarios);
     result.scenarios.forEach((s, index) => origins.set(s, { shown: ref.shown, index }));
   }
   problems.push(...duplicateIds(scenarios, origins));
   return { files: found.files.map((f) => f.shown), scenarios: problems.length > 0 ? [] : scenarios, problems };
+}
+
+const READ_AHEAD = 8;
+
+/**
+ * `work` over the items, at most `ahead` started and not yet taken; `take(i)` gives item i's
+ * result (taken in order, each once), so the results keep the items' order.
+ */
+function inOrderAhead<T, R>(items: readonly T[], ahead: number, work: (item: T) => Promise<R>): (i: number) => Promise<R> {
+  const started: Array<Promise<R>> = [];
+  const startUpTo = (n: number) => {
+    while (started.length < Math.min(n, items.length)) started.push(work(items[started.length]!));
+  };
+  return async (i) => {
+    startUpTo(i + ahead);
+    return started[i]!;
+  };
 }
 
 /**

@@ -17,7 +17,7 @@ import type { FaultSpec } from '../model/domain.js';
 import { schemaPath } from '../model/paths.js';
 import { finding, type Finding } from '../scenario/problems.js';
 import { quote } from '../scenario/quote.js';
-import { compileSchema } from '../scenario/schema/schema-check.js';
+import { compileSchema } from '../scenario/schema/schema-compile.js';
 import { translateSchemaErrors } from '../scenario/schema/schema-errors.js';
 import { didYouMean, listForHint } from '../scenario/checks/suggest.js';
 import { formatPath, type YamlPath } from '../scenario/yaml/yaml-path.js';

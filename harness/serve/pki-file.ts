@@ -17,7 +17,7 @@ import { parseYaml } from '../scenario/yaml/parse-yaml.js';
 import { pkiFindings, pkiSpecOf } from '../scenario/checks/pki-checks.js';
 import type { Finding, ScenarioProblem } from '../scenario/problems.js';
 import { readSourceText } from '../scenario/yaml/read-source.js';
-import { compileSchema } from '../scenario/schema/schema-check.js';
+import { compileSchema } from '../scenario/schema/schema-compile.js';
 import { translateSchemaErrors } from '../scenario/schema/schema-errors.js';
 import { isRecord } from '../scenario/yaml/yaml-path.js';
 

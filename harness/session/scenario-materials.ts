@@ -4,6 +4,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { parsedCertificate } from '../model/parsed-certificates.js';
 import type { Materials } from '../../ca/issue/materials.js';
 import { ScenarioError } from '../model/internal-fault.js';
 import type { PemFileRef } from '../model/domain.js';
@@ -149,7 +150,7 @@ export async function loadPemFiles(files: Record<string, PemFileRef> | undefined
       const ders = pemBlocks(await readFile(ref.cert, 'utf8'), 'CERTIFICATE');
       const keyPem = ref.key ? await readFile(ref.key, 'utf8') : undefined;
       bundleIds(id, ders.length).forEach((certId, i) => {
-        const x509 = new X509Certificate(ders[i]!);
+        const x509 = parsedCertificate(ders[i]!);
         out.certs.set(certId, { id: certId, pem: x509.toString(), der: x509.raw, keyPem: i === 0 ? keyPem : undefined, x509 });
       });
     }

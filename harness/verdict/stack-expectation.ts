@@ -7,7 +7,7 @@
  */
 import semver from 'semver';
 import type { Expectation, KnownRegression, StackOverride, StackSelector, StackVersions, Verdict } from '../model/domain.js';
-import { STACK_COMPONENTS } from '../model/scenario-format.js';
+import { STACK_COMPONENTS } from '../model/format/stack-components.js';
 
 /** the expectation for this stack: the first override that matches, else the default */
 export function expectationOn(defaults: Expectation, overrides: readonly StackOverride[] | undefined, stack: StackVersions): { expect: Expectation; override?: StackOverride } {

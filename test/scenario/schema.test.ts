@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { parseTimeSpec } from '../../ca/spec/time.js';
 import { scenarioSchemaDocument } from '../../harness/scenario/schema/scenario-schema.js';
-import { compileSchema } from '../../harness/scenario/schema/schema-check.js';
+import { compileSchema } from '../../harness/scenario/schema/schema-compile.js';
 import { inlineDefinitions } from '../../harness/scenario/schema/schema-inline.js';
 
 type Node = Record<string, unknown>;

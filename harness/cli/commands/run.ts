@@ -33,6 +33,8 @@ export interface RunArgs extends Filters {
   bail: boolean;
   timeoutMs: number;
   concurrency: number;
+  /** worker threads the TLS ends run in; unset: one per core while each gets 40 scenarios (engine-workers.ts) */
+  workers?: number;
   /** --certs (or $TLSGATE_CERTS); absent: the config's, else the default */
   certsDir?: string;
   /** say which project config was used */
@@ -84,9 +86,9 @@ export async function runCommand(given: RunArgs): Promise<number> {
   };
   const reporters = targets.map((t) => createReporter(t, ctx, reporterRegistry));
 
-  const { createEngine } = await import('../../session/engine.js');
+  const { createEngineOn, defaultWorkers } = await import('../../session/engine-workers.js');
   const audit = args.audit !== undefined ? new (await import('../../run/audit-log.js')).AuditLog(args.audit) : undefined;
-  const engine = await createEngine({ certsDir: args.certsDir, timeoutMs: args.timeoutMs, ...(audit ? { audit: (id: string) => audit.sink(id) } : {}) });
+  const engine = await createEngineOn(args.workers ?? defaultWorkers(selection.scenarios.length), { certsDir: args.certsDir, timeoutMs: args.timeoutMs, ...(audit ? { audit: (id: string) => audit.sink(id) } : {}) });
   const interrupts = trapInterrupts();
   try {
     const { summary, results, internalErrors } = await runSuite(selection.scenarios, {

@@ -7,7 +7,7 @@
 import { LIBRARY_CLIENTS } from '../../drivers/library/library-catalogue.js';
 import type { Scenario } from '../../model/domain.js';
 import type { ScenarioInput } from '../schema/input.js';
-import { compileSchema } from '../schema/schema-check.js';
+import { compileSchema } from '../schema/schema-compile.js';
 import { translateSchemaErrors } from '../schema/schema-errors.js';
 import { finding, type Finding } from '../problems.js';
 import { quote } from '../quote.js';

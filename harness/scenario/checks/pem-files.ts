@@ -6,12 +6,13 @@
  * A bundle's certificates are `<id>` (the first), `<id>#2`, `<id>#3`… (bundleIds below).
  */
 import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { crlsOf, pemBlocks, type ReadCrl } from '../../../ca/revocation/crl-files.js';
 import { subjectNameDer } from '../../../ca/issue/certificate.js';
 import { verifySignature } from '../../../ca/asn1/signature-verify.js';
 import type { PemFileRef } from '../../model/domain.js';
+import { parsedCertificate } from '../../model/parsed-certificates.js';
 import { finding, type Finding } from '../problems.js';
 import { quote } from '../quote.js';
 import { isRecord, type YamlPath } from '../yaml/yaml-path.js';
@@ -172,12 +173,16 @@ function unsignedCrlFindings(c: { path: YamlPath; file: string; crls: ReadCrl[] 
   });
 }
 
-/** the file's bytes, or a finding saying why there are none */
+/**
+ * The file's bytes, or a finding saying why there are none. Read synchronously: a PEM file is a
+ * few KB (at most MAX_PEM_BYTES), and 800 of them each through the thread pool left the loader
+ * mostly idle, waiting.
+ */
 async function readBytes(file: FilePath, path: YamlPath, maxBytes: number): Promise<Buffer | Finding> {
   const where = `looked for ${file.absolute}; paths are relative to the folder of this scenario file`;
   let size: number;
   try {
-    const info = await stat(file.absolute);
+    const info = statSync(file.absolute);
     if (!info.isFile()) return finding(path, `${file.written} is not a file`, where);
     size = info.size;
   } catch {
@@ -187,7 +192,7 @@ async function readBytes(file: FilePath, path: YamlPath, maxBytes: number): Prom
     return finding(path, `${file.written} is ${size} bytes; ${maxBytes === MAX_CRL_BYTES ? `tlsgate reads CRL files of at most ${maxBytes} bytes` : 'a PEM file is a few KB'}`, 'give the path of a certificate (or bundle) or a key');
   }
   try {
-    return await readFile(file.absolute);
+    return readFileSync(file.absolute);
   } catch (err) {
     return finding(path, `${file.written}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
@@ -208,7 +213,7 @@ function parseCertificates(text: string, file: string, path: YamlPath): X509Cert
   const certs: X509Certificate[] = [];
   for (const [i, der] of blocks.entries()) {
     try {
-      certs.push(new X509Certificate(der));
+      certs.push(parsedCertificate(der));
     } catch (err) {
       const which = blocks.length > 1 ? `certificate ${i + 1} of ${file}` : file;
       return finding(path, `${which} does not hold a valid certificate: ${(err as Error).message}`);

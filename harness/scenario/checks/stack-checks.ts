@@ -6,7 +6,7 @@
  * look only at values of the right type; the schema reports the rest (a missing `because`...).
  */
 import semver from 'semver';
-import { STACK_COMPONENTS } from '../../model/scenario-format.js';
+import { STACK_COMPONENTS } from '../../model/format/stack-components.js';
 import { finding, type Finding } from '../problems.js';
 import { quote } from '../quote.js';
 import { isRecord, type YamlPath } from '../yaml/yaml-path.js';

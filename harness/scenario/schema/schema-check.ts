@@ -2,36 +2,20 @@
  * The file format's shape, checked against the scenario schema document: the one
  * schema/scenario.schema.json is generated from and editors use (through
  * `# yaml-language-server: $schema=...`), so the editor and `tlsgate validate` never disagree
- * about what a valid file looks like.
+ * about what a valid file looks like. The validator is compiled from that document at build
+ * time (validator-code.ts), so a start loads neither TypeBox nor ajv's compiler.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
-import { scenarioSchemaDocument } from './scenario-schema.js';
+import type { ValidateFunction } from 'ajv';
 import type { Finding } from '../problems.js';
 import { translateSchemaErrors } from './schema-errors.js';
-import { inlineDefinitions } from './schema-inline.js';
+import { loadScenarioValidator } from './scenario-validator.js';
 
 let validator: ValidateFunction | undefined;
 
-/** compiled once per process (about 150 ms), on first use */
+/** the build-time compiled validator, loaded once per process, on first use */
 export function scenarioSchemaValidator(): ValidateFunction {
-  validator ??= compileSchema(scenarioSchemaDocument());
+  validator ??= loadScenarioValidator();
   return validator;
-}
-
-/** the schema as editors read it; compiled with its definitions inlined (see schema-inline.ts) */
-export function compileSchema(schema: object): ValidateFunction {
-  const ajv = new Ajv({
-    allErrors: true,
-    // errors carry their schema and data: messages quote the value, hints come from descriptions
-    verbose: true,
-    discriminator: true,
-    strict: true,
-    // `oneOf: [{required: [ca]}, {required: [cert]}]` names properties defined beside it
-    strictRequired: false,
-  });
-  // editors (VS Code, yaml-language-server) show `errorMessage`; so does the translation
-  ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
-  return ajv.compile(inlineDefinitions(schema as Parameters<typeof inlineDefinitions>[0]));
 }
 
 export function schemaFindings(value: unknown): Finding[] {

@@ -1,0 +1,17 @@
+/** The messages between a run and its engine worker threads (engine-workers.ts, engine-worker.ts): plain data. */
+import type { Scenario, ScenarioResult } from '../model/domain.js';
+import type { InternalFault } from '../model/internal-fault.js';
+
+export type ToWorker =
+  | { type: 'run'; id: number; scenario: Scenario }
+  | { type: 'abort'; id: number; reason: string }
+  | { type: 'close' };
+
+export type FromWorker =
+  /** its engine is up: scenarios sent before would count its start against their deadlines */
+  | { type: 'ready' }
+  | { type: 'result'; id: number; result: ScenarioResult }
+  /** the engine itself threw (a bug): the scenario's verdict is an internal error */
+  | { type: 'failed'; id: number; fault: InternalFault }
+  /** a fault no scenario owns */
+  | { type: 'stray'; fault: InternalFault };
