@@ -4,7 +4,7 @@
  *
  *   plain:  the server's HandshakeV10 advertises CLIENT_SSL; the client's SSLRequest (32 bytes,
  *           CLIENT_SSL set) starts the handshake on the same socket. A HandshakeResponse without
- *           CLIENT_SSL is refused as `require_secure_transport=ON` refuses it (ERR 3159);
+ *           CLIENT_SSL is refused as MariaDB's `require_secure_transport=ON` refuses it (ERR 1045);
  *   TLS:    HandshakeResponse41 -> OK (any user and password); COM_QUERY -> one row, one text
  *           column `answer` = `tlsgate-ok`; COM_PING -> OK; COM_QUIT ends.
  *
@@ -44,7 +44,9 @@ const conversation: Conversation = {
     }
     record.errorCode = PLAINTEXT_REFUSED;
     record.errorMessage = 'the client logged in without TLS (no CLIENT_SSL in its handshake response)';
-    raw.end(packet(first.seq + 1, errPacket(3159, 'HY000', 'Connections using insecure transport are prohibited while --require_secure_transport=ON.')));
+    // MariaDB 10.11 (Debian's) answers a login without TLS under require_secure_transport with
+    // ER_ACCESS_DENIED_ERROR, as the oracle test shows; MySQL 8 says ER_SECURE_TRANSPORT_REQUIRED (3159)
+    raw.end(packet(first.seq + 1, errPacket(1045, '28000', `Access denied for user 'tlsgate'@'${raw.remoteAddress ?? 'localhost'}' (using password: NO)`)));
     return false;
   },
   tlsPlan: (plan: ServerPlan): ServerPlan => ({ ...plan, requireClientCert: false }),

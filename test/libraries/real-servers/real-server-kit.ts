@@ -1,0 +1,121 @@
+/**
+ * What the real-server oracles share: each is a ServerDriver module (its default export), so a
+ * library scenario runs unchanged against the real product from Debian's packages by swapping
+ * `server.driver` for the module's path. Each listen() starts a fresh server process on a free
+ * loopback port in its own temp dir with the plan's certificates, and close() stops it and
+ * removes the dir. The real server keeps no handshake record tlsgate can read, so its
+ * observation is the empty record: verdicts come from what the client library reports.
+ */
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import type { ServerHandle, ServerPlan } from '../../../harness/drivers/portable/types.js';
+import { emptyServerObservation } from '../../../harness/drivers/portable/server-observation.js';
+import type { ServerObservation } from '../../../harness/model/domain.js';
+
+/** a Debian package's binary, or why the oracle cannot run */
+export interface Binary { path: string; debianPackage: string }
+
+export function missingPackages(binaries: Binary[]): string[] {
+  return [...new Set(binaries.filter((b) => !existsSync(b.path)).map((b) => b.debianPackage))];
+}
+
+export async function freePort(host: string): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, host, resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** a temp dir the server's own user can use */
+export function serverDir(prefix: string, owner?: RunAs): string {
+  const dir = mkdtempSync(join(tmpdir(), `tlsgate-${prefix}-`));
+  if (owner) chownSync(dir, owner.uid, owner.gid);
+  return dir;
+}
+
+/** writes a file the server reads; keys 0600 */
+export function writeServerFile(path: string, text: string, owner?: RunAs, mode = 0o600): string {
+  writeFileSync(path, text, { mode });
+  if (owner) chownSync(path, owner.uid, owner.gid);
+  return path;
+}
+
+/** a server that refuses to run as root (PostgreSQL) runs as its Debian system user */
+export interface RunAs { user: string; uid: number; gid: number }
+
+export function runAsWhenRoot(user: string): RunAs | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = (flag: string) => Number(spawnSync('id', [flag, user], { encoding: 'utf8' }).stdout.trim());
+  return { user, uid: id('-u'), gid: id('-g') };
+}
+
+export const currentUser = (): string => userInfo().username;
+
+/** setpriv execs the server itself (runuser forks and does not pass SIGINT on), so signals reach it */
+export function command(runAs: RunAs | undefined, file: string, args: string[]): [string, string[]] {
+  return runAs ? ['setpriv', ['--reuid', String(runAs.uid), '--regid', String(runAs.gid), '--init-groups', '--', file, ...args]] : [file, args];
+}
+
+/** starts the process and waits until its port accepts connections */
+export async function startServer(file: string, args: string[], host: string, port: number, logFile: string, options: SpawnOptions = {}): Promise<ChildProcess> {
+  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  const output: Buffer[] = [];
+  child.stdout?.on('data', (c: Buffer) => output.push(c));
+  child.stderr?.on('data', (c: Buffer) => output.push(c));
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(
+    `${file} exited (${code}) before listening on ${host}:${port}: ${Buffer.concat(output).toString().slice(-2000)}${existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-2000) : ''}`,
+  ))));
+  exited.catch(() => undefined);
+  const deadline = Date.now() + 30_000;
+  while (!(await Promise.race([accepts(host, port), exited]))) {
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${file} did not listen on ${host}:${port} within 30 s`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return child;
+}
+
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** the handle of one real server process; `stop` ends it, then its dir goes */
+export class RealServerHandle implements ServerHandle {
+  constructor(readonly host: string, readonly port: number, private readonly stop: () => Promise<void>, private readonly dir: string) {}
+
+  async observation(): Promise<ServerObservation> {
+    return emptyServerObservation();
+  }
+
+  reset(): void {}
+
+  async close(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** TLS version range as OpenSSL-based products name it (TLSv1.2) */
+export const versionsBetween = (plan: ServerPlan): string[] =>
+  ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'].filter((v) => (!plan.minVersion || rank(v) >= rank(plan.minVersion)) && (!plan.maxVersion || rank(v) <= rank(plan.maxVersion)));
+
+const rank = (v: string) => ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'].indexOf(v);
