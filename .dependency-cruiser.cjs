@@ -19,15 +19,18 @@ const LAYERS = [
   // the driver registry: scenario validation asks it whether a user's module is a driver
   ['registry', '^harness/drivers/portable/registry\\.ts$', ['contract', 'facts', 'portable']],
   ['portable', '^harness/drivers/portable/', ['contract', 'facts']],
-  ['scenario', '^harness/scenario/', ['registry']],
+  // drivers for npm libraries (axios, got, ws, grpc-js, pg...), their servers and the CONNECT proxy:
+  // the portable kit plus the library the user's project resolves, loaded lazily
+  ['library', '^harness/drivers/library/', ['contract', 'facts', 'portable']],
+  ['scenario', '^harness/scenario/', ['registry', 'library']],
   // the project config: found in the working directory, read with the scenario loader's machinery
   ['config', '^harness/config/', ['scenario']],
   ['materials', '^harness/session/scenario-materials\\.ts$', ['scenario']],
   ['plans', '^harness/session/(tls-plans|client-identity)\\.ts$', ['materials', 'contract']],
   ['revocation', '^harness/session/revocation/', ['contract', 'portable']],
-  ['remote', '^harness/drivers/remote/', ['contract', 'facts', 'portable']],
+  ['remote', '^harness/drivers/remote/', ['contract', 'facts', 'portable', 'library']],
   ['verdict', '^harness/verdict/', ['contract']],
-  ['session', '^harness/session/[^/]+\\.ts$', ['scenario', 'materials', 'plans', 'revocation', 'contract', 'facts', 'portable', 'remote', 'verdict']],
+  ['session', '^harness/session/[^/]+\\.ts$', ['scenario', 'materials', 'plans', 'revocation', 'contract', 'facts', 'portable', 'remote', 'verdict', 'library']],
   ['baseline', '^harness/baseline/', ['facts']],
   ['reporters', '^harness/reporters/', ['baseline', 'facts', 'inventory']],
   ['run', '^harness/run/', ['session', 'reporters', 'baseline', 'facts']],
@@ -107,7 +110,7 @@ module.exports = {
       name: 'model-builtins-only',
       severity: 'error',
       comment: 'harness/model is loaded by portable code too: at run time it imports only node: builtins and model/ (types from ca/ are fine). The scenario format is the exception: its TypeBox definition (typebox, ca/spec) is where the domain types come from, and portable code imports only its types',
-      from: { path: MODEL, pathNot: '^harness/model/scenario-format\\.ts$' },
+      from: { path: MODEL, pathNot: ['^harness/model/scenario-format\\.ts$', '^harness/model/format/'] },
       to: { dependencyTypesNot: ['core', 'type-only', 'type-import'], pathNot: MODEL },
     },
     {

@@ -11,6 +11,7 @@ import { closed, named, ref, stringEnum, text } from '../../ca/spec/json-schema.
 import { FaultSchema } from '../../ca/revocation/revocation-types.js';
 import { CertId, CertRef, CertSpecSchema, ResponderSpecSchema, RevocationSpecSchema, Subtrees, TimeSpecSchema, UrlList } from '../../ca/spec/spec.js';
 import { CATEGORIES } from './categories.js';
+import { ClientProxySchema, LibraryOptionsSchema } from './format/libraries.js';
 
 export const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
 export const SIDES = ['client', 'server'] as const;
@@ -112,7 +113,7 @@ export const ClientRevocationSchema = named('clientRevocation', closed('How the 
 }));
 
 export const ClientEndSchema = named('clientEnd', closed('The TLS client end.', {
-  driver: optional(text('Client driver: node-tls (default), node-https, undici, or a path to a driver module.')),
+  driver: optional(text('Client driver: node-tls (default), node-https, undici, a library driver (axios, got, node-fetch, ws, grpc-js, ...), or a path to a driver module.')),
   trust: optional(Type.Union([
     Type.Array(Type.String({ minLength: 1 })),
     Type.Literal('system'),
@@ -132,6 +133,8 @@ export const ClientEndSchema = named('clientEnd', closed('The TLS client end.', 
   allowPartialTrustChain: flag('Accept a chain that ends at a trusted intermediate (X509_V_FLAG_PARTIAL_CHAIN).'),
   revocation: optional(ref(ClientRevocationSchema, 'Revocation checking by the client (tlsgate-side); default none.')),
   environment: optional(ref(ClientEnvironmentSchema, 'How the client\'s Node process is started (NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, OPENSSL_CONF, Node flags): the client then runs in a worker process started that way.')),
+  library: optional(ref(LibraryOptionsSchema, 'Options only the library driver (axios, got, ws, grpc-js...) understands, checked against that driver\'s own schema.')),
+  proxy: optional(ref(ClientProxySchema, 'Reach the server through an HTTP CONNECT proxy tlsgate runs (HTTP-family library drivers).')),
 }));
 
 const PeerExpectationSchema = closed('What the client saw of the server certificate.', {
@@ -254,7 +257,7 @@ export const SCENARIO_DEFINITIONS = {
   certId: CertId, certRef: CertRef, timeSpec: TimeSpecSchema, tlsVersion: TlsVersionSchema, tag: Tag, timeoutMs: TimeoutMs,
   urlList: UrlList, subtrees: Subtrees, pki: Pki, pemFile: PemFile, certSpec: CertSpecSchema, responderSpec: ResponderSpecSchema,
   revocationSpec: RevocationSpecSchema, defaults: DefaultsSchema, scenario: ScenarioSchema, serverEnd: ServerEndSchema,
-  clientEnd: ClientEndSchema, clientEnvironment: ClientEnvironmentSchema, clientRevocation: ClientRevocationSchema,
+  clientEnd: ClientEndSchema, clientEnvironment: ClientEnvironmentSchema, libraryOptions: LibraryOptionsSchema, clientProxy: ClientProxySchema, clientRevocation: ClientRevocationSchema,
   expectation: ExpectationSchema, stackSelector: StackSelectorSchema, stackOverride: StackOverrideSchema,
   knownRegression: KnownRegressionSchema, step: StepSchema, faultSpec: FaultSpecSchema, fault: FaultSchema,
 };

@@ -12,6 +12,7 @@ import type { ScenarioFileRef } from './find-files.js';
 import type { ScenarioFileInput } from './schema/input.js';
 import { Locator } from './yaml/locator.js';
 import { mergedFindings } from './checks/merged-checks.js';
+import { libraryFindings } from './checks/library-checks.js';
 import { parseYaml } from './yaml/parse-yaml.js';
 import { checkPemFiles } from './checks/pem-files.js';
 import { pkiFindings, pkiSpecOf } from './checks/pki-checks.js';
@@ -70,7 +71,7 @@ function buildScenarios(input: ScenarioFileInput, ref: ScenarioFileRef, pemFiles
   const findings: Finding[] = [];
   input.scenarios.forEach((scenarioInput, i) => {
     const scenario = completeScenario(scenarioInput, locator.position(['scenarios', i, 'name'], 'key'), context);
-    findings.push(...mergedFindings(scenario, scenarioInput, i, pemFiles));
+    findings.push(...mergedFindings(scenario, scenarioInput, i, pemFiles), ...libraryFindings(scenario, scenarioInput, i));
     scenarios.push(scenario);
   });
   return findings.length > 0 ? { scenarios: [], problems: locator.problems(findings) } : { scenarios, problems: [] };

@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import type { RevocationServers } from '../../ca/servers/revocation-servers.js';
 import { DriverUnavailable } from '../drivers/remote/remote-errors.js';
+import { LibraryUnavailable } from '../drivers/library/library-unavailable.js';
 import { unowned } from './fault-containment.js';
 import { internalErrorVerdict, ScenarioError } from '../model/internal-fault.js';
 import { localPlacement, type EndPlacement } from '../drivers/remote/remote-placement.js';
@@ -125,12 +126,12 @@ function judgeSteps(s: Scenario, observations: Observation[], stack: StackVersio
 
 /**
  * What a scenario that threw gets: skipped when its driver cannot run on this runtime (undici 7
- * on Node 18), an error when it cannot run as written or was aborted (the runner says why), and
+ * on Node 18) or its library is not installed, an error when it cannot run as written or was aborted (the runner says why), and
  * an internal error, naming the bug, for anything else: tlsgate's own code threw.
  */
 function verdictOfError(err: unknown, signal: AbortSignal): Verdict {
   if (signal.aborted) return { status: 'error', message: `aborted: ${errorMessage(signal.reason)}` };
-  if (err instanceof DriverUnavailable) return { status: 'skipped', reason: err.message };
+  if (err instanceof DriverUnavailable || err instanceof LibraryUnavailable) return { status: 'skipped', reason: err.message };
   if (err instanceof ScenarioError) return { status: 'error', message: err.message };
   return internalErrorVerdict(err);
 }

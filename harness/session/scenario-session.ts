@@ -24,6 +24,7 @@ import { endsRequest } from './ends-request.js';
 import { pkcs12Identity } from './client-identity.js';
 import { ScenarioError } from '../model/internal-fault.js';
 import { attachPki, fetchServerCrls } from './session-pki.js';
+import { startScenarioProxy, withProxyRecord, type ScenarioProxy } from './scenario-proxy.js';
 
 export interface SessionEnv {
   certsDir: string;
@@ -42,6 +43,9 @@ interface Drivers {
 export class ScenarioSession {
   private server: ServerHandle | undefined;
   private lastSession: Buffer | undefined;
+  /** `client.proxy`: started with the first connection; tunnels to the current server */
+  private proxy: ScenarioProxy | undefined;
+  private readonly origin = { host: '127.0.0.1', port: 0 };
 
   private constructor(
     private readonly scenario: Scenario,
@@ -116,7 +120,11 @@ export class ScenarioSession {
     }
     server.reset();
     const hooks = hooksOf(revocation, (f) => found.push(f));
-    const client = await this.drivers.client.connect(this.clientPlanFor(server, step, revocation), hooks, signal);
+    const plan = this.clientPlanFor(server, step, revocation);
+    const proxy = await this.ensureProxy(server);
+    if (proxy) plan.proxy = proxy.plan;
+    const connected = await this.drivers.client.connect(plan, hooks, signal);
+    const client = proxy ? withProxyRecord(connected, proxy.proxy) : connected;
     const serverObs = await server.observation();
     if (client.session) this.lastSession = client.session;
     return observe(client, serverObs, context());
@@ -128,6 +136,16 @@ export class ScenarioSession {
     if (revocation?.crlPem) plan.crlPem = revocation.crlPem;
     if (revocation?.requestOCSP) plan.requestOCSP = true;
     return plan;
+  }
+
+  private async ensureProxy(server: ServerHandle): Promise<ScenarioProxy | undefined> {
+    if (!this.scenario.client.proxy) return undefined;
+    this.origin.host = server.host;
+    this.origin.port = server.port;
+    this.proxy ??= await startScenarioProxy(this.scenario, this.materials, this.origin);
+    this.proxy.proxy.record.connects.length = 0;
+    delete this.proxy.proxy.record.tlsError;
+    return this.proxy;
   }
 
   private async planRevocation(signal: AbortSignal): Promise<RevocationPlan | undefined> {
@@ -181,9 +199,11 @@ export class ScenarioSession {
 
   async close(): Promise<void> {
     const server = this.server;
+    const proxy = this.proxy;
     this.server = undefined;
+    this.proxy = undefined;
     try {
-      await server?.close();
+      await Promise.all([server?.close(), proxy?.proxy.close()]);
     } finally {
       this.pki?.detach();
       this.lease?.release();

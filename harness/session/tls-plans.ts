@@ -66,6 +66,7 @@ export function clientPlan(
     caPem: anchors === 'system' ? undefined : anchors.map((id) => m.get(id).pem),
     allowPartialTrustChain: s.client.allowPartialTrustChain,
     timeoutMs,
+    ...(s.client.library ? { library: structuredClone(s.client.library) } : {}),
   };
 }
 

@@ -53,6 +53,21 @@ export interface ClientPlan extends TlsOptionsPlan {
   /** base64 TLS session to resume */
   sessionBase64?: string;
   timeoutMs: number;
+  /** `client.library`: options only a library driver understands (already checked against its schema) */
+  library?: Record<string, unknown> | undefined;
+  /** reach the server through this HTTP CONNECT proxy (tlsgate's own, on loopback) */
+  proxy?: ProxyPlan | undefined;
+}
+
+export interface ProxyPlan {
+  /** `http://127.0.0.1:PORT` or `https://NAME:PORT` (the name resolves to the proxy's loopback address) */
+  url: string;
+  host: '127.0.0.1' | '::1';
+  port: number;
+  /** for a TLS proxy: the name checked against its certificate */
+  servername?: string | undefined;
+  /** for a TLS proxy: PEM anchors the client trusts for the proxy's certificate */
+  caPem?: string[] | undefined;
 }
 
 /** What the client learned from the handshake, handed to hooks before any application data. */

@@ -15,6 +15,9 @@ import { clientEnvironmentRuntime, type ClientProcessEnvironment } from './remot
 import { WorkerPool } from './remote-pool.js';
 import type { RuntimeSpec } from './remote-runtime.js';
 import type { ClientDriver, ServerDriver } from '../portable/types.js';
+import { LIBRARY_CLIENTS, LIBRARY_SERVERS } from '../library/library-catalogue.js';
+import { libraryClientDriver } from '../library/library-driver.js';
+import { ScenarioError } from '../../model/internal-fault.js';
 
 export interface ScenarioDrivers {
   client: ClientDriver;
@@ -50,19 +53,28 @@ export const thisNode = (): RuntimeSpec => ({
   env: process.env,
 });
 
-export function localPlacement(): EndPlacement {
-  return new Placement(undefined);
+/**
+ * Library drivers (axios, pg...) normally run the copy the project resolves; `libraryDirs`
+ * points a package at another folder instead (`tlsgate matrix --package` installs versions into
+ * its cache): npm package name -> folder holding `node_modules/<name>` or the package itself.
+ */
+export interface PlacementOptions {
+  libraryDirs?: Readonly<Record<string, string>>;
 }
 
-export function runtimePlacement(runtime: RuntimeSpec): EndPlacement {
-  return new Placement(runtime);
+export function localPlacement(opts: PlacementOptions = {}): EndPlacement {
+  return new Placement(undefined, opts);
+}
+
+export function runtimePlacement(runtime: RuntimeSpec, opts: PlacementOptions = {}): EndPlacement {
+  return new Placement(runtime, opts);
 }
 
 class Placement implements EndPlacement {
   private readonly pool = new WorkerPool();
 
   /** `runtime` undefined: ends run in this process unless a client asks for an environment */
-  constructor(private readonly runtime: RuntimeSpec | undefined) {}
+  constructor(private readonly runtime: RuntimeSpec | undefined, private readonly opts: PlacementOptions = {}) {}
 
   get label(): string {
     return this.runtime?.label ?? 'in-process';
@@ -73,6 +85,12 @@ class Placement implements EndPlacement {
   }
 
   private async client(name: string, environment: ClientProcessEnvironment | undefined): Promise<ClientDriver> {
+    const library = LIBRARY_CLIENTS.get(name);
+    if (library) {
+      // the library driver runs in this process (a worker would need its library beside it)
+      if (environment || this.runtime) throw new ScenarioError(`library driver ${name} runs in tlsgate's own process only: it cannot take client.environment nor run under matrix --node yet`);
+      return libraryClientDriver(library, { overrideDir: this.opts.libraryDirs?.[library.packageName] });
+    }
     if (!environment && !this.runtime) return getClientDriver(name);
     const base = this.runtime ?? thisNode();
     const spec = environment ? clientEnvironmentRuntime(base, environment, this.pool.filesDir()) : base;
@@ -80,6 +98,9 @@ class Placement implements EndPlacement {
   }
 
   private async server(name: string): Promise<ServerDriver> {
+    const library = LIBRARY_SERVERS.get(name);
+    if (library && !this.runtime) return library();
+    if (library) throw new ScenarioError(`server driver ${name} runs in tlsgate's own process only: it cannot run under matrix --node yet`);
     if (!this.runtime) return getServerDriver(name);
     const spec = this.runtime;
     return remoteServerDriver(() => this.pool.get(spec), remoteName(name), spec.label);

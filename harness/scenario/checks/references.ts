@@ -74,6 +74,9 @@ function endFindings(owner: Record<string, unknown>, path: YamlPath, check: Chec
     if (end === 'client' && isRecord(settings.environment)) {
       for (const key of ENVIRONMENT_REFERENCES) findings.push(...check(settings.environment[key], [...path, end, 'environment', key], 'list', 'any'));
     }
+    if (end === 'client' && isRecord(settings.proxy)) {
+      findings.push(...check(settings.proxy.cert, [...path, end, 'proxy', 'cert'], 'one', 'any'), ...check(settings.proxy.trust, [...path, end, 'proxy', 'trust'], 'list', 'any'));
+    }
   }
   return findings;
 }

@@ -8,7 +8,7 @@
  * written (a ClientRequest buffers its head until it has a socket). Without a hook the socket is
  * handed over at once, exactly as `agent: false` does.
  */
-import { Agent, request, type RequestOptions } from 'node:https';
+import { Agent, request, type AgentOptions, type RequestOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { CODES } from '../../../model/codes.js';
@@ -21,14 +21,18 @@ import type { ClientDriver, ClientHooks, ClientPlan, DriverInfo, PeerDecision } 
 
 type OnSocket = (err: Error | null, socket: Duplex) => void;
 
-/** one connection's agent: records the socket and gates it behind the hook */
-class OneShotAgent extends Agent {
+/**
+ * One connection's agent: records the socket and gates it behind the hook. `options` are the
+ * Agent's own (a library driver hands its TLS options to the Agent, as users of axios or
+ * node-fetch do); keep-alive and session caching stay off whatever they say.
+ */
+export class OneShotAgent extends Agent {
   recorder: HandshakeRecorder | undefined;
   socket: TLSSocket | undefined;
   refusal: PeerDecision | undefined;
 
-  constructor(private readonly plan: ClientPlan, private readonly hooks: ClientHooks) {
-    super({ keepAlive: false, maxCachedSessions: 0 });
+  constructor(private readonly plan: ClientPlan, private readonly hooks: ClientHooks, options: AgentOptions = {}) {
+    super({ ...options, keepAlive: false, maxCachedSessions: 0 });
   }
 
   override createConnection(options: RequestOptions, onSocket?: OnSocket): Duplex | null | undefined {
