@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import type { ServerDriver, ServerHandle, ServerPlan } from '../../../harness/drivers/portable/types.js';
-import { type Binary, currentUser, freePort, RealServerHandle, serverDir, startServer, stopProcess, versionsBetween, writeServerFile } from './real-server-kit.js';
+import { type Binary, currentUser, freePort, RealServerHandle, serverDir, startServer, stopProcess, serverVersions, writeServerFile } from './real-server-kit.js';
 
 export const binaries: Binary[] = [{ path: '/usr/sbin/exim4', debianPackage: 'exim4-daemon-light' }];
 
@@ -22,7 +22,7 @@ function eximDriver(name: string, implicitTls: boolean): ServerDriver {
       const file = (n: string, text: string) => writeServerFile(join(dir, n), text);
       const port = await freePort(plan.host);
       const user = currentUser();
-      const versions = versionsBetween({ ...plan, minVersion: plan.minVersion ?? 'TLSv1.2' }).map((v) => `+${GNUTLS_VERSION[v]}`).join(':');
+      const versions = serverVersions(plan).map((v) => `+${GNUTLS_VERSION[v]}`).join(':');
       const config = [
         'primary_hostname = tlsgate.smtp',
         `spool_directory = ${join(dir, 'spool')}`,

@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerDriver, ServerHandle, ServerPlan } from '../../../harness/drivers/portable/types.js';
-import { type Binary, freePort, RealServerHandle, serverDir, startServer, stopProcess, versionsBetween, writeServerFile } from './real-server-kit.js';
+import { type Binary, freePort, RealServerHandle, serverDir, startServer, stopProcess, serverVersions, writeServerFile } from './real-server-kit.js';
 
 export const binaries: Binary[] = [
   { path: '/usr/sbin/mariadbd', debianPackage: 'mariadb-server' },
@@ -46,12 +46,13 @@ const realMariadb: ServerDriver = {
       '--innodb-buffer-pool-size=8M', '--require-secure-transport=ON',
       `--ssl-cert=${file('server.crt', plan.certChainPem)}`, `--ssl-key=${file('server.key', plan.keyPem)}`,
       ...(plan.requestCert && plan.clientCaPem?.length ? [`--ssl-ca=${file('ca.crt', plan.clientCaPem.join(''))}`] : []),
-      `--tls-version=${versionsBetween({ ...plan, minVersion: plan.minVersion ?? 'TLSv1.2' }).join(',')}`,
+      `--tls-version=${serverVersions(plan).map((v) => (v === 'TLSv1' ? 'TLSv1.0' : v)).join(',')}`,
       ...(plan.ciphers ? [`--ssl-cipher=${plan.ciphers}`] : []),
     ];
     const child = await startServer('/usr/sbin/mariadbd', args, plan.host, port, join(dir, 'log'));
-    execFileSync('/usr/bin/mariadb', ['--no-defaults', `--socket=${socket}`, '-u', 'root', '-e',
-      `CREATE USER IF NOT EXISTS tlsgate@'%'; ALTER USER tlsgate@'%' REQUIRE ${plan.requireClientCert ? 'X509' : 'NONE'}; GRANT USAGE ON *.* TO tlsgate@'%';`]);
+    // the admin login goes over the unix socket without TLS; bounded, since it blocks the test's event loop
+    execFileSync('/usr/bin/mariadb', ['--no-defaults', '--skip-ssl', `--connect-timeout=10`, `--socket=${socket}`, '-u', 'root', '-e',
+      `CREATE USER IF NOT EXISTS tlsgate@'%'; ALTER USER tlsgate@'%' REQUIRE ${plan.requireClientCert ? 'X509' : 'NONE'}; GRANT USAGE ON *.* TO tlsgate@'%';`], { timeout: 20_000 });
     return new RealServerHandle(plan.host, port, () => stopProcess(child), dir);
   },
 };

@@ -12,7 +12,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerDriver, ServerHandle, ServerPlan } from '../../../harness/drivers/portable/types.js';
 import {
-  type Binary, command, freePort, RealServerHandle, runAsWhenRoot, serverDir, startServer, stopProcess, writeServerFile,
+  type Binary, command, serverVersions, freePort, RealServerHandle, runAsWhenRoot, serverDir, startServer, stopProcess, writeServerFile,
 } from './real-server-kit.js';
 
 const BIN = '/usr/lib/postgresql/15/bin';
@@ -51,7 +51,7 @@ const realPostgres: ServerDriver = {
       hba_file: file('hba.conf', `hostssl all all ${plan.host === '::1' ? '::1/128' : '127.0.0.1/32'} trust${plan.requireClientCert ? ' clientcert=verify-ca' : ''}\n`),
       fsync: 'off',
       ...(plan.requestCert && plan.clientCaPem?.length ? { ssl_ca_file: file('ca.crt', plan.clientCaPem.join('')) } : {}),
-      ...(plan.minVersion ? { ssl_min_protocol_version: plan.minVersion } : {}),
+      ssl_min_protocol_version: serverVersions(plan)[0]!,
       ...(plan.maxVersion ? { ssl_max_protocol_version: plan.maxVersion } : {}),
       ...(plan.ciphers ? { ssl_ciphers: plan.ciphers } : {}),
     };
@@ -59,7 +59,7 @@ const realPostgres: ServerDriver = {
     settings.port = String(port);
     const args = ['-D', data, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
     const [bin, argv] = command(runAs, `${BIN}/postgres`, args);
-    const child = await startServer(bin, argv, plan.host, port, join(dir, 'log'));
+    const child = await startServer(bin, argv, plan.host, port, join(dir, 'log'), /database system is ready to accept connections/);
     return new RealServerHandle(plan.host, port, () => stopProcess(child, 'SIGINT'), dir);
   },
 };

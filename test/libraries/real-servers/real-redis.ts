@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type { ServerDriver, ServerHandle, ServerPlan } from '../../../harness/drivers/portable/types.js';
-import { type Binary, freePort, RealServerHandle, serverDir, startServer, stopProcess, versionsBetween, writeServerFile } from './real-server-kit.js';
+import { type Binary, freePort, RealServerHandle, serverDir, startServer, stopProcess, serverVersions, writeServerFile } from './real-server-kit.js';
 
 export const binaries: Binary[] = [{ path: '/usr/bin/redis-server', debianPackage: 'redis-server' }];
 
@@ -22,7 +22,7 @@ const realRedis: ServerDriver = {
       '--tls-cert-file', file('server.crt', plan.certChainPem), '--tls-key-file', file('server.key', plan.keyPem),
       '--tls-auth-clients', clientAuth,
       ...(plan.clientCaPem?.length ? ['--tls-ca-cert-file', file('ca.crt', plan.clientCaPem.join(''))] : []),
-      '--tls-protocols', versionsBetween({ ...plan, minVersion: plan.minVersion ?? 'TLSv1.2' }).join(' '),
+      '--tls-protocols', serverVersions(plan).join(' '),
       ...(plan.ciphers ? ['--tls-ciphers', plan.ciphers] : []),
     ];
     const child = await startServer(binaries[0]!.path, args, plan.host, port, join(dir, 'log'));

@@ -60,8 +60,12 @@ export function command(runAs: RunAs | undefined, file: string, args: string[]):
   return runAs ? ['setpriv', ['--reuid', String(runAs.uid), '--regid', String(runAs.gid), '--init-groups', '--', file, ...args]] : [file, args];
 }
 
-/** starts the process and waits until its port accepts connections */
-export async function startServer(file: string, args: string[], host: string, port: number, logFile: string, options: SpawnOptions = {}): Promise<ChildProcess> {
+/**
+ * starts the process and waits until its port accepts connections and, when `readyLine` is
+ * given, its output shows that line (PostgreSQL accepts TCP before it accepts logins)
+ */
+export async function startServer(file: string, args: string[], host: string, port: number, logFile: string, readyLine?: RegExp): Promise<ChildProcess> {
+  const options: SpawnOptions = {};
   const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
   const output: Buffer[] = [];
   child.stdout?.on('data', (c: Buffer) => output.push(c));
@@ -71,7 +75,8 @@ export async function startServer(file: string, args: string[], host: string, po
   ))));
   exited.catch(() => undefined);
   const deadline = Date.now() + 30_000;
-  while (!(await Promise.race([accepts(host, port), exited]))) {
+  const ready = async () => (!readyLine || readyLine.test(Buffer.concat(output).toString())) && accepts(host, port);
+  while (!(await Promise.race([ready(), exited]))) {
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`${file} did not listen on ${host}:${port} within 30 s`);
@@ -114,8 +119,14 @@ export class RealServerHandle implements ServerHandle {
   }
 }
 
-/** TLS version range as OpenSSL-based products name it (TLSv1.2) */
-export const versionsBetween = (plan: ServerPlan): string[] =>
-  ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'].filter((v) => (!plan.minVersion || rank(v) >= rank(plan.minVersion)) && (!plan.maxVersion || rank(v) <= rank(plan.maxVersion)));
+const VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+const rank = (v: string) => VERSIONS.indexOf(v);
 
-const rank = (v: string) => ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'].indexOf(v);
+/**
+ * The versions a server with this plan offers, named as Node and OpenSSL-based products do:
+ * Node's server default floor (TLS 1.2) unless the plan's ceiling is below it (a TLS 1.1 server).
+ */
+export function serverVersions(plan: ServerPlan): string[] {
+  const min = plan.minVersion ?? (plan.maxVersion && rank(plan.maxVersion) < rank('TLSv1.2') ? 'TLSv1' : 'TLSv1.2');
+  return VERSIONS.filter((v) => rank(v) >= rank(min) && (!plan.maxVersion || rank(v) <= rank(plan.maxVersion)));
+}
