@@ -4,19 +4,10 @@
  * accident: with its outcome flipped (accept <-> reject, nothing else) every one fails.
  */
 import { expect } from 'chai';
-import { join } from 'node:path';
 import type { Scenario } from '../../harness/model/domain.js';
-import { builtinScenariosDir, defaultCertsDir } from '../../harness/model/paths.js';
+import { defaultCertsDir } from '../../harness/model/paths.js';
 import { createEngine, type Engine } from '../../harness/session/engine.js';
-import { loadScenarios } from '../../harness/scenario/load.js';
-
-export const PROTOCOL_LIBRARIES = ['pg', 'mysql2', 'ioredis', 'nodemailer'] as const;
-
-export async function libraryScenarios(library: string): Promise<Scenario[]> {
-  const { scenarios, problems } = await loadScenarios([join(builtinScenariosDir(), 'libraries', `${library}.yaml`)]);
-  expect(problems).to.deep.equal([]);
-  return scenarios;
-}
+import { libraryScenarios, PROTOCOL_LIBRARIES } from './library-scenarios.js';
 
 const flip = (outcome: 'accept' | 'reject') => (outcome === 'accept' ? 'reject' : 'accept');
 const flipped = (s: Scenario): Scenario => ({ ...s, id: `${s.id} (flipped)`, expect: { outcome: flip(s.expect.outcome) } });

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Scenario } from '../../harness/model/domain.js';
 import { defaultCertsDir } from '../../harness/model/paths.js';
 import { createEngine, type Engine } from '../../harness/session/engine.js';
-import { libraryScenarios } from './protocol-libraries.test.js';
+import { libraryScenarios } from './library-scenarios.js';
 import { binaries as eximBinaries } from './real-servers/real-exim.js';
 import { binaries as mariadbBinaries } from './real-servers/real-mariadb.js';
 import { binaries as postgresBinaries } from './real-servers/real-postgres.js';

@@ -5,6 +5,8 @@
  * `tls-protocols` from the plan's version range. No persistence.
  */
 import { join } from 'node:path';
+import { NO_CLIENT_CERT } from '../../../harness/model/codes.js';
+import type { ServerObservation } from '../../../harness/model/domain.js';
 import type { ServerDriver, ServerHandle, ServerPlan } from '../../../harness/drivers/portable/types.js';
 import { type Binary, freePort, RealServerHandle, serverDir, startServer, stopProcess, serverVersions, writeServerFile } from './real-server-kit.js';
 
@@ -24,10 +26,25 @@ const realRedis: ServerDriver = {
       ...(plan.clientCaPem?.length ? ['--tls-ca-cert-file', file('ca.crt', plan.clientCaPem.join(''))] : []),
       '--tls-protocols', serverVersions(plan).join(' '),
       ...(plan.ciphers ? ['--tls-ciphers', plan.ciphers] : []),
+      // verbose: Redis logs why it refused a TLS client ("peer did not return a certificate")
+      '--loglevel', 'verbose', '--logfile', join(dir, 'log'),
     ];
     const child = await startServer(binaries[0]!.path, args, plan.host, port, join(dir, 'log'));
-    return new RealServerHandle(plan.host, port, () => stopProcess(child), dir);
+    return new RealServerHandle(plan.host, port, () => stopProcess(child), dir, { file: join(dir, 'log'), read: redisRecord });
   },
 };
+
+/**
+ * Under TLS 1.3 a client learns of a refused (missing) certificate only at its next read, and
+ * races Redis closing the socket (an alert one run, ECONNRESET the next): Redis' own log line
+ * says which side refused and why, as tlsgate's servers record it.
+ */
+function redisRecord(log: string): Partial<ServerObservation> {
+  if (/peer did not return a certificate/i.test(log)) {
+    return { errorCode: NO_CLIENT_CERT, errorMessage: 'Redis: peer did not return a certificate (its log)', clientCertPresented: false };
+  }
+  const refused = log.match(/Error accepting a client connection: (.*)/);
+  return refused ? { errorMessage: `Redis: ${refused[1]}` } : {};
+}
 
 export default realRedis;

@@ -103,15 +103,35 @@ export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 
   clearTimeout(timer);
 }
 
+/** what a real server's own log says about the connections since the last reset */
+export type LogReader = (log: string) => Partial<ServerObservation>;
+
 /** the handle of one real server process; `stop` ends it, then its dir goes */
 export class RealServerHandle implements ServerHandle {
-  constructor(readonly host: string, readonly port: number, private readonly stop: () => Promise<void>, private readonly dir: string) {}
+  private logOffset = 0;
+
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    private readonly stop: () => Promise<void>,
+    private readonly dir: string,
+    private readonly log?: { file: string; read: LogReader },
+  ) {}
 
   async observation(): Promise<ServerObservation> {
-    return emptyServerObservation();
+    if (!this.log) return emptyServerObservation();
+    // the server writes its log line as it drops the connection: give it a moment
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    return { ...emptyServerObservation(), ...this.log.read(this.logText().slice(this.logOffset)) };
   }
 
-  reset(): void {}
+  reset(): void {
+    this.logOffset = this.logText().length;
+  }
+
+  private logText(): string {
+    return this.log && existsSync(this.log.file) ? readFileSync(this.log.file, 'utf8') : '';
+  }
 
   async close(): Promise<void> {
     await this.stop();
