@@ -30,7 +30,7 @@ describe('driver registry', function () {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('lists the built-in drivers and finds them by name', async () => {
-    expect(listDrivers()).to.deep.equal({ client: ['node-tls', 'node-https', 'undici'], server: ['node-tls'] });
+    expect(listDrivers()).to.deep.equal({ client: ['node-tls', 'node-https', 'undici'], server: ['node-tls', 'postgres', 'mysql', 'redis', 'smtp', 'smtps'] });
     expect((await getClientDriver('undici')).name).to.equal('undici');
     expect((await getServerDriver('node-tls')).name).to.equal('node-tls');
   });
@@ -42,7 +42,7 @@ describe('driver registry', function () {
       + 'or give a path to a module (./my-driver.mjs) whose default export is a ClientDriver',
     );
     const server = await expectRejection(getServerDriver('nginx'));
-    expect(server.message).to.match(/unknown server driver 'nginx'\. Known server drivers: node-tls;/);
+    expect(server.message).to.match(/unknown server driver 'nginx'\. Known server drivers: node-tls, postgres, mysql, redis, smtp, smtps;/);
   });
 
   it('tells module paths from names', () => {
