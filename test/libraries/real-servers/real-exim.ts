@@ -58,8 +58,8 @@ function eximDriver(name: string, implicitTls: boolean): ServerDriver {
         '',
       ].join('\n');
       const conf = file('exim.conf', config);
-      const child = await startServer(binaries[0]!.path, ['-C', conf, '-bdf', '-oX', `${port}`], plan.host, port, join(dir, 'mainlog'));
-      return new RealServerHandle(plan.host, port, () => stopProcess(child), dir);
+      const child = await startServer(binaries[0]!.path, ['-C', conf, '-bdf', '-oX', `${port}`], plan.host, port, join(dir, 'mainlog'), undefined, true);
+      return new RealServerHandle(plan.host, port, () => stopProcess(child, 'SIGTERM', true), dir);
     },
   };
 }

@@ -10,7 +10,7 @@ import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:chi
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ServerHandle, ServerPlan } from '../../../harness/drivers/portable/types.js';
 import { emptyServerObservation } from '../../../harness/drivers/portable/server-observation.js';
 import type { ServerObservation } from '../../../harness/model/domain.js';
@@ -64,15 +64,16 @@ export function command(runAs: RunAs | undefined, file: string, args: string[]):
  * starts the process and waits until its port accepts connections and, when `readyLine` is
  * given, its output shows that line (PostgreSQL accepts TCP before it accepts logins)
  */
-export async function startServer(file: string, args: string[], host: string, port: number, logFile: string, readyLine?: RegExp): Promise<ChildProcess> {
-  const options: SpawnOptions = {};
+export async function startServer(file: string, args: string[], host: string, port: number, logFile: string, readyLine?: RegExp, ownGroup = false): Promise<ChildProcess> {
+  const options: SpawnOptions = ownGroup ? { detached: true } : {};
   const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
   const output: Buffer[] = [];
   child.stdout?.on('data', (c: Buffer) => output.push(c));
   child.stderr?.on('data', (c: Buffer) => output.push(c));
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(
+  // a server that never listened leaves no handle to close: its dir goes here
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(removeDir(dirname(logFile), new Error(
     `${file} exited (${code}) before listening on ${host}:${port}: ${Buffer.concat(output).toString().slice(-2000)}${existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-2000) : ''}`,
-  ))));
+  )))));
   exited.catch(() => undefined);
   const deadline = Date.now() + 30_000;
   const ready = async () => (!readyLine || readyLine.test(Buffer.concat(output).toString())) && accepts(host, port);
@@ -94,13 +95,27 @@ function accepts(host: string, port: number): Promise<boolean> {
   });
 }
 
-export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill(signal);
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
+/**
+ * Stops the server; with `group` (a server started with ownGroup) its whole process group, so
+ * children still handling a connection (Exim forks one per connection) end with it.
+ */
+export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', group = false): Promise<void> {
+  const killGroup = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, sig);
+    } catch {
+      // the group is gone already
+    }
+  };
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    if (group) killGroup(signal);
+    else child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+  if (group) killGroup('SIGKILL');
 }
 
 /** what a real server's own log says about the connections since the last reset */
@@ -136,6 +151,9 @@ export class RealServerHandle implements ServerHandle {
   async close(): Promise<void> {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
+    // Exim's exiting daemon logs "daemon terminated" once more and recreates its log dir: again
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
@@ -149,4 +167,9 @@ const rank = (v: string) => VERSIONS.indexOf(v);
 export function serverVersions(plan: ServerPlan): string[] {
   const min = plan.minVersion ?? (plan.maxVersion && rank(plan.maxVersion) < rank('TLSv1.2') ? 'TLSv1' : 'TLSv1.2');
   return VERSIONS.filter((v) => rank(v) >= rank(min) && (!plan.maxVersion || rank(v) <= rank(plan.maxVersion)));
+}
+
+function removeDir<E>(dir: string, err: E): E {
+  rmSync(dir, { recursive: true, force: true });
+  return err;
 }
