@@ -102,7 +102,9 @@ interface Refusal {
 /** who refused (side) and why (category): attribution, not the verdict (judge.ts compares with the expectation) */
 function attributeRefusal(client: ClientObservation, server: ServerObservation, ctx: ObserveContext): Refusal {
   const clientCategory = categorize(client.code, client.message);
-  const peerEnded = clientCategory === 'reset' || alertIn(client.code, client.message) !== undefined;
+  // a missing client certificate is always the server's refusal, also when a product refuses it
+  // at login after the handshake (PostgreSQL, MySQL) and the client reports the server's message
+  const peerEnded = clientCategory === 'reset' || clientCategory === 'client-cert-required' || alertIn(client.code, client.message) !== undefined;
   if (!peerEnded) {
     if (clientCategory === 'timeout') return serverReason(server) ?? { category: 'timeout' };
     if (client.code === UNVERIFIABLE_LEAF && ctx.leafIssuer) return { side: 'client', ...unverifiableLeafCategory(ctx.leafIssuer()) };

@@ -213,6 +213,10 @@ export const MESSAGE_CATEGORIES: ReadonlyArray<readonly [RegExp, Category]> = [
   [/CRL signature failure|unable to decrypt CRL/i, 'revocation-invalid'],
   [/format error in certificate|invalid or inconsistent certificate extension|unable to decode issuer public key/i, 'malformed-cert'],
   [/peer did not return a certificate|certificate required/i, 'client-cert-required'],
+  // PostgreSQL's refusal at authentication (pg_hba.conf `clientcert=verify-ca`, or `cert` auth), after the handshake
+  [/connection requires a valid client certificate/i, 'client-cert-required'],
+  // PostgreSQL's `hostssl`-only refusal of a client that started without TLS (pg `ssl: false`, `sslmode=disable`)
+  [/pg_hba\.conf entry .*no encryption/i, 'protocol-mismatch'],
   [/no shared cipher|no ciphers available|no suitable key share|no shared (?:groups|signature)/i, 'no-shared-cipher'],
   [/alert handshake failure/i, 'no-shared-cipher'],
   [/alert (?:bad certificate|certificate unknown|unsupported certificate|access denied)/i, 'client-cert-rejected'],
@@ -235,11 +239,13 @@ export const CODE_PREFIX_CATEGORIES: ReadonlyArray<readonly [string, Category]> 
 const UNINFORMATIVE = new Set(['UNSPECIFIED', 'ERR_SSL_CERTIFICATE_VERIFY_FAILED', 'EPROTO', 'UNAVAILABLE']);
 
 export function categorize(code: string | undefined, message: string | undefined): Category {
-  if (code && !UNINFORMATIVE.has(code)) {
-    const alert = alertInCode(code);
-    const exact = CODE_CATEGORIES[code] ?? (alert !== undefined ? ALERT_CATEGORIES[alert] : undefined) ?? conventionCategory(code);
-    if (exact) return exact;
-  }
+  const exact = code && !UNINFORMATIVE.has(code) ? exactCategory(code) : undefined;
+  if (exact) return exact;
+  // a library that wraps the TLS error (mysql2 HANDSHAKE_SSL_ERROR, nodemailer ESOCKET) keeps its
+  // own code; its driver names the cause as `[cause: CODE]` (drivers/library/protocols/protocol-exchange.ts)
+  const cause = message?.match(/\[cause: ([A-Za-z0-9_]+)\]/)?.[1];
+  const causeCategory = cause && !UNINFORMATIVE.has(cause) ? exactCategory(cause) : undefined;
+  if (causeCategory) return causeCategory;
   if (message) {
     for (const [pattern, category] of MESSAGE_CATEGORIES) if (pattern.test(message)) return category;
   }
@@ -247,6 +253,11 @@ export function categorize(code: string | undefined, message: string | undefined
     for (const [prefix, category] of CODE_PREFIX_CATEGORIES) if (code.startsWith(prefix)) return category;
   }
   return 'unknown';
+}
+
+function exactCategory(code: string): Category | undefined {
+  const alert = alertInCode(code);
+  return CODE_CATEGORIES[code] ?? (alert !== undefined ? ALERT_CATEGORIES[alert] : undefined) ?? conventionCategory(code);
 }
 
 /** categories longest first, so TLSGATE_REVOCATION_STALE does not stop at a shorter match */

@@ -32,7 +32,7 @@ describe('driver registry', function () {
   it('lists the built-in drivers and finds them by name', async () => {
     expect(listDrivers()).to.deep.equal({
       client: ['node-tls', 'node-https', 'undici', 'openssl-s_client', 'gnutls-cli', 'curl'],
-      server: ['node-tls', 'openssl-s_server', 'gnutls-serv'],
+      server: ['node-tls', 'openssl-s_server', 'gnutls-serv', 'postgres', 'mysql', 'redis', 'smtp', 'smtps'],
     });
     expect((await getClientDriver('curl')).name).to.equal('curl');
     expect((await getServerDriver('gnutls-serv')).name).to.equal('gnutls-serv');
@@ -47,7 +47,7 @@ describe('driver registry', function () {
       + 'or give a path to a module (./my-driver.mjs) whose default export is a ClientDriver',
     );
     const server = await expectRejection(getServerDriver('nginx'));
-    expect(server.message).to.match(/unknown server driver 'nginx'\. Known server drivers: node-tls, openssl-s_server, gnutls-serv;/);
+    expect(server.message).to.match(/unknown server driver 'nginx'\. Known server drivers: node-tls, openssl-s_server, gnutls-serv, postgres, mysql, redis, smtp, smtps;/);
   });
 
   it('tells module paths from names', () => {

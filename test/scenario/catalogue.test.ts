@@ -26,7 +26,7 @@ describe('scenario loader: the built-in catalogue', function () {
     expect(new Set(ids).size).to.equal(ids.length);
     for (const s of catalogue.scenarios) {
       expect(s.id).to.equal(`${s.file}#${s.name}`);
-      expect(s.file).to.match(/^[a-z-]+\/[a-z-]+\.yaml$/);
+      expect(s.file).to.match(/^[a-z-]+\/[a-z0-9-]+\.yaml$/);
     }
   });
 

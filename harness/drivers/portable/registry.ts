@@ -21,13 +21,19 @@ import { ScenarioError } from '../../model/internal-fault.js';
 import { nodeHttpsClient } from './node/node-https-client.js';
 import { nodeTlsClient } from './node/node-tls-client.js';
 import { nodeTlsServer } from './node/node-tls-server.js';
+import { mysqlServer } from './protocol-servers/mysql-server.js';
+import { postgresServer } from './protocol-servers/postgres-server.js';
+import { redisServer } from './protocol-servers/redis-server.js';
+import { smtpServer, smtpsServer } from './protocol-servers/smtp-server.js';
 import type { ClientDriver, ServerDriver } from './types.js';
 import { undiciClient } from './node/undici-client.js';
 
 const CLIENT_DRIVERS: ReadonlyMap<string, ClientDriver> = new Map(
   [nodeTlsClient, nodeHttpsClient, undiciClient, opensslSClient, gnutlsCli, curlClient].map((d) => [d.name, d] as const),
 );
-const SERVER_DRIVERS: ReadonlyMap<string, ServerDriver> = new Map([nodeTlsServer, opensslSServer, gnutlsServ].map((d) => [d.name, d] as const));
+const SERVER_DRIVERS: ReadonlyMap<string, ServerDriver> = new Map(
+  [nodeTlsServer, opensslSServer, gnutlsServ, postgresServer, mysqlServer, redisServer, smtpServer, smtpsServer].map((d) => [d.name, d] as const),
+);
 
 /**
  * Peers that misbehave on purpose (robustness scenarios). Kept apart from the drivers above,

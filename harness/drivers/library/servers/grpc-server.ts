@@ -37,7 +37,7 @@ function answer(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
 export const grpcServer: ServerDriver = {
   name: 'grpc',
   async listen(plan, hooks, signal) {
-    return startProtocolServer(plan, hooks, signal, () => {
+    return startProtocolServer('grpc', plan, hooks, signal, () => {
       const server = createSecureServer({ ...serverOptions(plan), ALPNProtocols: plan.alpn ?? ['h2'], allowHTTP1: false });
       server.on('stream', answer);
       server.on('sessionError', () => undefined);

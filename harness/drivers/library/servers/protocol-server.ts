@@ -5,7 +5,7 @@
  * `tlsgate-ok`. Its libraries are tlsgate's own copies (the server is not under test).
  */
 import type { Server } from 'node:tls';
-import { NodeTlsServerHandle } from '../../portable/node/node-tls-server.js';
+import { applicationAnswers, NodeTlsServerHandle } from '../../portable/node/node-tls-server.js';
 import { TlsSetupError } from '../../portable/setup-error.js';
 import type { ServerHandle, ServerHooks, ServerPlan } from '../../portable/types.js';
 import { LibraryUnavailable } from '../library-unavailable.js';
@@ -23,6 +23,7 @@ export async function ownLibrary<T>(name: string): Promise<T> {
  * protocol layer holds. A configuration the TLS stack refuses is a TlsSetupError, as for node-tls.
  */
 export async function startProtocolServer(
+  name: string,
   plan: ServerPlan,
   hooks: ServerHooks,
   signal: AbortSignal,
@@ -36,7 +37,7 @@ export async function startProtocolServer(
   } catch (err) {
     throw TlsSetupError.from('server', err);
   }
-  const handle = new NodeTlsServerHandle(server, plan, hooks, false);
+  const handle = new NodeTlsServerHandle(name, server, { plan, tlsPlan: plan }, hooks, applicationAnswers);
   await handle.start(signal);
   return {
     get host() { return handle.host; },

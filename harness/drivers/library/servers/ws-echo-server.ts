@@ -17,7 +17,7 @@ export const wsEchoServer: ServerDriver = {
   async listen(plan, hooks, signal) {
     const ws = await ownLibrary<Ws>('ws');
     let wss: WebSocketServer | undefined;
-    return startProtocolServer(plan, hooks, signal, () => {
+    return startProtocolServer('ws-echo', plan, hooks, signal, () => {
       const server = createServer(serverOptions(plan), (_req, res) => {
         res.writeHead(200, { 'content-type': 'text/plain', 'content-length': OK_BODY.length, connection: 'close' }).end(OK_BODY);
       });

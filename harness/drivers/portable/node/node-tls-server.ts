@@ -15,7 +15,7 @@
  * and records the verdict on `secureConnection`. `authorizeSpiffeIds` is checked after the
  * handshake, as a SPIFFE-aware application does, and refuses with TLSGATE_SPIFFE_ID_REJECTED.
  */
-import type { Socket } from 'node:net';
+import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { createServer, type Server, type TlsOptions, type TLSSocket } from 'node:tls';
 import { NO_CLIENT_CERT, SPIFFE_REJECTED } from '../../../model/codes.js';
 import type { PeerInfo, ServerObservation } from '../../../model/domain.js';
@@ -32,21 +32,91 @@ const HTTP_REQUEST = /^(?:GET|POST|HEAD|PUT|OPTIONS) /;
 /** only a client that asks for keep-alive (a pooling agent) gets it; every other one is answered and closed */
 const KEEP_ALIVE = /^(?:GET|HEAD) [^\r\n]*\r\n(?:[^\r\n]+\r\n)*connection:[ \t]*keep-alive\r\n/i;
 
-export const nodeTlsServer: ServerDriver = {
-  name: 'node-tls',
-  async listen(plan: ServerPlan, hooks: ServerHooks, signal: AbortSignal): Promise<ServerHandle> {
-    signal.throwIfAborted();
-    let server: Server;
-    try {
-      server = createServer(serverOptions(plan));
-    } catch (err) {
-      throw TlsSetupError.from('server', err);
-    }
-    const handle = new NodeTlsServerHandle(server, plan, hooks);
-    await handle.start(signal);
-    return handle;
+/** the steps a kept-alive connection serves: a later request belongs to the step that sends it */
+export interface ConnectionSteps {
+  /** the record of the step running now */
+  current(): ServerObservation;
+  /** the connection serves the current step: the step's observation waits for its answer */
+  busy(socket: TLSSocket): void;
+  /** answered and kept open: the step's observation need not wait for it to close */
+  idle(socket: TLSSocket): void;
+}
+
+/**
+ * What a server says around its TLS handshake. The node-tls server answers the wire protocol's
+ * ping; a protocol server (Postgres, MySQL, SMTP, Redis: ../protocol-servers/) first speaks in
+ * plain text up to its upgrade (SSLRequest, STARTTLS), then its own protocol over TLS.
+ */
+export interface Conversation {
+  /**
+   * The plain-text part before TLS, on the raw socket. Resolves true to start TLS on it now;
+   * false when the connection is over (the conversation closed it and recorded why). Absent:
+   * TLS from the first byte.
+   */
+  beforeTls?(raw: Socket, record: ServerObservation): Promise<boolean>;
+  /**
+   * The application exchange after a handshake the server's policy let through (an
+   * unauthorized client certificate under `requireClientCert` never gets here).
+   */
+  afterTls(socket: TLSSocket, record: ServerObservation, plan: ServerPlan, steps: ConnectionSteps): void;
+  /**
+   * The TLS options the server runs with, when its product enforces the client-certificate
+   * policy differently from Node's own (e.g. Postgres refuses a missing certificate only at
+   * authentication, after the handshake).
+   */
+  tlsPlan?(plan: ServerPlan): ServerPlan;
+}
+
+/** a server driver: node:tls on loopback port 0, speaking `conversation` */
+export function tlsServerDriver(name: string, conversation: Conversation): ServerDriver {
+  return {
+    name,
+    async listen(plan: ServerPlan, hooks: ServerHooks, signal: AbortSignal): Promise<ServerHandle> {
+      signal.throwIfAborted();
+      const tlsPlan = conversation.tlsPlan ? conversation.tlsPlan(plan) : plan;
+      let server: Server;
+      try {
+        server = createServer(serverOptions(tlsPlan));
+      } catch (err) {
+        throw TlsSetupError.from('server', err);
+      }
+      const handle = new NodeTlsServerHandle(name, server, { plan, tlsPlan }, hooks, conversation);
+      await handle.start(signal);
+      return handle;
+    },
+  };
+}
+
+/**
+ * The wire protocol's answer: `tlsgate-ok` (or an HTTP 200 with it) to the first data, then end;
+ * a request that asks for keep-alive is answered and the connection kept for the next step.
+ */
+const pingConversation: Conversation = {
+  afterTls(socket: TLSSocket, rec: ServerObservation, _plan: ServerPlan, steps: ConnectionSteps): void {
+    const established = { handshake: true, clientCertPresented: rec.clientCertPresented, authorized: rec.authorized, ...(rec.clientPeer ? { clientPeer: rec.clientPeer } : {}) };
+    let answered = false;
+    socket.on('data', (chunk: Buffer) => {
+      if (answered) return;
+      const request = chunk.toString('latin1');
+      if (!KEEP_ALIVE.test(request)) {
+        answered = true;
+        return void socket.end(answerTo(request));
+      }
+      const current = steps.current();
+      if (current !== rec) {
+        Object.assign(current, established);
+        steps.busy(socket);
+      }
+      socket.write(answerTo(request, true));
+      steps.idle(socket);
+    });
   },
 };
+
+/** the server's own protocol layer (an https or http2 server: WebSocket, gRPC) answers */
+export const applicationAnswers: Conversation = { afterTls: () => undefined };
+
+export const nodeTlsServer: ServerDriver = tlsServerDriver('node-tls', pingConversation);
 
 export function serverOptions(plan: ServerPlan): TlsOptions {
   const options: TlsOptions = {
@@ -61,35 +131,40 @@ export function serverOptions(plan: ServerPlan): TlsOptions {
 }
 
 /**
- * The recording half of the node-tls server, for any `tls.Server` (https, http2 secure servers
- * are ones): `answers: false` leaves the application protocol to that server (WebSocket, gRPC),
- * while the handshake, client-certificate and error record stay the same for every protocol.
+ * The recording half of every TLS server tlsgate runs: the handshake, client-certificate and
+ * error record stay the same whatever protocol the conversation speaks.
  */
 export class NodeTlsServerHandle implements ServerHandle {
   private record = emptyServerObservation();
   private readonly connections = new StepConnections();
   private closed = false;
   private _port = 0;
+  /** what listens: the TLS server itself, or a TCP server that speaks plain text before TLS */
+  private readonly listener: Server | TcpServer;
 
   constructor(
+    private readonly name: string,
     private readonly server: Server,
-    private plan: ServerPlan,
+    private plans: { plan: ServerPlan; tlsPlan: ServerPlan },
     private readonly hooks: ServerHooks,
-    private readonly answers = true,
-  ) {}
+    private readonly conversation: Conversation,
+  ) {
+    this.listener = conversation.beforeTls ? createTcpServer() : server;
+  }
 
   /** new credentials for new connections; open connections keep the ones they were made with */
   rotate(plan: ServerPlan): void {
+    const tlsPlan = this.conversation.tlsPlan ? this.conversation.tlsPlan(plan) : plan;
     try {
-      this.server.setSecureContext(serverOptions(plan));
+      this.server.setSecureContext(serverOptions(tlsPlan));
     } catch (err) {
       throw TlsSetupError.from('server', err);
     }
-    this.plan = plan;
+    this.plans = { plan, tlsPlan };
   }
 
   get host(): string {
-    return this.plan.host;
+    return this.plans.plan.host;
   }
 
   get port(): number {
@@ -97,7 +172,7 @@ export class NodeTlsServerHandle implements ServerHandle {
   }
 
   async start(signal: AbortSignal): Promise<void> {
-    this.server.on('connection', (raw: Socket) => this.onConnection(raw));
+    this.listener.on('connection', (raw: Socket) => this.onConnection(raw));
     this.server.on('secureConnection', (socket: TLSSocket) => this.onSecureConnection(socket));
     this.server.on('tlsClientError', (err: Error, socket: TLSSocket) => this.onClientError(err, socket));
     this.server.on('OCSPRequest', (cert: Buffer, issuer: Buffer | null, cb: (err: Error | null, resp: Buffer | null) => void) => {
@@ -106,24 +181,26 @@ export class NodeTlsServerHandle implements ServerHandle {
     const onAbort = () => void this.close();
     signal.addEventListener('abort', onAbort, { once: true });
     // after listening, a server-level error must not crash the run; record it for this step
-    this.server.on('error', (err: NodeJS.ErrnoException) => {
+    const recordError = (err: NodeJS.ErrnoException) => {
       this.record.errorCode ??= err.code;
       this.record.errorMessage ??= readableMessage(err);
-    });
-    this.server.once('close', () => signal.removeEventListener('abort', onAbort));
+    };
+    this.listener.on('error', recordError);
+    if (this.listener !== this.server) this.server.on('error', recordError);
+    this.listener.once('close', () => signal.removeEventListener('abort', onAbort));
     try {
       await new Promise<void>((resolve, reject) => {
-        this.server.once('error', reject);
-        this.server.listen(0, this.plan.host, () => {
-          this.server.off('error', reject);
+        this.listener.once('error', reject);
+        this.listener.listen(0, this.plans.plan.host, () => {
+          this.listener.off('error', reject);
           resolve();
         });
       });
     } catch (err) {
       signal.removeEventListener('abort', onAbort);
-      throw new Error(`node-tls server: cannot listen on ${this.plan.host}: ${(err as Error).message}`);
+      throw new Error(`${this.name} server: cannot listen on ${this.plans.plan.host}: ${(err as Error).message}`);
     }
-    this._port = (this.server.address() as { port: number }).port;
+    this._port = (this.listener.address() as { port: number }).port;
   }
 
   reset(): void {
@@ -144,12 +221,26 @@ export class NodeTlsServerHandle implements ServerHandle {
     if (this.closed) return;
     this.closed = true;
     this.connections.destroyAll();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await new Promise<void>((resolve) => this.listener.close(() => resolve()));
   }
 
   private onConnection(raw: Socket): void {
     if (this.closed) return void raw.destroy();
     this.connections.track(raw);
+    const beforeTls = this.conversation.beforeTls;
+    if (!beforeTls) return;
+    const rec = this.record;
+    raw.on('error', (err: NodeJS.ErrnoException) => {
+      if (!rec.handshake) recordError(rec, err);
+    });
+    void beforeTls(raw, rec).then((startTls) => {
+      // the TLS server wraps the raw socket (what it does for a connection it accepted itself)
+      if (startTls && !raw.destroyed) this.server.emit('connection', raw);
+      else if (!raw.destroyed) raw.end();
+    }, (err: unknown) => {
+      recordError(rec, err as NodeJS.ErrnoException);
+      raw.destroy();
+    });
   }
 
   private onSecureConnection(socket: TLSSocket): void {
@@ -167,7 +258,7 @@ export class NodeTlsServerHandle implements ServerHandle {
     rec.authorized = socket.authorized;
     if (socket.authorizationError) rec.authorizationError = String(socket.authorizationError);
     if (peer) rec.clientPeer = peer;
-    const spiffeRefusal = this.plan.authorizeSpiffeIds ? refuseSpiffe(peer, this.plan.authorizeSpiffeIds) : undefined;
+    const spiffeRefusal = this.plans.plan.authorizeSpiffeIds ? refuseSpiffe(peer, this.plans.plan.authorizeSpiffeIds) : undefined;
     if (spiffeRefusal) {
       rec.authorized = false;
       rec.authorizationError = SPIFFE_REJECTED;
@@ -176,27 +267,21 @@ export class NodeTlsServerHandle implements ServerHandle {
       return void socket.destroy();
     }
     // Node already destroyed an unauthorized socket under requireClientCert; this guards the rule
-    if (this.plan.requireClientCert && !socket.authorized) return void socket.destroy();
-    if (!this.answers) return;
-    const established = { handshake: true, clientCertPresented: rec.clientCertPresented, authorized: rec.authorized, ...(peer ? { clientPeer: peer } : {}) };
+    if (this.plans.tlsPlan.requireClientCert && !socket.authorized) return void socket.destroy();
     socket.on('data', (chunk: Buffer) => {
       // a kept-alive connection's later requests belong to the step that sends them
       const current = this.record;
       current.bytesReceived = (current.bytesReceived ?? 0) + chunk.length;
-      if (answered) return;
-      const request = chunk.toString('latin1');
-      if (!KEEP_ALIVE.test(request)) {
-        answered = true;
-        return void socket.end(answerTo(request));
-      }
-      if (current !== rec) {
-        Object.assign(current, established);
-        this.connections.busy(socket);
-      }
-      socket.write(answerTo(request, true));
-      this.connections.idle(socket);
+      answered = true;
     });
+    this.conversation.afterTls(socket, rec, this.plans.plan, this.steps);
   }
+
+  private readonly steps: ConnectionSteps = {
+    current: () => this.record,
+    busy: (socket) => this.connections.busy(socket),
+    idle: (socket) => this.connections.idle(socket),
+  };
 
   private onClientError(err: NodeJS.ErrnoException, socket: TLSSocket): void {
     const rec = this.record;
@@ -228,6 +313,11 @@ export class NodeTlsServerHandle implements ServerHandle {
       return null;
     }
   }
+}
+
+function recordError(rec: ServerObservation, err: NodeJS.ErrnoException): void {
+  rec.errorCode ??= err.code;
+  rec.errorMessage ??= readableMessage(err);
 }
 
 /** the wire protocol's answer to a client's data (HTTP request or the ping); `keepAlive` leaves the connection open */
