@@ -26,10 +26,23 @@ export interface HttpAttempt {
 
 const MAX_ANSWER_BYTES = 1024 * 1024;
 
-export function exchange(agent: Agent, attempt: HttpAttempt, timeoutMs: number): Promise<Exchanged> {
+/**
+ * A keep-alive socket the server closed after its idle timeout, just as this request was written
+ * on it, ends in ECONNRESET without the server having seen the request (Node's docs: "reusedSocket").
+ * That is the client's race, not the server's answer, so such a request is sent once more on a
+ * fresh socket.
+ */
+export async function exchange(agent: Agent, attempt: HttpAttempt, timeoutMs: number): Promise<Exchanged> {
+  const first = await exchangeOnce(agent, attempt, timeoutMs);
+  if (!('raced' in first)) return first;
+  const again = await exchangeOnce(false, attempt, timeoutMs);
+  return 'raced' in again ? { error: 'ECONNRESET on a fresh socket' } : again;
+}
+
+function exchangeOnce(agent: Agent | false, attempt: HttpAttempt, timeoutMs: number): Promise<Exchanged | { raced: true }> {
   return new Promise((resolve) => {
     let settled = false;
-    const done = (result: Exchanged) => {
+    const done = (result: Exchanged | { raced: true }) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -51,7 +64,10 @@ export function exchange(agent: Agent, attempt: HttpAttempt, timeoutMs: number):
       res.on('error', (err) => done({ error: `answer broke off: ${err.message}` }));
     });
     // the server may answer (413) and close before the whole body is written: the answer counts
-    req.on('error', (err: NodeJS.ErrnoException) => done({ error: `${err.code ?? ''} ${err.message}`.trim() }));
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (req.reusedSocket && err.code === 'ECONNRESET') return done({ raced: true });
+      done({ error: `${err.code ?? ''} ${err.message}`.trim() });
+    });
     if (attempt.body) writeBody(req, attempt.body, !!attempt.chunked);
     else req.end();
   });
