@@ -3,7 +3,7 @@
  * port 0 on the loopback address, read the port the system gave, release it, hand it to the
  * tool. Another process may take it in between: the server drivers then retry with a new one.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export function freeLoopbackPort(host: string): Promise<number> {
@@ -21,12 +21,14 @@ export function freeLoopbackPort(host: string): Promise<number> {
 export const PORT_ATTEMPTS = 5;
 
 /**
- * Whether something listens on host:port, from the kernel's socket table (/proc/net/tcp,
- * tcp6): a tool that prints nothing when it listens (s_server -brief buffers its ACCEPT) is
- * ready once the kernel says so, without a probe connection the tool would log. Undefined
- * where there is no /proc.
+ * Whether process `pid` listens on host:port, from the kernel's socket table (/proc/net/tcp,
+ * tcp6) and the process's own descriptors: a tool that prints nothing when it listens
+ * (s_server -brief buffers its ACCEPT) is ready once the kernel says its socket listens, without
+ * a probe connection the tool would log. The socket must be the tool's own: another process
+ * (or this one) may have taken the port between the probe and the tool's bind, and the tool,
+ * failing, would look ready through that other listener. Undefined where there is no /proc.
  */
-export function listensOn(host: string, port: number): boolean | undefined {
+export function listensOn(host: string, port: number, pid: number | undefined): boolean | undefined {
   const file = host.includes(':') ? '/proc/net/tcp6' : '/proc/net/tcp';
   let table: string;
   try {
@@ -35,8 +37,28 @@ export function listensOn(host: string, port: number): boolean | undefined {
     return undefined;
   }
   const portHex = port.toString(16).toUpperCase().padStart(4, '0');
-  return table.split('\n').some((line) => {
-    const [, local, , state] = line.trim().split(/\s+/);
-    return state === '0A' && local?.endsWith(`:${portHex}`);
+  const inodes = table.split('\n').flatMap((line) => {
+    const fields = line.trim().split(/\s+/);
+    return fields[3] === '0A' && fields[1]?.endsWith(`:${portHex}`) && fields[9] ? [fields[9]] : [];
+  });
+  return pid !== undefined && inodes.some((inode) => ownsSocket(pid, inode));
+}
+
+/** whether one of the process's descriptors is socket `inode` */
+function ownsSocket(pid: number, inode: string): boolean {
+  const dir = `/proc/${pid}/fd`;
+  let fds: string[];
+  try {
+    fds = readdirSync(dir);
+  } catch {
+    return false;
+  }
+  const wanted = `socket:[${inode}]`;
+  return fds.some((fd) => {
+    try {
+      return readlinkSync(`${dir}/${fd}`) === wanted;
+    } catch {
+      return false;
+    }
   });
 }

@@ -68,7 +68,7 @@ export async function listenWithTool(spec: ToolServerSpec, plan: ServerPlan, hoo
       scratch.remove();
       throw err;
     }
-    const ready = () => (spec.ready ? spec.ready.test(proc.stdout + proc.stderr) : listensOn(plan.host, port) === true);
+    const ready = () => (spec.ready ? spec.ready.test(proc.stdout + proc.stderr) : listensOn(plan.host, port, proc.pid) === true);
     await proc.until(ready, START_LIMIT_MS, POLL_MS);
     signal.throwIfAborted();
     if (proc.running && ready()) return new ToolServerHandle(spec, proc, plan.host, port);
