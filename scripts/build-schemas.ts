@@ -20,4 +20,4 @@ for (const [name, document] of Object.entries(PUBLISHED_SCHEMAS)) {
   process.stdout.write(`build-schemas: wrote ${file}\n`);
 }
 
-writeScenarioValidator();
+await writeScenarioValidator();

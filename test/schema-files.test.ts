@@ -12,7 +12,8 @@ import { packageRoot } from '../harness/model/paths.js';
 import { schemaFileText } from '../harness/model/schema-document.js';
 import { PUBLISHED_SCHEMAS } from '../scripts/published-schemas.js';
 import { scenarioValidatorPath } from '../harness/scenario/schema/scenario-validator.js';
-import { scenarioValidatorCode } from '../harness/scenario/schema/validator-code.js';
+import { libraryOptionsValidatorCode, scenarioValidatorCode } from '../harness/scenario/schema/validator-code.js';
+import { libraryOptionsValidatorPath } from '../harness/scenario/schema/library-options-validator.js';
 import type { JsonReport } from '../harness/reporters/json.js';
 import type { Report } from '../harness/reporters/report-format.js';
 
@@ -34,6 +35,11 @@ describe('schema/ files', () => {
   it('schema/scenario.validator.cjs is compiled from the scenario schema (npm run build or build:schemas rewrites it)', () => {
     const committed = readFileSync(scenarioValidatorPath(), 'utf8');
     expect(committed === scenarioValidatorCode(), 'schema/scenario.validator.cjs differs from the scenario schema: run npm run build').to.equal(true);
+  });
+
+  it('schema/library-options.validator.cjs is compiled from the library drivers\' options schemas (npm run build rewrites it)', async () => {
+    const committed = readFileSync(libraryOptionsValidatorPath(), 'utf8');
+    expect(committed === await libraryOptionsValidatorCode(), 'schema/library-options.validator.cjs differs from the options schemas: run npm run build').to.equal(true);
   });
 
   it('a $ref names its definition and keeps its own description; an unnamed schema cannot be referred to', () => {

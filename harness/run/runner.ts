@@ -47,6 +47,12 @@ export interface RunOptions {
    * (harness/config/acceptances.ts) mark covered failures. Verdicts are never changed here.
    */
   review?: (result: ScenarioResult) => ScenarioResult;
+  /**
+   * Work a scenario needs before its deadline starts (the engine issues its certificates' keys:
+   * an RSA-4096 key on a busy machine takes seconds that belong to no connection). A failure
+   * here is left for `execute` to meet and report.
+   */
+  prepare?: (scenario: Scenario, signal: AbortSignal) => Promise<void>;
 }
 
 export interface RunOutcome {
@@ -184,6 +190,8 @@ class RunState {
   async scenario(s: Scenario): Promise<ScenarioResult | undefined> {
     if (this.stopped) return undefined;
     if (s.skip !== undefined) return resultOf(s, { status: 'skipped', reason: s.skip }, [], 0);
+    await this.opts.prepare?.(s, this.interruption.signal).catch(() => undefined);
+    if (this.interrupted) return undefined;
     return runGuarded(s, this.opts, this.interruption.signal, this.strays, (fault) => this.faults.push({ where: scenarioWhere(s), fault }));
   }
 }

@@ -14,7 +14,7 @@ import { Locator } from './yaml/locator.js';
 import { mergedFindings } from './checks/merged-checks.js';
 import { libraryFindings } from './checks/library-checks.js';
 import { parseYaml } from './yaml/parse-yaml.js';
-import { checkPemFiles } from './checks/pem-files.js';
+import type { PemFilesResult } from './checks/pem-files.js';
 import { generatedPart, pkiFindings, pkiSpecOf } from './checks/pki-checks.js';
 import type { Finding, ScenarioProblem } from './problems.js';
 import { readSourceText } from './yaml/read-source.js';
@@ -45,7 +45,7 @@ export async function loadScenarioFile(ref: ScenarioFileRef): Promise<FileResult
   if (notAMapping) return { scenarios: [], problems: locator.problems([notAMapping]) };
 
   const written = knownCerts(root);
-  const pem = await checkPemFiles(root, ref.absolute, written);
+  const pem = await pemFilesOf(root, ref.absolute, written);
   // the certificates the files really hold: a bundle's `<id>#n`, no CRL-only entry
   const known: KnownCerts = { generated: written.generated, files: pem.certIds, unread: pem.unread, facts: pem.facts };
   const findings = [...documentFindings(root, known, locator), ...pem.findings];
@@ -54,6 +54,17 @@ export async function loadScenarioFile(ref: ScenarioFileRef): Promise<FileResult
   const built = buildScenarios(input, ref, input.pki?.files ? pem.files : undefined, locator);
   resolveToolFlagPaths(built.scenarios, ref.absolute);
   return usesDriverModules(built.scenarios) ? withDriverModules(built, input, ref, locator) : built;
+}
+
+/**
+ * `pki.files` checked, when the file has them: the X.509 and CRL parsers are imported only then,
+ * so loading the built-in catalogue (`tlsgate list`, `validate`) stays cheap
+ */
+async function pemFilesOf(root: unknown, file: string, written: KnownCerts): Promise<PemFilesResult> {
+  const pki = isRecord(root) && isRecord(root.pki) ? root.pki : undefined;
+  if (!pki || !isRecord(pki.files)) return { files: {}, certIds: new Set(), unread: new Set(), facts: new Map(), findings: [] };
+  const { checkPemFiles } = await import('./checks/pem-files.js');
+  return checkPemFiles(root, file, written);
 }
 
 /** everything but the PEM files (which need the disk) */

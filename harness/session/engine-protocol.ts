@@ -4,6 +4,8 @@ import type { InternalFault } from '../model/internal-fault.js';
 
 export type ToWorker =
   | { type: 'run'; id: number; scenario: Scenario }
+  /** issue the scenario's certificates into the shared cache before its deadline starts */
+  | { type: 'prepare'; id: number; scenario: Scenario }
   | { type: 'abort'; id: number; reason: string }
   | { type: 'close' };
 
@@ -11,6 +13,8 @@ export type FromWorker =
   /** its engine is up: scenarios sent before would count its start against their deadlines */
   | { type: 'ready' }
   | { type: 'result'; id: number; result: ScenarioResult }
+  /** a `prepare` ended (whether it issued anything or failed: run() meets and reports any failure) */
+  | { type: 'prepared'; id: number }
   /** the engine itself threw (a bug): the scenario's verdict is an internal error */
   | { type: 'failed'; id: number; fault: InternalFault }
   /** a fault no scenario owns */

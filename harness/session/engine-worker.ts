@@ -20,6 +20,7 @@ containFaults({ report: (err) => post({ type: 'stray', fault: internalFaultOf(er
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'run') void run(message.id, message.scenario);
+  else if (message.type === 'prepare') void engine.prepare(message.scenario).catch(() => undefined).then(() => post({ type: 'prepared', id: message.id }));
   else if (message.type === 'abort') running.get(message.id)?.abort(new Error(message.reason));
   else void engine.close().finally(() => port.close());
 });

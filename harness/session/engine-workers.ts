@@ -38,6 +38,8 @@ interface Pending {
 class EngineThread {
   readonly worker: Worker;
   readonly pending = new Map<number, Pending>();
+  /** prepares in flight: each ends when the worker says so, or when the worker fails */
+  readonly preparing = new Map<number, () => void>();
   private readonly exited: Promise<void>;
   readonly ready: Promise<void>;
 
@@ -67,6 +69,11 @@ class EngineThread {
       process.nextTick(() => { throw new InternalFaultAbort(m.fault); });
       return;
     }
+    if (m.type === 'prepared') {
+      this.preparing.get(m.id)?.();
+      this.preparing.delete(m.id);
+      return;
+    }
     const p = this.pending.get(m.id);
     if (!p) return;
     this.pending.delete(m.id);
@@ -77,6 +84,8 @@ class EngineThread {
   private failAll(err: unknown): void {
     for (const p of this.pending.values()) p.reject(new Error(`engine worker failed: ${err instanceof InternalFaultAbort ? describeFault(err.fault) : errorMessage(err)}`));
     this.pending.clear();
+    for (const done of this.preparing.values()) done();
+    this.preparing.clear();
   }
 
   async close(): Promise<void> {
@@ -95,7 +104,17 @@ class WorkerEngine implements Engine {
     this.threads = Array.from({ length: workers }, () => new EngineThread(opts));
   }
 
-  run(scenario: Scenario, signal: AbortSignal): Promise<ScenarioResult> {
+  prepare(scenario: Scenario): Promise<void> {
+    const thread = this.threadFor(scenario);
+    const id = this.nextId++;
+    return new Promise<void>((resolve) => {
+      thread.preparing.set(id, resolve);
+      thread.send({ type: 'prepare', id, scenario });
+    });
+  }
+
+  /** the least busy worker, preferring one that has run the scenario's file (its PKI is in memory) */
+  private threadFor(scenario: Scenario): EngineThread {
     const seen = this.filesOf;
     const thread = this.threads.reduce((a, b) => {
       if (b.pending.size !== a.pending.size) return b.pending.size < a.pending.size ? b : a;
@@ -103,6 +122,11 @@ class WorkerEngine implements Engine {
     });
     if (!seen.has(thread)) seen.set(thread, new Set());
     seen.get(thread)!.add(scenario.path);
+    return thread;
+  }
+
+  run(scenario: Scenario, signal: AbortSignal): Promise<ScenarioResult> {
+    const thread = this.threadFor(scenario);
     const id = this.nextId++;
     return new Promise<ScenarioResult>((resolve, reject) => {
       const onAbort = () => thread.send({ type: 'abort', id, reason: errorMessage(signal.reason) });

@@ -2,6 +2,8 @@
  * The engine: one per run. It owns what scenarios share (the revocation servers, the material
  * cache folder) and turns each Scenario into a ScenarioResult via a ScenarioSession.
  */
+import { issuePki } from '../../ca/issue/factory.js';
+import { generatedPart } from '../scenario/checks/pki-checks.js';
 import { performance } from 'node:perf_hooks';
 import type { RevocationServers } from '../../ca/servers/revocation-servers.js';
 import type { AuditSink } from '../../ca/spec/audit.js';
@@ -32,6 +34,8 @@ export interface EngineOptions {
 
 export interface Engine {
   run(scenario: Scenario, signal: AbortSignal): Promise<ScenarioResult>;
+  /** issues the scenario's generated certificates into the cache (keys included), so run() finds them made */
+  prepare(scenario: Scenario): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,6 +59,12 @@ class ScenarioEngine implements Engine {
     this.servers ??= unowned(() => import('../../ca/servers/revocation-servers.js').then((m) => m.RevocationServers.start()));
     return this.servers;
   };
+
+  async prepare(scenario: Scenario): Promise<void> {
+    // with --audit the issuance belongs to the scenario's own record, so it stays inside run()
+    if (scenario.skip !== undefined || scenario.pki.certs.length === 0 || this.opts.audit) return;
+    await issuePki(generatedPart(scenario.pki, new Set(Object.keys(scenario.pemFiles ?? {}))), { cacheDir: this.opts.certsDir });
+  }
 
   async run(scenario: Scenario, signal: AbortSignal): Promise<ScenarioResult> {
     const started = performance.now();

@@ -26,7 +26,7 @@ const title = 'tlsgate matrix --node 16,20,24 on scenarios/interop';
   });
   after(() => dir && rmSync(dir, { recursive: true, force: true }));
 
-  it('shows the secure-renegotiation refusal as an availability regression from 16 to 20, and 20 -> 24 without it', async () => {
+  it('shows the secure-renegotiation refusal as a declared availability regression from 16 to 20, and the post-quantum handshakes as declared (not security regressions) from 20 to 24', async () => {
     const json = join(dir, 'matrix.json');
     const cache = process.env.TLSGATE_NODE_CACHE || defaultNodeCache(ROOT);
     const r = await tlsgate(['matrix', '--node', '16,20,24', '--concurrency', '2', '--certs', join(dir, 'certs'), '--json', json, join(builtinScenariosDir(), 'interop')], { env: { TLSGATE_NODE_CACHE: cache } });
@@ -34,7 +34,12 @@ const title = 'tlsgate matrix --node 16,20,24 on scenarios/interop';
     const doc = JSON.parse(readFileSync(json, 'utf8')) as MatrixJson;
     expect(doc.runtimes.map((x) => x.node.split('.')[0])).to.deep.equal(['16', '20', '24']);
     const renegotiation = (i: number) => doc.drift[i]!.changes.filter((c) => c.id.endsWith('renegotiation.yaml#server without secure renegotiation refused by default'));
-    expect(renegotiation(0).map((c) => c.kind)).to.deep.equal(['availability-regression']);
+    // the scenario's `stacks` declares it: drift keeps the class it would have had
+    expect(renegotiation(0).map((c) => [c.kind, c.declared?.was])).to.deep.equal([['declared', 'availability-regression']]);
     expect(renegotiation(1)).to.deep.equal([]);
+    // a key-exchange group that becomes available (refused as config-error -> accepted), declared in `stacks`
+    const postQuantum = doc.drift[1]!.changes.filter((c) => c.id.startsWith('post-quantum.yaml#'));
+    expect(postQuantum.map((c) => [c.kind, c.declared?.was])).to.deep.equal(Array(3).fill(['declared', 'security-regression']));
+    expect(doc.drift[1]!.changes.filter((c) => c.kind === 'security-regression' || c.kind === 'availability-regression')).to.deep.equal([]);
   });
 });

@@ -92,6 +92,19 @@ describe('runner (stub execute functions: tests the runner, not TLS)', () => {
     expect(elapsed).to.be.below(40 + 20 + 150);
   });
 
+  it('runs prepare (issuing certificates) before the deadline starts: a slow prepare does not time the scenario out', async () => {
+    const [s] = numberedScenarios(1);
+    const order: string[] = [];
+    const prepare = async () => { order.push('prepare'); await sleep(120); order.push('prepared'); };
+    const execute: Execute = (sc) => { order.push('execute'); return Promise.resolve(passed(sc)); };
+    const { results } = await runSuite([s!], { execute, prepare, reporters: [], timeoutMs: 20, graceMs: 0, settleMs: 20 });
+    expect(statuses(results)).to.deep.equal(['s1:passed']);
+    expect(order).to.deep.equal(['prepare', 'prepared', 'execute']);
+    // a failing prepare is left to execute to meet
+    const failing = await runSuite([s!], { execute, prepare: () => Promise.reject(new Error('no disk')), reporters: [], timeoutMs: 20 });
+    expect(statuses(failing.results)).to.deep.equal(['s1:passed']);
+  });
+
   it('waits for an aborted scenario to clean up (up to settleMs) and keeps its observations', async () => {
     const [s] = numberedScenarios(1);
     let cleaned = false;

@@ -93,6 +93,7 @@ export async function runCommand(given: RunArgs): Promise<number> {
   try {
     const { summary, results, internalErrors } = await runSuite(selection.scenarios, {
       execute: (s, signal) => engine.run(s, signal),
+      prepare: (s) => engine.prepare(s),
       reporters,
       timeoutMs: args.timeoutMs,
       concurrency: args.concurrency,

@@ -22,8 +22,8 @@ export interface LibraryDriverSpec {
   name: string;
   /** the npm package it drives */
   packageName: string;
-  /** `client.library` options this driver understands (checked after merging, with file:line) */
-  optionsSchema: TSchema;
+  /** `client.library` options this driver understands (checked after merging, with file:line); imported on first use */
+  optionsSchema(): Promise<TSchema>;
   /** whether the driver can reach the server through `client.proxy` */
   proxy: boolean;
   /** the server driver its protocol needs, when not the default node-tls one */

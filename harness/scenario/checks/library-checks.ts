@@ -7,13 +7,11 @@
 import { LIBRARY_CLIENTS } from '../../drivers/library/library-catalogue.js';
 import type { Scenario } from '../../model/domain.js';
 import type { ScenarioInput } from '../schema/input.js';
-import { compileSchema } from '../schema/schema-compile.js';
+import { libraryOptionsValidator } from '../schema/library-options-validator.js';
 import { translateSchemaErrors } from '../schema/schema-errors.js';
 import { finding, type Finding } from '../problems.js';
 import { quote } from '../quote.js';
 import { writtenAt } from './merged-checks.js';
-
-const validators = new Map<string, ReturnType<typeof compileSchema>>();
 
 export function libraryFindings(s: Scenario, input: ScenarioInput, index: number): Finding[] {
   return [...libraryOptionFindings(s, input, index), ...proxyFindings(s, input, index)];
@@ -26,11 +24,7 @@ function libraryOptionFindings(s: Scenario, input: ScenarioInput, index: number)
   if (!driver) {
     return [finding(at, `client.library applies to library drivers only, not to ${quote(s.client.driver)}`, `set client.driver to one of ${[...LIBRARY_CLIENTS.keys()].join(', ')}, or remove client.library`)];
   }
-  let validate = validators.get(driver.name);
-  if (!validate) {
-    validate = compileSchema(driver.optionsSchema);
-    validators.set(driver.name, validate);
-  }
+  const validate = libraryOptionsValidator(driver.name);
   if (validate(s.client.library)) return [];
   return translateSchemaErrors(validate.errors ?? [], s.client.library).map((f) => ({
     ...f,

@@ -2,7 +2,8 @@
  * Client driver `openssl-s_client`: OpenSSL's test client against the scenario's server.
  *
  * Mapping: trust -> `-CAfile` (`system`: OpenSSL's default paths), servername -> `-servername`
- * + `-verify_hostname` (an IP literal: `-noservername` + `-verify_ip`), always
+ * + `-verify_hostname` (an IP literal: `-noservername` + `-verify_ip`; neither check with
+ * `checkName: false`, as s_client does by default), always
  * `-verify_return_error`, identity -> `-cert`/`-cert_chain`/`-key`, versions ->
  * `-min_protocol`/`-max_protocol`, ciphers -> `-cipher`/`-ciphersuites`, ecdhCurve -> `-groups`,
  * ALPN -> `-alpn`, requestOCSP -> `-status`, CRLs -> `-CRLfile` + `-crl_check_all`,
@@ -25,8 +26,10 @@ import { TOOLS, toolVersion } from './tools.js';
 export function sClientArgs(plan: ClientPlan, files: ClientFiles): string[] {
   const host = plan.host === '::1' ? '[::1]' : plan.host;
   const args = ['s_client', '-brief', '-connect', `${host}:${plan.port}`, '-verify_return_error'];
-  if (checksIp(plan)) args.push('-noservername', '-verify_ip', plan.servername);
-  else args.push('-servername', plan.servername, '-verify_hostname', plan.servername);
+  // checkName: false is s_client's own default: it checks a name only when told which
+  const checkName = plan.checkName !== false;
+  if (checksIp(plan)) args.push('-noservername', ...(checkName ? ['-verify_ip', plan.servername] : []));
+  else args.push('-servername', plan.servername, ...(checkName ? ['-verify_hostname', plan.servername] : []));
   if (files.ca) args.push('-CAfile', files.ca);
   if (files.cert && files.key) args.push('-cert', files.cert, '-key', files.key);
   if (files.chain) args.push('-cert_chain', files.chain);
