@@ -17,11 +17,23 @@ import { defaultCertsDir } from '../model/paths.js';
 /** what a command handler resolves to: its exit code */
 type Command = () => Promise<number>;
 
+/**
+ * `tlsgate list | head`: the reader went away, so there is nobody left to tell anything; end
+ * as a Unix tool does instead of crashing on the unhandled EPIPE.
+ */
+function endQuietlyWhenStdoutCloses(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(EXIT.passed);
+  });
+}
+
 interface Common {
   verbose: boolean;
 }
 
 export async function main(argv: string[]): Promise<number> {
+  endQuietlyWhenStdoutCloses();
   // answered before loading the argument parser (yargs and its helpers: most of a bare start)
   if (argv.length === 1 && argv[0] === '--version') {
     process.stdout.write(`${tlsgateVersion()}\n`);
