@@ -1,37 +1,55 @@
 /**
- * `tlsgate matrix --package`: the override hook (a folder whose copy wins over the project's and
- * tlsgate's, checked with a hand-made package) in every run; the real thing, undici 7.0.0 and
- * 7.30.2 installed from the npm registry, only with TLSGATE_MATRIX=1.
+ * `tlsgate matrix --package`: one resolver for every npm library, fed by the placement's
+ * `libraryDirs` (in this process and in a worker, checked with a hand-made undici); a spawned
+ * package matrix over two local copies of ws (tlsgate's own, relabelled) proving which copy each
+ * column ran by the clientVersion the ws driver reports; the real thing, undici 7.0.0 and 7.30.2
+ * installed from the npm registry, only with TLSGATE_MATRIX=1.
  */
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { locatePackage, PACKAGE_DIR_ENV } from '../../harness/drivers/portable/inventory/undici-version.js';
+import { localPlacement, runtimePlacement, thisNode, type EndPlacement } from '../../harness/drivers/remote/remote-placement.js';
+import { locatePackage } from '../../harness/drivers/portable/inventory/package-location.js';
 import { parsePackageRequest } from '../../harness/matrix/package-copies.js';
 import { UsageError } from '../../harness/model/errors.js';
-import { tlsgate } from '../cli/spawn.js';
+import { ROOT, tlsgate } from '../cli/spawn.js';
+
+/** a hand-made undici in DIR/node_modules/undici, versioned `7.0.0-fake` */
+function fakeUndici(dir: string): void {
+  mkdirSync(join(dir, 'node_modules', 'undici'), { recursive: true });
+  writeFileSync(join(dir, 'node_modules', 'undici', 'package.json'), JSON.stringify({ name: 'undici', version: '7.0.0-fake', main: 'index.js' }));
+  writeFileSync(join(dir, 'node_modules', 'undici', 'index.js'), 'module.exports = {};\n');
+}
 
 describe('library copies for tlsgate matrix --package', () => {
-  it('$TLSGATE_PACKAGE_DIR wins when it holds the package, else the usual copy (flipped: unset)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tlsgate-pkgdir-'));
-    const saved = process.env[PACKAGE_DIR_ENV];
-    try {
-      mkdirSync(join(dir, 'node_modules', 'undici'), { recursive: true });
-      writeFileSync(join(dir, 'node_modules', 'undici', 'package.json'), JSON.stringify({ name: 'undici', version: '7.0.0-fake', main: 'index.js' }));
-      writeFileSync(join(dir, 'node_modules', 'undici', 'index.js'), 'module.exports = {};\n');
-      process.env[PACKAGE_DIR_ENV] = dir;
-      expect(locatePackage('undici')).to.deep.include({ version: '7.0.0-fake', source: 'override' });
-      // a package the folder does not hold falls back as before
-      expect(locatePackage('semver')?.source).to.not.equal('override');
-      delete process.env[PACKAGE_DIR_ENV];
-      expect(locatePackage('undici')?.version).to.not.equal('7.0.0-fake');
-    } finally {
-      if (saved === undefined) delete process.env[PACKAGE_DIR_ENV];
-      else process.env[PACKAGE_DIR_ENV] = saved;
-      rmSync(dir, { recursive: true, force: true });
-    }
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'tlsgate-pkgdir-')); fakeUndici(dir); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('an override folder wins when it holds the package, else the usual copy (flipped: none given)', () => {
+    expect(locatePackage('undici', { overrideDir: dir })).to.deep.include({ version: '7.0.0-fake', source: 'override' });
+    expect(locatePackage('semver', { overrideDir: dir })).to.equal(undefined);
+    expect(locatePackage('undici')?.version).to.not.equal('7.0.0-fake');
   });
+
+  for (const [where, place] of [
+    ['in this process', (d: string) => localPlacement({ libraryDirs: { undici: d } })],
+    ['in a worker', (d: string) => runtimePlacement(thisNode(), { libraryDirs: { undici: d } })],
+  ] as const) {
+    it(`a placement's libraryDirs reach the undici driver and the stack ${where} (flipped: another placement without them)`, async () => {
+      const placements: EndPlacement[] = [place(dir), localPlacement()];
+      try {
+        const [withCopy, without] = await Promise.all(placements.map((p) => p.drivers({ clientDriver: 'undici', serverDriver: 'node-tls' })));
+        expect(await withCopy!.client.info()).to.deep.include({ version: 'undici 7.0.0-fake', source: 'override' });
+        expect((await placements[0]!.stack()).undici).to.equal('7.0.0-fake');
+        expect((await without!.client.info()).version).to.not.equal('undici 7.0.0-fake');
+        expect((await placements[1]!.stack()).undici).to.not.equal('7.0.0-fake');
+      } finally {
+        await Promise.all(placements.map((p) => p.close()));
+      }
+    });
+  }
 
   it('NAME@V1,V2 is parsed (scoped names too); anything else is bad input', () => {
     expect(parsePackageRequest('@grpc/grpc-js@1.9.0,1.10.0')).to.deep.equal({ name: '@grpc/grpc-js', versions: ['1.9.0', '1.10.0'] });
@@ -43,6 +61,34 @@ describe('library copies for tlsgate matrix --package', () => {
     const neither = await tlsgate(['matrix']);
     expect(neither.code).to.equal(2);
     expect(neither.stderr).to.include('give --node 18,20,... (Node runtimes) or --package NAME@V1,V2');
+  });
+});
+
+describe('tlsgate matrix --package over two local copies of a library driver\'s package', function () {
+  this.timeout(120_000);
+  let cache: string;
+  before(() => {
+    // what `npm install --prefix <cache>/packages/ws@V` leaves behind, for two "versions" of ws
+    // (tlsgate's own copy, relabelled): packageCopy finds them and installs nothing
+    cache = mkdtempSync(join(tmpdir(), 'tlsgate-pkgcache-'));
+    for (const version of ['8.0.0-copy-a', '8.0.0-copy-b']) {
+      const copy = join(cache, 'packages', `ws@${version}`, 'node_modules', 'ws');
+      cpSync(join(ROOT, 'node_modules', 'ws'), copy, { recursive: true });
+      const pkg = JSON.parse(readFileSync(join(copy, 'package.json'), 'utf8')) as Record<string, unknown>;
+      writeFileSync(join(copy, 'package.json'), JSON.stringify({ ...pkg, version }));
+    }
+  });
+  after(() => rmSync(cache, { recursive: true, force: true }));
+
+  it('runs the ws scenarios in this process with each copy; each column reports the copy it ran', async () => {
+    const json = join(cache, 'matrix.json');
+    const r = await tlsgate(['matrix', '--package', 'ws@8.0.0-copy-a,8.0.0-copy-b', '--json', json, '--timeout', '20000', '--concurrency', '2', 'scenarios/libraries/ws.yaml'], { env: { TLSGATE_CACHE_DIR: cache } });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect(r.stderr).to.not.include('installing');
+    expect(r.stderr).to.match(/matrix of \d+ scenarios on ws 8\.0\.0-copy-a, ws 8\.0\.0-copy-b/);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { runtimes: Array<{ inventory: { versions: Record<string, string> } }> };
+    expect(report.runtimes.map((run) => run.inventory.versions['ws (library driver)'])).to.deep.equal(['8.0.0-copy-a (override)', '8.0.0-copy-b (override)']);
+    expect(r.stdout).to.include('versions.ws (library driver): 8.0.0-copy-a (override) -> 8.0.0-copy-b (override)');
   });
 });
 
