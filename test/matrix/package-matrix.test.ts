@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localPlacement, runtimePlacement, thisNode, type EndPlacement } from '../../harness/drivers/remote/remote-placement.js';
 import { locatePackage } from '../../harness/drivers/portable/inventory/package-location.js';
+import { resolveLibrary } from '../../harness/drivers/library/resolve-library.js';
 import { parsePackageRequest } from '../../harness/matrix/package-copies.js';
 import { UsageError } from '../../harness/model/errors.js';
 import { ROOT, tlsgate } from '../cli/spawn.js';
@@ -31,6 +32,15 @@ describe('library copies for tlsgate matrix --package', () => {
     expect(locatePackage('undici', { overrideDir: dir })).to.deep.include({ version: '7.0.0-fake', source: 'override' });
     expect(locatePackage('semver', { overrideDir: dir })).to.equal(undefined);
     expect(locatePackage('undici')?.version).to.not.equal('7.0.0-fake');
+  });
+
+  it('a package without exports whose main is a folder loads its index.js, as require would (pg 8.7\'s main is ./lib)', async () => {
+    const pkg = join(dir, 'node_modules', 'oldstyle');
+    mkdirSync(join(pkg, 'lib'), { recursive: true });
+    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'oldstyle', version: '1.0.0', main: './lib' }));
+    writeFileSync(join(pkg, 'lib', 'index.js'), 'module.exports = { loaded: "lib/index.js" };\n');
+    const resolved = await resolveLibrary<{ default: { loaded: string } }>('oldstyle', { overrideDir: dir });
+    expect(resolved.module.default.loaded).to.equal('lib/index.js');
   });
 
   for (const [where, place] of [

@@ -5,9 +5,8 @@
  * imported until a driver needs the library, so `tlsgate list` and validation stay fast and work
  * without it.
  */
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { entryOf, locatePackage, ownPackageDir, readPackageJson, type LocateOptions, type PackageLocation } from '../portable/inventory/package-location.js';
+import { entryFile, entryOf, locatePackage, ownPackageDir, type LocateOptions, type PackageLocation } from '../portable/inventory/package-location.js';
 import { LibraryUnavailable } from './library-unavailable.js';
 
 export { entryOf, locatePackage as locateLibrary };
@@ -37,9 +36,8 @@ export async function resolveLibrary<M = unknown>(name: string, opts: ResolveOpt
 const imported = new Map<string, Promise<unknown>>();
 
 async function importPackage(where: LibraryLocation): Promise<unknown> {
-  const file = join(where.dir, entryOf(readPackageJson(where.dir)));
   try {
-    return await import(pathToFileURL(file).href);
+    return await import(pathToFileURL(entryFile(where.dir)).href);
   } catch (err) {
     imported.delete(where.dir);
     throw new LibraryUnavailable(where.name, `${where.name} ${where.version} (${where.source}, ${where.dir}) does not load on Node ${process.versions.node}: ${(err as Error).message}`);

@@ -66,6 +66,21 @@ export function entryOf(pkg: PackageJson): string {
   return conditional(root) ?? pkg.main ?? 'index.js';
 }
 
+/**
+ * The file to import for the package in `dir`. A package without `exports` is found the CommonJS
+ * way, which `import()` of a path does not do: `main: "./lib"` (pg 8.7) is `lib/index.js`.
+ */
+export function entryFile(dir: string): string {
+  const pkg = readPackageJson(dir);
+  const file = join(dir, entryOf(pkg));
+  if (pkg.exports !== undefined) return file;
+  try {
+    return createRequire(join(dir, 'package.json')).resolve(file);
+  } catch {
+    return file;
+  }
+}
+
 const CONDITIONS = new Set(['node', 'import', 'default']);
 
 function conditional(target: unknown): string | undefined {

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CODES } from '../../../model/codes.js';
 import { locateUndici } from '../inventory/undici-version.js';
-import { entryOf, readPackageJson, type LocateOptions, type PackageLocation } from '../inventory/package-location.js';
+import { entryFile, type LocateOptions, type PackageLocation } from '../inventory/package-location.js';
 import type { ClientObservation } from '../../../model/domain.js';
 import {
   bounded, decideAfterHandshake, errorFacts, HandshakeRecorder, OK_BODY, rejection,
@@ -50,7 +50,7 @@ async function loadFrom(opts: LocateOptions): Promise<LoadedUndici> {
     return { ...where, undici: require(where.dir) as Undici };
   } catch (err) {
     if ((err as { code?: string }).code === 'ERR_REQUIRE_ESM') {
-      const undici = (await import(pathToFileURL(join(where.dir, entryOf(readPackageJson(where.dir)))).href)) as Undici;
+      const undici = (await import(pathToFileURL(entryFile(where.dir)).href)) as Undici;
       return { ...where, undici };
     }
     throw new Error(
