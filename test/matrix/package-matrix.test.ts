@@ -100,6 +100,23 @@ describe('tlsgate matrix --package over two local copies of a library driver\'s 
     expect(report.runtimes.map((run) => run.inventory.versions['ws (library driver)'])).to.deep.equal(['8.0.0-copy-a (override)', '8.0.0-copy-b (override)']);
     expect(r.stdout).to.include('versions.ws (library driver): 8.0.0-copy-a (override) -> 8.0.0-copy-b (override)');
   });
+
+  it('when.library judges each column by the version its driver reported (flipped: a declaration for copy b only)', async () => {
+    // the first ws scenario, declared to be refused on ws 8.0.0-copy-b alone: wrong there (it is
+    // accepted), so only that column fails, naming the version it was judged against
+    const file = join(cache, 'ws-declared.yaml');
+    const ws = readFileSync(join(ROOT, 'scenarios', 'libraries', 'ws.yaml'), 'utf8');
+    const first = ws.slice(0, ws.indexOf('  - name: untrusted root refused'));
+    writeFileSync(file, `${first}    stacks:
+      - when: { library: { ws: "8.0.0-copy-b" } }
+        expect: { outcome: reject }
+        because: "test: a declaration for one version of ws"
+`);
+    const r = await tlsgate(['matrix', '--package', 'ws@8.0.0-copy-a,8.0.0-copy-b', '--timeout', '20000', file], { env: { TLSGATE_CACHE_DIR: cache } });
+    expect(r.code, r.stdout + r.stderr).to.equal(1);
+    expect(r.stdout).to.match(/ws 8\.0\.0-copy-a \(OpenSSL [^)]*\): 1 passed, 0 failed/);
+    expect(r.stdout).to.match(/ws 8\.0\.0-copy-b \(OpenSSL [^)]*\): 0 passed, 1 failed/);
+  });
 });
 
 const enabled = process.env.TLSGATE_MATRIX === '1';
