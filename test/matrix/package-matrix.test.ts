@@ -2,8 +2,9 @@
  * `tlsgate matrix --package`: one resolver for every npm library, fed by the placement's
  * `libraryDirs` (in this process and in a worker, checked with a hand-made undici); a spawned
  * package matrix over two local copies of ws (tlsgate's own, relabelled) proving which copy each
- * column ran by the clientVersion the ws driver reports; the real thing, undici 7.0.0 and 7.30.2
- * installed from the npm registry, only with TLSGATE_MATRIX=1.
+ * column ran by the copy each placement reports and by when.library verdicts; the real thing
+ * (undici 7.0.0 and 7.30.2, pg 8.0.3 and 8.23.1 installed from the npm registry) only with
+ * TLSGATE_MATRIX=1.
  */
 import { expect } from 'chai';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -120,7 +121,7 @@ describe('tlsgate matrix --package over two local copies of a library driver\'s 
 });
 
 const enabled = process.env.TLSGATE_MATRIX === '1';
-const title = 'tlsgate matrix --package undici@7.0.0,7.30.2 from the npm registry';
+const title = 'tlsgate matrix --package undici@7.0.0,7.30.2 and pg@8.0.3,8.23.1 from the npm registry';
 (enabled ? describe : describe.skip)(enabled ? title : `${title} (SKIPPED unless TLSGATE_MATRIX=1: installs npm packages)`, function () {
   this.timeout(300_000);
   it('runs the undici scenarios with each copy, side by side; the stack line names both versions', async () => {
@@ -128,5 +129,14 @@ const title = 'tlsgate matrix --package undici@7.0.0,7.30.2 from the npm registr
     expect(r.code, r.stdout + r.stderr).to.equal(0);
     expect(r.stderr).to.match(/matrix of \d+ scenarios on undici 7\.0\.0, undici 7\.30\.2/);
     expect(r.stdout).to.include('Stack: undici 7.0.0 (override) -> 7.30.2 (override)');
+  });
+
+  it('pg 8.0.3 and 8.23.1 differ exactly where docs/package-matrix-example.md says (sslmode, an IP host\'s name)', async () => {
+    const r = await tlsgate(['matrix', '--package', 'pg@8.0.3,8.23.1', '--timeout', '20000', '--concurrency', '2', 'scenarios/libraries/']);
+    expect(r.code, r.stdout + r.stderr).to.equal(1);
+    expect(r.stdout).to.match(/pg 8\.0\.3 \(OpenSSL [^)]*\): 11 passed, 5 failed/);
+    expect(r.stdout).to.match(/pg 8\.23\.1 \(OpenSSL [^)]*\): 16 passed, 0 failed/);
+    expect(r.stdout).to.match(/pg\.yaml#sslmode=disable in the connection string is plain text, even with an ssl object: was accepted, now rejected/);
+    expect(r.stdout).to.match(/pg\.yaml#IP host against an IP SAN accepted: was rejected \(hostname-mismatch/);
   });
 });
