@@ -19,7 +19,7 @@ export interface StackSummary {
 }
 
 export function summarizeStack(cwd = process.cwd()): StackSummary {
-  const undici = locateUndici(cwd);
+  const undici = locateUndici({ cwd });
   return {
     tlsgate: tlsgateVersion(),
     node: process.versions.node,

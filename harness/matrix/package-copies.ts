@@ -1,8 +1,8 @@
 /**
  * `tlsgate matrix --package NAME@V1,V2`: each version of a library installed once into the
  * cache (`npm install --prefix <cache>/packages/NAME@V NAME@V`, on first use), and one matrix
- * runtime per version: this Node, with $TLSGATE_PACKAGE_DIR pointing the library's driver at that
- * copy (harness/drivers/README.md, "Which copy a driver loads").
+ * runtime per version: this Node, its placement's `libraryDirs` pointing the library's driver at
+ * that copy (harness/drivers/README.md, "Which copy a driver loads").
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';

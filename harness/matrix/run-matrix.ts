@@ -10,7 +10,8 @@ import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
 import type { RevocationServers } from '../../ca/servers/revocation-servers.js';
-import { runtimePlacement, type EndPlacement } from '../drivers/remote/remote-placement.js';
+import { localPlacement, runtimePlacement, type EndPlacement } from '../drivers/remote/remote-placement.js';
+import type { LibraryDirs } from '../drivers/portable/inventory/package-location.js';
 import type { RuntimeSpec } from '../drivers/remote/remote-runtime.js';
 import { createEngine, type Engine } from '../session/engine.js';
 import type { Inventory, InventoryProbes } from '../drivers/portable/inventory/collect.js';
@@ -26,6 +27,11 @@ export interface MatrixRuntime {
   version: string;
   openssl: string;
   spec: RuntimeSpec;
+  /**
+   * A `--package` runtime (one version of a library, on this Node): its ends run in this process,
+   * as `tlsgate run` runs them, every npm library's driver loading the copy these folders hold.
+   */
+  libraryDirs?: LibraryDirs;
 }
 
 export interface RuntimeRun {
@@ -60,7 +66,7 @@ export interface MatrixOutcome {
 export async function runMatrix(scenarios: readonly Scenario[], runtimes: readonly MatrixRuntime[], opts: MatrixOptions): Promise<MatrixOutcome> {
   const started = performance.now();
   const servers = sharedRevocationServers();
-  const placements = runtimes.map((r) => runtimePlacement(r.spec));
+  const placements = runtimes.map((r) => (r.libraryDirs ? localPlacement({ libraryDirs: r.libraryDirs }) : runtimePlacement(r.spec)));
   const engines: Engine[] = [];
   try {
     for (const [i, placement] of placements.entries()) {

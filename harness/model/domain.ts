@@ -65,6 +65,8 @@ export interface StackVersions {
   openssl: string;
   /** the undici driver's package, when it has one */
   undici?: string;
+  /** npm package -> the version the scenario's client driver reported running (its clientVersion) */
+  libraries?: Record<string, string>;
 }
 
 /** A step in a multi-connection scenario (e.g. revoke between two connections). */

@@ -13,6 +13,7 @@ import { CertId, CertRef, CertSpecSchema, ResponderSpecSchema, RevocationSpecSch
 import { CATEGORIES } from './categories.js';
 import { GnutlsPriority, LegacyServerConnect, ToolFlags } from './format/external-tools.js';
 import { ClientProxySchema, LibraryOptionsSchema } from './format/libraries.js';
+import { LibraryVersionsSchema } from './format/library-versions.js';
 import { AuthenticatedBySchema, ConnectionSchema, RetrustSchema, ReusedExpectationSchema, RotateSchema, WaitSchema } from './format/lifecycle.js';
 
 export const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
@@ -194,6 +195,7 @@ export const StackSelectorSchema = named('stackSelector', closed('The stacks a d
   node: versionRange('Node versions'),
   openssl: versionRange('OpenSSL versions (process.versions.openssl, e.g. 3.0.15+quic)'),
   undici: versionRange('undici versions (the undici driver\'s package)'),
+  library: optional(ref(LibraryVersionsSchema, 'Versions of the npm library the client driver ran (axios, pg, @grpc/grpc-js, undici...), as it reports them.')),
 }, { minProperties: 1 }));
 
 export const StackOverrideSchema = named('stackOverride', closed('What the connection does on some stacks, instead of `expect`: the first entry whose `when` matches replaces `expect` whole. It must state every field `expect` states (an override is as exact as the default).', {
@@ -271,6 +273,6 @@ export const SCENARIO_DEFINITIONS = {
   urlList: UrlList, subtrees: Subtrees, pki: Pki, pemFile: PemFile, certSpec: CertSpecSchema, responderSpec: ResponderSpecSchema,
   revocationSpec: RevocationSpecSchema, defaults: DefaultsSchema, scenario: ScenarioSchema, serverEnd: ServerEndSchema,
   clientEnd: ClientEndSchema, clientEnvironment: ClientEnvironmentSchema, libraryOptions: LibraryOptionsSchema, clientProxy: ClientProxySchema, clientRevocation: ClientRevocationSchema,
-  expectation: ExpectationSchema, stackSelector: StackSelectorSchema, stackOverride: StackOverrideSchema,
+  expectation: ExpectationSchema, stackSelector: StackSelectorSchema, libraryVersions: LibraryVersionsSchema, stackOverride: StackOverrideSchema,
   knownRegression: KnownRegressionSchema, step: StepSchema, faultSpec: FaultSpecSchema, fault: FaultSchema,
 };

@@ -15,7 +15,7 @@ import { localPlacement, type EndPlacement } from '../drivers/remote/remote-plac
 import { errorMessage } from '../model/errors.js';
 import { judge } from '../verdict/judge.js';
 import type { Observation, Scenario, ScenarioResult, StackVersions, Verdict } from '../model/domain.js';
-import { citeKnown, describeStack, expectationOn, knownOn } from '../verdict/stack-expectation.js';
+import { citeKnown, describeStack, expectationOn, knownOn, withClientLibrary } from '../verdict/stack-expectation.js';
 import { ScenarioSession } from './scenario-session.js';
 import { scenarioRef } from '../model/caveats.js';
 
@@ -121,12 +121,15 @@ class ScenarioEngine implements Engine {
  * The first step whose observation does not meet its expectation on this stack decides the
  * verdict; a failure on a stack with a `known` bug cites it (and still fails).
  */
-function judgeSteps(s: Scenario, observations: Observation[], stack: StackVersions | undefined): Verdict {
+function judgeSteps(s: Scenario, observations: Observation[], placementStack: StackVersions | undefined): Verdict {
   const steps = [{ expect: s.expect, stacks: s.stacks }, ...(s.then ?? [])];
-  const known = stack && knownOn(s.known, stack);
+  // `when.library` is judged against the library each connection's driver reported running
+  const stackOf = (obs: Observation | undefined) => placementStack && withClientLibrary(placementStack, obs?.driver.clientVersion);
+  const known = placementStack && knownOn(s.known, stackOf(observations[0])!);
   for (const [i, step] of steps.entries()) {
     const obs = observations[i];
     if (!obs) return { status: 'error', message: `connection ${i + 1} did not run` };
+    const stack = stackOf(obs);
     const { expect, override } = stack ? expectationOn(step.expect, step.stacks, stack) : { expect: step.expect, override: undefined };
     const v = judge(expect, obs);
     if (v.status === 'failed') {

@@ -22,12 +22,23 @@ export function knownOn(known: readonly KnownRegression[] | undefined, stack: St
 
 /** every range `when` gives matches the stack's version of that part (a part it lacks never matches) */
 export function stackMatches(when: StackSelector, stack: StackVersions): boolean {
-  return STACK_COMPONENTS.every((part) => {
-    const range = when[part];
-    if (range === undefined) return true;
-    const version = comparableVersion(stack[part]);
-    return version !== undefined && semver.satisfies(version, range, { includePrerelease: true });
-  });
+  return STACK_COMPONENTS.every((part) => inRange(stack[part], when[part]))
+    && Object.entries(when.library ?? {}).every(([name, range]) => inRange(stack.libraries?.[name], range));
+}
+
+function inRange(given: string | undefined, range: string | undefined): boolean {
+  if (range === undefined) return true;
+  const version = comparableVersion(given);
+  return version !== undefined && semver.satisfies(version, range, { includePrerelease: true });
+}
+
+/**
+ * The stack with the library the client driver reported running (`clientVersion`, e.g. `axios
+ * 1.16.1` or `@grpc/grpc-js 1.10.0`): what `when.library` ranges are judged against.
+ */
+export function withClientLibrary(stack: StackVersions, clientVersion: string | undefined): StackVersions {
+  const match = clientVersion?.match(/^(\S+) (\S+)$/);
+  return match ? { ...stack, libraries: { ...stack.libraries, [match[1]!]: match[2]! } } : stack;
 }
 
 /**
@@ -51,5 +62,6 @@ export function citeKnown(verdict: Verdict, known: KnownRegression | undefined):
 
 /** the stack as a failure message names it */
 export function describeStack(stack: StackVersions): string {
-  return [`node ${stack.node}`, `openssl ${stack.openssl}`, stack.undici && `undici ${stack.undici}`].filter(Boolean).join(', ');
+  const libraries = Object.entries(stack.libraries ?? {}).filter(([name]) => name !== 'undici').map(([name, version]) => `${name} ${version}`);
+  return [`node ${stack.node}`, `openssl ${stack.openssl}`, stack.undici && `undici ${stack.undici}`, ...libraries].filter(Boolean).join(', ');
 }

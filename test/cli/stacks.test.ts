@@ -116,4 +116,26 @@ describe('stacks and known in a real run (spawned CLI, real handshakes)', functi
     expect(r.stderr).to.match(/bad\.yaml:21:\d+ +scenarios\[0\]\.known\[0\]\.fixed +'soon' is not a version .*first release with the fix/);
     expect(r.stdout).to.equal('');
   });
+
+  it('validate: when.library names a package a driver runs, with a semver range (exit 2, file:line, the packages listed)', async () => {
+    const yaml = `${PKI}scenarios:
+  - name: bad library selectors
+    expect: { outcome: reject }
+    stacks:
+      - when: { library: { axois: "<1.20" } }
+        expect: { outcome: reject }
+        because: "a misspelt package"
+      - when: { library: { "@grpc/grpc-js": "one point ten" } }
+        expect: { outcome: reject }
+        because: "a bad range"
+      - when: { library: { axios: ">=1.16.1 <1.20", pg: "^8" } }
+        expect: { outcome: reject }
+        because: "fine"
+`;
+    const r = await run('library', yaml, 'validate');
+    expect(r.code, r.stdout + r.stderr).to.equal(2);
+    expect(r.stderr).to.match(/library\.yaml:12:\d+ +scenarios\[0\]\.stacks\[0\]\.when\.library\.axois +no client driver runs a package named 'axois' .*@grpc\/grpc-js, axios, /);
+    expect(r.stderr).to.match(/library\.yaml:15:\d+ +scenarios\[0\]\.stacks\[1\]\.when\.library\["@grpc\/grpc-js"\] +'one point ten' is not a version range of @grpc\/grpc-js/);
+    expect(r.stderr).to.not.include('stacks[2]');
+  });
 });

@@ -97,7 +97,7 @@ describe('undici driver: which undici', function () {
   after(() => rmSync(project, { recursive: true, force: true }));
 
   it("uses the project's undici when the working directory resolves one, and says so", async () => {
-    const driver = createUndiciClient(project);
+    const driver = createUndiciClient({ cwd: project });
     expect(await driver.info()).to.deep.equal({ name: 'undici', version: 'undici 7.0.0-project', source: 'project' });
     const r = await run(driver);
     expect(r.obs.outcome, r.obs.message).to.equal('accepted');
@@ -107,7 +107,7 @@ describe('undici driver: which undici', function () {
     const empty = mkdtempSync(join(tmpdir(), 'tlsgate-h4-empty-'));
     try {
       const own = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('undici/package.json'), 'utf8')) as { version: string };
-      expect(await createUndiciClient(empty).info()).to.deep.equal({ name: 'undici', version: `undici ${own.version}`, source: 'tlsgate' });
+      expect(await createUndiciClient({ cwd: empty }).info()).to.deep.equal({ name: 'undici', version: `undici ${own.version}`, source: 'tlsgate' });
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }

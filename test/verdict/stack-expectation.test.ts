@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import type { Expectation, KnownRegression, Observation, StackOverride, StackVersions, Verdict } from '../../harness/model/domain.js';
 import { judge } from '../../harness/verdict/judge.js';
-import { citeKnown, comparableVersion, expectationOn, knownOn, stackMatches } from '../../harness/verdict/stack-expectation.js';
+import { citeKnown, comparableVersion, describeStack, expectationOn, knownOn, stackMatches, withClientLibrary } from '../../harness/verdict/stack-expectation.js';
 
 const node18: StackVersions = { node: '18.20.8', openssl: '3.0.15+quic' };
 const node20: StackVersions = { node: '20.20.2', openssl: '3.0.19' };
@@ -34,6 +34,22 @@ describe('stack-aware expectations (selection)', () => {
     expect(stackMatches({ undici: '^7' }, node24)).to.equal(true);
     expect(stackMatches({ undici: '^7' }, node20)).to.equal(false);
     expect(stackMatches({ undici: '^6' }, node24)).to.equal(false);
+  });
+
+  it('when.library is judged against the library the client driver reported running (flipped: another version, another package, none)', () => {
+    const axios1161 = withClientLibrary(node20, 'axios 1.16.1');
+    const grpc = withClientLibrary(node20, '@grpc/grpc-js 1.10.0');
+    const proxyBug: StackOverride = { when: { library: { axios: '>=1.16.1 <1.20' } }, expect: { outcome: 'reject', category: 'untrusted-root' }, because: 'axios #10953' };
+    expect(expectationOn(accept, [proxyBug], axios1161).expect).to.deep.equal(proxyBug.expect);
+    expect(expectationOn(accept, [proxyBug], withClientLibrary(node20, 'axios 1.21.1')).expect).to.equal(accept);
+    expect(expectationOn(accept, [proxyBug], grpc).expect).to.equal(accept);
+    expect(expectationOn(accept, [proxyBug], node20).expect).to.equal(accept);
+    expect(stackMatches({ library: { '@grpc/grpc-js': '^1.10' } }, grpc)).to.equal(true);
+    // every range given must match, the Node's and the library's
+    expect(stackMatches({ node: '>=22', library: { axios: '<1.20' } }, axios1161)).to.equal(false);
+    expect(describeStack(axios1161)).to.equal('node 20.20.2, openssl 3.0.19, axios 1.16.1');
+    // a driver version that is not `<package> <version>` adds nothing
+    expect(withClientLibrary(node20, undefined)).to.equal(node20);
   });
 
   it('the override replaces expect on the stacks it selects, and only there', () => {

@@ -147,12 +147,12 @@ function matrixOutputPaths(args: MatrixArgs & { certsDir: string }): OutputPath[
 }
 
 /**
- * One runtime per version of the library: this Node, each worker with $TLSGATE_PACKAGE_DIR at
- * that version's copy (installed into the cache on first use), so the library's driver loads it.
+ * One runtime per version of the library: this Node, its ends in this process with the library's
+ * driver loading that version's copy (installed into the cache on first use).
  */
 async function packageRuntimes(given: string, note: (l: string) => void): Promise<{ driver: string; runtimes: MatrixRuntime[] }> {
-  const [{ parsePackageRequest, packageCopy }, { TLS_PACKAGES }, { PACKAGE_DIR_ENV }] = await Promise.all([
-    import('../../matrix/package-copies.js'), import('../../inventory/tls-packages.js'), import('../../drivers/portable/inventory/undici-version.js'),
+  const [{ parsePackageRequest, packageCopy }, { TLS_PACKAGES }] = await Promise.all([
+    import('../../matrix/package-copies.js'), import('../../inventory/tls-packages.js'),
   ]);
   const request = parsePackageRequest(given);
   const driver = TLS_PACKAGES.find((p) => p.name === request.name)?.driver ?? request.name;
@@ -161,8 +161,7 @@ async function packageRuntimes(given: string, note: (l: string) => void): Promis
   for (const version of request.versions) {
     const dir = await packageCopy(cache, request.name, version, note);
     const label = `${request.name} ${version}`;
-    const here = thisNode();
-    runtimes.push({ label, version: process.versions.node, openssl: process.versions.openssl, spec: { ...here, label, env: { ...here.env, [PACKAGE_DIR_ENV]: dir } } });
+    runtimes.push({ label, version: process.versions.node, openssl: process.versions.openssl, spec: { ...thisNode(), label }, libraryDirs: { [request.name]: dir } });
   }
   return { driver, runtimes };
 }

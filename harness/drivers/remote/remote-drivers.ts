@@ -5,6 +5,7 @@
  */
 import type { ClientObservation } from '../../model/domain.js';
 import { fromRemote } from './remote-errors.js';
+import type { LibraryDirs } from '../portable/inventory/package-location.js';
 import type { WireClientObservation, WireHandshakeFacts } from '../portable/worker/remote-protocol.js';
 import type { OwnerHooks, RemoteRuntime } from './remote-runtime.js';
 import type { ClientDriver, ClientHooks, DriverInfo, HandshakeFacts, ServerDriver, ServerHandle, ServerHooks, ServerPlan } from '../portable/types.js';
@@ -19,12 +20,14 @@ export type RuntimeRef = () => Promise<RemoteRuntime>;
 const pendingResets = new Map<string, Promise<void>>();
 const addressKey = (host: string, port: number): string => `${host}:${port}`;
 
-export function remoteClientDriver(runtime: RuntimeRef, driver: string, label: string): ClientDriver {
+/** `libraryDirs`: the placement's override folders, which the worker's npm-library drivers (undici) load from */
+export function remoteClientDriver(runtime: RuntimeRef, driver: string, label: string, libraryDirs?: LibraryDirs): ClientDriver {
+  const copies = libraryDirs && Object.keys(libraryDirs).length ? { libraryDirs } : {};
   return {
     name: driver,
     async info(): Promise<DriverInfo> {
       try {
-        return await (await runtime()).call({ method: 'client.info', driver });
+        return await (await runtime()).call({ method: 'client.info', driver, ...copies });
       } catch (err) {
         throw fromRemote(err, label);
       }
@@ -35,7 +38,7 @@ export function remoteClientDriver(runtime: RuntimeRef, driver: string, label: s
       try {
         const rt = await runtime();
         const wire = await rt.call(
-          { method: 'client.connect', driver, plan, hooks: { afterHandshake: !!hooks.afterHandshake } },
+          { method: 'client.connect', driver, plan, hooks: { afterHandshake: !!hooks.afterHandshake }, ...copies },
           { signal, ...(hooks.afterHandshake ? { hooks: clientHooks(hooks) } : {}) },
         );
         return fromWireObservation(wire);

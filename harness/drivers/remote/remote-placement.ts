@@ -8,6 +8,8 @@
 import { resolve } from 'node:path';
 import { collectInventory, type Inventory, type InventoryProbes } from '../portable/inventory/collect.js';
 import { stackVersions } from '../portable/inventory/stack-versions.js';
+import type { LibraryDirs } from '../portable/inventory/package-location.js';
+import { createUndiciClient } from '../portable/node/undici-client.js';
 import type { StackVersions } from '../../model/domain.js';
 import { getClientDriver, getServerDriver, isModulePath } from '../portable/registry.js';
 import { remoteClientDriver, remoteServerDriver } from './remote-drivers.js';
@@ -55,12 +57,13 @@ export const thisNode = (): RuntimeSpec => ({
 });
 
 /**
- * Library drivers (axios, pg...) normally run the copy the project resolves; `libraryDirs`
- * points a package at another folder instead (`tlsgate matrix --package` installs versions into
- * its cache): npm package name -> folder holding `node_modules/<name>` or the package itself.
+ * Drivers of npm libraries (undici, axios, pg...) normally run the copy the project resolves;
+ * `libraryDirs` points a package at another folder instead (`tlsgate matrix --package` installs
+ * versions into its cache): npm package name -> folder holding `node_modules/<name>` or the
+ * package itself. Every driver this placement makes, in this process or in a worker, loads it.
  */
 export interface PlacementOptions {
-  libraryDirs?: Readonly<Record<string, string>>;
+  libraryDirs?: LibraryDirs;
 }
 
 export function localPlacement(opts: PlacementOptions = {}): EndPlacement {
@@ -95,10 +98,11 @@ class Placement implements EndPlacement {
       if (this.runtime) throw new LibraryUnavailable(library.packageName, `library driver ${name} runs in tlsgate's own process only, not on ${this.runtime.label} (matrix --node)`);
       return libraryClientDriver(library, { overrideDir: this.opts.libraryDirs?.[library.packageName] });
     }
-    if (!environment && !this.runtime) return getClientDriver(name);
+    const undiciDir = name === 'undici' ? this.opts.libraryDirs?.undici : undefined;
+    if (!environment && !this.runtime) return undiciDir ? createUndiciClient({ overrideDir: undiciDir }) : getClientDriver(name);
     const base = this.runtime ?? thisNode();
     const spec = environment ? clientEnvironmentRuntime(base, environment, this.pool.filesDir()) : base;
-    return remoteClientDriver(() => this.pool.get(spec), remoteName(name), spec.label);
+    return remoteClientDriver(() => this.pool.get(spec), remoteName(name), spec.label, this.opts.libraryDirs);
   }
 
   private async server(name: string): Promise<ServerDriver> {
@@ -113,15 +117,19 @@ class Placement implements EndPlacement {
   }
 
   async inventory(probes: InventoryProbes): Promise<Inventory> {
-    if (!this.runtime) return collectInventory(probes);
+    if (!this.runtime) return collectInventory(probes, process.cwd(), this.opts.libraryDirs);
     const worker = await this.pool.get(this.runtime);
-    return (await worker.call({ method: 'inventory', probes, cwd: process.cwd() })) as Inventory;
+    return (await worker.call({ method: 'inventory', probes, cwd: process.cwd(), ...this.copies() })) as Inventory;
   }
 
   async stack(): Promise<StackVersions> {
-    if (!this.runtime) return stackVersions();
+    if (!this.runtime) return stackVersions(process.cwd(), this.opts.libraryDirs);
     const worker = await this.pool.get(this.runtime);
-    return (await worker.call({ method: 'stack', cwd: process.cwd() })) as StackVersions;
+    return (await worker.call({ method: 'stack', cwd: process.cwd(), ...this.copies() })) as StackVersions;
+  }
+
+  private copies(): { libraryDirs?: LibraryDirs } {
+    return this.opts.libraryDirs ? { libraryDirs: this.opts.libraryDirs } : {};
   }
 
   workerPids(): Promise<number[]> {

@@ -7,6 +7,7 @@
  */
 import semver from 'semver';
 import { STACK_COMPONENTS } from '../../model/format/stack-components.js';
+import { LIBRARY_CLIENTS } from '../../drivers/library/library-catalogue.js';
 import { finding, type Finding } from '../problems.js';
 import { quote } from '../quote.js';
 import { isRecord, type YamlPath } from '../yaml/yaml-path.js';
@@ -46,12 +47,23 @@ function knownFindings(known: unknown, path: YamlPath): Finding[] {
 
 function selectorFindings(when: unknown, path: YamlPath): Finding[] {
   if (!isRecord(when)) return [];
-  return STACK_COMPONENTS.flatMap((part) => {
-    const range = when[part];
-    if (typeof range !== 'string' || semver.validRange(range) !== null) return [];
-    return [finding([...path, part], `${quote(range)} is not a version range of ${part}`, RANGE_HINT)];
-  });
+  const findings = STACK_COMPONENTS.flatMap((part) => rangeFindings(when[part], part, [...path, part]));
+  if (!isRecord(when.library)) return findings;
+  for (const [name, range] of Object.entries(when.library)) {
+    const at = [...path, 'library', name];
+    if (!DRIVEN_PACKAGES.has(name)) findings.push(finding(at, `no client driver runs a package named ${quote(name)}`, `name the npm package of a library driver: ${[...DRIVEN_PACKAGES].sort().join(', ')}`));
+    else findings.push(...rangeFindings(range, name, at));
+  }
+  return findings;
 }
+
+function rangeFindings(range: unknown, what: string, at: YamlPath): Finding[] {
+  if (typeof range !== 'string' || semver.validRange(range) !== null) return [];
+  return [finding(at, `${quote(range)} is not a version range of ${what}`, RANGE_HINT)];
+}
+
+/** the npm packages whose version a driver reports: every library driver's, and undici */
+const DRIVEN_PACKAGES = new Set(['undici', ...[...LIBRARY_CLIENTS.values()].map((d) => d.packageName)]);
 
 /**
  * An override with the default's outcome names every field the default names: it may change a

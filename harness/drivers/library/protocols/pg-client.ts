@@ -3,10 +3,11 @@
  * pg's documentation shows (https://node-postgres.com/features/ssl): the TLS options in the `ssl`
  * object, passed through to `tls.connect`; or `ssl: true`; or a connection string with `sslmode`
  * beside the object (client.library). Accepted only when `SELECT 'tlsgate-ok' AS answer`
- * returned that row. The socket comes from pg's `stream` factory, so the host pg is given (and
+ * returned that row. The socket is given as pg's `stream` option, so the host pg is given (and
  * derives SNI and the name check from) is the scenario's servername.
  */
 import type { ClientConfig, Client as PgClient } from 'pg';
+import type { Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { moduleExports, type LibraryClient } from '../library-driver.js';
 import { protocolExchange, protocolTarget, protocolTlsOptions } from './protocol-exchange.js';
@@ -20,17 +21,19 @@ export const client: LibraryClient = {
     const { Client } = moduleExports<PgModule>(library.module);
     const options = (plan.library ?? {}) as PgOptions;
     const where = protocolTarget(plan);
-    const config: ClientConfig & { stream?: () => unknown } = {
+    const config: Omit<ClientConfig, 'stream'> & { stream: Socket } = {
       host: where.host,
       port: plan.port,
       user: 'tlsgate',
       database: 'postgres',
       ssl: sslOption(options, protocolTlsOptions(plan, where.target)),
-      stream: () => where.unconnectedSocket(),
+      // a socket, not a factory: every pg 8.x takes one (a factory only from 8.11), so
+      // `tlsgate matrix --package pg@...` can run the older releases too
+      stream: where.unconnectedSocket(),
       connectionTimeoutMillis: plan.timeoutMs,
       ...(options.sslmode ? { connectionString: `postgres://tlsgate@${urlHost(where.host)}:${plan.port}/postgres?sslmode=${options.sslmode}` } : {}),
     };
-    const pg = new Client(config);
+    const pg = new Client(config as unknown as ClientConfig);
     pg.on('error', () => undefined); // an error after the verdict (the server ending) is not the verdict
     return protocolExchange(plan, signal, {
       run: async () => {

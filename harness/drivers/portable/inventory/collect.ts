@@ -6,6 +6,7 @@
 import { createHash, getCurves, getFips, getHashes } from 'node:crypto';
 import * as tls from 'node:tls';
 import { locateUndici } from './undici-version.js';
+import { locatePackage, type LibraryDirs } from './package-location.js';
 
 /** one identity for a security-level probe: a leaf issued by a separate root, as PEM */
 export interface ProbeIdentity {
@@ -75,9 +76,10 @@ export const TRUST_ENV = [
 
 const TRUST_FLAG = /^--(use-openssl-ca|use-bundled-ca|use-system-ca|tls-min-v1\.[0-3]|tls-max-v1\.[23]|tls-cipher-list|tls-keylog|openssl-legacy-provider|openssl-shared-config|openssl-config|enable-fips|force-fips|secure-heap)/;
 
-export function collectInventory(probes: InventoryProbes | undefined, cwd = process.cwd()): Inventory {
+/** `libraryDirs`: the placement's override folders (`matrix --package`): each package's copy there is listed */
+export function collectInventory(probes: InventoryProbes | undefined, cwd = process.cwd(), libraryDirs: LibraryDirs = {}): Inventory {
   return {
-    versions: versionsOf(cwd),
+    versions: versionsOf(cwd, libraryDirs),
     defaults: {
       minVersion: tls.DEFAULT_MIN_VERSION,
       maxVersion: tls.DEFAULT_MAX_VERSION,
@@ -93,15 +95,19 @@ export function collectInventory(probes: InventoryProbes | undefined, cwd = proc
   };
 }
 
-function versionsOf(cwd: string): Record<string, string> {
+function versionsOf(cwd: string, libraryDirs: LibraryDirs): Record<string, string> {
   const v = process.versions as Record<string, string | undefined>;
   const picked: Record<string, string> = { node: process.version };
   for (const key of ['openssl', 'v8', 'uv', 'nghttp2', 'ngtcp2', 'zlib']) {
     if (v[key]) picked[key] = v[key]!;
   }
   if (v.undici) picked['undici (bundled with node)'] = v.undici;
-  const undici = locateUndici(cwd);
+  const undici = locateUndici({ cwd, overrideDir: libraryDirs.undici });
   if (undici) picked['undici (undici driver)'] = `${undici.version} (${undici.source})`;
+  for (const [name, overrideDir] of Object.entries(libraryDirs)) {
+    const copy = name === 'undici' ? undefined : locatePackage(name, { overrideDir });
+    if (copy) picked[`${name} (library driver)`] = `${copy.version} (${copy.source})`;
+  }
   picked.platform = `${process.platform}-${process.arch}`;
   return picked;
 }

@@ -4,17 +4,18 @@
  * `servername`... all reach OpenSSL), wrapped to record the TLS socket and to run the
  * afterHandshake hook before undici writes a byte. The Agent is destroyed after every connection.
  *
- * Which undici: the one the user's project resolves from the working directory (after an undici
- * upgrade it is theirs that must be tested), else tlsgate's own; info() says which.
+ * Which undici: the shared resolver's (package-location.ts): an override folder's, else the one
+ * the user's project resolves from the working directory, else tlsgate's own; info() says which.
  *
  * Limits: undici chooses its own ALPN list (`http/1.1`), so `plan.alpn` has no effect here.
  */
 import { createRequire } from 'node:module';
 import type { TLSSocket } from 'node:tls';
-import { dirname } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CODES } from '../../../model/codes.js';
 import { locateUndici } from '../inventory/undici-version.js';
+import { entryFile, type LocateOptions, type PackageLocation } from '../inventory/package-location.js';
 import type { ClientObservation } from '../../../model/domain.js';
 import {
   bounded, decideAfterHandshake, errorFacts, HandshakeRecorder, OK_BODY, rejection,
@@ -24,40 +25,36 @@ import type { ClientDriver, ClientHooks, ClientPlan, ClientPool, DriverInfo, Pee
 
 type Undici = typeof import('undici');
 
-export interface LoadedUndici {
+export interface LoadedUndici extends PackageLocation {
   undici: Undici;
-  version: string;
-  source: 'project' | 'tlsgate' | 'override';
-  /** folder of the undici package used */
-  dir: string;
 }
 
 const loaded = new Map<string, Promise<LoadedUndici>>();
 
-/** the undici to test, resolved from `cwd` (cached per folder) */
-export function loadUndici(cwd = process.cwd()): Promise<LoadedUndici> {
-  let entry = loaded.get(cwd);
+/** the undici to test: the override folder's, else the one resolved from `cwd` (cached per pair) */
+export function loadUndici(opts: LocateOptions = {}): Promise<LoadedUndici> {
+  const key = JSON.stringify([opts.cwd ?? process.cwd(), opts.overrideDir ?? null]);
+  let entry = loaded.get(key);
   if (!entry) {
-    entry = loadFrom(cwd);
-    loaded.set(cwd, entry);
+    entry = loadFrom(opts);
+    loaded.set(key, entry);
   }
   return entry;
 }
 
-async function loadFrom(cwd: string): Promise<LoadedUndici> {
-  const where = locateUndici(cwd);
-  if (!where) throw new Error(`undici driver: no undici found from ${cwd} nor in tlsgate's own dependencies (npm install undici@7)`);
-  const dir = dirname(where.path);
-  const require = createRequire(where.path);
+async function loadFrom(opts: LocateOptions): Promise<LoadedUndici> {
+  const where = locateUndici(opts);
+  if (!where) throw new Error(`undici driver: no undici found ${opts.overrideDir ? `in ${opts.overrideDir}` : `from ${opts.cwd ?? process.cwd()} nor in tlsgate's own dependencies (npm install undici@7)`}`);
+  const require = createRequire(join(where.dir, 'package.json'));
   try {
-    return { undici: require(dir) as Undici, version: where.version, source: where.source, dir };
+    return { ...where, undici: require(where.dir) as Undici };
   } catch (err) {
     if ((err as { code?: string }).code === 'ERR_REQUIRE_ESM') {
-      const undici = (await import(pathToFileURL(require.resolve(dir)).href)) as Undici;
-      return { undici, version: where.version, source: where.source, dir };
+      const undici = (await import(pathToFileURL(entryFile(where.dir)).href)) as Undici;
+      return { ...where, undici };
     }
     throw new Error(
-      `undici driver: the ${where.source === 'project' ? "project's" : where.source === 'override' ? '--package' : "tlsgate's"} undici ${where.version} (${dir}) `
+      `undici driver: the ${where.source === 'project' ? "project's" : where.source === 'override' ? '--package' : "tlsgate's"} undici ${where.version} (${where.dir}) `
       + `does not load on Node ${process.versions.node}: ${(err as Error).message}`,
     );
   }
@@ -101,9 +98,12 @@ function recordingConnector(undici: Undici, plan: ClientPlan, hooks: ClientHooks
   };
 }
 
-/** the undici driver for the project in `cwd` (default: the working directory at each call) */
-export function createUndiciClient(cwd?: string): ClientDriver {
-  const load = () => loadUndici(cwd ?? process.cwd());
+/**
+ * The undici driver for the project in `opts.cwd` (default: the working directory at each call),
+ * or for the copy in `opts.overrideDir` (`tlsgate matrix --package undici@...`).
+ */
+export function createUndiciClient(opts: LocateOptions = {}): ClientDriver {
+  const load = () => loadUndici({ cwd: opts.cwd ?? process.cwd(), overrideDir: opts.overrideDir });
   return {
     name: 'undici',
     async info(): Promise<DriverInfo> {

@@ -10,19 +10,20 @@
  *   hook-answer {id, ok, value | message}     hook {id, owner, hook, ...}   (a hook the harness runs)
  */
 import type { InventoryProbes } from '../inventory/collect.js';
+import type { LibraryDirs } from '../inventory/package-location.js';
 import type { ClientObservation, ServerObservation, Side, StackVersions } from '../../../model/domain.js';
 import type { ClientPlan, DriverInfo, PeerDecision, ServerPlan } from '../types.js';
 
 export type Call =
-  | { method: 'client.info'; driver: string }
-  | { method: 'client.connect'; driver: string; plan: ClientPlan; hooks: { afterHandshake: boolean } }
+  | { method: 'client.info'; driver: string; libraryDirs?: LibraryDirs }
+  | { method: 'client.connect'; driver: string; plan: ClientPlan; hooks: { afterHandshake: boolean }; libraryDirs?: LibraryDirs }
   | { method: 'server.listen'; driver: string; plan: ServerPlan; hooks: { ocspStaple: boolean } }
   | { method: 'server.observation'; handle: number }
   | { method: 'server.reset'; handle: number }
   | { method: 'server.rotate'; handle: number; plan: ServerPlan }
   | { method: 'server.close'; handle: number }
-  | { method: 'inventory'; probes?: InventoryProbes; cwd: string }
-  | { method: 'stack'; cwd: string };
+  | { method: 'inventory'; probes?: InventoryProbes; cwd: string; libraryDirs?: LibraryDirs }
+  | { method: 'stack'; cwd: string; libraryDirs?: LibraryDirs };
 
 /** what each call resolves to */
 export interface CallResults {

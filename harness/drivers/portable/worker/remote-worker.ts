@@ -8,9 +8,10 @@
  * It exits when the channel closes: when the harness closes it, and when the harness dies, even
  * by SIGKILL. Ctrl-C reaches the whole process group; the harness decides when workers stop.
  */
-import { readFileSync } from 'node:fs';
 import { collectInventory } from '../inventory/collect.js';
 import { locateUndici } from '../inventory/undici-version.js';
+import { readPackageJson, type LibraryDirs } from '../inventory/package-location.js';
+import { createUndiciClient } from '../node/undici-client.js';
 import { stackVersions } from '../inventory/stack-versions.js';
 import type { ClientObservation } from '../../../model/domain.js';
 import { compareVersions } from '../../../model/versions.js';
@@ -56,10 +57,10 @@ async function answer(call: { type: 'call'; id: number } & Call): Promise<void> 
 async function perform(call: { id: number } & Call, signal: AbortSignal): Promise<unknown> {
   switch (call.method) {
     case 'client.info':
-      return (await clientDriver(call.driver)).info();
+      return (await clientDriver(call.driver, call.libraryDirs)).info();
     case 'client.connect': {
       const hooks: ClientHooks = call.hooks.afterHandshake ? { afterHandshake: (facts) => afterHandshake(call.id, facts) } : {};
-      return wireObservation(await (await clientDriver(call.driver)).connect(call.plan, hooks, signal));
+      return wireObservation(await (await clientDriver(call.driver, call.libraryDirs)).connect(call.plan, hooks, signal));
     }
     case 'server.listen': {
       const hooks: ServerHooks = call.hooks.ocspStaple ? { ocspStaple: (cert, issuer) => ocspStaple(call.id, cert, issuer) } : {};
@@ -85,9 +86,9 @@ async function perform(call: { id: number } & Call, signal: AbortSignal): Promis
       });
       return null;
     case 'inventory':
-      return collectInventory(call.probes, call.cwd);
+      return collectInventory(call.probes, call.cwd, call.libraryDirs);
     case 'stack':
-      return stackVersions(call.cwd);
+      return stackVersions(call.cwd, call.libraryDirs);
   }
 }
 
@@ -100,19 +101,21 @@ function serverOf(handle: number): ServerHandle {
 // ------------------------------------------------------------------ drivers
 
 /** the harness's own registry: built-in drivers by name, user modules by (absolute) path */
-async function clientDriver(name: string): Promise<ClientDriver> {
-  if (name === 'undici') checkUndiciRuns();
-  return getClientDriver(name);
+async function clientDriver(name: string, libraryDirs: LibraryDirs | undefined): Promise<ClientDriver> {
+  if (name !== 'undici') return getClientDriver(name);
+  const overrideDir = libraryDirs?.undici;
+  checkUndiciRuns(overrideDir);
+  return overrideDir ? createUndiciClient({ overrideDir }) : getClientDriver(name);
 }
 
 /**
  * undici declares the Node versions it runs on; on an older Node it fails at load with an
  * unrelated error (undici 7 on Node 18: "File is not defined"). Say why instead.
  */
-function checkUndiciRuns(): void {
-  const where = locateUndici(process.cwd());
-  if (!where) throw unavailable(`no undici found from ${process.cwd()} nor beside tlsgate`);
-  const engines = (JSON.parse(readFileSync(where.path, 'utf8')) as { engines?: { node?: string } }).engines?.node;
+function checkUndiciRuns(overrideDir: string | undefined): void {
+  const where = locateUndici({ cwd: process.cwd(), overrideDir });
+  if (!where) throw unavailable(overrideDir ? `no undici in ${overrideDir}` : `no undici found from ${process.cwd()} nor beside tlsgate`);
+  const engines = readPackageJson(where.dir).engines?.node;
   const floor = engines?.match(/^>=\s*v?(\d+(?:\.\d+){0,2})$/)?.[1];
   if (floor && compareVersions(process.versions.node, floor) < 0) {
     throw unavailable(`undici ${where.version} (${where.source}) requires Node ${engines}; this runtime is Node ${process.versions.node}`);
