@@ -19,6 +19,9 @@ import { tlsgate } from '../cli/spawn.js';
 import { openssl } from '../ca/helpers.js';
 import { addOpensslIntermediate, INT_KEY_ID, makeOpensslPki } from './openssl-made-pki.js';
 
+/** a host that does not resolve: only tlsgate's routing reaches it */
+const TEAM_CRL_URL = 'http://crl.acme.example/int.crl';
+
 const FRESH = `
 pki:
   files:
@@ -29,8 +32,10 @@ pki:
     - { id: fresh, role: server, issuer: int, subject: "CN=fresh.acme.example", san: { dns: [fresh.acme.example] }, crlDistributionPoints: auto, ocsp: auto }
     - { id: fresh-revoked, role: server, issuer: int, subject: "CN=fresh.acme.example", san: { dns: [fresh.acme.example] }, crlDistributionPoints: auto, ocsp: auto }
     - { id: fresh-client, role: client, issuer: int, subject: "CN=acme client" }
+    - { id: team-url, role: server, issuer: int, subject: "CN=fresh.acme.example", san: { dns: [fresh.acme.example] }, crlDistributionPoints: ["${TEAM_CRL_URL}"] }
   revoked:
     - { cert: fresh-revoked, reason: keyCompromise }
+    - { cert: team-url, reason: superseded }
 defaults:
   server: { cert: fresh }
   client: { trust: [root], servername: fresh.acme.example }
@@ -54,6 +59,10 @@ scenarios:
     then:
       - revoke: [fresh]
         expect: { outcome: reject, category: revoked }
+  - name: the team's CRL URL in a fresh leaf reaches tlsgate's CRL of the team's intermediate
+    server: { cert: team-url }
+    client: { revocation: { mode: crl, failure: hard, timeoutMs: 3000 } }
+    expect: { outcome: reject, category: revoked, revocationChecked: [crl] }
   - name: mTLS with a fresh client certificate of the team's intermediate
     server: { clientCert: require, clientCa: [root] }
     client: { identity: fresh-client }
@@ -135,6 +144,11 @@ describe('pki.certs issuer: <files id>: fresh certificates from a team\'s real i
       expect(obs!.revocation.map((c) => c.result)).to.include('revoked');
     });
   }
+
+  it('a URL of the team\'s written in a fresh leaf is routed to tlsgate\'s CRL of the team\'s intermediate', () => {
+    const [obs] = passed('the team\'s CRL URL in a fresh leaf reaches tlsgate\'s CRL of the team\'s intermediate');
+    expect(obs!.revocation.find((c) => c.url === TEAM_CRL_URL)?.result).to.equal('revoked');
+  });
 
   it('the good fresh leaf is accepted over OCSP until `then: revoke` revokes it; a fresh client certificate passes mTLS', () => {
     const [before, after] = passed('ocsp accepts the good fresh leaf, then it is revoked');
