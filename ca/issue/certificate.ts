@@ -20,8 +20,17 @@ export interface CertificateRequest {
   notBefore: Date;
   notAfter: Date;
   /** undefined: self-signed with `key` */
-  issuer: { id: string; subjectDer: Buffer; key: KeyPair } | undefined;
+  issuer: IssuerRef | undefined;
   endpoints: RevocationEndpoints | undefined;
+}
+
+/** the CA that signs a certificate: its id, its subject as encoded, its key */
+export interface IssuerRef {
+  id: string;
+  subjectDer: Buffer;
+  key: KeyPair;
+  /** the CA certificate's subjectKeyIdentifier when tlsgate did not make it (the AKI must match it); else derived from `key` */
+  keyId?: Buffer | undefined;
 }
 
 /** DER of an X.509 Name from a DN string such as `CN=Test Root,O=tlsgate` */
@@ -60,7 +69,7 @@ export function issueCertificate(req: CertificateRequest): Buffer {
       spec,
       key: key.algorithm,
       subjectKeyId: keyIdentifierOf(key),
-      issuer: req.issuer ? { id: req.issuer.id, keyId: keyIdentifierOf(req.issuer.key) } : undefined,
+      issuer: req.issuer ? { id: req.issuer.id, keyId: req.issuer.keyId ?? keyIdentifierOf(req.issuer.key) } : undefined,
       endpoints: req.endpoints,
     })),
   });

@@ -6,8 +6,8 @@
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
-import { canonicalSerialHex } from '../asn1/asn1-values.js';
-import { issueCertificate, subjectNameDer } from './certificate.js';
+import { canonicalSerialHex, keyIdentifier, parseCertificate } from '../asn1/asn1-values.js';
+import { issueCertificate, subjectNameDer, type IssuerRef } from './certificate.js';
 import { CertCache } from './cert-cache.js';
 import { ISSUED_FOLDER, KEYS_FOLDER } from './cache-folder.js';
 import { basicConstraintsOf, extKeyUsageOf, keyUsageOf, ocspNoCheckOf } from './extensions.js';
@@ -28,6 +28,14 @@ export interface IssueOptions {
   now?: Date;
   /** told of every certificate of the PKI, in spec order (cached ones too: this PKI uses them) */
   audit?: AuditSink;
+  /** CAs outside the spec that its certificates may name as `issuer`, by id (a team's CA with its key) */
+  externalIssuers?: ReadonlyMap<string, ExternalIssuer>;
+}
+
+/** a CA certificate tlsgate did not make, and its private key: it signs as that CA */
+export interface ExternalIssuer {
+  der: Buffer;
+  key: KeyPair;
 }
 
 /** one KeyStore per cache folder and process, so concurrent scenarios share in-flight keys */
@@ -43,7 +51,8 @@ const keyStoreFor = (dir: string | undefined): KeyStore => {
 
 export async function issuePki(spec: PkiSpec, opts: IssueOptions = {}): Promise<Materials> {
   const now = opts.now ?? new Date();
-  const problems = validatePkiSpec(spec, { now });
+  const external = opts.externalIssuers ?? new Map<string, ExternalIssuer>();
+  const problems = validatePkiSpec(spec, { now, externalIssuers: new Set(external.keys()) });
   if (problems.length) throw new PkiSpecError(problems);
   const byId = new Map(spec.certs.map((c) => [c.id, c] as const));
   const keys = keyStoreFor(opts.cacheDir);
@@ -54,11 +63,18 @@ export async function issuePki(spec: PkiSpec, opts: IssueOptions = {}): Promise<
     return keys.get(effectiveKey(owner, byId), `${owner.id}\n${owner.subject}`);
   };
   const issued = new Map<string, Promise<IssuedCert>>();
+  const issuerOf = async (c: CertSpec): Promise<IssuerInput | undefined> => {
+    if (c.issuer === undefined) return undefined;
+    const outside = external.get(c.issuer);
+    if (outside) return externalIssuerRef(c.issuer, outside);
+    const issuer = byId.get(c.issuer)!;
+    const [cert, key] = await Promise.all([issue(issuer), keyOf(issuer)]);
+    return { ref: { id: cert.id, subjectDer: subjectNameDer(cert.der), key }, cacheKey: { subject: subjectNameDer(cert.der).toString('hex'), key: keyFingerprint(key) } };
+  };
   const issue = (c: CertSpec): Promise<IssuedCert> => {
     let p = issued.get(c.id);
     if (!p) {
-      const issuer = c.issuer !== undefined ? byId.get(c.issuer)! : undefined;
-      p = issueOne(c, { key: keyOf(c), issuer: issuer && issue(issuer), issuerKey: issuer && keyOf(issuer), cache, now, endpoints: opts.endpoints });
+      p = issueOne(c, { key: keyOf(c), issuer: issuerOf(c), cache, now, endpoints: opts.endpoints });
       issued.set(c.id, p);
     }
     return p;
@@ -76,32 +92,50 @@ function keyOwner(c: CertSpec, byId: ReadonlyMap<string, CertSpec>): CertSpec {
   return current;
 }
 
+/** who signs, and what of it goes into the cache key */
+interface IssuerInput {
+  ref: IssuerRef;
+  cacheKey: { subject: string; key: string; cert?: string };
+}
+
+/**
+ * A CA outside the spec signs under its own certificate's subject and key identifier; its
+ * certificate's fingerprint is in the cache key, so a team's new CA certificate reissues.
+ */
+function externalIssuerRef(id: string, ca: ExternalIssuer): IssuerInput {
+  const subjectDer = subjectNameDer(ca.der);
+  const cert = createHash('sha256').update(ca.der).digest('hex');
+  return {
+    ref: { id, subjectDer, key: ca.key, keyId: keyIdentifier(parseCertificate(ca.der, `issuer certificate '${id}'`)) },
+    cacheKey: { subject: subjectDer.toString('hex'), key: keyFingerprint(ca.key), cert },
+  };
+}
+
 interface IssueInputs {
   key: Promise<KeyPair>;
-  issuer: Promise<IssuedCert> | undefined;
-  issuerKey: Promise<KeyPair> | undefined;
+  issuer: Promise<IssuerInput | undefined>;
   cache: CertCache;
   now: Date;
   endpoints: RevocationEndpoints | undefined;
 }
 
 async function issueOne(c: CertSpec, inputs: IssueInputs): Promise<IssuedCert> {
-  const [key, issuer, issuerKey] = await Promise.all([inputs.key, inputs.issuer, inputs.issuerKey]);
+  const [key, issuer] = await Promise.all([inputs.key, inputs.issuer]);
   const spec = withRoleDefaults(c, key);
   const { notBefore, notAfter } = validityOf(spec, inputs.now);
-  const issuerRef = issuer && issuerKey ? { id: issuer.id, subjectDer: subjectNameDer(issuer.der), key: issuerKey } : undefined;
+  const issuerRef = issuer?.ref;
   const cacheKey = CertCache.keyOf({
     spec,
     urls: resolvedUrls(spec, issuerRef?.id, inputs.endpoints),
     notBefore: notBefore.toISOString(),
     notAfter: notAfter.toISOString(),
     key: keyFingerprint(key),
-    issuer: issuerRef ? { subject: issuerRef.subjectDer.toString('hex'), key: keyFingerprint(issuerRef.key) } : null,
+    issuer: issuer?.cacheKey ?? null,
   });
   return inputs.cache.memo(cacheKey, async () => {
     const der = (await inputs.cache.get(cacheKey))
       ?? await inputs.cache.put(cacheKey, issueCertificate({ spec, key, notBefore, notAfter, issuer: issuerRef, endpoints: inputs.endpoints }));
-    return describe(spec, der, privateKeyPem(key), issuer?.id);
+    return describe(spec, der, privateKeyPem(key), issuerRef?.id);
   });
 }
 

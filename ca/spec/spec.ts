@@ -113,7 +113,7 @@ export type BrokenSpec = Static<typeof Broken>;
 export const CertSpecSchema = named('certSpec', closed('A certificate tlsgate generates.', {
   id: ref(CertId, 'Unique in this file; how scenarios, issuers and revocations refer to this certificate. Letters, digits, `.`, `_` and `-`, starting with a letter or digit.'),
   role: stringEnum(CERT_ROLES, 'What the certificate is for; sets default extensions: root, intermediate, server, client or ocsp-signer.'),
-  issuer: Type.Optional(ref(CertRef, 'Id of the issuing certificate; leave out for a self-signed one.')),
+  issuer: Type.Optional(ref(CertRef, 'Id of the issuing certificate (of pki.certs, or a CA of pki.files whose key is given); leave out for a self-signed one.')),
   subject: text('Distinguished name, e.g. `CN=Test Root,O=tlsgate`.'),
   key: Type.Optional(stringEnum(KEY_ALGORITHMS, 'Key algorithm; default ec-p256.')),
   keyFrom: Type.Optional(ref(CertRef, 'Reuse the key pair of another certificate (cross-signing: one key, two certificates).')),

@@ -29,7 +29,11 @@ const SERIAL_HINT = `give a positive hex number below 2^159: it must fit ${MAX_S
 /** digests an RSA-512 key is too small to sign (PKCS#1 v1.5 padding needs 11 bytes + DigestInfo) */
 const TOO_BIG_FOR_RSA_512 = new Set(['sha384', 'sha512']);
 
-export function validatePkiSpec(spec: PkiSpec, opts: { now?: Date } = {}): SpecProblem[] {
+/**
+ * `externalIssuers`: ids of CA certificates outside the spec that may be named as `issuer`
+ * (a team's files CA with its key); what they can sign is the caller's to check.
+ */
+export function validatePkiSpec(spec: PkiSpec, opts: { now?: Date; externalIssuers?: ReadonlySet<string> } = {}): SpecProblem[] {
   const now = opts.now ?? new Date();
   const problems: SpecProblem[] = [];
   const add = (path: Path, message: string, hint?: string) => problems.push({ path, message, ...(hint ? { hint } : {}) });
@@ -41,7 +45,8 @@ export function validatePkiSpec(spec: PkiSpec, opts: { now?: Date } = {}): SpecP
     else byId.set(c.id, c);
   });
   const known = () => `known ids: ${[...byId.keys()].join(', ') || '(none)'}`;
-  certs.forEach((c, i) => checkCert(c, ['certs', i], byId, known, add, now));
+  const external = opts.externalIssuers ?? new Set<string>();
+  certs.forEach((c, i) => checkCert(c, ['certs', i], byId, external, known, add, now));
   checkCycles(certs, byId, 'issuer', add);
   checkCycles(certs, byId, 'keyFrom', add);
   (spec.revoked ?? []).forEach((r, i) => {
@@ -70,8 +75,8 @@ export function validatePkiSpec(spec: PkiSpec, opts: { now?: Date } = {}): SpecP
 
 type Add = (path: Path, message: string, hint?: string) => void;
 
-function checkCert(c: CertSpec, at: Path, byId: ReadonlyMap<string, CertSpec>, known: () => string, add: Add, now: Date): void {
-  if (c.issuer !== undefined && !byId.has(c.issuer)) add([...at, 'issuer'], `unknown issuer '${c.issuer}'`, `${known()}; omit issuer for a self-signed certificate`);
+function checkCert(c: CertSpec, at: Path, byId: ReadonlyMap<string, CertSpec>, external: ReadonlySet<string>, known: () => string, add: Add, now: Date): void {
+  if (c.issuer !== undefined && !byId.has(c.issuer) && !external.has(c.issuer)) add([...at, 'issuer'], `unknown issuer '${c.issuer}'`, `${known()}; omit issuer for a self-signed certificate`);
   if (c.issuer === c.id) add([...at, 'issuer'], `'${c.id}' names itself as issuer`, 'omit issuer for a self-signed certificate');
   if (c.keyFrom !== undefined && !byId.has(c.keyFrom)) add([...at, 'keyFrom'], `unknown certificate '${c.keyFrom}'`, known());
   if (c.key !== undefined && !KEY_ALGORITHMS.includes(c.key)) add([...at, 'key'], `unknown key type '${c.key}'`, `use one of ${KEY_ALGORITHMS.join(', ')}`);

@@ -76,7 +76,7 @@ function documentFindings(root: unknown, known: KnownCerts, locator: Locator): F
     ...scenarioFindings(root, (path) => locator.position(path).line),
     ...stackFindings(root),
   ];
-  if (!shape.some((f) => f.path[0] === 'pki')) findings.push(...pkiFindings(generatedPart(pkiSpecOf((root as ScenarioFileInput).pki), known.files)));
+  if (!shape.some((f) => f.path[0] === 'pki')) findings.push(...pkiFindings(generatedPart(pkiSpecOf((root as ScenarioFileInput).pki), known.files), known.files));
   return findings;
 }
 

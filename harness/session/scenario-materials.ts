@@ -54,12 +54,17 @@ export class ScenarioMaterials {
 
   /**
    * ids from `id` up to its root, leaf first, following `nominalIssuer`: so a PEM file whose link
-   * OpenSSL cannot use (a wrong issuer name, a bad signature) is still served with its issuers
+   * OpenSSL cannot use (a wrong issuer name, a bad signature) is still served with its issuers,
+   * and a generated certificate issued by a files CA continues into the files
    */
   pathToRoot(id: string): string[] {
-    if (this.generated?.certs.has(id)) return this.generated.pathToRoot(id);
-    const path = [id];
-    for (let issuer = this.nominalIssuer(id); issuer !== undefined && !path.includes(issuer) && path.length < 16; issuer = this.nominalIssuer(issuer)) {
+    const generated = this.generated?.certs.has(id) ? this.generated.pathToRoot(id) : undefined;
+    const top = generated?.at(-1);
+    // a generated certificate's path goes on into the files when a files CA issued it
+    const filesIssuer = top !== undefined ? this.generated!.get(top).issuerId : undefined;
+    if (generated && (filesIssuer === undefined || !this.isFromFiles(filesIssuer))) return generated;
+    const path = generated ?? [id];
+    for (let issuer = filesIssuer ?? this.nominalIssuer(id); issuer !== undefined && !path.includes(issuer) && path.length < 16; issuer = this.nominalIssuer(issuer)) {
       path.push(issuer);
     }
     return path;

@@ -4,7 +4,6 @@
  * whatever happened.
  */
 import { performance } from 'node:perf_hooks';
-import { issuePki } from '../../ca/issue/factory.js';
 import type { Materials, RevocationEndpoints } from '../../ca/issue/materials.js';
 import type { PkiHandle, RevocationServers } from '../../ca/servers/revocation-servers.js';
 import type { AuditSink } from '../../ca/spec/audit.js';
@@ -27,9 +26,8 @@ import { endsRequest } from './ends-request.js';
 import { pkcs12Identity } from './client-identity.js';
 import { ScenarioError } from '../model/internal-fault.js';
 import { startScenarioProxy, withProxyRecord, type ScenarioProxy } from './scenario-proxy.js';
-import { attachScenarioPki, fetchServerCrls } from './session-pki.js';
+import { attachScenarioPki, fetchServerCrls, issueScenarioPki } from './session-pki.js';
 import { routesFor } from './team-ca.js';
-import { generatedPart } from '../scenario/checks/pki-checks.js';
 
 export interface SessionEnv {
   certsDir: string;
@@ -85,11 +83,10 @@ export class ScenarioSession {
     let pki: PkiHandle | undefined;
     try {
       const endpoints: RevocationEndpoints | undefined = lease && servers?.endpointsFor(lease.namespace);
-      const issue = () => issuePki(generatedPart(scenario.pki, new Set(Object.keys(scenario.pemFiles ?? {}))), { cacheDir: env.certsDir, endpoints, ...(env.audit ? { audit: env.audit } : {}) });
-      const [generated, files] = await Promise.all([
-        scenario.pki.certs.length > 0 ? issue() : Promise.resolve(undefined),
-        loadPemFiles(scenario.pemFiles),
-      ]);
+      // the files first: a generated certificate may be issued by a files CA
+      const files = await loadPemFiles(scenario.pemFiles);
+      const issue = () => issueScenarioPki(scenario, files, { cacheDir: env.certsDir, endpoints, ...(env.audit ? { audit: env.audit } : {}) });
+      const generated = scenario.pki.certs.length > 0 ? await issue() : undefined;
       signal.throwIfAborted();
       const attach = (issued: Materials | undefined) => {
         const materials = new ScenarioMaterials(issued, files.certs, files.crls);

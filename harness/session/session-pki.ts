@@ -10,8 +10,16 @@ import { ScenarioError } from '../model/internal-fault.js';
 import type { AuditSink } from '../../ca/spec/audit.js';
 import type { Scenario } from '../model/domain.js';
 import { certFacts } from './revocation/cert-facts.js';
-import type { ScenarioMaterials } from './scenario-materials.js';
-import { teamCrlsByCa, teamMaterials } from './team-ca.js';
+import type { PemFilesMaterial, ScenarioMaterials } from './scenario-materials.js';
+import { externalIssuersOf, teamCrlsByCa, teamMaterials } from './team-ca.js';
+import { issuePki, type IssueOptions } from '../../ca/issue/factory.js';
+import { generatedPart } from '../scenario/checks/pki-checks.js';
+
+/** a scenario's generated certificates; those whose issuer is a files CA are signed with the team's key */
+export function issueScenarioPki(s: Scenario, files: PemFilesMaterial, options: Omit<IssueOptions, 'externalIssuers'>): Promise<Materials> {
+  const spec = generatedPart(s.pki, new Set(Object.keys(s.pemFiles ?? {})));
+  return issuePki(spec, { ...options, externalIssuers: externalIssuersOf(spec, files.certs) });
+}
 
 /** the PKI served under `ns`, with the scenario's set-up revocations and faults */
 export function attachPki(servers: RevocationServers, ns: string, materials: Materials, s: Scenario, options: AttachOptions = {}): PkiHandle {

@@ -14,7 +14,8 @@ import type { IssuedCert, Materials, RevocationEndpoints } from '../../ca/issue/
 import type { CertSpec, KeyAlgorithm, PkiSpec } from '../../ca/spec/spec.js';
 import { ScenarioError } from '../model/internal-fault.js';
 import { certFacts } from './revocation/cert-facts.js';
-import type { ScenarioMaterials } from './scenario-materials.js';
+import type { CertMaterial, ScenarioMaterials } from './scenario-materials.js';
+import type { ExternalIssuer } from '../../ca/issue/factory.js';
 
 /** generated and files certificates as one Materials (files keys loaded on first use) */
 export function teamMaterials(m: ScenarioMaterials, spec: PkiSpec): Materials {
@@ -61,10 +62,26 @@ function filesCert(m: ScenarioMaterials, id: string): IssuedCert {
 }
 
 function filesKey(m: ScenarioMaterials, id: string): KeyPair {
-  const pem = m.get(id).keyPem;
-  if (pem === undefined) throw new ScenarioError(`tlsgate holds no private key of '${id}' (pki.files): add key: <path> under pki.files.${id.replace(/#\d+$/, '')}`);
-  const key = createPrivateKey(pem);
-  return keyPairFromPem(algorithmOf(key), pem);
+  return filesKeyPair(m.get(id));
+}
+
+function filesKeyPair(cert: CertMaterial): KeyPair {
+  const pem = cert.keyPem;
+  if (pem === undefined) throw new ScenarioError(`tlsgate holds no private key of '${cert.id}' (pki.files): add key: <path> under pki.files.${cert.id.replace(/#\d+$/, '')}`);
+  return keyPairFromPem(algorithmOf(createPrivateKey(pem)), pem);
+}
+
+/**
+ * The files CAs that generated certificates name as `issuer`, with their keys: tlsgate issues
+ * those certificates as the team's CA (the loader checked each is a CA whose key is given).
+ */
+export function externalIssuersOf(spec: PkiSpec, files: ReadonlyMap<string, CertMaterial>): Map<string, ExternalIssuer> {
+  const out = new Map<string, ExternalIssuer>();
+  for (const c of spec.certs) {
+    const ca = c.issuer !== undefined ? files.get(c.issuer) : undefined;
+    if (ca && !out.has(ca.id)) out.set(ca.id, { der: ca.der, key: filesKeyPair(ca) });
+  }
+  return out;
 }
 
 /** the spec's name for the key's algorithm: what picks the signature algorithm */
@@ -97,15 +114,15 @@ export function teamCrlsByCa(m: ScenarioMaterials): Map<string, Buffer> {
 
 /**
  * URL in a team's certificate -> tlsgate's server for it: the CRL distribution points and the
- * AIA OCSP and caIssuers URLs of every files certificate, to its issuer's CRL, responder and
- * certificate. Whatever host they name, the fetches of this run land on loopback.
+ * AIA OCSP and caIssuers URLs of every certificate a files CA issued (a generated one too), to
+ * its issuer's CRL, responder and certificate. Whatever host they name, the fetches of this run land on loopback.
  */
 export function routesFor(m: ScenarioMaterials, endpoints: RevocationEndpoints): Map<string, string> {
   const routes = new Map<string, string>();
   for (const id of m.ids()) {
-    if (!m.isFromFiles(id)) continue;
     const issuer = m.nominalIssuer(id);
-    if (issuer === undefined) continue;
+    // a generated certificate issued by a files CA may name the team's URLs too
+    if (issuer === undefined || !(m.isFromFiles(id) || m.isFromFiles(issuer))) continue;
     const facts = certFacts(m.get(id).der);
     for (const url of facts.crlUrls) routes.set(url, endpoints.crlUrl(issuer));
     for (const url of facts.ocspUrls) routes.set(url, endpoints.ocspUrl(issuer));

@@ -11,6 +11,7 @@ import { opensslOk } from '../ca/helpers.js';
 
 export const CRL_URL = 'http://crl.acme.example/root.crl';
 export const OCSP_URL = 'http://ocsp.acme.example/';
+export const INT_KEY_ID = '0A:CE:0F:7E:A0:00:00:00:00:00:00:00:00:00:00:00:00:00:00:13';
 
 const CA_CONFIG = `
 [ ca ]
@@ -40,6 +41,13 @@ authorityInfoAccess = OCSP;URI:${OCSP_URL},caIssuers;URI:http://pki.acme.example
 basicConstraints = critical,CA:true
 keyUsage = critical,keyCertSign,cRLSign
 subjectKeyIdentifier = hash
+[ int ]
+basicConstraints = critical,CA:true,pathlen:0
+keyUsage = critical,keyCertSign,cRLSign
+# a key identifier that is not the key's hash: what signs under it must copy it from the certificate
+subjectKeyIdentifier = ${INT_KEY_ID}
+authorityKeyIdentifier = keyid
+crlDistributionPoints = URI:${CRL_URL}
 `;
 
 /** a folder holding root.pem/.key, api.pem/.key (good), revoked.pem/.key (revoked in index.txt) and root.crl */
@@ -61,4 +69,17 @@ export async function makeOpensslPki(): Promise<string> {
   await opensslOk(['ca', ...ca, '-revoke', 'revoked.pem', '-crl_reason', 'keyCompromise'], cwd);
   await opensslOk(['ca', ...ca, '-gencrl', '-out', 'root.crl'], cwd);
   return dir;
+}
+
+/**
+ * Adds to a makeOpensslPki folder the team's test intermediate, int.pem/int.key (issued by the
+ * root with `openssl ca`, its subjectKeyIdentifier INT_KEY_ID), and other-root.pem, a root
+ * that issued nothing here.
+ */
+export async function addOpensslIntermediate(dir: string): Promise<void> {
+  const cwd = { cwd: dir };
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  await opensslOk(['req', '-new', ...ec, '-keyout', 'int.key', '-out', 'int.csr', '-subj', '/CN=Acme Test Intermediate'], cwd);
+  await opensslOk(['ca', '-batch', '-config', 'ca.cnf', '-cert', 'root.pem', '-keyfile', 'root.key', '-extensions', 'int', '-in', 'int.csr', '-out', 'int.pem', '-notext'], cwd);
+  await opensslOk(['req', '-x509', ...ec, '-keyout', 'other-root.key', '-out', 'other-root.pem', '-subj', '/CN=Other Root', '-days', '30', '-config', 'ca.cnf', '-extensions', 'root'], cwd);
 }

@@ -1,6 +1,7 @@
 /**
  * README "Your own PKI" runs as printed: its shell block (openssl only) makes the PKI in an
- * empty folder, its YAML block is `acme.yaml`, and `tlsgate run acme.yaml` passes every scenario.
+ * empty folder, its first YAML block is `acme.yaml`, and `tlsgate run acme.yaml` passes every
+ * scenario; its second, `fresh.yaml` (certificates issued by the team's CA), passes too.
  */
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
@@ -9,12 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, tlsgate } from '../cli/spawn.js';
 
-function sectionBlocks(): { sh: string; yaml: string } {
+function sectionBlocks(): { sh: string; yaml: string; fresh: string } {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const start = readme.indexOf('## Your own PKI');
   const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
   const block = (lang: string) => new RegExp('```' + lang + '\\n([\\s\\S]*?)```').exec(section)?.[1];
-  return { sh: block('sh')!, yaml: block('yaml')! };
+  const yaml = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  return { sh: block('sh')!, yaml: yaml[0]!, fresh: yaml[1]! };
 }
 
 describe('README "Your own PKI": the example runs as printed', function () {
@@ -32,5 +34,13 @@ describe('README "Your own PKI": the example runs as printed', function () {
     const r = await tlsgate(['run', 'acme.yaml', '--certs', join(dir, 'certs'), '--concurrency', '1'], { cwd: dir });
     expect(r.code, r.stdout + r.stderr).to.equal(0);
     expect(r.stdout.match(/PASS/g), r.stdout).to.have.length(5);
+  });
+
+  it('fresh.yaml: certificates issued by the team\'s CA (issuer: <files id>) pass every scenario', async () => {
+    const { fresh } = sectionBlocks();
+    writeFileSync(join(dir, 'fresh.yaml'), fresh);
+    const r = await tlsgate(['run', 'fresh.yaml', '--certs', join(dir, 'certs'), '--concurrency', '1'], { cwd: dir });
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect(r.stdout.match(/PASS/g), r.stdout).to.have.length(3);
   });
 });

@@ -4,8 +4,6 @@
  */
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../../ca/issue/atomic-file.js';
-import { issuePki } from '../../../ca/issue/factory.js';
-import { generatedPart } from '../../scenario/checks/pki-checks.js';
 import { RevocationServers } from '../../../ca/servers/revocation-servers.js';
 import type { Scenario } from '../../model/domain.js';
 import { whyNotExpressible } from '../../reproduce/not-expressible.js';
@@ -15,6 +13,7 @@ import { CERTS_NAMESPACE, scenarioCrls } from '../../reproduce/scenario-crls.js'
 import { loadScenarios } from '../../scenario/load.js';
 import { formatProblem } from '../../scenario/problems.js';
 import { loadPemFiles, ScenarioMaterials } from '../../session/scenario-materials.js';
+import { issueScenarioPki } from '../../session/session-pki.js';
 import { needsRevocationServers } from '../../scenario/revocation-needs.js';
 
 export interface CertsArgs {
@@ -66,10 +65,10 @@ export async function writeScenarioCerts(s: Scenario, opts: { out: string; certs
 async function materialsAndReproduction(s: Scenario, certsDir: string, out: string, port: number): Promise<{ m: ScenarioMaterials; repro: Reproduction }> {
   const servers = needsRevocationServers(s) ? await RevocationServers.start() : undefined;
   try {
-    const generated = s.pki.certs.length
-      ? await issuePki(generatedPart(s.pki, new Set(Object.keys(s.pemFiles ?? {}))), { cacheDir: certsDir, endpoints: servers?.endpointsFor(CERTS_NAMESPACE) })
-      : undefined;
     const files = await loadPemFiles(s.pemFiles);
+    const generated = s.pki.certs.length
+      ? await issueScenarioPki(s, files, { cacheDir: certsDir, endpoints: servers?.endpointsFor(CERTS_NAMESPACE) })
+      : undefined;
     const m = new ScenarioMaterials(generated, files.certs, files.crls);
     // CRLs only for a scenario the lines can express: a faulted CRL server may not answer at all
     const crls = whyNotExpressible(s, m) ? {} : await scenarioCrls(s, generated, m, servers, AbortSignal.timeout(30_000));

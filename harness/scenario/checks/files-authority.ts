@@ -11,6 +11,8 @@ export interface FilesCertFacts {
   /** the files certificate that issued it (name and signature), if one did */
   issuer: string | undefined;
   hasKey: boolean;
+  /** a CA certificate (basicConstraints CA:true, and keyCertSign where it has a keyUsage): it can issue */
+  isCa: boolean;
   /** a CRL under pki.files is signed by it */
   hasCrl: boolean;
 }
@@ -42,6 +44,9 @@ export function filesAuthorityProblem(id: string, use: FilesUse, facts: Readonly
     const issuer = facts.get(cert.issuer)!;
     if (issuer.hasKey) return undefined;
     return { message: `${quote(id)} comes from pki.files and tlsgate holds no private key of its issuer ${quote(cert.issuer)}: ${USES.about}`, hint: `add key: <path> under pki.files.${entry(cert.issuer)} (the CA's private key)` };
+  }
+  if (use === 'issuer' && !cert.isCa) {
+    return { message: `${quote(id)} comes from pki.files and is not a CA certificate (basicConstraints CA:true, keyUsage keyCertSign): ${USES.issuer}`, hint: `name a CA certificate of pki.files (with its key) as issuer, or a generated CA of pki.certs` };
   }
   if (cert.hasKey || (use === 'crl' && cert.hasCrl)) return undefined;
   const orCrl = use === 'crl' ? `, or its CRL with crl: <path>` : '';

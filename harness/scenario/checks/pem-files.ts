@@ -6,6 +6,8 @@
  * A bundle's certificates are `<id>` (the first), `<id>#2`, `<id>#3`… (bundleIds below).
  */
 import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import * as asn1 from '@peculiar/asn1-x509';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { crlsOf, pemBlocks, type ReadCrl } from '../../../ca/revocation/crl-files.js';
@@ -94,9 +96,20 @@ function factsOf(byId: ReadonlyMap<string, { cert: X509Certificate; hasKey: bool
     const issuer = cert.checkIssued(cert) ? undefined
       : [...byId].find(([other, o]) => other !== id && cert.checkIssued(o.cert) && signedBy(cert, o.cert))?.[0];
     const hasCrl = crls.some((crl) => signedCrl(crl, cert));
-    facts.set(id, { issuer, hasKey, hasCrl });
+    facts.set(id, { issuer, hasKey, isCa: canIssue(cert), hasCrl });
   }
   return facts;
+}
+
+/** CA:true, and keyCertSign where a keyUsage is given (RFC 5280 4.2.1.3) */
+function canIssue(cert: X509Certificate): boolean {
+  if (!cert.ca) return false;
+  try {
+    const ku = AsnConvert.parse(cert.raw, asn1.Certificate).tbsCertificate.extensions?.find((e) => e.extnID === asn1.id_ce_keyUsage);
+    return !ku || AsnConvert.parse(ku.extnValue, asn1.KeyUsage).toJSON().includes('keyCertSign');
+  } catch {
+    return false;
+  }
 }
 
 function signedBy(cert: X509Certificate, issuer: X509Certificate): boolean {

@@ -9,9 +9,10 @@ import { validatePkiSpec } from '../../../ca/spec/validate-spec.js';
 import type { PkiInput } from '../schema/input.js';
 import type { Finding } from '../problems.js';
 
-export function pkiFindings(pki: PkiSpec): Finding[] {
+/** `files`: the pki.files certificate ids, which a generated certificate may name as issuer (references.ts checks them) */
+export function pkiFindings(pki: PkiSpec, files: ReadonlySet<string> = new Set()): Finding[] {
   try {
-    return validatePkiSpec(pki).map((p) => ({ path: ['pki', ...p.path], message: p.message, ...(p.hint !== undefined ? { hint: p.hint } : {}) }));
+    return validatePkiSpec(pki, { externalIssuers: files }).map((p) => ({ path: ['pki', ...p.path], message: p.message, ...(p.hint !== undefined ? { hint: p.hint } : {}) }));
   } catch (err) {
     // a bug there must not hide the file's other problems, nor crash a validate run
     return [{ path: ['pki'], message: `the PKI check failed: ${(err as Error).message}`, hint: 'this is a bug in tlsgate; please report it with this file' }];

@@ -5,7 +5,8 @@
  *
  * This runs on the raw document, before or despite schema problems: it looks only at values of
  * the right type, and leaves wrong types to the schema check (one problem per issue).
- * References inside the PKI (issuer, keyFrom, revoked) are validatePkiSpec's.
+ * References inside the PKI (issuer, keyFrom, revoked) are validatePkiSpec's, but for those
+ * that name a files certificate (an issuer, a revoked one), which are checked here.
  */
 import { finding, type Finding } from '../problems.js';
 import { filesAuthorityProblem, type FilesCertFacts, type FilesUse } from './files-authority.js';
@@ -48,7 +49,7 @@ export function knownCerts(root: unknown): KnownCerts {
 export function referenceFindings(root: unknown, known: KnownCerts): Finding[] {
   if (!isRecord(root)) return [];
   const check = referenceChecker(known);
-  const findings: Finding[] = [...pkiFilesReferences(root, check)];
+  const findings: Finding[] = [...pkiFilesReferences(root, check, known)];
   if (isRecord(root.defaults)) findings.push(...endFindings(root.defaults, ['defaults'], check));
   const scenarios = Array.isArray(root.scenarios) ? root.scenarios : [];
   scenarios.forEach((scenario, i) => {
@@ -59,10 +60,16 @@ export function referenceFindings(root: unknown, known: KnownCerts): Finding[] {
 
 type Checker = (value: unknown, path: YamlPath, shape: Shape, accepts: Accepts) => Finding[];
 
-/** pki.revoked and pki.responders entries that name files certificates (validatePkiSpec checks the generated ones) */
-function pkiFilesReferences(root: Record<string, unknown>, check: Checker): Finding[] {
+/**
+ * pki.revoked and pki.responders entries that name files certificates, and generated
+ * certificates whose issuer is one (validatePkiSpec checks the generated ones)
+ */
+function pkiFilesReferences(root: Record<string, unknown>, check: Checker, known: KnownCerts): Finding[] {
   const pki = isRecord(root.pki) ? root.pki : {};
   const findings: Finding[] = [];
+  eachRecord(pki.certs, (c, i) => {
+    if (typeof c.issuer === 'string' && known.files.has(c.issuer) && !known.generated.has(c.issuer)) findings.push(...check(c.issuer, ['pki', 'certs', i, 'issuer'], 'one', 'issuer'));
+  });
   eachRecord(pki.revoked, (r, i) => findings.push(...check(r.cert, ['pki', 'revoked', i, 'cert'], 'one', 'about')));
   eachRecord(pki.responders, (r, i) => findings.push(...check(r.ca, ['pki', 'responders', i, 'ca'], 'one', 'ca'), ...check(r.signer, ['pki', 'responders', i, 'signer'], 'one', 'ca')));
   return findings;
