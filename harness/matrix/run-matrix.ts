@@ -107,6 +107,8 @@ async function runAll(
     // runSuite gives each pair the runner's deadline, interruption and error handling
     const { results: [result], internalErrors: bugs } = await runSuite([s], {
       execute: (x, signal) => engines[i]!.run(x, signal), reporters: [], timeoutMs: opts.timeoutMs, concurrency: 1, signal: opts.signal,
+      // certificates (keys included) are issued before the scenario's deadline starts, as in `run`
+      prepare: (x) => engines[i]!.prepare(x),
       ...(reviews[i] ? { review: reviews[i] } : {}),
     });
     internalErrors.push(...bugs.map((b) => ({ ...b, where: `${b.where} on ${runtimes[i]!.label}` })));
