@@ -11,7 +11,7 @@ import { closed, named, ref, stringEnum, text } from '../../ca/spec/json-schema.
 import { FaultSchema } from '../../ca/revocation/revocation-types.js';
 import { CertId, CertRef, CertSpecSchema, ResponderSpecSchema, RevocationSpecSchema, Subtrees, TimeSpecSchema, UrlList } from '../../ca/spec/spec.js';
 import { CATEGORIES } from './categories.js';
-import { GnutlsPriority, LegacyServerConnect, ToolFlags } from './format/external-tools.js';
+import { GnutlsPriority, LegacyServerConnect, MinDhSize, ToolFlags } from './format/external-tools.js';
 import { ClientProxySchema, LibraryOptionsSchema } from './format/libraries.js';
 import { LibraryVersionsSchema } from './format/library-versions.js';
 import { AuthenticatedBySchema, ConnectionSchema, RetrustSchema, ReusedExpectationSchema, RotateSchema, WaitSchema } from './format/lifecycle.js';
@@ -140,6 +140,7 @@ export const ClientEndSchema = named('clientEnd', closed('The TLS client end.', 
   allowPartialTrustChain: flag('Accept a chain that ends at a trusted intermediate (X509_V_FLAG_PARTIAL_CHAIN).'),
   revocation: optional(ref(ClientRevocationSchema, 'Revocation checking by the client (tlsgate-side); default none.')),
   legacyServerConnect: LegacyServerConnect,
+  minDHSize: MinDhSize,
   toolFlags: ToolFlags,
   environment: optional(ref(ClientEnvironmentSchema, 'How the client\'s Node process is started (NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, OPENSSL_CONF, Node flags): the client then runs in a worker process started that way.')),
   library: optional(ref(LibraryOptionsSchema, 'Options only the library driver (axios, got, ws, grpc-js...) understands, checked against that driver\'s own schema.')),

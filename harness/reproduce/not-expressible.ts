@@ -46,6 +46,9 @@ const RULES: readonly Rule[] = [
       ? `the client checks revocation by OCSP (mode '${mode}', done by tlsgate after the handshake); s_client -status only prints a staple and never refuses on it, and it does not query responders`
       : undefined;
   },
+  (s) => s.client.minDHSize !== undefined
+    ? "the client sets Node's minDHSize (the smallest DHE group it accepts); s_client has no such floor"
+    : undefined,
   (s) => s.server.authorizeSpiffeIds
     ? "the server authorizes the client's SPIFFE ID after the handshake (application logic); s_server has no such check"
     : undefined,

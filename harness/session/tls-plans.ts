@@ -81,6 +81,7 @@ export function clientPlan(
     caPem: anchors === 'system' ? undefined : anchors.map((id) => m.get(id).pem),
     allowPartialTrustChain: s.client.allowPartialTrustChain,
     legacyServerConnect: s.client.legacyServerConnect,
+    minDHSize: s.client.minDHSize,
     toolFlags: s.client.toolFlags,
     timeoutMs,
     ...(s.client.library ? { library: structuredClone(s.client.library) } : {}),

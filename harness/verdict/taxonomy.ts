@@ -100,6 +100,8 @@ export const CODE_CATEGORIES: Readonly<Record<string, Category>> = {
   ERR_SSL_CA_KEY_TOO_SMALL: 'weak-key',
   ERR_SSL_CA_MD_TOO_WEAK: 'weak-signature',
   ERR_SSL_ECC_CERT_NOT_FOR_SIGNING: 'bad-purpose',
+  // a DHE group below the client's floor: Node's own minDHSize check
+  ERR_TLS_DH_PARAM_SIZE: 'weak-key',
   // the peer did not speak TLS (or spoke it wrongly)
   ERR_SSL_WRONG_VERSION_NUMBER: 'protocol-error',
   ERR_SSL_HTTP_REQUEST: 'protocol-error',

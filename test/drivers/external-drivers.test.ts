@@ -82,6 +82,14 @@ describe('external tool fields are checked against the driver', () => {
         '  - name: priority on openssl',
         '    server: { cert: leaf, driver: openssl-s_server, priority: NORMAL, toolFlags: [-accept, "1"] }',
         '    expect: { outcome: accept }',
+        '  - name: minDHSize on curl',
+        '    server: { cert: leaf }',
+        '    client: { driver: curl, minDHSize: 2048 }',
+        '    expect: { outcome: accept }',
+        '  - name: minDHSize on node-tls is fine',
+        '    server: { cert: leaf }',
+        '    client: { minDHSize: 2048 }',
+        '    expect: { outcome: accept }',
         '',
       ].join('\n'));
       const { problems } = await loadScenarios([file]);
@@ -89,6 +97,8 @@ describe('external tool fields are checked against the driver', () => {
       expect(lines.some((l) => l.startsWith('7: toolFlags apply only'))).to.equal(true, lines.join('\n'));
       expect(lines.some((l) => l.startsWith('10: priority is a GnuTLS priority string'))).to.equal(true, lines.join('\n'));
       expect(lines.some((l) => l.startsWith('10: toolFlags must not set -accept'))).to.equal(true, lines.join('\n'));
+      expect(lines.some((l) => l.startsWith("14: minDHSize is Node's own option; the curl driver"))).to.equal(true, lines.join('\n'));
+      expect(lines.filter((l) => l.startsWith('18:'))).to.deep.equal([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -63,6 +63,7 @@ export function tlsOptionsFromPlan(plan: ClientPlan): ConnectionOptions {
   if (plan.allowPartialTrustChain) (options as { allowPartialTrustChain?: boolean }).allowPartialTrustChain = true;
   if (plan.sessionBase64) options.session = Buffer.from(plan.sessionBase64, 'base64');
   if (plan.legacyServerConnect) options.secureOptions = constants.SSL_OP_LEGACY_SERVER_CONNECT;
+  if (plan.minDHSize !== undefined) options.minDHSize = plan.minDHSize;
   return options;
 }
 

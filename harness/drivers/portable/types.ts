@@ -60,6 +60,8 @@ export interface ClientPlan extends TlsOptionsPlan {
   sessionBase64?: string;
   /** connect to servers without RFC 5746 secure renegotiation (SSL_OP_LEGACY_SERVER_CONNECT) */
   legacyServerConnect?: boolean | undefined;
+  /** Node's `minDHSize`: the smallest DHE group (bits) the client accepts */
+  minDHSize?: number | undefined;
   /** command-line flags appended as written (external tool drivers only) */
   toolFlags?: string[] | undefined;
   timeoutMs: number;

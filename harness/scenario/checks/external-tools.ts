@@ -35,5 +35,11 @@ export function externalToolFindings(s: Scenario, source: Source): Finding[] {
   if (s.client.legacyServerConnect && ['curl', 'gnutls-cli'].includes(s.client.driver)) {
     findings.push(finding(source('client', 'legacyServerConnect'), `legacyServerConnect cannot be expressed for the ${s.client.driver} driver`, 'use node-tls, node-https, undici or openssl-s_client'));
   }
+  if (s.client.minDHSize !== undefined && !NODE_CLIENTS.includes(s.client.driver)) {
+    findings.push(finding(source('client', 'minDHSize'), `minDHSize is Node's own option; the ${s.client.driver} driver does not pass it on`, `use ${NODE_CLIENTS.join(', ')}`));
+  }
   return findings;
 }
+
+/** the clients that hand Node's own TLS options (tlsOptionsFromPlan) to node:tls as written */
+const NODE_CLIENTS = ['node-tls', 'node-https', 'undici'];
