@@ -30,14 +30,16 @@ describe('external tool drivers (openssl, gnutls-bin, curl)', function () {
   after(() => engine?.close());
 
   it('every interop scenario passes as written and fails with its outcome flipped', async () => {
+    // one at a time: curl's mTLS case was seen refused intermittently when run beside two others (not yet understood)
+    const BATCH = 1;
     const { scenarios, problems } = await loadScenarios([join(builtinScenariosDir(), 'interop')]);
     expect(problems).to.deep.equal([]);
     expect(scenarios.length).to.be.greaterThan(15);
     const signal = new AbortController().signal;
     const notPassed: string[] = [];
     const stillGreen: string[] = [];
-    for (let i = 0; i < scenarios.length; i += 3) {
-      const batch = scenarios.slice(i, i + 3);
+    for (let i = 0; i < scenarios.length; i += BATCH) {
+      const batch = scenarios.slice(i, i + BATCH);
       for (const r of await Promise.all(batch.map((s) => engine.run(s, signal)))) if (r.verdict.status !== 'passed') notPassed.push(`${r.scenario.id}: ${JSON.stringify(r.verdict)}`);
       for (const r of await Promise.all(batch.map((s) => engine.run(flipped(s), signal)))) if (r.verdict.status === 'passed') stillGreen.push(r.scenario.id);
     }

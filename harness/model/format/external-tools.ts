@@ -16,6 +16,7 @@ export const GnutlsPriority = Type.Optional(text(
 
 export const MinDhSize = Type.Optional(Type.Integer({
   minimum: 1,
+  maximum: 16384,
   description: 'The smallest finite-field DH group (bits) the client accepts from a DHE server: Node\'s `minDHSize` (default 1024). A smaller group is refused with ERR_TLS_DH_PARAM_SIZE (node-tls, node-https and undici clients).',
 }));
 
