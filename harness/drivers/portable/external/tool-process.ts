@@ -49,7 +49,9 @@ export class ToolProcess {
         this.notify();
         resolve();
       };
-      this.child.once('exit', done);
+      // 'close', not 'exit': 'exit' can come before the last of stdout/stderr is read (curl
+      // writes its answer and exits at once; under load its 'exit' overtook the answer)
+      this.child.once('close', done);
       this.child.once('error', (e) => {
         this.err += `${e.message}\n`;
         done(null, null);
@@ -66,7 +68,7 @@ export class ToolProcess {
     return this.err;
   }
 
-  /** the exit code once the tool has ended (null when a signal ended it); undefined while it runs */
+  /** the exit code once the tool has ended and its output is all read (null when a signal ended it); undefined before */
   get code(): number | null | undefined {
     return this.exitCode;
   }
@@ -107,7 +109,7 @@ export class ToolProcess {
     });
   }
 
-  /** resolves when the tool has ended */
+  /** resolves when the tool has ended and stdout/stderr hold all it wrote */
   ended(): Promise<void> {
     return this.exited;
   }
