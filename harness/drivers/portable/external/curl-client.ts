@@ -13,6 +13,7 @@
  */
 import type { ClientObservation, TlsVersion } from '../../../model/domain.js';
 import type { ClientDriver, ClientPlan, DriverInfo } from '../types.js';
+import { splitCiphers } from './openssl-options.js';
 import { checksIp, runToolClient, type ClientFiles, type ToolClientSpec, type ToolRun } from './tool-client.js';
 import { TOOLS, toolVersion } from './tools.js';
 
@@ -27,9 +28,9 @@ export function curlArgs(plan: ClientPlan, files: ClientFiles): string[] {
   if (files.certAndChain && files.key) args.push('--cert', files.certAndChain, '--key', files.key);
   if (plan.minVersion) args.push(`--tlsv${CURL_VERSION[plan.minVersion]}`);
   if (plan.maxVersion) args.push('--tls-max', CURL_VERSION[plan.maxVersion]);
-  const parts = plan.ciphers?.split(':').filter(Boolean) ?? [];
-  if (parts.some((p) => !p.startsWith('TLS_'))) args.push('--ciphers', parts.filter((p) => !p.startsWith('TLS_')).join(':'));
-  if (parts.some((p) => p.startsWith('TLS_'))) args.push('--tls13-ciphers', parts.filter((p) => p.startsWith('TLS_')).join(':'));
+  const { list, suites } = splitCiphers(plan.ciphers);
+  if (list.length) args.push('--ciphers', list.join(':'));
+  if (suites.length) args.push('--tls13-ciphers', suites.join(':'));
   if (plan.ecdhCurve) args.push('--curves', plan.ecdhCurve);
   if (plan.requestOCSP) args.push('--cert-status');
   if (files.crl) args.push('--crlfile', files.crl);

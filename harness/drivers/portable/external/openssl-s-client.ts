@@ -19,7 +19,8 @@ import type { ClientObservation } from '../../../model/domain.js';
 import { CODES } from '../../../model/codes.js';
 import { alertIn } from '../../../model/tls-alerts.js';
 import type { ClientDriver, ClientPlan, DriverInfo } from '../types.js';
-import { cipherArgs, verifyErrorCode } from './openssl-s-server.js';
+import { opensslNegotiationArgs } from './openssl-options.js';
+import { verifyErrorCode } from './openssl-s-server.js';
 import { checksIp, runToolClient, type ClientFiles, type ToolClientSpec, type ToolRun } from './tool-client.js';
 import { TOOLS, toolVersion } from './tools.js';
 
@@ -33,11 +34,7 @@ export function sClientArgs(plan: ClientPlan, files: ClientFiles): string[] {
   if (files.ca) args.push('-CAfile', files.ca);
   if (files.cert && files.key) args.push('-cert', files.cert, '-key', files.key);
   if (files.chain) args.push('-cert_chain', files.chain);
-  if (plan.minVersion) args.push('-min_protocol', plan.minVersion);
-  if (plan.maxVersion) args.push('-max_protocol', plan.maxVersion);
-  args.push(...cipherArgs(plan.ciphers));
-  if (plan.ecdhCurve) args.push('-groups', plan.ecdhCurve);
-  if (plan.alpn?.length) args.push('-alpn', plan.alpn.join(','));
+  args.push(...opensslNegotiationArgs(plan));
   if (plan.requestOCSP) args.push('-status');
   if (files.crl) args.push('-CRLfile', files.crl, '-crl_check_all');
   if (plan.allowPartialTrustChain) args.push('-partial_chain');

@@ -17,6 +17,7 @@
 import type { ServerObservation } from '../../../model/domain.js';
 import { answerTo } from '../node/node-tls-server.js';
 import type { ServerDriver, ServerPlan } from '../types.js';
+import { opensslNegotiationArgs } from './openssl-options.js';
 import { listenWithTool, type ServerFiles, type ToolServerSpec } from './tool-server.js';
 import { TOOLS, toolVersion } from './tools.js';
 
@@ -26,11 +27,7 @@ export function sServerArgs(plan: ServerPlan, files: ServerFiles, port: number):
   const host = plan.host === '::1' ? '[::1]' : plan.host;
   const args = ['s_server', '-brief', '-accept', `${host}:${port}`, '-cert', files.cert, '-key', files.key];
   if (files.chain) args.push('-cert_chain', files.chain);
-  if (plan.minVersion) args.push('-min_protocol', plan.minVersion);
-  if (plan.maxVersion) args.push('-max_protocol', plan.maxVersion);
-  args.push(...cipherArgs(plan.ciphers));
-  if (plan.ecdhCurve) args.push('-groups', plan.ecdhCurve);
-  if (plan.alpn?.length) args.push('-alpn', plan.alpn.join(','));
+  args.push(...opensslNegotiationArgs(plan));
   if (plan.requestCert) {
     args.push(plan.requireClientCert ? '-Verify' : '-verify', VERIFY_DEPTH);
     if (plan.requireClientCert) args.push('-verify_return_error');
@@ -39,15 +36,6 @@ export function sServerArgs(plan: ServerPlan, files: ServerFiles, port: number):
   if (files.crl) args.push('-CRLfile', files.crl, '-crl_check_all');
   if (files.staple) args.push('-status_file', files.staple);
   return [...args, ...(plan.toolFlags ?? [])];
-}
-
-/** Node's one cipher string holds both kinds; OpenSSL's CLI takes TLS 1.3 suites apart */
-export function cipherArgs(ciphers: string | undefined): string[] {
-  if (!ciphers) return [];
-  const parts = ciphers.split(':').filter(Boolean);
-  const suites = parts.filter((p) => p.startsWith('TLS_'));
-  const classic = parts.filter((p) => !p.startsWith('TLS_'));
-  return [...(classic.length ? ['-cipher', classic.join(':')] : []), ...(suites.length ? ['-ciphersuites', suites.join(':')] : [])];
 }
 
 const REQUEST = /(?:^|\n)((?:GET|HEAD|POST|PUT|OPTIONS) [^\n]*\n(?:[^\n]*\S[^\n]*\n)*\r?\n)/;
