@@ -12,10 +12,10 @@
  * Codes: curl's exit status as its CURLE_* name; the message is curl's own line.
  */
 import type { ClientObservation, TlsVersion } from '../../../model/domain.js';
-import type { ClientDriver, ClientPlan, DriverInfo } from '../types.js';
+import type { ClientDriver, ClientPlan } from '../types.js';
 import { splitCiphers } from './openssl-options.js';
-import { checksIp, runToolClient, type ClientFiles, type ToolClientSpec, type ToolRun } from './tool-client.js';
-import { TOOLS, toolVersion } from './tools.js';
+import { checksIp, toolClientDriver, type ClientFiles, type ToolRun } from './tool-client.js';
+import { TOOLS } from './tools.js';
 
 const CURL_VERSION: Readonly<Record<TlsVersion, string>> = { TLSv1: '1.0', 'TLSv1.1': '1.1', 'TLSv1.2': '1.2', 'TLSv1.3': '1.3' };
 
@@ -52,12 +52,6 @@ export function readCurl(run: ToolRun): ClientObservation {
   return { outcome: 'rejected', code: `CURLE_${name}`, message: line?.[2]?.trim() ?? run.err.trim() };
 }
 
-const spec: ToolClientSpec = { name: 'curl', tool: TOOLS.curl, args: curlArgs, sendsPing: false, handshakeDone: () => false, read: readCurl };
-
-export const curlClient: ClientDriver = {
-  name: spec.name,
-  async info(): Promise<DriverInfo> {
-    return { name: spec.name, version: await toolVersion(TOOLS.curl), source: 'curl' };
-  },
-  connect: (plan: ClientPlan, _hooks, signal) => runToolClient(spec, plan, signal),
-};
+export const curlClient: ClientDriver = toolClientDriver({
+  name: 'curl', tool: TOOLS.curl, source: 'curl', args: curlArgs, sendsPing: false, handshakeDone: () => false, read: readCurl,
+});

@@ -14,10 +14,10 @@
  */
 import type { ClientObservation } from '../../../model/domain.js';
 import { CODES } from '../../../model/codes.js';
-import type { ClientDriver, ClientPlan, DriverInfo } from '../types.js';
+import type { ClientDriver, ClientPlan } from '../types.js';
 import { gnutlsPriority } from './gnutls-serv.js';
-import { checksIp, runToolClient, type ClientFiles, type ToolClientSpec, type ToolRun } from './tool-client.js';
-import { TOOLS, toolVersion } from './tools.js';
+import { checksIp, toolClientDriver, type ClientFiles, type ToolRun } from './tool-client.js';
+import { TOOLS } from './tools.js';
 
 export function gnutlsCliArgs(plan: ClientPlan, files: ClientFiles): string[] {
   const args = ['--port', String(plan.port), '--priority', gnutlsPriority(plan)];
@@ -88,12 +88,6 @@ export function readGnutlsCli(run: ToolRun): ClientObservation {
   return { outcome: 'rejected', code: CODES.closedDuringHandshake, message: `gnutls-cli ended during the handshake: ${both.trim().split('\n').slice(-1)[0] ?? ''}` };
 }
 
-const spec: ToolClientSpec = { name: 'gnutls-cli', tool: TOOLS.gnutlsCli, args: gnutlsCliArgs, sendsPing: true, handshakeDone, read: readGnutlsCli };
-
-export const gnutlsCli: ClientDriver = {
-  name: spec.name,
-  async info(): Promise<DriverInfo> {
-    return { name: spec.name, version: await toolVersion(TOOLS.gnutlsCli), source: 'gnutls' };
-  },
-  connect: (plan: ClientPlan, _hooks, signal) => runToolClient(spec, plan, signal),
-};
+export const gnutlsCli: ClientDriver = toolClientDriver({
+  name: 'gnutls-cli', tool: TOOLS.gnutlsCli, source: 'gnutls', args: gnutlsCliArgs, sendsPing: true, handshakeDone, read: readGnutlsCli,
+});

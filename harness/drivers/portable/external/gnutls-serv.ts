@@ -18,8 +18,8 @@
  */
 import type { ServerObservation, TlsVersion } from '../../../model/domain.js';
 import type { ServerDriver, ServerPlan, TlsOptionsPlan } from '../types.js';
-import { listenWithTool, type ServerFiles, type ToolServerSpec } from './tool-server.js';
-import { TOOLS, toolVersion } from './tools.js';
+import { toolServerDriver, type ServerFiles } from './tool-server.js';
+import { TOOLS } from './tools.js';
 
 const VERSION_ORDER: readonly TlsVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 const GNUTLS_VERSION: Readonly<Record<TlsVersion, string>> = { TLSv1: 'TLS1.0', 'TLSv1.1': 'TLS1.1', 'TLSv1.2': 'TLS1.2', 'TLSv1.3': 'TLS1.3' };
@@ -66,18 +66,13 @@ function observe(out: string, err: string): Partial<ServerObservation> {
   return seen;
 }
 
-const spec: ToolServerSpec = {
+export const gnutlsServ: ServerDriver = toolServerDriver({
   name: 'gnutls-serv',
   tool: TOOLS.gnutlsServ,
+  source: 'gnutls',
   args: gnutlsServArgs,
   ready: /listening on IPv4[^\n]*done/,
   addressInUse: /bind\(\) failed|Address already in use/i,
   connectionEnded: (out, err) => /Error in handshake|Processing \d+ bytes|Error while receiving/.test(out + err),
   observe,
-};
-
-export const gnutlsServ: ServerDriver = {
-  name: spec.name,
-  info: async () => ({ name: spec.name, version: await toolVersion(TOOLS.gnutlsServ), source: 'gnutls' }),
-  listen: (plan, hooks, signal) => listenWithTool(spec, plan, hooks, signal),
-};
+});

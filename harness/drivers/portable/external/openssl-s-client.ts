@@ -18,11 +18,11 @@
 import type { ClientObservation } from '../../../model/domain.js';
 import { CODES } from '../../../model/codes.js';
 import { alertIn } from '../../../model/tls-alerts.js';
-import type { ClientDriver, ClientPlan, DriverInfo } from '../types.js';
+import type { ClientDriver, ClientPlan } from '../types.js';
 import { opensslNegotiationArgs } from './openssl-options.js';
 import { verifyErrorCode } from './openssl-s-server.js';
-import { checksIp, runToolClient, type ClientFiles, type ToolClientSpec, type ToolRun } from './tool-client.js';
-import { TOOLS, toolVersion } from './tools.js';
+import { checksIp, toolClientDriver, type ClientFiles, type ToolRun } from './tool-client.js';
+import { TOOLS } from './tools.js';
 
 export function sClientArgs(plan: ClientPlan, files: ClientFiles): string[] {
   const host = plan.host === '::1' ? '[::1]' : plan.host;
@@ -68,12 +68,6 @@ export function readSClient(run: ToolRun): ClientObservation {
 const describe = (run: ToolRun): string => (run.code === null ? 'stopped' : `exit status ${run.code}`);
 const lastLine = (text: string): string => text.split('\n').filter(Boolean).slice(-1)[0] ?? '';
 
-const spec: ToolClientSpec = { name: 'openssl-s_client', tool: TOOLS.openssl, args: sClientArgs, sendsPing: true, handshakeDone, read: readSClient };
-
-export const opensslSClient: ClientDriver = {
-  name: spec.name,
-  async info(): Promise<DriverInfo> {
-    return { name: spec.name, version: await toolVersion(TOOLS.openssl), source: 'openssl' };
-  },
-  connect: (plan: ClientPlan, _hooks, signal) => runToolClient(spec, plan, signal),
-};
+export const opensslSClient: ClientDriver = toolClientDriver({
+  name: 'openssl-s_client', tool: TOOLS.openssl, source: 'openssl', args: sClientArgs, sendsPing: true, handshakeDone, read: readSClient,
+});

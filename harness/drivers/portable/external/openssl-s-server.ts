@@ -18,8 +18,8 @@ import type { ServerObservation } from '../../../model/domain.js';
 import { answerTo } from '../node/node-tls-server.js';
 import type { ServerDriver, ServerPlan } from '../types.js';
 import { opensslNegotiationArgs } from './openssl-options.js';
-import { listenWithTool, type ServerFiles, type ToolServerSpec } from './tool-server.js';
-import { TOOLS, toolVersion } from './tools.js';
+import { toolServerDriver, type ServerFiles } from './tool-server.js';
+import { TOOLS } from './tools.js';
 
 const VERIFY_DEPTH = '9';
 
@@ -83,18 +83,13 @@ export function verifyErrorCode(num: number, _text: string): string {
   return VERIFY_CODES[num] ?? 'UNSPECIFIED';
 }
 
-const spec: ToolServerSpec = {
+export const opensslSServer: ServerDriver = toolServerDriver({
   name: 'openssl-s_server',
   tool: TOOLS.openssl,
+  source: 'openssl',
   args: sServerArgs,
   addressInUse: /Address already in use|bind: /i,
   connectionEnded: (_out, err) => /Protocol version:|error:[0-9A-F]+:/.test(err),
   observe,
   answer,
-};
-
-export const opensslSServer: ServerDriver = {
-  name: spec.name,
-  info: async () => ({ name: spec.name, version: await toolVersion(TOOLS.openssl), source: 'openssl' }),
-  listen: (plan, hooks, signal) => listenWithTool(spec, plan, hooks, signal),
-};
+});

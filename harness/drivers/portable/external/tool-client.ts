@@ -7,10 +7,10 @@
 import type { ClientObservation } from '../../../model/domain.js';
 import { CODES } from '../../../model/codes.js';
 import { answersPing, isIpLiteral, PING, timeoutMessage } from '../client-common.js';
-import type { ClientPlan } from '../types.js';
+import type { ClientDriver, ClientPlan } from '../types.js';
 import { ScratchFiles } from './scratch-files.js';
 import { ToolProcess } from './tool-process.js';
-import { requireTool, type ExternalTool } from './tools.js';
+import { requireTool, toolVersion, type ExternalTool } from './tools.js';
 import { pemBlocks } from './pem.js';
 
 export interface ClientFiles {
@@ -38,6 +38,8 @@ export interface ToolRun {
 export interface ToolClientSpec {
   name: string;
   tool: ExternalTool;
+  /** the TLS library the tool reports as (DriverInfo.source) */
+  source: string;
   args(plan: ClientPlan, files: ClientFiles): string[];
   /** the tool relays stdin to the server: send the ping */
   sendsPing: boolean;
@@ -47,7 +49,16 @@ export interface ToolClientSpec {
   read(run: ToolRun): ClientObservation;
 }
 
-export async function runToolClient(spec: ToolClientSpec, plan: ClientPlan, signal: AbortSignal): Promise<ClientObservation> {
+/** the client driver that runs the spec's tool once per connection */
+export function toolClientDriver(spec: ToolClientSpec): ClientDriver {
+  return {
+    name: spec.name,
+    info: async () => ({ name: spec.name, version: await toolVersion(spec.tool), source: spec.source }),
+    connect: (plan, _hooks, signal) => runToolClient(spec, plan, signal),
+  };
+}
+
+async function runToolClient(spec: ToolClientSpec, plan: ClientPlan, signal: AbortSignal): Promise<ClientObservation> {
   signal.throwIfAborted();
   const file = requireTool(spec.tool);
   const scratch = new ScratchFiles(spec.name);

@@ -9,11 +9,11 @@ import type { ServerObservation } from '../../../model/domain.js';
 import { emptyServerObservation } from '../server-observation.js';
 import { SERVER_SETTLE_MS } from '../step-connections.js';
 import { TlsSetupError } from '../setup-error.js';
-import type { ServerHandle, ServerHooks, ServerPlan } from '../types.js';
+import type { ServerDriver, ServerHandle, ServerHooks, ServerPlan } from '../types.js';
 import { freeLoopbackPort, listensOn, PORT_ATTEMPTS } from './loopback-port.js';
 import { ScratchFiles } from './scratch-files.js';
 import { ToolProcess } from './tool-process.js';
-import { requireTool, type ExternalTool } from './tools.js';
+import { requireTool, toolVersion, type ExternalTool } from './tools.js';
 import { pemBlocks } from './pem.js';
 
 /** the plan's materials as files in the tool's scratch folder */
@@ -35,6 +35,8 @@ export interface ServerFiles {
 export interface ToolServerSpec {
   name: string;
   tool: ExternalTool;
+  /** the TLS library the tool reports as (DriverInfo.source) */
+  source: string;
   args(plan: ServerPlan, files: ServerFiles, port: number): string[];
   /** output that says the tool listens; without it, the kernel's socket table says so */
   ready?: RegExp;
@@ -53,7 +55,16 @@ const START_LIMIT_MS = 10000;
 /** how often the socket table is read while a tool starts */
 const POLL_MS = 5;
 
-export async function listenWithTool(spec: ToolServerSpec, plan: ServerPlan, hooks: ServerHooks, signal: AbortSignal): Promise<ServerHandle> {
+/** the server driver that starts the spec's tool for each scenario */
+export function toolServerDriver(spec: ToolServerSpec): ServerDriver {
+  return {
+    name: spec.name,
+    info: async () => ({ name: spec.name, version: await toolVersion(spec.tool), source: spec.source }),
+    listen: (plan, hooks, signal) => listenWithTool(spec, plan, hooks, signal),
+  };
+}
+
+async function listenWithTool(spec: ToolServerSpec, plan: ServerPlan, hooks: ServerHooks, signal: AbortSignal): Promise<ServerHandle> {
   signal.throwIfAborted();
   const file = requireTool(spec.tool);
   const staple = await stapleFor(plan, hooks);
