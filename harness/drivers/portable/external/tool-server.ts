@@ -127,10 +127,8 @@ class ToolServerHandle implements ServerHandle {
   private errFrom = 0;
   /** stdout already answered (s_server relays stdin to the client) */
   private answeredUpTo = 0;
-  private stapleSent: boolean;
 
   constructor(private readonly spec: ToolServerSpec, private readonly proc: ToolProcess, readonly host: string, readonly port: number) {
-    this.stapleSent = false;
     if (spec.answer) void this.answerLoop();
   }
 
@@ -144,7 +142,8 @@ class ToolServerHandle implements ServerHandle {
     const ended = () => this.spec.connectionEnded(this.stepOut(), this.stepErr());
     await this.proc.until(ended, SERVER_SETTLE_MS);
     const seen = this.spec.observe(this.stepOut(), this.stepErr());
-    return { ...emptyServerObservation(), stapleSent: this.stapleSent, ...seen };
+    // stapleSent stays false: neither tool says whether it sent the staple (the client's revocation record does)
+    return { ...emptyServerObservation(), ...seen };
   }
 
   close(): Promise<void> {
