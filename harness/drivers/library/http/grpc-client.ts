@@ -21,7 +21,7 @@ import { bounded, helloOptionsFromPlan, isIpLiteral, OK_BODY, targetOf } from '.
 import type { ClientPlan } from '../../portable/types.js';
 import { moduleExports, type LibraryClient } from '../library-driver.js';
 import type { GrpcOptions } from './http-options.js';
-import { hooksUnsupported, unsupported } from './unsupported.js';
+import { unsupported } from './unsupported.js';
 
 const METHOD = '/tlsgate.Echo/Ping';
 const identity = (b: Buffer): Buffer => b;
@@ -64,8 +64,7 @@ function targetName(plan: ClientPlan): string | undefined {
 }
 
 export const client: LibraryClient = {
-  async connect(library, plan, hooks, signal) {
-    if (hooks.afterHandshake) return hooksUnsupported('grpc-js');
+  async connect(library, plan, _hooks, signal) {
     const grpc = moduleExports<typeof Grpc>(library.module);
     const options = (plan.library ?? {}) as GrpcOptions;
     const target = targetName(plan);

@@ -18,14 +18,12 @@ import { moduleExports, type LibraryClient } from '../library-driver.js';
 import { companion } from './companion.js';
 import { libraryTlsOptions, withProxyAnchors } from './http-exchange.js';
 import type { WsOptions } from './http-options.js';
-import { hooksUnsupported } from './unsupported.js';
 
 const MESSAGE = 'tlsgate-ping';
 type ProxyAgents = { HttpsProxyAgent: new (proxy: string, options: Record<string, unknown>) => Agent };
 
 export const client: LibraryClient = {
-  async connect(library, plan, hooks, signal) {
-    if (hooks.afterHandshake) return hooksUnsupported('ws');
+  async connect(library, plan, _hooks, signal) {
     const WebSocketClass = moduleExports<typeof WebSocket>(library.module);
     const options = (plan.library ?? {}) as WsOptions;
     const target = targetOf(plan);

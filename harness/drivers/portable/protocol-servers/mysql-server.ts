@@ -20,7 +20,8 @@ import { OK_BODY } from '../client-common.js';
 import { tlsServerDriver, type Conversation } from '../node/node-tls-server.js';
 import type { ServerPlan } from '../types.js';
 import { ByteReader } from './byte-reader.js';
-import { CLIENT_CERT_REQUIRED, PLAINTEXT_REFUSED } from './protocol-codes.js';
+import { certificateCheckedAtLogin, loginCertificateAllowed } from './login-certificate.js';
+import { PLAINTEXT_REFUSED } from './protocol-codes.js';
 
 const CAPS = {
   LONG_PASSWORD: 0x1, FOUND_ROWS: 0x2, LONG_FLAG: 0x4, CONNECT_WITH_DB: 0x8, PROTOCOL_41: 0x200,
@@ -49,7 +50,7 @@ const conversation: Conversation = {
     raw.end(packet(first.seq + 1, errPacket(1045, '28000', `Access denied for user 'tlsgate'@'${raw.remoteAddress ?? 'localhost'}' (using password: NO)`)));
     return false;
   },
-  tlsPlan: (plan: ServerPlan): ServerPlan => ({ ...plan, requireClientCert: false }),
+  tlsPlan: certificateCheckedAtLogin,
   afterTls(socket: TLSSocket, record: ServerObservation, plan: ServerPlan): void {
     void serve(socket, record, plan);
   },
@@ -61,12 +62,10 @@ async function serve(socket: TLSSocket, record: ServerObservation, plan: ServerP
   const reader = new ByteReader(socket);
   const login = await readPacket(reader);
   if (!login) return;
-  if (plan.requireClientCert && !socket.authorized) {
-    if (record.clientCertPresented) return void socket.destroy();
-    record.errorCode = CLIENT_CERT_REQUIRED;
-    record.errorMessage = 'the user REQUIREs X509 and the client presented no certificate (refused at login)';
-    return void socket.end(packet(login.seq + 1, errPacket(1045, '28000', "Access denied for user 'tlsgate'@'localhost' (using password: NO)")));
-  }
+  if (!loginCertificateAllowed(socket, record, plan, {
+    message: 'the user REQUIREs X509 and the client presented no certificate (refused at login)',
+    answer: packet(login.seq + 1, errPacket(1045, '28000', "Access denied for user 'tlsgate'@'localhost' (using password: NO)")),
+  })) return;
   socket.write(packet(login.seq + 1, okPacket()));
   for (;;) {
     const command = await readPacket(reader);

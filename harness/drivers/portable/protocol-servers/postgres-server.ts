@@ -15,7 +15,8 @@
  */
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { CLIENT_CERT_REQUIRED, PLAINTEXT_REFUSED } from './protocol-codes.js';
+import { certificateCheckedAtLogin, loginCertificateAllowed } from './login-certificate.js';
+import { PLAINTEXT_REFUSED } from './protocol-codes.js';
 import { OK_BODY } from '../client-common.js';
 import type { ServerObservation } from '../../../model/domain.js';
 import { tlsServerDriver, type Conversation } from '../node/node-tls-server.js';
@@ -50,7 +51,7 @@ const conversation: Conversation = {
       return false;
     }
   },
-  tlsPlan: (plan: ServerPlan): ServerPlan => ({ ...plan, requireClientCert: false }),
+  tlsPlan: certificateCheckedAtLogin,
   afterTls(socket: TLSSocket, record: ServerObservation, plan: ServerPlan): void {
     void serve(socket, record, plan);
   },
@@ -64,13 +65,10 @@ async function serve(socket: TLSSocket, record: ServerObservation, plan: ServerP
   if (!length) return;
   const startup = await reader.bytes(length.readInt32BE(0) - 4);
   if (!startup) return;
-  if (plan.requireClientCert && !socket.authorized) {
-    // a presented certificate that does not verify ends the handshake in PostgreSQL: no answer
-    if (record.clientCertPresented) return void socket.destroy();
-    record.errorCode = CLIENT_CERT_REQUIRED;
-    record.errorMessage = 'connection requires a valid client certificate (refused at authentication)';
-    return void socket.end(errorResponse('28000', 'connection requires a valid client certificate'));
-  }
+  if (!loginCertificateAllowed(socket, record, plan, {
+    message: 'connection requires a valid client certificate (refused at authentication)',
+    answer: errorResponse('28000', 'connection requires a valid client certificate'),
+  })) return;
   socket.write(Buffer.concat([
     message('R', int32(0)),
     message('S', cstrings('server_version', '15.0 (tlsgate)')),
