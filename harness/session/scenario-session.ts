@@ -4,7 +4,7 @@
  * whatever happened.
  */
 import { performance } from 'node:perf_hooks';
-import type { Materials, RevocationEndpoints } from '../../ca/issue/materials.js';
+import type { RevocationEndpoints } from '../../ca/issue/materials.js';
 import type { PkiHandle, RevocationServers } from '../../ca/servers/revocation-servers.js';
 import type { AuditSink } from '../../ca/spec/audit.js';
 import type { EndPlacement } from '../drivers/remote/remote-placement.js';
