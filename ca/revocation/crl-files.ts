@@ -2,6 +2,9 @@
  * PEM blocks of one label out of a file, and CRL files in either encoding: a team's files hold
  * bundles (a fullchain) and CRLs concatenated, PEM or DER, as `openssl ca -gencrl` writes them.
  */
+import type { X509Certificate } from 'node:crypto';
+import { subjectNameDer } from '../issue/certificate.js';
+import { verifySignature } from '../asn1/signature-verify.js';
 import { parseCrl, type ParsedCrl } from './crl.js';
 
 /** the DER of every `-----BEGIN <label>-----` block, in file order (text outside blocks is ignored) */
@@ -14,6 +17,10 @@ export interface ReadCrl {
   der: Buffer;
   parsed: ParsedCrl;
 }
+
+/** `ca` issued this CRL: its subject is the CRL's issuer name and its key verifies the signature */
+export const crlSignedBy = (crl: ReadCrl, ca: X509Certificate): boolean => subjectNameDer(ca.raw).equals(crl.parsed.issuerDer)
+  && verifySignature(crl.parsed.signatureAlgorithmDer, ca.publicKey, crl.parsed.tbsDer, crl.parsed.signature);
 
 /**
  * Every CRL of a file: its `X509 CRL` PEM blocks, else the file as one DER CRL. Throws an Error

@@ -19,6 +19,8 @@ export interface PkiHandle {
   readonly registry: RevocationRegistry;
   readonly faults: FaultTable;
   readonly log: RequestLog;
+  /** the id of the certificate `caId` issued with this serial */
+  certBySerial(caId: string, serialHex: string): string | undefined;
   /** stop serving this PKI (its URLs answer 404 afterwards) */
   detach(): void;
 }
@@ -63,6 +65,7 @@ export class RevocationServers {
       registry: pki.registry,
       faults: pki.faults,
       log: pki.log,
+      certBySerial: (caId, serialHex) => pki.certBySerial(caId, serialHex),
       detach: () => this.directory.detach(ns),
     };
   }

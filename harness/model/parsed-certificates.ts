@@ -9,6 +9,15 @@ import { X509Certificate } from 'node:crypto';
 const MAX_ENTRIES = 4096;
 const byContent = new Map<string, X509Certificate>();
 
+/** the signature of `cert` verifies with the key of `issuer` (false for a key or algorithm Node cannot use) */
+export function signedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
+  try {
+    return cert.verify(issuer.publicKey);
+  } catch {
+    return false;
+  }
+}
+
 /** the certificate in this PEM text or DER (throws as X509Certificate does) */
 export function parsedCertificate(pemOrDer: string | Buffer): X509Certificate {
   const key = typeof pemOrDer === 'string' ? pemOrDer : `der:${pemOrDer.toString('base64')}`;

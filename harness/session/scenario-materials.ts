@@ -4,7 +4,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { parsedCertificate } from '../model/parsed-certificates.js';
+import { parsedCertificate, signedBy } from '../model/parsed-certificates.js';
 import type { Materials } from '../../ca/issue/materials.js';
 import { ScenarioError } from '../model/internal-fault.js';
 import type { PemFileRef } from '../model/domain.js';
@@ -114,15 +114,6 @@ export class ScenarioMaterials {
 }
 
 const isSelfIssued = (c: X509Certificate): boolean => c.checkIssued(c);
-
-/** the signature of `cert` verifies with the key of `issuer` (false for a key or algorithm Node cannot use) */
-function signedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
-  try {
-    return cert.verify(issuer.publicKey);
-  } catch {
-    return false;
-  }
-}
 
 const parsed = new WeakMap<Buffer, X509Certificate>();
 

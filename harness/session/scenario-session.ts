@@ -4,7 +4,7 @@
  * whatever happened.
  */
 import { performance } from 'node:perf_hooks';
-import type { Materials, RevocationEndpoints } from '../../ca/issue/materials.js';
+import type { RevocationEndpoints } from '../../ca/issue/materials.js';
 import type { PkiHandle, RevocationServers } from '../../ca/servers/revocation-servers.js';
 import type { AuditSink } from '../../ca/spec/audit.js';
 import type { EndPlacement } from '../drivers/remote/remote-placement.js';
@@ -67,7 +67,7 @@ export class ScenarioSession {
     private readonly drivers: Drivers,
     private identity: ClientIdentity,
     private readonly lease: NamespaceLease | undefined,
-    /** issues and attaches the PKI again (only for a PKI whose validity is seconds long) */
+    /** issues and attaches the PKI before the first connection (only for a PKI whose validity is seconds long; unattached till then) */
     private readonly reissue?: () => Promise<{ materials: ScenarioMaterials; pki: PkiHandle | undefined }>,
   ) {
     this.ends = scenario;
@@ -88,20 +88,23 @@ export class ScenarioSession {
       const issue = () => issueScenarioPki(scenario, files, { cacheDir: env.certsDir, endpoints, ...(env.audit ? { audit: env.audit } : {}) });
       const generated = scenario.pki.certs.length > 0 ? await issue() : undefined;
       signal.throwIfAborted();
-      const attach = (issued: Materials | undefined) => {
-        const materials = new ScenarioMaterials(issued, files.certs, files.crls);
-        const attached = servers && lease && (issued || materials.ids().length > 0)
-          ? attachScenarioPki(servers, lease.namespace, materials, scenario, env.audit)
-          : undefined;
-        return { materials, pki: attached };
-      };
+      const attach = (materials: ScenarioMaterials) => (servers && lease && materials.ids().length > 0
+        ? attachScenarioPki(servers, lease.namespace, materials, scenario, env.audit)
+        : undefined);
       const materials = new ScenarioMaterials(generated, files.certs, files.crls);
       // after the materials: a client's environment may name certificates (NODE_EXTRA_CA_CERTS)
       const drivers = await loadDrivers(scenario, materials, env.placement);
       signal.throwIfAborted();
-      pki = attach(generated).pki;
+      // a PKI valid for seconds is issued and attached again before the first connection
+      // (startShortClocks): attaching this first issue too would revoke and audit it twice
+      const reissue = generated && hasSecondsScaleValidity(scenario.pki)
+        ? async () => {
+          const fresh = new ScenarioMaterials(await issue(), files.certs, files.crls);
+          return { materials: fresh, pki: attach(fresh) };
+        }
+        : undefined;
+      pki = reissue ? undefined : attach(materials);
       const identity = await identityOf(scenario, materials);
-      const reissue = generated && hasSecondsScaleValidity(scenario.pki) ? async () => attach(await issue()) : undefined;
       return new ScenarioSession(scenario, env, materials, pki, drivers, identity, lease, reissue);
     } catch (err) {
       pki?.detach();
@@ -172,8 +175,6 @@ export class ScenarioSession {
    */
   private async startShortClocks(): Promise<void> {
     if (!this.reissue) return;
-    this.pki?.detach();
-    this.pki = undefined;
     const { materials, pki } = await this.reissue();
     this.materials = materials;
     this.pki = pki;
@@ -310,9 +311,6 @@ async function loadDrivers(s: Scenario, m: ScenarioMaterials, placement: EndPlac
   const serverInfo = await server.info?.();
   return { client, server, clientVersion: info.version, serverVersion: serverInfo?.version };
 }
-
-/** the server's CRLs come from tlsgate's own CRL server, over real HTTP, as PEM */
-
 
 /** the plan's after-handshake check as a driver hook: the driver gets the decision, `keep` the findings */
 function hooksOf(plan: RevocationPlan | undefined, keep: (found: RevocationFindings) => void): ClientHooks {

@@ -9,7 +9,6 @@ import type { PkiHandle, RevocationServers } from '../../ca/servers/revocation-s
 import { ScenarioError } from '../model/internal-fault.js';
 import type { AuditSink } from '../../ca/spec/audit.js';
 import type { Scenario } from '../model/domain.js';
-import { certFacts } from './revocation/cert-facts.js';
 import type { PemFilesMaterial, ScenarioMaterials } from './scenario-materials.js';
 import { externalIssuersOf, teamCrlsByCa, teamMaterials } from './team-ca.js';
 import { issuePki, type IssueOptions } from '../../ca/issue/factory.js';
@@ -42,16 +41,11 @@ export function attachScenarioPki(servers: RevocationServers, ns: string, m: Sce
   const pki = attachPki(servers, ns, teamMaterials(m, s.pki), s, { ownCrls, audit });
   for (const [ca, der] of ownCrls) {
     for (const entry of m.crls.find((c) => c.der === der)!.parsed.entries) {
-      const certId = findIssued(m, ca, entry.serialHex);
+      const certId = pki.certBySerial(ca, entry.serialHex);
       if (certId !== undefined && !pki.registry.status(certId)) pki.registry.revoke(certId, { reason: entry.reason, time: entry.revokedAt });
     }
   }
   return pki;
-}
-
-/** the files certificate `caId` issued with this serial */
-function findIssued(m: ScenarioMaterials, caId: string, serialHex: string): string | undefined {
-  return m.ids().find((id) => m.isFromFiles(id) && m.nominalIssuer(id) === caId && certFacts(m.get(id).der).serialHex === serialHex);
 }
 
 /** the server's CRLs come from tlsgate's own CRL server, over real HTTP, as PEM */

@@ -8,8 +8,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { KeyPair } from '../../ca/asn1/signer.js';
 import { keyPairFromPem } from '../../ca/issue/keys.js';
-import { subjectNameDer } from '../../ca/issue/certificate.js';
-import { verifySignature } from '../../ca/asn1/signature-verify.js';
+import { crlSignedBy } from '../../ca/revocation/crl-files.js';
 import type { IssuedCert, Materials, RevocationEndpoints } from '../../ca/issue/materials.js';
 import type { CertSpec, KeyAlgorithm, PkiSpec } from '../../ca/spec/spec.js';
 import { ScenarioError } from '../model/internal-fault.js';
@@ -105,8 +104,7 @@ function algorithmOf(key: KeyObject): KeyAlgorithm {
 export function teamCrlsByCa(m: ScenarioMaterials): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   for (const crl of m.crls) {
-    const ca = m.ids().find((id) => m.isFromFiles(id) && subjectNameDer(m.get(id).der).equals(crl.parsed.issuerDer)
-      && verifySignature(crl.parsed.signatureAlgorithmDer, m.get(id).x509.publicKey, crl.parsed.tbsDer, crl.parsed.signature));
+    const ca = m.ids().find((id) => m.isFromFiles(id) && crlSignedBy(crl, m.get(id).x509));
     if (ca !== undefined && !out.has(ca)) out.set(ca, crl.der);
   }
   return out;

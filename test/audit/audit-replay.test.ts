@@ -6,7 +6,7 @@
  * writes the same events as JSON Lines with `--audit FILE`.
  */
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditEvent } from '../../ca/spec/audit.js';
@@ -52,6 +52,38 @@ describe('audit log: replayed against the servers\' request logs (real handshake
       expect(issued.map((e) => e.cert)).to.deep.equal(scenario.pki.certs.map((c) => c.id));
     });
   }
+
+  it('a PKI valid for seconds is attached once, as issued before the first connection: one revocation, of the served leaf', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tlsgate-audit-'));
+    try {
+      const file = join(dir, 'short-lived.yaml');
+      writeFileSync(file, [
+        'pki:',
+        '  certs:',
+        '    - { id: root, role: root, subject: "CN=audit short-lived root" }',
+        '    - { id: leaf, role: server, issuer: root, subject: "CN=localhost", san: { dns: [localhost] }, ocsp: auto, validity: { notBefore: -1m, notAfter: +30s } }',
+        '  revoked:',
+        '    - { cert: leaf, reason: keyCompromise }',
+        'scenarios:',
+        '  - name: short-lived and revoked at set-up',
+        '    server: { cert: leaf }',
+        '    client: { revocation: { mode: ocsp, failure: hard, timeoutMs: 2000 } }',
+        '    expect: { outcome: reject, code: TLSGATE_OCSP_REVOKED }',
+      ].join('\n'));
+      const { scenarios, problems } = await loadScenarios([file]);
+      expect(problems).to.deep.equal([]);
+      const result = await engine.run(scenarios[0]!, new AbortController().signal);
+      expect(result.verdict.status).to.equal('passed');
+      const log = events.get(scenarios[0]!.id)!;
+      replay(log);
+      const revoked = log.filter((e) => e.event === 'revoked');
+      expect(revoked.map((e) => e.cert)).to.deep.equal(['leaf']);
+      const servedLeaf = log.filter((e) => e.event === 'issued' && e.cert === 'leaf').at(-1)!;
+      expect(revoked[0]!.serial).to.equal((servedLeaf as { serial: string }).serial);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('the CLI writes the events as JSON Lines, numbered in order, with --audit FILE', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tlsgate-audit-'));

@@ -1,7 +1,8 @@
 /**
  * README "Your own PKI" runs as printed: its shell block (openssl only) makes the PKI in an
  * empty folder, its first YAML block is `acme.yaml`, and `tlsgate run acme.yaml` passes every
- * scenario; its second, `fresh.yaml` (certificates issued by the team's CA), passes too.
+ * scenario; its second, `fresh.yaml` (certificates issued by the team's CA), passes too. And
+ * neither is green by accident: each scenario with its outcome flipped fails.
  */
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
@@ -9,6 +10,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, tlsgate } from '../cli/spawn.js';
+import { createEngine } from '../../harness/session/engine.js';
+import { loadScenarios } from '../../harness/scenario/load.js';
 
 function sectionBlocks(): { sh: string; yaml: string; fresh: string } {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -42,5 +45,22 @@ describe('README "Your own PKI": the example runs as printed', function () {
     const r = await tlsgate(['run', 'fresh.yaml', '--certs', join(dir, 'certs'), '--concurrency', '1'], { cwd: dir });
     expect(r.code, r.stdout + r.stderr).to.equal(0);
     expect(r.stdout.match(/PASS/g), r.stdout).to.have.length(3);
+  });
+
+  it('every scenario of acme.yaml and fresh.yaml fails with its outcome flipped (none is green by accident)', async () => {
+    const { scenarios, problems } = await loadScenarios([join(dir, 'acme.yaml'), join(dir, 'fresh.yaml')]);
+    expect(problems).to.deep.equal([]);
+    const engine = await createEngine({ certsDir: join(dir, 'certs'), timeoutMs: 5000 });
+    try {
+      const statuses = [];
+      for (const s of scenarios) {
+        const flipped = { ...s, expect: { outcome: s.expect.outcome === 'accept' ? 'reject' as const : 'accept' as const } };
+        statuses.push(`${s.name}: ${(await engine.run(flipped, new AbortController().signal)).verdict.status}`);
+      }
+      expect(statuses).to.deep.equal(scenarios.map((s) => `${s.name}: failed`));
+      expect(scenarios).to.have.length(8);
+    } finally {
+      await engine.close();
+    }
   });
 });

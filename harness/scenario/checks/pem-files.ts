@@ -10,11 +10,10 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import * as asn1 from '@peculiar/asn1-x509';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { crlsOf, pemBlocks, type ReadCrl } from '../../../ca/revocation/crl-files.js';
+import { crlSignedBy, crlsOf, pemBlocks, type ReadCrl } from '../../../ca/revocation/crl-files.js';
 import { subjectNameDer } from '../../../ca/issue/certificate.js';
-import { verifySignature } from '../../../ca/asn1/signature-verify.js';
 import type { PemFileRef } from '../../model/domain.js';
-import { parsedCertificate } from '../../model/parsed-certificates.js';
+import { parsedCertificate, signedBy } from '../../model/parsed-certificates.js';
 import { finding, type Finding } from '../problems.js';
 import { quote } from '../quote.js';
 import { isRecord, type YamlPath } from '../yaml/yaml-path.js';
@@ -95,7 +94,7 @@ function factsOf(byId: ReadonlyMap<string, { cert: X509Certificate; hasKey: bool
   for (const [id, { cert, hasKey }] of byId) {
     const issuer = cert.checkIssued(cert) ? undefined
       : [...byId].find(([other, o]) => other !== id && cert.checkIssued(o.cert) && signedBy(cert, o.cert))?.[0];
-    const hasCrl = crls.some((crl) => signedCrl(crl, cert));
+    const hasCrl = crls.some((crl) => crlSignedBy(crl, cert));
     facts.set(id, { issuer, hasKey, isCa: canIssue(cert), hasCrl });
   }
   return facts;
@@ -111,17 +110,6 @@ function canIssue(cert: X509Certificate): boolean {
     return false;
   }
 }
-
-function signedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
-  try {
-    return cert.verify(issuer.publicKey);
-  } catch {
-    return false;
-  }
-}
-
-const signedCrl = (crl: ReadCrl, cert: X509Certificate): boolean => subjectNameDer(cert.raw).equals(crl.parsed.issuerDer)
-  && verifySignature(crl.parsed.signatureAlgorithmDer, cert.publicKey, crl.parsed.tbsDer, crl.parsed.signature);
 
 /** a path as the YAML writes it (for messages) and as resolved (to read it) */
 interface FilePath {
@@ -175,7 +163,7 @@ async function readCrlFile(file: FilePath, path: YamlPath): Promise<ReadCrl[] | 
 /** a CRL that no certificate of the files signed could be served for no CA: say which CA to add */
 function unsignedCrlFindings(c: { path: YamlPath; file: string; crls: ReadCrl[] }, certs: readonly X509Certificate[]): Finding[] {
   return c.crls.flatMap((crl, i) => {
-    const signer = certs.find((cert) => signedCrl(crl, cert));
+    const signer = certs.find((cert) => crlSignedBy(crl, cert));
     if (signer) return [];
     const which = c.crls.length > 1 ? `CRL ${i + 1} of ${c.file}` : c.file;
     const byName = certs.find((cert) => subjectNameDer(cert.raw).equals(crl.parsed.issuerDer));

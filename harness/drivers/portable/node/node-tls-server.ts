@@ -73,7 +73,7 @@ export function tlsServerDriver(name: string, conversation: Conversation): Serve
     name,
     async listen(plan: ServerPlan, hooks: ServerHooks, signal: AbortSignal): Promise<ServerHandle> {
       signal.throwIfAborted();
-      const tlsPlan = conversation.tlsPlan ? conversation.tlsPlan(plan) : plan;
+      const tlsPlan = tlsPlanOf(conversation, plan);
       let server: Server;
       try {
         server = createServer(serverOptions(tlsPlan));
@@ -154,7 +154,7 @@ export class NodeTlsServerHandle implements ServerHandle {
 
   /** new credentials for new connections; open connections keep the ones they were made with */
   rotate(plan: ServerPlan): void {
-    const tlsPlan = this.conversation.tlsPlan ? this.conversation.tlsPlan(plan) : plan;
+    const tlsPlan = tlsPlanOf(this.conversation, plan);
     try {
       this.server.setSecureContext(serverOptions(tlsPlan));
     } catch (err) {
@@ -181,12 +181,9 @@ export class NodeTlsServerHandle implements ServerHandle {
     const onAbort = () => void this.close();
     signal.addEventListener('abort', onAbort, { once: true });
     // after listening, a server-level error must not crash the run; record it for this step
-    const recordError = (err: NodeJS.ErrnoException) => {
-      this.record.errorCode ??= err.code;
-      this.record.errorMessage ??= readableMessage(err);
-    };
-    this.listener.on('error', recordError);
-    if (this.listener !== this.server) this.server.on('error', recordError);
+    const recordServerError = (err: NodeJS.ErrnoException) => recordError(this.record, err);
+    this.listener.on('error', recordServerError);
+    if (this.listener !== this.server) this.server.on('error', recordServerError);
     this.listener.once('close', () => signal.removeEventListener('abort', onAbort));
     try {
       await new Promise<void>((resolve, reject) => {
@@ -285,8 +282,7 @@ export class NodeTlsServerHandle implements ServerHandle {
 
   private onClientError(err: NodeJS.ErrnoException, socket: TLSSocket): void {
     const rec = this.record;
-    rec.errorCode ??= err.code;
-    rec.errorMessage ??= readableMessage(err);
+    recordError(rec, err);
     if (err.code === NO_CLIENT_CERT) {
       rec.clientCertPresented = false;
       rec.authorized = false;
@@ -315,6 +311,10 @@ export class NodeTlsServerHandle implements ServerHandle {
   }
 }
 
+/** the TLS options the conversation's product runs with (Node's own policy unless it says otherwise) */
+const tlsPlanOf = (conversation: Conversation, plan: ServerPlan): ServerPlan => (conversation.tlsPlan ? conversation.tlsPlan(plan) : plan);
+
+/** the first error of a step is its record's */
 function recordError(rec: ServerObservation, err: NodeJS.ErrnoException): void {
   rec.errorCode ??= err.code;
   rec.errorMessage ??= readableMessage(err);
