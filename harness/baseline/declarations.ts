@@ -26,10 +26,21 @@ export function declarationsBetween(scenarios: DeclaringScenarios, before: Basel
   };
 }
 
-/** the versions `stacks` select on, from a recorded stack (`v20.20.2`, `7.16.0 (project)`) */
+/**
+ * The versions `stacks` select on, from a recorded stack (`v20.20.2`, `7.16.0 (project)`): the
+ * libraries are the copies the drivers loaded (undici's, and each `matrix --package` copy), as
+ * the judge saw them in each driver's clientVersion, so a `when.library` entry declares too.
+ */
 export function stackVersionsOf(stack: StackSummary | undefined): StackVersions | undefined {
   const v = stack?.versions;
   if (!v?.node || !v.openssl) return undefined;
   const undici = v['undici (undici driver)']?.split(' ')[0];
-  return { node: v.node.replace(/^v/, ''), openssl: v.openssl, ...(undici ? { undici } : {}) };
+  const libraries = Object.fromEntries(Object.entries(v).flatMap(([key, value]) => {
+    const name = key.match(/^(.+) \((?:library|undici) driver\)$/)?.[1];
+    return name ? [[name, value.split(' ')[0]!]] : [];
+  }));
+  return {
+    node: v.node.replace(/^v/, ''), openssl: v.openssl, ...(undici ? { undici } : {}),
+    ...(Object.keys(libraries).length ? { libraries } : {}),
+  };
 }

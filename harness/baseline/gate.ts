@@ -8,12 +8,12 @@ import { PUBLIC_FILE, writeFileAtomic } from '../../ca/issue/atomic-file.js';
 import type { Inventory } from '../drivers/portable/inventory/collect.js';
 import type { Scenario, ScenarioResult } from '../model/domain.js';
 import { readBaseline, writeBaseline } from './baseline-file.js';
-import { declarationsBetween, declaringScenarios, type DeclaringScenarios } from './declarations.js';
-import { compareBaselines } from './drift.js';
-import { acceptedScenarios, markAccepted, markAcceptedFailures } from './accepted-drift.js';
+import { declaringScenarios, type DeclaringScenarios } from './declarations.js';
+import { acceptedScenarios, markAcceptedFailures } from './accepted-drift.js';
 import { failuresAgainst } from './failures.js';
 import { fatalChanges, type DriftPolicy } from './policy.js';
 import { renderDriftMarkdown, type DriftOutcome } from './render.js';
+import { reportedDrift } from './reported-drift.js';
 import { baselineOf, type Baseline } from './snapshot.js';
 
 export interface BaselineArgs {
@@ -77,14 +77,12 @@ export class BaselineGate {
   private async compare(results: readonly ScenarioResult[]): Promise<DriftOutcome | undefined> {
     if (!this.before || !this.args.compareWith) return undefined;
     const after = baselineOf(results, await this.inventory());
-    const declared = declarationsBetween(this.scenarios, this.before, after);
-    const drift = compareBaselines(this.before, after, {
-      partial: this.args.partial, ...(this.catalogue ? { catalogue: this.catalogue } : {}), ...(declared ? { declared } : {}),
-    });
     const accepted = acceptedScenarios(results);
-    const marked = markAccepted(drift, accepted);
+    const drift = reportedDrift(this.before, after, {
+      scenarios: this.scenarios, accepted, partial: this.args.partial, ...(this.catalogue ? { catalogue: this.catalogue } : {}),
+    });
     const failures = markAcceptedFailures(failuresAgainst(this.before, results), accepted);
-    return { against: this.args.compareWith, drift: marked, policy: this.args.policy, fatal: fatalChanges(marked, this.args.policy), failures };
+    return { against: this.args.compareWith, drift, policy: this.args.policy, fatal: fatalChanges(drift, this.args.policy), failures };
   }
 
   /** after the run: the new baseline (unless told not to record) and the Markdown report, as asked */

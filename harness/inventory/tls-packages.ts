@@ -1,41 +1,41 @@
 /**
  * The project's TLS inventory: every package in its lockfiles that opens TLS connections on the
  * application's behalf, every installed copy and version, and the tlsgate driver that tests it
- * (a driver is named after its package; coverage is read from the driver registry's names).
+ * (the caller says which driver loads which package: harness/cli/package-drivers.ts).
  */
 import type { Lockfile } from './lockfiles.js';
 
-/** TLS-bearing packages, each with the name its tlsgate driver has (or would have) */
-export const TLS_PACKAGES: ReadonlyArray<{ name: string; driver: string; what: string }> = [
-  { name: 'undici', driver: 'undici', what: 'HTTP client (Node fetch)' },
-  { name: 'axios', driver: 'axios', what: 'HTTP client' },
-  { name: 'got', driver: 'got', what: 'HTTP client' },
-  { name: 'node-fetch', driver: 'node-fetch', what: 'HTTP client' },
-  { name: 'superagent', driver: 'superagent', what: 'HTTP client' },
-  { name: 'https-proxy-agent', driver: 'https-proxy-agent', what: 'HTTP proxy tunnel' },
-  { name: 'ws', driver: 'ws', what: 'WebSocket' },
-  { name: 'socket.io-client', driver: 'socket.io-client', what: 'WebSocket' },
-  { name: '@grpc/grpc-js', driver: 'grpc-js', what: 'gRPC' },
-  { name: 'pg', driver: 'pg', what: 'PostgreSQL' },
-  { name: 'mysql2', driver: 'mysql2', what: 'MySQL' },
-  { name: 'mysql', driver: 'mysql', what: 'MySQL' },
-  { name: 'tedious', driver: 'tedious', what: 'SQL Server' },
-  { name: 'mongodb', driver: 'mongodb', what: 'MongoDB' },
-  { name: 'ioredis', driver: 'ioredis', what: 'Redis' },
-  { name: 'redis', driver: 'redis', what: 'Redis' },
-  { name: 'nodemailer', driver: 'nodemailer', what: 'SMTP (STARTTLS, implicit TLS)' },
-  { name: 'kafkajs', driver: 'kafkajs', what: 'Kafka' },
-  { name: 'amqplib', driver: 'amqplib', what: 'AMQP' },
-  { name: 'mqtt', driver: 'mqtt', what: 'MQTT' },
-  { name: 'ldapts', driver: 'ldapts', what: 'LDAP' },
-  { name: 'ldapjs', driver: 'ldapjs', what: 'LDAP' },
+/** TLS-bearing packages, with or without a tlsgate driver */
+export const TLS_PACKAGES: ReadonlyArray<{ name: string; what: string }> = [
+  { name: 'undici', what: 'HTTP client (Node fetch)' },
+  { name: 'axios', what: 'HTTP client' },
+  { name: 'got', what: 'HTTP client' },
+  { name: 'node-fetch', what: 'HTTP client' },
+  { name: 'superagent', what: 'HTTP client' },
+  { name: 'https-proxy-agent', what: 'HTTP proxy tunnel' },
+  { name: 'ws', what: 'WebSocket' },
+  { name: 'socket.io-client', what: 'WebSocket' },
+  { name: '@grpc/grpc-js', what: 'gRPC' },
+  { name: 'pg', what: 'PostgreSQL' },
+  { name: 'mysql2', what: 'MySQL' },
+  { name: 'mysql', what: 'MySQL' },
+  { name: 'tedious', what: 'SQL Server' },
+  { name: 'mongodb', what: 'MongoDB' },
+  { name: 'ioredis', what: 'Redis' },
+  { name: 'redis', what: 'Redis' },
+  { name: 'nodemailer', what: 'SMTP (STARTTLS, implicit TLS)' },
+  { name: 'kafkajs', what: 'Kafka' },
+  { name: 'amqplib', what: 'AMQP' },
+  { name: 'mqtt', what: 'MQTT' },
+  { name: 'ldapts', what: 'LDAP' },
+  { name: 'ldapjs', what: 'LDAP' },
 ];
 
 export interface TlsPackage {
   name: string;
   what: string;
-  /** the driver's name, whether or not it exists */
-  driver: string;
+  /** the client driver that loads this package, when tlsgate has one */
+  driver?: string;
   covered: boolean;
   /** every installed copy, sorted by version then place */
   copies: Array<{ version: string; where: string; lockfile: string }>;
@@ -49,12 +49,14 @@ export interface ProjectInventory {
   uncovered: string[];
 }
 
-export function projectInventory(project: string, lockfiles: readonly Lockfile[], drivers: readonly string[]): ProjectInventory {
+/** `drivers`: package name -> the client driver that loads it */
+export function projectInventory(project: string, lockfiles: readonly Lockfile[], drivers: ReadonlyMap<string, string>): ProjectInventory {
   const packages = TLS_PACKAGES.flatMap((p) => {
     const copies = lockfiles.flatMap((l) => l.copies.filter((c) => c.name === p.name).map((c) => ({ version: c.version, where: c.where, lockfile: l.file })));
     if (copies.length === 0) return [];
     copies.sort((a, b) => a.version.localeCompare(b.version, 'en', { numeric: true }) || a.where.localeCompare(b.where));
-    return [{ name: p.name, what: p.what, driver: p.driver, covered: drivers.includes(p.driver), copies }];
+    const driver = drivers.get(p.name);
+    return [{ name: p.name, what: p.what, ...(driver ? { driver } : {}), covered: driver !== undefined, copies }];
   });
   return {
     project,

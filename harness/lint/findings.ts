@@ -44,8 +44,10 @@ export interface LintReport {
   failOn: Severity;
 }
 
-export const failsLint = (report: Pick<LintReport, 'findings' | 'failOn'>): boolean =>
-  report.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[report.failOn]);
+/** a finding at --fail-on or above */
+export const failsAt = (f: Pick<LintFinding, 'severity'>, failOn: Severity): boolean => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn];
+
+export const failsLint = (report: Pick<LintReport, 'findings' | 'failOn'>): boolean => report.findings.some((f) => failsAt(f, report.failOn));
 
 /** `CN=api.example.test (serial 1f2e...)`, the way every reporter names a certificate */
 export const certLabel = (c: CertRef): string => `${c.subject || '(empty subject)'} (serial ${c.serial})`;

@@ -3,9 +3,10 @@
  * between consecutive runtimes (what an upgrade from one to the next changes), and each
  * runtime's drift against --baseline when one is given. As text, as Markdown and as JSON.
  */
-import { declarationsBetween, type DeclaringScenarios } from '../baseline/declarations.js';
-import { compareBaselines, type Drift } from '../baseline/drift.js';
-import { acceptedScenarios, markAccepted } from '../baseline/accepted-drift.js';
+import type { DeclaringScenarios } from '../baseline/declarations.js';
+import type { Drift } from '../baseline/drift.js';
+import { acceptedScenarios } from '../baseline/accepted-drift.js';
+import { reportedDrift } from '../baseline/reported-drift.js';
 import { fatalChanges, type DriftPolicy } from '../baseline/policy.js';
 import { driftJson, md, renderDriftMarkdown, renderDriftText, type DriftJson } from '../baseline/render.js';
 import { baselineOf, type Baseline } from '../baseline/snapshot.js';
@@ -39,10 +40,8 @@ export function matrixReport(
   const snapshots = outcome.runs.map((run) => baselineOf(run.results, run.inventory));
   const labels = outcome.runs.map((run) => run.runtime.label);
   const results = outcome.runs.map((run) => run.results);
-  const between = (from: string, to: string, before: Baseline, after: Baseline, accepted: Map<string, string>): MatrixDrift => {
-    const declared = declarationsBetween(scenarios, before, after);
-    return { title: `${from} -> ${to}`, from, to, drift: markAccepted(compareBaselines(before, after, declared ? { declared } : {}), accepted) };
-  };
+  const between = (from: string, to: string, before: Baseline, after: Baseline, accepted: Map<string, string>): MatrixDrift =>
+    ({ title: `${from} -> ${to}`, from, to, drift: reportedDrift(before, after, { scenarios, accepted }) });
   const drifts = snapshots.slice(1).map((after, i) => between(labels[i]!, labels[i + 1]!, snapshots[i]!, after, acceptedScenarios(results[i]!, results[i + 1]!)));
   const againstBaseline = baseline
     ? snapshots.map((after, i) => between(baseline.file, labels[i]!, baseline.content, after, acceptedScenarios(results[i]!)))

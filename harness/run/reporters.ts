@@ -48,12 +48,18 @@ const BUILTIN_REGISTRY: ReporterRegistry = new Map([...BUILTIN_REPORTERS].map(([
 
 /** `json` → stdout; `json:out/report.json` → that file (everything after the first `:`); `./mine.mjs[:FILE]` → a plug-in */
 export function parseReporterArg(arg: string): ReporterTarget {
+  return splitReporterArg(arg, (name): name is string => BUILTIN_REPORTERS.has(name) || isReporterModulePath(name),
+    (name) => `unknown reporter '${name}' in --reporter ${arg}; use one of: ${REPORTER_NAMES.join(', ')} (optionally NAME:FILE), or a module path such as ./my-reporter.mjs`);
+}
+
+/** `NAME[:FILE]` whose NAME is `known` (else bad input, saying `unknown(name)`); `tlsgate lint` reads its --reporter so too */
+export function splitReporterArg<Name extends string>(
+  arg: string, known: (name: string) => name is Name, unknown: (name: string) => string,
+): { name: Name; file?: string } {
   const colon = arg.indexOf(':');
   const name = (colon < 0 ? arg : arg.slice(0, colon)).trim();
   const file = colon < 0 ? undefined : arg.slice(colon + 1).trim();
-  if (!BUILTIN_REPORTERS.has(name) && !isReporterModulePath(name)) {
-    throw new UsageError(`unknown reporter '${name}' in --reporter ${arg}; use one of: ${REPORTER_NAMES.join(', ')} (optionally NAME:FILE), or a module path such as ./my-reporter.mjs`);
-  }
+  if (!known(name)) throw new UsageError(unknown(name));
   if (file === '') throw new UsageError(`--reporter ${arg}: the file after ':' is empty; write ${name}:FILE, or just ${name} for stdout`);
   return file === undefined ? { name } : { name, file };
 }

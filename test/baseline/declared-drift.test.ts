@@ -82,7 +82,19 @@ describe('declared stack differences in drift', () => {
 
   it('reads the stack versions a baseline records (Node with its v, undici with its source)', () => {
     const stack = { versions: { node: 'v24.17.0', openssl: '3.5.4', 'undici (undici driver)': '7.16.0 (tlsgate)' } } as unknown as NonNullable<Baseline["stack"]>;
-    expect(stackVersionsOf(stack)).to.deep.equal({ node: '24.17.0', openssl: '3.5.4', undici: '7.16.0' });
+    expect(stackVersionsOf(stack)).to.deep.equal({ node: '24.17.0', openssl: '3.5.4', undici: '7.16.0', libraries: { undici: '7.16.0' } });
     expect(stackVersionsOf(undefined)).to.equal(undefined);
+  });
+
+  it('a when.library entry declares the difference between two copies of a library (matrix --package; flipped: a range neither copy is in)', () => {
+    const onPg = (version: string, c: ConnectionSnapshot): Baseline => {
+      const b = onNode('22.23.5', '3.5.4', { [ID]: passed(c) });
+      return { ...b, stack: { versions: { ...b.stack!.versions, 'pg (library driver)': `${version} (override)` } } as unknown as NonNullable<Baseline['stack']> };
+    };
+    const onNewPg = (range: string) => makeScenario('rsa-1024 leaf', {
+      expect: { outcome: 'accept' }, stacks: [{ when: { library: { pg: range } }, expect: { outcome: 'reject', category: 'weak-key' }, because: 'pg 8.23 checks the key' }],
+    });
+    expect(drift(onNewPg('>=8.23'), onPg('8.0.3', accepted()), onPg('8.23.1', weakKey)).changes.map((c) => c.kind)).to.deep.equal(['declared']);
+    expect(drift(onNewPg('>=9'), onPg('8.0.3', accepted()), onPg('8.23.1', weakKey)).changes.map((c) => c.kind)).to.deep.equal(['availability-regression']);
   });
 });

@@ -28,9 +28,10 @@ describe('tlsgate inventory --project (lockfile fixtures, spawned CLI)', functio
     expect(inv.lockfiles).to.deep.equal([{ file: 'package-lock.json', kind: 'package-lock' }]);
     expect(copies(inv).sort()).to.deep.equal(['@grpc/grpc-js@1.9.14', 'kafkajs@2.2.4', 'pg@8.11.3', 'undici@7.16.0', 'ws@7.5.9', 'ws@8.16.0']);
     expect(inv.packages.find((p) => p.name === 'ws')!.copies.map((c) => c.where)).to.deep.equal(['node_modules/legacy-ws-thing/node_modules/ws', 'node_modules/ws']);
-    // coverage comes from the driver registry: undici has a driver in every build, kafkajs in none yet
+    // coverage is the drivers': undici and the library drivers' packages (pg, ws, @grpc/grpc-js), kafkajs has none yet
     expect(inv.packages.find((p) => p.name === 'undici')).to.include({ driver: 'undici', covered: true });
-    expect(inv.uncovered).to.include('kafkajs').and.not.include('undici');
+    expect(inv.packages.find((p) => p.name === '@grpc/grpc-js')).to.include({ driver: 'grpc-js', covered: true });
+    expect(inv.uncovered).to.deep.equal(['kafkajs']);
   });
 
   it('npm v2, pnpm v6 and v9 (peer suffixes, scoped names), yarn classic (descriptor lists) and berry (resolutions)', async () => {
@@ -103,10 +104,10 @@ describe('tlsgate inventory --project (lockfile fixtures, spawned CLI)', functio
     }
   });
 
-  it('coverage is the registry\'s: with no driver names nothing is covered (flipped); versions per package for a baseline', async () => {
+  it('coverage is the drivers\': with no driver nothing is covered (flipped); versions per package for a baseline', async () => {
     const lockfiles = await readLockfiles(join(FIXTURES, 'npm'));
-    expect(projectInventory('.', lockfiles, []).uncovered).to.include('undici');
-    expect(versionsByPackage(projectInventory('.', lockfiles, ['undici']))).to.include({ ws: '7.5.9 + 8.16.0', pg: '8.11.3' });
+    expect(projectInventory('.', lockfiles, new Map()).uncovered).to.include('undici');
+    expect(versionsByPackage(projectInventory('.', lockfiles, new Map([['undici', 'undici']])))).to.include({ ws: '7.5.9 + 8.16.0', pg: '8.11.3' });
     expect(pnpmKey('/@grpc/grpc-js/1.8.0')).to.deep.equal({ name: '@grpc/grpc-js', version: '1.8.0' });
   });
 });

@@ -73,6 +73,12 @@ describe('library copies for tlsgate matrix --package', () => {
     expect(neither.code).to.equal(2);
     expect(neither.stderr).to.include('give --node 18,20,... (Node runtimes) or --package NAME@V1,V2');
   });
+
+  it('--package of a package no driver loads is exit 2 before anything is installed (the library catalogue decides)', async () => {
+    const r = await tlsgate(['matrix', '--package', 'kafkajs@2.2.4']);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.include('--package kafkajs@2.2.4: no tlsgate client driver loads kafkajs; give one of: undici, axios').and.include('@grpc/grpc-js').and.not.include('installing');
+  });
 });
 
 describe('tlsgate matrix --package over two local copies of a library driver\'s package', function () {

@@ -17,7 +17,7 @@ export async function gatherInventory(certsDir: string, project = process.cwd())
 async function projectPackages(dir: string): Promise<Record<string, string> | undefined> {
   const [{ readLockfiles }, { projectInventory, versionsByPackage }] = await Promise.all([import('../../inventory/lockfiles.js'), import('../../inventory/tls-packages.js')]);
   try {
-    return versionsByPackage(projectInventory(dir, await readLockfiles(dir), []));
+    return versionsByPackage(projectInventory(dir, await readLockfiles(dir), new Map()));
   } catch {
     return undefined;
   }
@@ -50,12 +50,12 @@ async function projectConfigLine(): Promise<string> {
 
 /** `tlsgate inventory --project [DIR]`: the TLS-bearing packages the project's lockfiles install, and their drivers */
 async function projectInventoryCommand(dir: string, json: boolean): Promise<number> {
-  const [{ readLockfiles }, { projectInventory, renderProjectInventory }, { listDrivers }] = await Promise.all([
+  const [{ readLockfiles }, { projectInventory, renderProjectInventory }, { packageDrivers }] = await Promise.all([
     import('../../inventory/lockfiles.js'),
     import('../../inventory/tls-packages.js'),
-    import('../../drivers/portable/registry.js'),
+    import('../package-drivers.js'),
   ]);
-  const inv = projectInventory(dir, await readLockfiles(dir), listDrivers().client);
+  const inv = projectInventory(dir, await readLockfiles(dir), packageDrivers());
   process.stdout.write(json ? `${JSON.stringify(inv, null, 2)}\n` : renderProjectInventory(inv));
   return 0;
 }

@@ -13,7 +13,7 @@ import { renderLintStepSummary } from '../../lint/report/github.js';
 import { isLintReporter, LINT_REPORTERS, type LintReporterName } from '../../lint/report/render.js';
 import { UsageError } from '../../model/errors.js';
 import { fileOutput, streamOutput } from '../../reporters/output.js';
-import { checkTargets } from '../../run/reporters.js';
+import { checkTargets, splitReporterArg } from '../../run/reporters.js';
 import { EXIT } from '../exit.js';
 import { projectConfig } from '../project-config.js';
 
@@ -58,14 +58,8 @@ export async function lintCommand(args: LintArgs): Promise<number> {
   return failsLint(outcome.report) ? EXIT.failed : EXIT.passed;
 }
 
-function reporterTarget(arg: string): Target {
-  const colon = arg.indexOf(':');
-  const name = colon < 0 ? arg : arg.slice(0, colon);
-  const file = colon < 0 ? undefined : arg.slice(colon + 1);
-  if (!isLintReporter(name)) throw new UsageError(`unknown lint reporter '${name}' in --reporter ${arg}; use one of: ${Object.keys(LINT_REPORTERS).join(', ')} (optionally NAME:FILE)`);
-  if (file === '') throw new UsageError(`--reporter ${arg}: the file after ':' is empty; write ${name}:FILE, or just ${name} for stdout`);
-  return file === undefined ? { name } : { name, file };
-}
+const reporterTarget = (arg: string): Target => splitReporterArg(arg, isLintReporter,
+  (name) => `unknown lint reporter '${name}' in --reporter ${arg}; use one of: ${Object.keys(LINT_REPORTERS).join(', ')} (optionally NAME:FILE)`);
 
 type LintConfig = NonNullable<Awaited<ReturnType<typeof projectConfig>>>['lint'];
 

@@ -151,11 +151,13 @@ function matrixOutputPaths(args: MatrixArgs & { certsDir: string }): OutputPath[
  * driver loading that version's copy (installed into the cache on first use).
  */
 async function packageRuntimes(given: string, note: (l: string) => void): Promise<{ driver: string; runtimes: MatrixRuntime[] }> {
-  const [{ parsePackageRequest, packageCopy }, { TLS_PACKAGES }] = await Promise.all([
-    import('../../matrix/package-copies.js'), import('../../inventory/tls-packages.js'),
+  const [{ parsePackageRequest, packageCopy }, { packageDrivers }] = await Promise.all([
+    import('../../matrix/package-copies.js'), import('../package-drivers.js'),
   ]);
   const request = parsePackageRequest(given);
-  const driver = TLS_PACKAGES.find((p) => p.name === request.name)?.driver ?? request.name;
+  const drivers = packageDrivers();
+  const driver = drivers.get(request.name);
+  if (driver === undefined) throw new UsageError(`--package ${given}: no tlsgate client driver loads ${request.name}; give one of: ${[...drivers.keys()].join(', ')}`);
   const cache = defaultCacheDir();
   const runtimes: MatrixRuntime[] = [];
   for (const version of request.versions) {

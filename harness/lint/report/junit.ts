@@ -6,13 +6,13 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { collapseLineBreaks } from '../../reporters/format.js';
-import { certLabel, SEVERITY_RANK, type LintedFile, type LintFinding, type LintReport } from '../findings.js';
+import { certLabel, failsAt, type LintedFile, type LintFinding, type LintReport } from '../findings.js';
 import { lintCounts } from './summary.js';
 
 export function renderLintJunit(report: LintReport): string {
   const doc = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '\uFFFD' });
   const suites = report.files.map((file) => ({ file, cases: casesOf(report, file) }));
-  const failing = (c: CaseFindings) => c.findings.some((f) => failsAt(f, report));
+  const failing = (c: CaseFindings) => c.findings.some((f) => failsAt(f, report.failOn));
   const root = doc.ele('testsuites', {
     name: 'tlsgate lint',
     tests: String(lintCounts(report).certificates),
@@ -45,13 +45,11 @@ function casesOf(report: LintReport, file: LintedFile): CaseFindings[] {
   }));
 }
 
-const failsAt = (f: LintFinding, report: LintReport): boolean => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[report.failOn];
-
 const findingText = (f: LintFinding): string => `${f.severity} ${f.rule}: ${f.message} (fix: ${f.fix})`;
 
 function addCase(suite: XMLBuilder, file: string, c: CaseFindings, report: LintReport): void {
   const testcase = suite.ele('testcase', { classname: file, name: c.name, file, ...(c.line !== undefined ? { line: String(c.line) } : {}), time: '0' });
-  const failing = c.findings.filter((f) => failsAt(f, report));
+  const failing = c.findings.filter((f) => failsAt(f, report.failOn));
   if (failing.length) {
     testcase.ele('failure', { message: collapseLineBreaks(`${failing[0]!.rule}: ${failing[0]!.message}`), type: failing[0]!.rule })
       .txt(c.findings.map(findingText).join('\n'));
