@@ -52,16 +52,9 @@ const keyStoreFor = (dir: string | undefined): KeyStore => {
 export async function issuePki(spec: PkiSpec, opts: IssueOptions = {}): Promise<Materials> {
   const now = opts.now ?? new Date();
   const external = opts.externalIssuers ?? new Map<string, ExternalIssuer>();
-  const problems = validatePkiSpec(spec, { now, externalIssuers: new Set(external.keys()) });
-  if (problems.length) throw new PkiSpecError(problems);
-  const byId = new Map(spec.certs.map((c) => [c.id, c] as const));
-  const keys = keyStoreFor(opts.cacheDir);
+  const { byId, keyOf } = keySource(spec, { cacheDir: opts.cacheDir, now, externalIssuers: new Set(external.keys()) });
   const cache = new CertCache(opts.cacheDir === undefined ? undefined : join(opts.cacheDir, ISSUED_FOLDER));
 
-  const keyOf = (c: CertSpec): Promise<KeyPair> => {
-    const owner = keyOwner(c, byId);
-    return keys.get(effectiveKey(owner, byId), `${owner.id}\n${owner.subject}`);
-  };
   const issued = new Map<string, Promise<IssuedCert>>();
   const issuerOf = async (c: CertSpec): Promise<IssuerInput | undefined> => {
     if (c.issuer === undefined) return undefined;
@@ -83,6 +76,37 @@ export async function issuePki(spec: PkiSpec, opts: IssueOptions = {}): Promise<
   const keyPairs = new Map(await Promise.all(spec.certs.map(async (c) => [c.id, await keyOf(c)] as const)));
   for (const c of certs) opts.audit?.record(issuedEvent(c, effectiveKey(keyOwner(c.spec, byId), byId)));
   return new IssuedPki(spec, new Map(certs.map((c) => [c.id, c])), keyPairs);
+}
+
+/**
+ * Makes (or finds in the cache folder) every key of `spec`, and nothing else: the slow part of
+ * issuing, done before a scenario's deadline starts. It needs neither the run's revocation
+ * servers (`auto` URLs) nor a team's CA keys (`externalIssuers` names them), so every
+ * scenario's keys can be made ahead, also where its certificates cannot be.
+ */
+export async function issueKeys(spec: PkiSpec, opts: KeySourceOptions): Promise<void> {
+  const { keyOf } = keySource(spec, opts);
+  await Promise.all(spec.certs.map(keyOf));
+}
+
+interface KeySourceOptions {
+  cacheDir: string | undefined;
+  now?: Date;
+  /** ids of CAs outside the spec that its certificates may name as `issuer` */
+  externalIssuers?: ReadonlySet<string>;
+}
+
+/** the spec, checked, and where each of its certificates' keys comes from */
+function keySource(spec: PkiSpec, opts: KeySourceOptions): { byId: ReadonlyMap<string, CertSpec>; keyOf: (c: CertSpec) => Promise<KeyPair> } {
+  const problems = validatePkiSpec(spec, { now: opts.now ?? new Date(), externalIssuers: opts.externalIssuers ?? new Set() });
+  if (problems.length) throw new PkiSpecError(problems);
+  const byId = new Map(spec.certs.map((c) => [c.id, c] as const));
+  const keys = keyStoreFor(opts.cacheDir);
+  const keyOf = (c: CertSpec): Promise<KeyPair> => {
+    const owner = keyOwner(c, byId);
+    return keys.get(effectiveKey(owner, byId), `${owner.id}\n${owner.subject}`);
+  };
+  return { byId, keyOf };
 }
 
 /** the cert whose key `c` uses: itself, or the end of its keyFrom chain */

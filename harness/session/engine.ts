@@ -2,7 +2,8 @@
  * The engine: one per run. It owns what scenarios share (the revocation servers, the material
  * cache folder) and turns each Scenario into a ScenarioResult via a ScenarioSession.
  */
-import { issuePki } from '../../ca/issue/factory.js';
+import { issueKeys, issuePki } from '../../ca/issue/factory.js';
+import { pointsAtTlsgate } from '../scenario/revocation-needs.js';
 import { generatedPart } from '../scenario/checks/pki-checks.js';
 import { performance } from 'node:perf_hooks';
 import type { RevocationServers } from '../../ca/servers/revocation-servers.js';
@@ -34,7 +35,7 @@ export interface EngineOptions {
 
 export interface Engine {
   run(scenario: Scenario, signal: AbortSignal): Promise<ScenarioResult>;
-  /** issues the scenario's generated certificates into the cache (keys included), so run() finds them made */
+  /** makes the keys of the scenario's generated certificates (and what it can of the certificates) into the cache, so run() finds them made */
   prepare(scenario: Scenario): Promise<void>;
   close(): Promise<void>;
 }
@@ -61,9 +62,16 @@ class ScenarioEngine implements Engine {
   };
 
   async prepare(scenario: Scenario): Promise<void> {
-    // with --audit the issuance belongs to the scenario's own record, so it stays inside run()
-    if (scenario.skip !== undefined || scenario.pki.certs.length === 0 || this.opts.audit) return;
-    await issuePki(generatedPart(scenario.pki, new Set(Object.keys(scenario.pemFiles ?? {}))), { cacheDir: this.opts.certsDir });
+    if (scenario.skip !== undefined || scenario.pki.certs.length === 0) return;
+    const files = new Set(Object.keys(scenario.pemFiles ?? {}));
+    const spec = generatedPart(scenario.pki, files);
+    // every key, the slow part, also where the certificates must wait for run()
+    await issueKeys(spec, { cacheDir: this.opts.certsDir, externalIssuers: files });
+    // the certificates where run() issues the same ones: not with --audit (their issuance belongs
+    // to the scenario's own record), not those whose `auto` URLs name this run's servers, nor
+    // those a team's CA signs with its key
+    const issuedInRunOnly = this.opts.audit || pointsAtTlsgate(scenario) || spec.certs.some((c) => c.issuer !== undefined && files.has(c.issuer));
+    if (!issuedInRunOnly) await issuePki(spec, { cacheDir: this.opts.certsDir });
   }
 
   async run(scenario: Scenario, signal: AbortSignal): Promise<ScenarioResult> {
