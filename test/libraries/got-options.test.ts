@@ -5,12 +5,12 @@
  * changes node-https's.
  */
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultCertsDir } from '../../harness/model/paths.js';
 import { createEngine, type Engine } from '../../harness/session/engine.js';
-import { loadScenarios } from '../../harness/scenario/load.js';
+import { firstObservations } from './run-yaml.js';
 
 const PARTIAL_CHAIN = `
 pki:
@@ -32,7 +32,6 @@ describe('got: TLS options got has no name for still reach the connection', func
   this.timeout(60_000);
   let dir: string;
   let engine: Engine;
-  const signal = new AbortController().signal;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tlsgate-got-options-'));
     engine = await createEngine({ certsDir: defaultCertsDir(), timeoutMs: 5000 });
@@ -43,15 +42,7 @@ describe('got: TLS options got has no name for still reach the connection', func
   });
 
   it('allowPartialTrustChain changes got\'s verdict as it changes node-https\'s', async () => {
-    const file = join(dir, 'partial-chain.yaml');
-    writeFileSync(file, PARTIAL_CHAIN);
-    const { scenarios, problems } = await loadScenarios([file]);
-    expect(problems).to.deep.equal([]);
-    const seen: Record<string, string> = {};
-    for (const s of scenarios) {
-      const [first] = (await engine.run(s, signal)).observations;
-      seen[s.name] = `${first?.outcome} ${first?.code}`;
-    }
+    const seen = await firstObservations(engine, dir, 'partial-chain.yaml', PARTIAL_CHAIN);
     expect(seen['node-https without']).to.not.equal(seen['node-https'], 'the option changes nothing on this Node: no oracle');
     expect({ with: seen.got, without: seen['got without'] }).to.deep.equal({ with: seen['node-https'], without: seen['node-https without'] });
   });

@@ -5,12 +5,12 @@
  * tunnels it, the check never runs, and the connection must not pass as accepted.
  */
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultCertsDir } from '../../harness/model/paths.js';
 import { createEngine, type Engine } from '../../harness/session/engine.js';
-import { loadScenarios } from '../../harness/scenario/load.js';
+import { firstObservations } from './run-yaml.js';
 
 const REVOKED_SERVER = `
 pki:
@@ -36,7 +36,6 @@ describe('library drivers: tlsgate\'s after-handshake checks run, or the connect
   this.timeout(60_000);
   let dir: string;
   let engine: Engine;
-  const signal = new AbortController().signal;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tlsgate-library-hooks-'));
     engine = await createEngine({ certsDir: defaultCertsDir(), timeoutMs: 5000 });
@@ -47,15 +46,7 @@ describe('library drivers: tlsgate\'s after-handshake checks run, or the connect
   });
 
   it('a revoked server is refused as revoked by axios, and as a configuration error where the check cannot run', async () => {
-    const file = join(dir, 'revoked.yaml');
-    writeFileSync(file, REVOKED_SERVER);
-    const { scenarios, problems } = await loadScenarios([file]);
-    expect(problems).to.deep.equal([]);
-    const seen: Record<string, string> = {};
-    for (const s of scenarios) {
-      const [first] = (await engine.run(s, signal)).observations;
-      seen[s.name] = `${first?.outcome} ${first?.code}`;
-    }
+    const seen = await firstObservations(engine, dir, 'revoked.yaml', REVOKED_SERVER);
     expect(seen).to.deep.equal({
       'axios': 'rejected TLSGATE_OCSP_REVOKED',
       'axios through a proxy': 'rejected TLSGATE_CONFIG_ERROR',
