@@ -11,7 +11,8 @@ import type { EndPlacement } from '../drivers/remote/remote-placement.js';
 import type { ClientDriver, ClientHooks, ClientPool, ServerDriver, ServerHandle, ServerHooks } from '../drivers/portable/types.js';
 import { DriverUnavailable } from '../drivers/remote/remote-errors.js';
 import { authenticatedBy, endsAfter, hasSecondsScaleValidity, rotatesServer, usesPool, waitBefore } from './lifecycle-steps.js';
-import type { Observation, RevocationRequest, Scenario, ScenarioStep } from '../model/domain.js';
+import type { ClientObservation, Observation, RevocationRequest, Scenario, ScenarioStep } from '../model/domain.js';
+import { CODES } from '../model/codes.js';
 import { observe, observeSetupFailure, type ObserveContext } from '../verdict/observe.js';
 import { TlsSetupError } from '../drivers/portable/setup-error.js';
 import {
@@ -154,14 +155,17 @@ export class ScenarioSession {
       throw err;
     }
     server.reset();
-    const hooks = hooksOf(revocation, (f) => found.push(f));
+    const check = checkedHooks(revocation, (f) => found.push(f));
     const plan = this.clientPlanFor(server, step, revocation);
     const proxy = await this.ensureProxy(server);
     if (proxy) plan.proxy = proxy.plan;
+    // a connection the pool reuses had its check at its own handshake
+    const reuse = usesPool(this.scenario) && step?.connection === 'reuse';
     const connected = usesPool(this.scenario)
-      ? await this.openPool().request(plan, hooks, step?.connection === 'reuse', signal)
-      : await this.drivers.client.connect(plan, hooks, signal);
-    const client = proxy ? withProxyRecord(connected, proxy.proxy) : connected;
+      ? await this.openPool().request(plan, check.hooks, reuse, signal)
+      : await this.drivers.client.connect(plan, check.hooks, signal);
+    const judged = reuse ? connected : check.acceptedUnchecked(connected, this.drivers.client.name);
+    const client = proxy ? withProxyRecord(judged, proxy.proxy) : judged;
     const serverObs = await server.observation();
     if (client.session) this.lastSession = client.session;
     const observation = observe(client, serverObs, context());
@@ -312,16 +316,36 @@ async function loadDrivers(s: Scenario, m: ScenarioMaterials, placement: EndPlac
   return { client, server, clientVersion: info.version, serverVersion: serverInfo?.version };
 }
 
+interface CheckedHooks {
+  hooks: ClientHooks;
+  /**
+   * The observation, unless the driver accepted without calling the hook: a driver that keeps
+   * its TLS socket to itself (pg, ws, grpc-js, another stack's tool, a library behind a proxy
+   * agent) never runs tlsgate's after-handshake check, and its acceptance would be green for
+   * the wrong reason (a revoked server accepted), so it becomes a configuration error naming it.
+   */
+  acceptedUnchecked(observed: ClientObservation, driver: string): ClientObservation;
+}
+
 /** the plan's after-handshake check as a driver hook: the driver gets the decision, `keep` the findings */
-function hooksOf(plan: RevocationPlan | undefined, keep: (found: RevocationFindings) => void): ClientHooks {
+function checkedHooks(plan: RevocationPlan | undefined, keep: (found: RevocationFindings) => void): CheckedHooks {
   const check = plan?.afterHandshake;
-  if (!check) return {};
+  if (!check) return { hooks: {}, acceptedUnchecked: (observed) => observed };
+  let ran = false;
   return {
-    afterHandshake: async (facts) => {
-      const { decision, ...found } = await check(facts);
-      keep(found);
-      return decision;
+    hooks: {
+      afterHandshake: async (facts) => {
+        ran = true;
+        const { decision, ...found } = await check(facts);
+        keep(found);
+        return decision;
+      },
     },
+    acceptedUnchecked: (observed, driver) => (observed.outcome !== 'accepted' || ran ? observed : {
+      outcome: 'rejected',
+      code: CODES.configError,
+      message: `the ${driver} driver cannot run tlsgate's after-handshake checks (client.revocation): it does not hand tlsgate its TLS socket before sending (a library, its proxy agent, or another stack's tool)`,
+    }),
   };
 }
 

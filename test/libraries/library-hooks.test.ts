@@ -1,8 +1,9 @@
 /**
- * tlsgate's after-handshake checks (client.revocation: ocsp) on library drivers: where the driver
- * holds the TLS socket (axios, got, node-fetch on their https.Agent) a revoked certificate is
- * refused as revoked; where the library keeps its socket (pg, ioredis, ws) or a proxy agent
- * tunnels it, the check never runs, and the connection must not pass as accepted.
+ * tlsgate's after-handshake checks (client.revocation: ocsp) on every kind of client driver:
+ * where the driver holds the TLS socket (node-tls, axios on its https.Agent) a revoked
+ * certificate is refused as revoked; where the library keeps its socket (pg, ioredis, ws), a
+ * proxy agent tunnels it, or another stack's tool makes the connection (s_client, curl), the
+ * check never runs, and the connection must not pass as accepted.
  */
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -30,6 +31,9 @@ scenarios:
   - { name: pg, server: { driver: postgres }, client: { driver: pg }, expect: { outcome: reject } }
   - { name: ioredis, server: { driver: redis }, client: { driver: ioredis }, expect: { outcome: reject } }
   - { name: ws, server: { driver: ws-echo }, client: { driver: ws }, expect: { outcome: reject } }
+  - { name: openssl-s_client, client: { driver: openssl-s_client }, expect: { outcome: reject } }
+  - { name: curl, client: { driver: curl }, expect: { outcome: reject } }
+  - { name: node-tls, client: { driver: node-tls }, expect: { outcome: reject } }
 `;
 
 describe('library drivers: tlsgate\'s after-handshake checks run, or the connection is not accepted', function () {
@@ -54,6 +58,9 @@ describe('library drivers: tlsgate\'s after-handshake checks run, or the connect
       'pg': 'rejected TLSGATE_CONFIG_ERROR',
       'ioredis': 'rejected TLSGATE_CONFIG_ERROR',
       'ws': 'rejected TLSGATE_CONFIG_ERROR',
+      'openssl-s_client': 'rejected TLSGATE_CONFIG_ERROR',
+      'curl': 'rejected TLSGATE_CONFIG_ERROR',
+      'node-tls': 'rejected TLSGATE_OCSP_REVOKED',
     });
   });
 });

@@ -10,7 +10,6 @@
 import type { TSchema } from 'typebox';
 import type { ClientObservation } from '../../model/domain.js';
 import type { ClientDriver, ClientHooks, ClientPlan, DriverInfo } from '../portable/types.js';
-import { hooksUnsupported } from './http/unsupported.js';
 import { resolveLibrary, type ResolvedLibrary, type ResolveOptions } from './resolve-library.js';
 
 /** one library's connection logic; `M` is the library's module namespace */
@@ -44,29 +43,9 @@ export function libraryClientDriver(spec: LibraryDriverSpec, opts: ResolveOption
     async connect(plan, hooks, signal) {
       signal.throwIfAborted();
       const [resolved, client] = await Promise.all([library(), spec.load()]);
-      return withCheckedHooks(spec.name, hooks, (checked) => client.connect(resolved, plan, checked, signal));
+      return client.connect(resolved, plan, hooks, signal);
     },
   };
-}
-
-/**
- * tlsgate's after-handshake checks (client.revocation) run only where a driver holds the TLS
- * socket before the first byte is sent; a library that keeps it (pg, ws, grpc-js...) or tunnels
- * it through a proxy agent never calls the hook. An acceptance without the check would be green
- * for the wrong reason, so it becomes a configuration error naming the driver.
- */
-async function withCheckedHooks(driver: string, hooks: ClientHooks, connect: (hooks: ClientHooks) => Promise<ClientObservation>): Promise<ClientObservation> {
-  const check = hooks.afterHandshake;
-  if (!check) return connect(hooks);
-  let ran = false;
-  const observed = await connect({
-    ...hooks,
-    afterHandshake: (facts) => {
-      ran = true;
-      return check(facts);
-    },
-  });
-  return observed.outcome === 'accepted' && !ran ? hooksUnsupported(driver) : observed;
 }
 
 /** a CommonJS package's exports arrive as `default` of the namespace; an ES module's as the namespace */
