@@ -23,7 +23,8 @@
  * portable drivers run on Node 16 and later.
  */
 import { createHash, type Hash } from 'node:crypto';
-import * as tls from 'node:tls';
+// the module object itself: the named exports of a builtin do not follow later assignments to tls.DEFAULT_*
+import tls from 'node:tls';
 
 /** every option tls.createSecureContext reads (Node 16 to 24) */
 export const CONTEXT_OPTIONS = [
