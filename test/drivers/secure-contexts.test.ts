@@ -115,6 +115,20 @@ describe('client secure contexts (shared per set of context options)', function 
     expect(cache.size).to.equal(0);
   });
 
+  it('leaves plans on the default CA store to tls.connect where Node can replace that store (tls.setDefaultCACertificates, Node 22.19+)', () => {
+    const module = tls as { setDefaultCACertificates?: unknown };
+    const own = module.setDefaultCACertificates;
+    try {
+      module.setDefaultCACertificates = () => undefined;
+      expect(contextKey({ rejectUnauthorized: true }), 'default store').to.equal(undefined);
+      expect(contextKey({ ca: [testPki().cert('root').pem] }), 'explicit trust').to.be.a('string');
+    } finally {
+      if (own === undefined) delete module.setDefaultCACertificates;
+      else module.setDefaultCACertificates = own;
+    }
+    if (own === undefined) expect(contextKey({ rejectUnauthorized: true }), 'this Node cannot replace it').to.be.a('string');
+  });
+
   it('stays within its bound, dropping the least recently used', () => {
     const cache = new SecureContextCache(2);
     const ctx = (n: number) => cache.withContext({ sessionTimeout: n } as tls.ConnectionOptions).secureContext;

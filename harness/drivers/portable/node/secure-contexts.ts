@@ -105,9 +105,13 @@ function contextOptions(options: tls.ConnectionOptions): tls.SecureContextOption
 
 /**
  * sha256 over every context option's canonical form and the defaults; undefined when an
- * option is unknown (a later Node might read it into the context) or has a value it cannot key.
+ * option is unknown (a later Node might read it into the context), has a value it cannot key,
+ * or the context would use a default CA store that can change.
  */
 export function contextKey(options: tls.ConnectionOptions): string | undefined {
+  // Node 22.19+ can swap the default CA store at run time (tls.setDefaultCACertificates): a
+  // context built on the old one must not be served, and hashing the store per connection would cost what the cache saves
+  if (options.ca === undefined && typeof (tls as { setDefaultCACertificates?: unknown }).setDefaultCACertificates === 'function') return undefined;
   const known = new Set<string>(CONTEXT_OPTIONS);
   for (const [name, value] of Object.entries(options)) {
     if (value !== undefined && !known.has(name) && !SOCKET_OPTIONS.has(name)) return undefined;
