@@ -20,6 +20,7 @@ import {
   rejection, targetOf, targetTlsOptions, timeoutMessage, tlsOptionsFromPlan, nodeDriverInfo,
 } from '../client-common.js';
 import type { ClientDriver, ClientHooks, ClientPlan, ClientPool, DriverInfo, PeerDecision } from '../types.js';
+import { clientContexts } from './secure-contexts.js';
 
 type OnSocket = (err: Error | null, socket: Duplex) => void;
 
@@ -114,7 +115,7 @@ class KeepAlivePool implements ClientPool {
 function getOnce(agent: RecordingAgent, plan: ClientPlan, signal: AbortSignal, release: () => void): Promise<ClientObservation> {
   const target = targetOf(plan);
   const options: RequestOptions = {
-    ...tlsOptionsFromPlan(plan),
+    ...clientContexts.withContext(tlsOptionsFromPlan(plan)),
     ...targetTlsOptions(target),
     agent,
     hostname: target.connectHost,

@@ -6,6 +6,7 @@ import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import type { ClientObservation } from '../../../model/domain.js';
 import { configRejection, exchangeOverTls, HandshakeRecorder, targetOf, tlsOptionsFromPlan, nodeDriverInfo } from '../client-common.js';
 import type { ClientDriver, ClientHooks, ClientPlan, DriverInfo } from '../types.js';
+import { clientContexts } from './secure-contexts.js';
 
 export const nodeTlsClient: ClientDriver = {
   name: 'node-tls',
@@ -27,7 +28,7 @@ export const nodeTlsClient: ClientDriver = {
     };
     let socket: TLSSocket;
     try {
-      socket = connect(options);
+      socket = connect(clientContexts.withContext(options));
     } catch (err) {
       return configRejection(err);
     }

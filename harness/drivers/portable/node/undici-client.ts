@@ -22,6 +22,7 @@ import {
   targetOf, targetTlsOptions, timeoutMessage, tlsOptionsFromPlan,
 } from '../client-common.js';
 import type { ClientDriver, ClientHooks, ClientPlan, ClientPool, DriverInfo, PeerDecision } from '../types.js';
+import { clientContexts } from './secure-contexts.js';
 
 type Undici = typeof import('undici');
 
@@ -74,7 +75,7 @@ type Connector = (opts: Record<string, unknown>, callback: ConnectCallback) => T
 
 function recordingConnector(undici: Undici, plan: ClientPlan, hooks: ClientHooks, state: ConnectionState): Connector {
   const base = undici.buildConnector({
-    ...tlsOptionsFromPlan(plan),
+    ...clientContexts.withContext(tlsOptionsFromPlan(plan)),
     ...targetTlsOptions(targetOf(plan)),
     // undici's own connect timer must not pre-empt ours: the driver reports TLSGATE_TIMEOUT
     timeout: plan.timeoutMs + 1000,
