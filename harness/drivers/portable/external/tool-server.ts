@@ -133,6 +133,7 @@ async function listenInPrivateNetwork(spec: ToolServerSpec, plan: ServerPlan, ho
     throw err;
   }
   void proc.ended().then(() => bridge.close()); // the address goes with the tool, on every path
+  signal.throwIfAborted();
   return new ToolServerHandle(spec, proc, bridge.host, bridge.port, bridge);
 }
 
