@@ -11,6 +11,7 @@
 import { expect } from 'chai';
 import { execFile, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { listeningSocketsOf } from '../robustness/support/sockets.js';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,9 +51,11 @@ function descendants(root: number): number[] {
   return found;
 }
 
+/** running, not a zombie waiting to be reaped */
 const alive = (pid: number): boolean => {
   try {
-    return !readFileSync(`/proc/${pid}/stat`, 'latin1').slice(readFileSync(`/proc/${pid}/stat`, 'latin1').lastIndexOf(')') + 2).startsWith('Z');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
   } catch {
     return false;
   }
@@ -66,36 +69,9 @@ const commandOf = (pid: number): string => {
   }
 };
 
-function socketInodes(pid: number): Set<string> {
-  const inodes = new Set<string>();
-  try {
-    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-      if (m) inodes.add(m[1]!);
-    }
-  } catch {
-    // it ended
-  }
-  return inodes;
-}
-
-/** `/proc/net/tcp` address -> `127.0.0.1:443`, `[::]:443` */
-function address(hex: string): string {
-  const [ip, port] = hex.split(':') as [string, string];
-  const p = parseInt(port, 16);
-  if (ip.length === 8) return `${ip.match(/../g)!.reverse().map((b) => parseInt(b, 16)).join('.')}:${p}`;
-  const words = ip.match(/.{8}/g)!.map((w) => w.match(/../g)!.reverse().join('')).join('');
-  return `[${words === '0'.repeat(32) ? '::' : words}]:${p}`;
-}
-
-/** the listening TCP sockets of these processes in the socket table `base` (a /proc/<pid> or /proc/self) sees */
-function listeners(pids: number[], base = '/proc/self'): string[] {
-  const inodes = new Set(pids.flatMap((pid) => [...socketInodes(pid)]));
-  return ['tcp', 'tcp6'].flatMap((table) => readFileSync(`${base}/net/${table}`, 'latin1').split('\n').slice(1).flatMap((line) => {
-    const f = line.trim().split(/\s+/);
-    return f[3] === '0A' && inodes.has(f[9]!) ? [address(f[1]!)] : [];
-  })).sort();
-}
+/** the listening TCP sockets of these processes, as `address port`, in this network namespace's table or `netOf`'s */
+const listeners = (pids: number[], netOf: number | 'self' = 'self'): string[] =>
+  pids.flatMap((pid) => listeningSocketsOf(pid, netOf)).map((s) => `${s.address} ${s.port}`).sort();
 
 async function until(test: () => boolean): Promise<void> {
   while (!test()) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -118,8 +94,8 @@ describe('gnutls-serv in a private network namespace', function () {
       expect(tool, `no gnutls-serv among ${tree.map(commandOf).join(', ')}`).to.be.a('number');
       expect(listeners(tree)).to.deep.equal([]);
       expect(readlinkSync(`/proc/${tool}/ns/net`)).to.not.equal(readlinkSync('/proc/self/ns/net'));
-      expect(listeners([tool!], `/proc/${tool}`)).to.deep.equal(['0.0.0.0:4433', '[::]:4433']);
-      expect(listeners([process.pid])).to.deep.equal([`127.0.0.1:${handle.port}`]); // the bridge, on loopback
+      expect(listeners([tool!], tool)).to.deep.equal(['0.0.0.0 4433', ':: 4433']);
+      expect(listeners([process.pid])).to.deep.equal([`127.0.0.1 ${handle.port}`]); // the bridge, on loopback
 
       const { obs, server } = await connectTo(nodeTlsClient, handle, {});
       expect({ outcome: obs.outcome, handshake: server.handshake }).to.deep.equal({ outcome: 'accepted', handshake: true });
@@ -132,7 +108,7 @@ describe('gnutls-serv in a private network namespace', function () {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      expect(listeners([process.pid])).to.deep.equal([`127.0.0.1:${(server.address() as AddressInfo).port}`]);
+      expect(listeners([process.pid])).to.deep.equal([`127.0.0.1 ${(server.address() as AddressInfo).port}`]);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
