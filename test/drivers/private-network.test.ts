@@ -10,7 +10,8 @@
  */
 import { expect } from 'chai';
 import { execFile, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { listeningSocketsOf } from '../robustness/support/sockets.js';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { extname, join } from 'node:path';
@@ -61,13 +62,15 @@ const alive = (pid: number): boolean => {
   }
 };
 
-const commandOf = (pid: number): string => {
+const commandLine = (pid: number): string[] => {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0')[0] ?? '';
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0');
   } catch {
-    return '';
+    return [];
   }
 };
+
+const commandOf = (pid: number): string => commandLine(pid)[0] ?? '';
 
 /** the listening TCP sockets of these processes, as `address port`, in this network namespace's table or `netOf`'s */
 const listeners = (pids: number[], netOf: number | 'self' = 'self'): string[] =>
@@ -138,19 +141,25 @@ describe('gnutls-serv in a private network namespace', function () {
     expect(descendants(process.pid).filter(alive)).to.deep.equal([]);
   });
 
-  it('leaves nothing running when the process that started it is killed (SIGKILL: no cleanup runs)', async () => {
-    const ext = extname(fileURLToPath(import.meta.url));
-    const driver = new URL(`../../harness/drivers/portable/external/gnutls-serv${ext}`, import.meta.url).href;
-    const script = `const { gnutlsServ } = await import(${JSON.stringify(driver)});
-      const h = await gnutlsServ.listen(JSON.parse(process.argv[1]), {}, new AbortController().signal);
-      console.log(h.port); setInterval(() => {}, 1000);`;
-    const child = spawn(process.execPath, [...(ext === '.ts' ? ['--import', 'tsx'] : []), '--input-type=module', '-e', script, JSON.stringify(serverPlan())], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise((resolve) => child.stdout.once('data', resolve));
-    const tree = descendants(child.pid!);
-    expect(tree.map(commandOf).filter((c) => c.endsWith('gnutls-serv'))).to.have.length(1);
-    child.kill('SIGKILL');
-    await until(() => !tree.some(alive));
-  });
+  for (const moment of ['while it serves', 'while its relay starts'] as const) {
+    it(`leaves nothing running, and no scratch folder, when the process that started it is killed ${moment} (SIGKILL: no cleanup runs)`, async () => {
+      const ext = extname(fileURLToPath(import.meta.url));
+      const driver = new URL(`../../harness/drivers/portable/external/gnutls-serv${ext}`, import.meta.url).href;
+      const script = `const { gnutlsServ } = await import(${JSON.stringify(driver)});
+        const h = await gnutlsServ.listen(JSON.parse(process.argv[1]), {}, new AbortController().signal);
+        console.log(h.port); setInterval(() => {}, 1000);`;
+      const child = spawn(process.execPath, [...(ext === '.ts' ? ['--import', 'tsx'] : []), '--input-type=module', '-e', script, JSON.stringify(serverPlan())], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const relay = () => descendants(child.pid!).find((pid) => commandLine(pid).some((arg) => arg.endsWith('netns-relay.js') || arg.endsWith('netns-relay.ts')));
+      if (moment === 'while it serves') await new Promise((resolve) => child.stdout.once('data', resolve));
+      else await until(() => relay() !== undefined);
+      const tree = descendants(child.pid!);
+      const scratch = commandLine(relay()!).find((arg) => arg.startsWith(join(tmpdir(), 'tlsgate-gnutls-serv-')));
+      expect(scratch, commandLine(relay()!).join(' ')).to.be.a('string');
+      child.kill('SIGKILL');
+      await until(() => !tree.some(alive));
+      expect(existsSync(scratch!)).to.equal(false);
+    });
+  }
 });
 
 describe('a machine that refuses the private network namespace', function () {

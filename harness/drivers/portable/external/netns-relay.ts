@@ -9,18 +9,19 @@
  *
  * It is the namespace's PID 1, so when it ends the kernel ends everything in the namespace; it
  * ends when the tool ends (with the tool's exit status), on SIGTERM/SIGINT (after the tool), and
- * when the channel closes (tlsgate is gone, even by SIGKILL).
+ * when the channel closes: tlsgate is gone (even by SIGKILL), so the relay also removes the
+ * tool's scratch folder (its keys), which tlsgate can no longer do.
  *
- * Usage: node netns-relay.js <ip> <port> <tool> [tool args...]
+ * Usage: node netns-relay.js <ip> <port> <scratch folder> <tool> [tool args...]
  * Node builtins only: it runs on the Node under test.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { constants } from 'node:os';
 import type { FromRelay, ToRelay } from './relay-protocol.js';
 
-const [ip, portText, tool, ...toolArgs] = process.argv.slice(2);
+const [ip, portText, scratch, tool, ...toolArgs] = process.argv.slice(2);
 const port = Number(portText);
 /** how often the namespace's socket table is read while the tool starts */
 const POLL_MS = 5;
@@ -54,8 +55,18 @@ function connectToTool(id: number): void {
   socket.once('error', (err: NodeJS.ErrnoException) => report({ type: 'connect-failed', id, message: err.code ?? err.message }));
 }
 
+/** tlsgate is gone: nobody is left to use the tool or to remove its files */
+function orphaned(): never {
+  child?.kill('SIGKILL');
+  rmSync(scratch!, { recursive: true, force: true });
+  process.exit(0);
+}
+
 function main(): void {
   process.on('uncaughtException', (err) => fail(`relay: ${err.message}`, 70));
+  // the channel may have closed before this module ran (tlsgate killed while this process started)
+  process.on('disconnect', orphaned);
+  if (!process.connected) orphaned();
   try {
     execFileSync(ip!, ['link', 'set', 'lo', 'up'], { stdio: 'ignore' });
   } catch (err) {
@@ -75,10 +86,6 @@ function main(): void {
   });
   // as PID 1 of its namespace, this process gets only the signals it handles
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => child!.kill(signal));
-  process.on('disconnect', () => {
-    child!.kill('SIGKILL');
-    process.exit(0);
-  });
 }
 
 main();

@@ -13,8 +13,9 @@
  */
 import { execFile } from 'node:child_process';
 import type { Socket } from 'node:net';
-import { delimiter } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { delimiter, dirname, extname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FromRelay } from './relay-protocol.js';
 import type { ScratchFiles } from './scratch-files.js';
 import { ToolProcess } from './tool-process.js';
@@ -29,7 +30,14 @@ const IP: ExternalTool = { command: 'ip', debianPackage: 'iproute2', versionArgs
 const IP_PATH = [process.env.PATH ?? '', '/usr/sbin', '/sbin'].join(delimiter);
 
 const NAMESPACE_FLAGS = ['--user', '--map-root-user', '--net', '--pid', '--fork', '--kill-child'];
-const RELAY = fileURLToPath(new URL('./netns-relay.js', import.meta.url));
+
+/** netns-relay: the compiled .js (what users run), or under tsx the .ts source, loaded through tsx there too */
+function relayEntry(): string[] {
+  const here = fileURLToPath(import.meta.url);
+  const ext = extname(here);
+  const entry = join(dirname(here), `netns-relay${ext}`);
+  return ext === '.ts' ? ['--import', pathToFileURL(createRequire(here).resolve('tsx')).href, entry] : [entry];
+}
 
 interface Helpers {
   unshare: string;
@@ -68,7 +76,7 @@ const unavailable = (message: string): Error => Object.assign(new Error(message)
 
 /** the tool, started inside its own namespace by the relay; its stdout and stderr are the tool's own */
 export function startInPrivateNetwork(helpers: Helpers, file: string, args: string[], scratch: ScratchFiles, signal: AbortSignal): PrivateNetworkTool {
-  const relayArgs = ['--no-warnings', RELAY, helpers.ip, String(INSIDE_PORT), file, ...args];
+  const relayArgs = ['--no-warnings', ...relayEntry(), helpers.ip, String(INSIDE_PORT), scratch.dir, file, ...args];
   const proc = new ToolProcess(helpers.unshare, [...NAMESPACE_FLAGS, '--', process.execPath, ...relayArgs], scratch, signal, { processGroup: true, ipc: true });
   return new PrivateNetworkTool(proc);
 }
