@@ -141,22 +141,29 @@ describe('gnutls-serv in a private network namespace', function () {
     expect(descendants(process.pid).filter(alive)).to.deep.equal([]);
   });
 
-  for (const moment of ['while it serves', 'while its relay starts'] as const) {
+  for (const moment of ['while it serves', 'while its relay starts', 'while a connection is handed over'] as const) {
     it(`leaves nothing running, and no scratch folder, when the process that started it is killed ${moment} (SIGKILL: no cleanup runs)`, async () => {
       const ext = extname(fileURLToPath(import.meta.url));
       const driver = new URL(`../../harness/drivers/portable/external/gnutls-serv${ext}`, import.meta.url).href;
       const script = `const { gnutlsServ } = await import(${JSON.stringify(driver)});
         const h = await gnutlsServ.listen(JSON.parse(process.argv[1]), {}, new AbortController().signal);
+        if (process.argv[2] === 'while a connection is handed over') {
+          // dies before the relay's socket arrives, so the relay waits for an acknowledgement in vain
+          const { connect } = await import('node:net');
+          connect(h.port, h.host).once('connect', () => process.kill(process.pid, 'SIGKILL'));
+        }
         console.log(h.port); setInterval(() => {}, 1000);`;
-      const child = spawn(process.execPath, [...(ext === '.ts' ? ['--import', 'tsx'] : []), '--input-type=module', '-e', script, JSON.stringify(serverPlan())], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, [...(ext === '.ts' ? ['--import', 'tsx'] : []), '--input-type=module', '-e', script, JSON.stringify(serverPlan()), moment], { stdio: ['ignore', 'pipe', 'inherit'] });
       const relay = () => descendants(child.pid!).find((pid) => commandLine(pid).some((arg) => arg.endsWith('netns-relay.js') || arg.endsWith('netns-relay.ts')));
-      if (moment === 'while it serves') await new Promise((resolve) => child.stdout.once('data', resolve));
-      else await until(() => relay() !== undefined);
-      const tree = descendants(child.pid!);
+      await until(() => relay() !== undefined);
+      // unshare, the relay and gnutls-serv all name the scratch folder: found by it once orphaned too
       const scratch = commandLine(relay()!).find((arg) => arg.startsWith(join(tmpdir(), 'tlsgate-gnutls-serv-')));
       expect(scratch, commandLine(relay()!).join(' ')).to.be.a('string');
-      child.kill('SIGKILL');
-      await until(() => !tree.some(alive));
+      const mentioning = () => [...parents().keys()].filter((pid) => alive(pid) && commandLine(pid).some((arg) => arg.includes(scratch!)));
+      if (moment === 'while it serves') await new Promise((resolve) => child.stdout.once('data', resolve));
+      if (moment === 'while a connection is handed over') await new Promise((resolve) => child.once('exit', resolve));
+      else child.kill('SIGKILL');
+      await until(() => mentioning().length === 0);
       expect(existsSync(scratch!)).to.equal(false);
     });
   }

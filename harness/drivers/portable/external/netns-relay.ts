@@ -25,6 +25,8 @@ const [ip, portText, scratch, tool, ...toolArgs] = process.argv.slice(2);
 const port = Number(portText);
 /** how often the namespace's socket table is read while the tool starts */
 const POLL_MS = 5;
+/** how often the relay checks that tlsgate is still there */
+const ORPHAN_CHECK_MS = 100;
 
 const report = (message: FromRelay, socket?: Socket): void => {
   if (process.connected) process.send!(message, socket);
@@ -64,9 +66,12 @@ function orphaned(): never {
 
 function main(): void {
   process.on('uncaughtException', (err) => fail(`relay: ${err.message}`, 70));
-  // the channel may have closed before this module ran (tlsgate killed while this process started)
+  // The channel may have closed before this module ran (tlsgate killed while this process
+  // started), and 'disconnect' never comes when it closes while a handed-over socket awaits its
+  // acknowledgement (Node's channel then waits for its handle queue): watch `connected` too.
   process.on('disconnect', orphaned);
   if (!process.connected) orphaned();
+  setInterval(() => process.connected || orphaned(), ORPHAN_CHECK_MS);
   try {
     execFileSync(ip!, ['link', 'set', 'lo', 'up'], { stdio: 'ignore' });
   } catch (err) {
