@@ -107,6 +107,16 @@ describe('gnutls-serv in a private network namespace', function () {
     }
   });
 
+  it('serves a handshake on ::1 too (the bridge listens on ::1; inside, the relay connects over 127.0.0.1)', async () => {
+    const handle = await gnutlsServ.listen(serverPlan({ host: '::1' }), {}, never);
+    try {
+      const { obs, server } = await connectTo(nodeTlsClient, handle, {});
+      expect({ host: handle.host, outcome: obs.outcome, handshake: server.handshake }).to.deep.equal({ host: '::1', outcome: 'accepted', handshake: true });
+    } finally {
+      await handle.close();
+    }
+  });
+
   it('the same listing shows a Node server listening on 127.0.0.1 (it can see a listener)', async () => {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
