@@ -16,9 +16,9 @@ export const canReadProc = existsSync('/proc/net/tcp') && existsSync('/proc/self
 
 const LISTEN = '0A';
 
-/** every TCP socket in state LISTEN on this machine (this network namespace) */
-export function listeningSockets(): ListeningSocket[] {
-  return ['/proc/net/tcp', '/proc/net/tcp6'].filter(existsSync).flatMap((file) =>
+/** every TCP socket in state LISTEN on this machine (this network namespace, or the one process `netOf` is in) */
+export function listeningSockets(netOf: number | 'self' = 'self'): ListeningSocket[] {
+  return [`/proc/${netOf}/net/tcp`, `/proc/${netOf}/net/tcp6`].filter(existsSync).flatMap((file) =>
     readFileSync(file, 'utf8').split('\n').slice(1).flatMap((line) => {
       const fields = line.trim().split(/\s+/);
       if (fields.length < 10 || fields[3] !== LISTEN) return [];
@@ -27,10 +27,10 @@ export function listeningSockets(): ListeningSocket[] {
     }));
 }
 
-/** the listening sockets whose inode an fd of `pid` holds */
-export function listeningSocketsOf(pid: number | 'self'): ListeningSocket[] {
+/** the listening sockets whose inode an fd of `pid` holds, in this network namespace's table or `netOf`'s */
+export function listeningSocketsOf(pid: number | 'self', netOf: number | 'self' = 'self'): ListeningSocket[] {
   const inodes = socketInodesOf(pid);
-  return listeningSockets().filter((s) => inodes.has(s.inode));
+  return listeningSockets(netOf).filter((s) => inodes.has(s.inode));
 }
 
 /** the addresses something listens on at `port` */

@@ -2,20 +2,29 @@
  * One run of another stack's command-line tool: spawned without a shell, its stdout and stderr
  * kept (the observation is read from them), killed on every path: close(), the scenario's abort
  * (timeout, Ctrl-C), and this process's exit (a last resort for a crash). Its scratch files go
- * with it.
+ * with it. A tool started through a helper (the private network's `unshare` and relay) runs as a
+ * process group of its own, and every signal goes to the whole group, so no part outlives it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type Serializable } from 'node:child_process';
+import { Socket } from 'node:net';
 import type { ScratchFiles } from './scratch-files.js';
 
-const live = new Set<ChildProcess>();
+const live = new Set<ToolProcess>();
 let exitHookInstalled = false;
 
 function killAllOnExit(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
-    for (const child of live) child.kill('SIGKILL');
+    for (const proc of live) proc.kill('SIGKILL');
   });
+}
+
+export interface ToolProcessOptions {
+  /** the process leads a process group of its own, and signals go to the whole group */
+  processGroup?: boolean;
+  /** an IPC channel to the process (a Node script: the private network's relay) */
+  ipc?: boolean;
 }
 
 /** how long a tool gets to end after SIGTERM before SIGKILL */
@@ -31,10 +40,15 @@ export class ToolProcess {
   private readonly exited: Promise<void>;
   private readonly onAbort = () => void this.close();
 
-  constructor(file: string, args: string[], private readonly scratch: ScratchFiles, private readonly signal: AbortSignal) {
+  constructor(file: string, args: string[], private readonly scratch: ScratchFiles, private readonly signal: AbortSignal, private readonly options: ToolProcessOptions = {}) {
     killAllOnExit();
-    this.child = spawn(file, args, { cwd: scratch.dir, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
-    live.add(this.child);
+    this.child = spawn(file, args, {
+      cwd: scratch.dir,
+      stdio: options.ipc ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C' },
+      detached: options.processGroup === true,
+    });
+    live.add(this);
     this.child.stdout!.on('data', (chunk: Buffer) => this.add('out', chunk));
     this.child.stderr!.on('data', (chunk: Buffer) => this.add('err', chunk));
     this.child.stdin!.on('error', () => undefined); // the tool may exit before it reads its input
@@ -43,7 +57,7 @@ export class ToolProcess {
         if (this.exitCode !== undefined) return;
         this.exitCode = code;
         this.exitSignal = sig;
-        live.delete(this.child);
+        live.delete(this);
         signal.removeEventListener('abort', this.onAbort);
         this.scratch.remove();
         this.notify();
@@ -79,6 +93,19 @@ export class ToolProcess {
 
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  /** a message on the IPC channel (options.ipc); dropped once the process is gone */
+  send(message: Serializable): void {
+    if (this.child.connected) this.child.send(message, () => undefined);
+  }
+
+  /** listens to the IPC channel (options.ipc): each message, with the socket it carries if any; until() sees its effect */
+  onMessage(listener: (message: unknown, socket: Socket | undefined) => void): void {
+    this.child.on('message', (message, handle) => {
+      listener(message, handle instanceof Socket ? handle : undefined);
+      this.notify();
+    });
   }
 
   write(text: string): void {
@@ -117,12 +144,25 @@ export class ToolProcess {
   /** SIGTERM, then SIGKILL after a grace; resolves once the tool is gone and its files removed */
   async close(): Promise<void> {
     if (this.running) {
-      this.child.kill('SIGTERM');
-      const timer = setTimeout(() => this.child.kill('SIGKILL'), KILL_GRACE_MS);
+      this.kill('SIGTERM');
+      const timer = setTimeout(() => this.kill('SIGKILL'), KILL_GRACE_MS);
       await this.exited;
       clearTimeout(timer);
     }
     this.scratch.remove();
+  }
+
+  /** signals the tool, or its whole process group (options.processGroup) */
+  kill(signal: NodeJS.Signals): void {
+    if (!this.options.processGroup || this.child.pid === undefined) {
+      this.child.kill(signal);
+      return;
+    }
+    try {
+      process.kill(-this.child.pid, signal);
+    } catch {
+      // the group is gone already
+    }
   }
 
   describeExit(): string {

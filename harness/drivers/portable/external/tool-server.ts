@@ -1,9 +1,13 @@
 /**
  * What the two server drivers (openssl-s_server, gnutls-serv) share: write the plan's materials
- * to 0600 scratch files, pick a loopback port (the tools take no port 0: bind port 0, release,
- * hand it over, and retry with a new one when the tool reports the address in use), start the
- * tool, wait until it listens, and read each step's server observation from its output. The
- * tool is killed and its files removed on close, on abort and on any failure to start.
+ * to 0600 scratch files, start the tool where it listens on loopback only, wait until it listens,
+ * and read each step's server observation from its output. The tool is killed and its files
+ * removed on close, on abort and on any failure to start.
+ *
+ * Where it listens: a tool that takes a host (s_server) gets the loopback address and a port
+ * (the tools take no port 0: bind port 0, release, hand it over, and retry with a new one when
+ * the tool reports the address in use). A tool that binds every interface (gnutls-serv) runs in
+ * a private network namespace behind a loopback bridge (private-network.ts), or not at all.
  */
 import type { ServerObservation } from '../../../model/domain.js';
 import { emptyServerObservation } from '../server-observation.js';
@@ -13,6 +17,8 @@ import type { ServerDriver, ServerHandle, ServerHooks, ServerPlan } from '../typ
 import { freeLoopbackPort, listensOn, PORT_ATTEMPTS } from './loopback-port.js';
 import { ScratchFiles } from './scratch-files.js';
 import { ToolProcess } from './tool-process.js';
+import { INSIDE_PORT, requirePrivateNetwork, startInPrivateNetwork, type PrivateNetworkTool } from './private-network.js';
+import { LoopbackBridge } from './loopback-bridge.js';
 import { requireTool, toolVersion, type ExternalTool } from './tools.js';
 import { pemBlocks } from './pem.js';
 
@@ -38,10 +44,12 @@ export interface ToolServerSpec {
   /** the TLS library the tool reports as (DriverInfo.source) */
   source: string;
   args(plan: ServerPlan, files: ServerFiles, port: number): string[];
+  /** the tool binds every interface (no listen-address option): it runs in a private network namespace */
+  privateNetwork?: boolean;
   /** output that says the tool listens; without it, the kernel's socket table says so */
   ready?: RegExp;
-  /** output that says the port was taken */
-  addressInUse: RegExp;
+  /** output that says the port was taken (not in a private network, where the port is the tool's alone) */
+  addressInUse?: RegExp;
   /** output since the step began -> has this step's connection ended? */
   connectionEnded(out: string, err: string): boolean;
   /** output since the step began -> what the server saw */
@@ -60,7 +68,7 @@ export function toolServerDriver(spec: ToolServerSpec): ServerDriver {
   return {
     name: spec.name,
     info: async () => ({ name: spec.name, version: await toolVersion(spec.tool), source: spec.source }),
-    listen: (plan, hooks, signal) => listenWithTool(spec, plan, hooks, signal),
+    listen: (plan, hooks, signal) => (spec.privateNetwork ? listenInPrivateNetwork(spec, plan, hooks, signal) : listenWithTool(spec, plan, hooks, signal)),
   };
 }
 
@@ -85,12 +93,48 @@ async function listenWithTool(spec: ToolServerSpec, plan: ServerPlan, hooks: Ser
     if (proc.running && ready()) return new ToolServerHandle(spec, proc, plan.host, port);
     await proc.close();
     last = `${proc.stderr}${proc.stdout}`.trim();
-    if (!spec.addressInUse.test(last)) {
-      // the tool refused its own configuration (a key it cannot load, a bad flag): an observation
-      throw new TlsSetupError('server', undefined, `${spec.name} did not start (${proc.describeExit()}): ${lastLines(last)}`);
-    }
+    if (!spec.addressInUse?.test(last)) throw didNotStart(spec, proc);
   }
   throw new Error(`${spec.name}: no free loopback port after ${PORT_ATTEMPTS} attempts: ${lastLines(last)}`);
+}
+
+/** the tool refused its own configuration (a key it cannot load, a bad flag): an observation */
+const didNotStart = (spec: ToolServerSpec, proc: ToolProcess): TlsSetupError =>
+  new TlsSetupError('server', undefined, `${spec.name} did not start (${proc.describeExit()}): ${lastLines(`${proc.stderr}${proc.stdout}`.trim())}`);
+
+/** the tool in its own network namespace, on a fixed port there; the scenario's address is the bridge's */
+async function listenInPrivateNetwork(spec: ToolServerSpec, plan: ServerPlan, hooks: ServerHooks, signal: AbortSignal): Promise<ServerHandle> {
+  signal.throwIfAborted();
+  const file = requireTool(spec.tool);
+  const helpers = await requirePrivateNetwork(spec.name);
+  const staple = await stapleFor(plan, hooks);
+  signal.throwIfAborted();
+  const scratch = new ScratchFiles(spec.name);
+  let tool: PrivateNetworkTool;
+  try {
+    tool = startInPrivateNetwork(helpers, file, spec.args(plan, writeFiles(scratch, plan, staple), INSIDE_PORT), scratch, signal);
+  } catch (err) {
+    scratch.remove();
+    throw err;
+  }
+  const { proc } = tool;
+  await proc.until(() => tool.listening || tool.error !== undefined, START_LIMIT_MS);
+  signal.throwIfAborted();
+  if (!proc.running || !tool.listening) {
+    await proc.close();
+    if (tool.error) throw new Error(`${spec.name}: ${tool.error}`);
+    throw didNotStart(spec, proc);
+  }
+  let bridge: LoopbackBridge;
+  try {
+    bridge = await LoopbackBridge.open(plan.host, () => tool.connect());
+  } catch (err) {
+    await proc.close();
+    throw err;
+  }
+  void proc.ended().then(() => bridge.close()); // the address goes with the tool, on every path
+  signal.throwIfAborted();
+  return new ToolServerHandle(spec, proc, bridge.host, bridge.port, bridge);
 }
 
 const lastLines = (text: string): string => text.split('\n').filter(Boolean).slice(-4).join(' | ');
@@ -128,7 +172,10 @@ class ToolServerHandle implements ServerHandle {
   /** stdout already answered (s_server relays stdin to the client) */
   private answeredUpTo = 0;
 
-  constructor(private readonly spec: ToolServerSpec, private readonly proc: ToolProcess, readonly host: string, readonly port: number) {
+  constructor(
+    private readonly spec: ToolServerSpec, private readonly proc: ToolProcess, readonly host: string, readonly port: number,
+    private readonly bridge?: LoopbackBridge,
+  ) {
     if (spec.answer) void this.answerLoop();
   }
 
@@ -146,8 +193,9 @@ class ToolServerHandle implements ServerHandle {
     return { ...emptyServerObservation(), ...seen };
   }
 
-  close(): Promise<void> {
-    return this.proc.close();
+  async close(): Promise<void> {
+    await this.proc.close();
+    await this.bridge?.close();
   }
 
   private stepOut(): string {
