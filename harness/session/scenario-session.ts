@@ -14,6 +14,7 @@ import { authenticatedBy, endsAfter, hasSecondsScaleValidity, rotatesServer, use
 import type { Observation, RevocationRequest, Scenario, ScenarioStep } from '../model/domain.js';
 import { observe, observeSetupFailure, type ObserveContext } from '../verdict/observe.js';
 import { TlsSetupError } from '../drivers/portable/setup-error.js';
+import { OneReadFront } from '../drivers/portable/hostile/one-read-front.js';
 import {
   combineFindings, fetchStaple, NOTHING_FOUND, planClientRevocation, type RevocationFindings, type RevocationPlan,
 } from './revocation/plan.js';
@@ -239,7 +240,8 @@ export class ScenarioSession {
   private async ensureServer(signal: AbortSignal): Promise<ServerHandle> {
     if (this.server) return this.server;
     this.serverCrlPem = this.scenario.server.crl ? await this.serverCrls(this.scenario.server.crl, signal) : undefined;
-    this.server = await this.drivers.server.listen(serverPlan(this.ends, this.materials, this.serverCrlPem), this.serverHooks(), signal);
+    const listening = await this.drivers.server.listen(serverPlan(this.ends, this.materials, this.serverCrlPem), this.serverHooks(), signal);
+    this.server = await behindFront(listening, this.scenario.server.front);
     return this.server;
   }
 
@@ -297,6 +299,17 @@ export class ScenarioSession {
       this.pki?.detach();
       this.lease?.release();
     }
+  }
+}
+
+/** `server.front`: the client reaches the server through the one-read front (closed with it) */
+async function behindFront(server: ServerHandle, front: Scenario['server']['front']): Promise<ServerHandle> {
+  if (!front) return server;
+  try {
+    return await OneReadFront.start(server, front);
+  } catch (err) {
+    await server.close();
+    throw err;
   }
 }
 
