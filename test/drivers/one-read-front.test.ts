@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { opensslSServer } from '../../harness/drivers/portable/external/openssl-s-server.js';
-import { OneReadFront } from '../../harness/drivers/portable/hostile/one-read-front.js';
+import { judgeFirstRead, OneReadFront } from '../../harness/drivers/portable/hostile/one-read-front.js';
 import type { FrontObservation } from '../../harness/model/domain.js';
 import { tlsgate } from '../cli/spawn.js';
 import { never, serverPlan } from './helpers.js';
@@ -105,6 +105,22 @@ describe('the one-read front (server.front), between openssl s_client and s_serv
     expect(client.output).to.match(/errno=104|Connection reset by peer/);
     expect(serverHandshake).to.equal(false);
     expect(record).to.deep.equal({ readsOnce: ONE_SEGMENT, readBytes: ONE_SEGMENT, clientHelloRecordBytes: ONE_SEGMENT + 1, passed: false });
+  });
+});
+
+describe('the one-read front judges only what its one read got', () => {
+  /** a TLS record header (handshake, TLS 1.0 legacy version) announcing `body` bytes, then `got` of them, the first a ClientHello's type */
+  const record = (body: number, got: number) => Buffer.concat([Buffer.from([0x16, 0x03, 0x01, body >> 8, body & 0xff]), Buffer.alloc(got, 0x01)]);
+
+  it('passes a first record that ends within the read, also one of several records (a ClientHello fragmented into records)', () => {
+    expect(judgeFirstRead(record(300, 300))).to.deep.equal({ readBytes: 305, clientHelloRecordBytes: 305, passed: true });
+    expect(judgeFirstRead(Buffer.concat([record(200, 200), record(1400, 100)]))).to.deep.equal({ readBytes: 310, clientHelloRecordBytes: 205, passed: true });
+  });
+
+  it('resets a record cut by the read, a read shorter than a record header, and what is not a ClientHello', () => {
+    expect(judgeFirstRead(record(1600, 1455))).to.deep.equal({ readBytes: 1460, clientHelloRecordBytes: 1605, passed: false });
+    expect(judgeFirstRead(Buffer.from([0x16, 0x03]))).to.deep.equal({ readBytes: 2, passed: false });
+    expect(judgeFirstRead(Buffer.from('GET / HTTP/1.1\r\nhost: x\r\n\r\n')).passed).to.equal(false);
   });
 });
 

@@ -85,7 +85,7 @@ export class OneReadFront implements ServerHandle {
       ...server,
       front,
       errorCode: server.errorCode ?? FRONT_RESET,
-      errorMessage: server.errorMessage ?? `the one-read front read ${front.readBytes} bytes of a ${front.clientHelloRecordBytes ?? 'not yet announced'}-byte ClientHello record (at most ${front.readsOnce} in its one read) and reset the connection`,
+      errorMessage: server.errorMessage ?? resetReason(front),
     };
   }
 
@@ -132,4 +132,11 @@ export class OneReadFront implements ServerHandle {
       if (!upstream.destroyed) upstream.resetAndDestroy();
     });
   }
+}
+
+/** why the front reset the connection, in the words of its record */
+function resetReason(front: FrontObservation): string {
+  const read = `the one-read front's read got ${front.readBytes} bytes (at most ${front.readsOnce})`;
+  if (front.clientHelloRecordBytes === undefined) return `${read}, not even a TLS record header; it reset the connection`;
+  return `${read} of a ${front.clientHelloRecordBytes}-byte first record, not a complete ClientHello; it reset the connection`;
 }
