@@ -32,7 +32,8 @@ interface ClientRun {
 function sClient(port: number, caFile: string, extra: number): Promise<ClientRun> {
   const args = ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-CAfile', caFile, '-verify_return_error', '-alpn', alpnAdding(extra), '-msg', '-brief'];
   return new Promise((resolve, reject) => {
-    const child = spawn('openssl', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    // stdin is /dev/null: its end makes s_client close once the handshake is done
+    const child = spawn('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -44,8 +45,6 @@ function sClient(port: number, caFile: string, extra: number): Promise<ClientRun
       if (!header) return reject(new Error(`s_client printed no ClientHello record header:\n${output}`));
       resolve({ helloRecordBytes: 5 + parseInt(header[1]! + header[2]!, 16), established: output.includes('CONNECTION ESTABLISHED'), output });
     });
-    // stdin's end makes s_client close once the handshake is done
-    child.stdin.end();
   });
 }
 

@@ -110,7 +110,7 @@ export class OneReadFront implements ServerHandle {
       client.pause();
       const judged = judgeFirstRead(chunk.subarray(0, this.config.readsOnce));
       this.record = { readsOnce: this.config.readsOnce, ...judged };
-      if (!judged.passed) return void client.resetAndDestroy();
+      if (!judged.passed) return reset(client);
       this.relay(client, chunk);
     });
   }
@@ -125,13 +125,20 @@ export class OneReadFront implements ServerHandle {
       upstream.pipe(client);
     });
     // a reset on one leg is a reset on the other; a FIN travels through the pipes as a FIN
-    upstream.on('error', () => {
-      if (!client.destroyed) client.resetAndDestroy();
-    });
-    client.on('error', () => {
-      if (!upstream.destroyed) upstream.resetAndDestroy();
-    });
+    upstream.on('error', () => reset(client));
+    client.on('error', () => reset(upstream));
   }
+}
+
+/**
+ * A TCP RST (SO_LINGER 0). A socket whose own FIN is under way (it ended) cannot be reset:
+ * libuv refuses (EINVAL) and Node then drops the handle without closing it, which hangs the
+ * process at exit. Such a socket is closed instead.
+ */
+function reset(socket: Socket): void {
+  if (socket.destroyed) return;
+  if (socket.writableEnded) socket.destroy();
+  else socket.resetAndDestroy();
 }
 
 /** why the front reset the connection, in the words of its record */
