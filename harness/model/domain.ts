@@ -152,6 +152,20 @@ export interface ServerObservation {
   stapleSent: boolean;
   /** application bytes the server read (0 = the client sent no data, e.g. it refused after the handshake) */
   bytesReceived?: number;
+  /** what the one-read front before the server did (`server.front`) */
+  front?: FrontObservation;
+}
+
+/** `server.front`: its one read of the ClientHello, and whether it passed the connection through */
+export interface FrontObservation {
+  /** the most bytes its one read takes */
+  readsOnce: number;
+  /** the bytes that one read got */
+  readBytes: number;
+  /** the length of the first TLS record (header included) as its header announced it: the ClientHello's */
+  clientHelloRecordBytes?: number;
+  /** true: relayed to the server; false: reset */
+  passed: boolean;
 }
 
 export interface ClientObservation {

@@ -14,6 +14,7 @@ import { CATEGORIES } from './categories.js';
 import { GnutlsPriority, LegacyServerConnect, MinDhSize, ToolFlags } from './format/external-tools.js';
 import { ClientProxySchema, LibraryOptionsSchema } from './format/libraries.js';
 import { LibraryVersionsSchema } from './format/library-versions.js';
+import { ServerFront } from './format/server-front.js';
 import { AuthenticatedBySchema, ConnectionSchema, RetrustSchema, ReusedExpectationSchema, RotateSchema, WaitSchema } from './format/lifecycle.js';
 
 export const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
@@ -91,6 +92,7 @@ export const ServerEndSchema = named('serverEnd', closed('The TLS server end.', 
   staple: optional(stringEnum(STAPLE_MODES, 'OCSP stapling: `responder` staples tlsgate\'s responder\'s answer, `none` never staples.')),
   toolFlags: ToolFlags,
   priority: GnutlsPriority,
+  front: ServerFront,
 }));
 
 export const ClientEnvironmentSchema = named('clientEnvironment', closed(

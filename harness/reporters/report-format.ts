@@ -137,6 +137,12 @@ const Observation = named('observation', Type.Object({
     stapleRequested: Type.Boolean(),
     stapleSent: Type.Boolean(),
     bytesReceived: optional(ref(Count)),
+    front: optional(Type.Object({
+      readsOnce: ref(Count),
+      readBytes: ref(Count),
+      clientHelloRecordBytes: optional(ref(Count)),
+      passed: Type.Boolean(),
+    }, { description: 'the one-read front before the server (server.front): its one read of the ClientHello and whether it passed the connection through or reset it' })),
   }),
   revocation: Type.Array(Type.Object({
     cert: string(),

@@ -46,6 +46,9 @@ const RULES: readonly Rule[] = [
       ? `the client checks revocation by OCSP (mode '${mode}', done by tlsgate after the handshake); s_client -status only prints a staple and never refuses on it, and it does not query responders`
       : undefined;
   },
+  (s) => s.server.front
+    ? `the client reaches the server through tlsgate's one-read front (server.front: readsOnce ${s.server.front.readsOnce}), which resets a ClientHello past that read; s_client would meet s_server directly`
+    : undefined,
   (s) => s.client.minDHSize !== undefined
     ? "the client sets Node's minDHSize (the smallest DHE group it accepts); s_client has no such floor"
     : undefined,

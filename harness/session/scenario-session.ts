@@ -15,6 +15,7 @@ import type { ClientObservation, Observation, RevocationRequest, Scenario, Scena
 import { CODES } from '../model/codes.js';
 import { observe, observeSetupFailure, type ObserveContext } from '../verdict/observe.js';
 import { TlsSetupError } from '../drivers/portable/setup-error.js';
+import { OneReadFront } from '../drivers/portable/hostile/one-read-front.js';
 import {
   combineFindings, fetchStaple, NOTHING_FOUND, planClientRevocation, type RevocationFindings, type RevocationPlan,
 } from './revocation/plan.js';
@@ -243,7 +244,8 @@ export class ScenarioSession {
   private async ensureServer(signal: AbortSignal): Promise<ServerHandle> {
     if (this.server) return this.server;
     this.serverCrlPem = this.scenario.server.crl ? await this.serverCrls(this.scenario.server.crl, signal) : undefined;
-    this.server = await this.drivers.server.listen(serverPlan(this.ends, this.materials, this.serverCrlPem), this.serverHooks(), signal);
+    const listening = await this.drivers.server.listen(serverPlan(this.ends, this.materials, this.serverCrlPem), this.serverHooks(), signal);
+    this.server = await behindFront(listening, this.scenario.server.front);
     return this.server;
   }
 
@@ -301,6 +303,17 @@ export class ScenarioSession {
       this.pki?.detach();
       this.lease?.release();
     }
+  }
+}
+
+/** `server.front`: the client reaches the server through the one-read front (closed with it) */
+async function behindFront(server: ServerHandle, front: Scenario['server']['front']): Promise<ServerHandle> {
+  if (!front) return server;
+  try {
+    return await OneReadFront.start(server, front);
+  } catch (err) {
+    await server.close();
+    throw err;
   }
 }
 

@@ -16,11 +16,17 @@ import { ScratchFiles } from '../../harness/drivers/portable/external/scratch-fi
 import { ToolProcess } from '../../harness/drivers/portable/external/tool-process.js';
 
 const flip = (outcome: 'accept' | 'reject') => (outcome === 'accept' ? 'reject' : 'accept');
-const flipped = (s: Scenario): Scenario => ({
-  ...s,
-  expect: { outcome: flip(s.expect.outcome) },
-  ...(s.stacks && { stacks: s.stacks.map((o) => ({ ...o, expect: { outcome: flip(o.expect.outcome) } })) }),
+type Expecting = Pick<Scenario, 'expect' | 'stacks'>;
+const flippedConnection = <T extends Expecting>(c: T): T => ({
+  ...c,
+  expect: { outcome: flip(c.expect.outcome) },
+  ...(c.stacks && { stacks: c.stacks.map((o) => ({ ...o, expect: { outcome: flip(o.expect.outcome) } })) }),
 });
+/** one variant per connection, with only that connection's outcome flipped: each must fail */
+const flipped = (s: Scenario): Scenario[] => [
+  flippedConnection(s),
+  ...(s.then ?? []).map((_, i) => ({ ...s, then: s.then!.map((step, j) => (j === i ? flippedConnection(step) : step)) })),
+];
 
 describe('external tool drivers (openssl, gnutls-bin, curl)', function () {
   this.timeout(180_000);
@@ -43,7 +49,7 @@ describe('external tool drivers (openssl, gnutls-bin, curl)', function () {
     for (let i = 0; i < scenarios.length; i += BATCH) {
       const batch = scenarios.slice(i, i + BATCH);
       for (const r of await Promise.all(batch.map((s) => engine.run(s, signal)))) if (r.verdict.status !== 'passed') notPassed.push(`${r.scenario.id}: ${JSON.stringify(r.verdict)}`);
-      for (const r of await Promise.all(batch.map((s) => engine.run(flipped(s), signal)))) if (r.verdict.status === 'passed') stillGreen.push(r.scenario.id);
+      for (const r of await Promise.all(batch.flatMap(flipped).map((s) => engine.run(s, signal)))) if (r.verdict.status === 'passed') stillGreen.push(r.scenario.id);
     }
     expect(notPassed).to.deep.equal([]);
     expect(stillGreen).to.deep.equal([]);
