@@ -9,6 +9,7 @@
  * client connection, no more.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { passReset, resetSocket, splice } from '../tcp-splice.js';
 
 export class LoopbackBridge {
   private constructor(private readonly server: Server, private readonly sockets: Set<Socket>, readonly host: string, readonly port: number) {}
@@ -48,7 +49,7 @@ async function bridge(client: Socket, connectInside: () => Promise<Socket>, sock
   try {
     inside = await connectInside();
   } catch {
-    reset(client); // the tool is gone: as a refused connection would be, abruptly
+    resetSocket(client); // the tool is gone: as a refused connection would be, abruptly
     return;
   }
   inside.allowHalfOpen = true; // a socket received over IPC is made without it
@@ -58,30 +59,6 @@ async function bridge(client: Socket, connectInside: () => Promise<Socket>, sock
     passReset(inside);
     return;
   }
-  join(client, inside);
+  splice(client, inside);
 }
 
-function join(a: Socket, b: Socket): void {
-  for (const [from, to] of [[a, b], [b, a]] as const) {
-    from.pipe(to); // `end` passes the FIN on (allowHalfOpen keeps the other direction)
-    from.on('error', () => passReset(to));
-  }
-}
-
-/** resets the socket once the bytes it was given are written (they came before the reset) */
-function passReset(socket: Socket): void {
-  if (socket.destroyed) return;
-  if (socket.writableLength > 0 && !socket.writableEnded) socket.write(Buffer.alloc(0), () => reset(socket));
-  else reset(socket);
-}
-
-/** an RST where Node can send one (resetAndDestroy: Node >= 16.17), else a plain close */
-function reset(socket: Socket): void {
-  const withReset = socket as Socket & { resetAndDestroy?: () => Socket };
-  try {
-    if (typeof withReset.resetAndDestroy === 'function') withReset.resetAndDestroy();
-    else socket.destroy();
-  } catch {
-    socket.destroy();
-  }
-}

@@ -18,6 +18,7 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { FrontObservation, ServerObservation } from '../../../model/domain.js';
 import { StepConnections } from '../step-connections.js';
+import { passReset, resetSocket, splice } from '../tcp-splice.js';
 import type { ServerHandle, ServerPlan } from '../types.js';
 
 const RECORD_HEADER_BYTES = 5;
@@ -110,7 +111,7 @@ export class OneReadFront implements ServerHandle {
       client.pause();
       const judged = judgeFirstRead(chunk.subarray(0, this.config.readsOnce));
       this.record = { readsOnce: this.config.readsOnce, ...judged };
-      if (!judged.passed) return reset(client);
+      if (!judged.passed) return resetSocket(client);
       this.relay(client, chunk);
     });
   }
@@ -119,26 +120,14 @@ export class OneReadFront implements ServerHandle {
   private relay(client: Socket, alreadyRead: Buffer): void {
     const upstream = connect(this.inner.port, this.inner.host);
     this.connections.watch(upstream);
+    // a refused or reset server before the splice is a reset for the client too
+    upstream.once('error', () => passReset(client));
     upstream.once('connect', () => {
+      if (client.destroyed) return passReset(upstream); // the client reset while the server leg opened
       upstream.write(alreadyRead);
-      client.pipe(upstream);
-      upstream.pipe(client);
+      splice(client, upstream);
     });
-    // a reset on one leg is a reset on the other; a FIN travels through the pipes as a FIN
-    upstream.on('error', () => reset(client));
-    client.on('error', () => reset(upstream));
   }
-}
-
-/**
- * A TCP RST (SO_LINGER 0). A socket whose own FIN is under way (it ended) cannot be reset:
- * libuv refuses (EINVAL) and Node then drops the handle without closing it, which hangs the
- * process at exit. Such a socket is closed instead.
- */
-function reset(socket: Socket): void {
-  if (socket.destroyed) return;
-  if (socket.writableEnded) socket.destroy();
-  else socket.resetAndDestroy();
 }
 
 /** why the front reset the connection, in the words of its record */
