@@ -6,9 +6,6 @@
 import Type from 'typebox';
 import { closed } from '../../../ca/spec/json-schema.js';
 
-/** the server drivers that speak TLS from the first byte and take the ClientHello as it comes */
-export const FRONTABLE_SERVER_DRIVERS: readonly string[] = ['node-tls', 'openssl-s_server', 'gnutls-serv'];
-
 export const ServerFront = Type.Optional(closed(
   'A middlebox or server front that makes ONE read of the ClientHello (https://tldr.fail): if the TLS record holding it is complete within that read, the connection passes through to the server byte for byte (the handshake stays end to end); otherwise the front resets it (TCP RST). node-tls, openssl-s_server and gnutls-serv servers only.',
   {

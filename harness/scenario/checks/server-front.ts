@@ -4,9 +4,14 @@
  * driver module is not known to do either. The problem points where `front` was written.
  */
 import type { Scenario } from '../../model/domain.js';
-import { FRONTABLE_SERVER_DRIVERS } from '../../model/format/server-front.js';
 import { finding, type Finding } from '../problems.js';
 import type { YamlPath } from '../yaml/yaml-path.js';
+
+/**
+ * The server drivers that speak TLS from the first byte and take the ClientHello as it comes.
+ * Kept here, not beside the TypeBox format, so that loading scenarios loads no TypeBox.
+ */
+const FRONTABLE_SERVER_DRIVERS: readonly string[] = ['node-tls', 'openssl-s_server', 'gnutls-serv'];
 
 export function serverFrontFindings(s: Scenario, at: YamlPath): Finding[] {
   if (s.server.front === undefined || FRONTABLE_SERVER_DRIVERS.includes(s.server.driver)) return [];
