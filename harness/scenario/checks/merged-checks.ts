@@ -10,6 +10,7 @@ import { finding, type Finding } from '../problems.js';
 import { quote } from '../quote.js';
 import { externalToolFindings } from './external-tools.js';
 import { nameCheckFindings } from './name-check.js';
+import { revocationDriverFindings } from './revocation-drivers.js';
 import { serverFrontFindings } from './server-front.js';
 import type { YamlPath } from '../yaml/yaml-path.js';
 
@@ -24,7 +25,8 @@ export function mergedFindings(s: Scenario, input: ScenarioInput, index: number,
   if (typeof s.server.cert !== 'string') {
     return [finding([...own, 'server', 'cert'], "missing required key 'cert'", 'the id of the certificate the server presents: set server.cert here or in defaults.server')];
   }
-  const findings: Finding[] = [...externalToolFindings(s, source), ...nameCheckFindings(s, source('client', 'checkName')), ...serverFrontFindings(s, source('server', 'front'))];
+  const findings: Finding[] = [...externalToolFindings(s, source), ...nameCheckFindings(s, source('client', 'checkName')), ...serverFrontFindings(s, source('server', 'front')),
+    ...revocationDriverFindings(s, source('client', 'revocation'))];
   const serverKey = s.server.key ?? s.server.cert;
   if (lacksKey(serverKey, pemFiles)) {
     const at = s.server.key !== undefined ? source('server', 'key') : source('server', 'cert');
