@@ -14,6 +14,7 @@ import { loadScenarios } from '../../harness/scenario/load.js';
 import { locateTool, TOOLS } from '../../harness/drivers/portable/external/tools.js';
 import { ScratchFiles } from '../../harness/drivers/portable/external/scratch-files.js';
 import { ToolProcess } from '../../harness/drivers/portable/external/tool-process.js';
+import { observeGnutlsServ } from '../../harness/drivers/portable/external/gnutls-serv.js';
 
 const flip = (outcome: 'accept' | 'reject') => (outcome === 'accept' ? 'reject' : 'accept');
 type Expecting = Pick<Scenario, 'expect' | 'stacks'>;
@@ -69,6 +70,19 @@ describe('a tool process', () => {
     } finally {
       await proc.close();
     }
+  });
+});
+
+describe('gnutls-serv\'s output, read per connection', () => {
+  // its report (stdout) and the echoed data (stderr) come on two pipes, in either order
+  const echoed = 'received cmd: tlsgate-ping\n\n*** Processing 13 bytes command: tlsgate-ping\n';
+  it('data echoed on stderr says the handshake was done, also before stdout\'s report is read', () => {
+    expect(observeGnutlsServ('', echoed)).to.include({ handshake: true, bytesReceived: 13 });
+    expect(observeGnutlsServ('* Accepted connection from IPv4 127.0.0.1\n- Description: (TLS1.3-X.509)\n', echoed)).to.include({ handshake: true, bytesReceived: 13 });
+  });
+  it('a refused handshake with no data is no handshake', () => {
+    expect(observeGnutlsServ('* Accepted connection from IPv4 127.0.0.1\n', 'Error in handshake: The TLS connection was non-properly terminated.\n'))
+      .to.include({ handshake: false, errorMessage: 'The TLS connection was non-properly terminated.' });
   });
 });
 

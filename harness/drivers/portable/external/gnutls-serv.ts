@@ -57,14 +57,20 @@ export function gnutlsServArgs(plan: ServerPlan, files: ServerFiles, port: numbe
   return [...args, ...(plan.toolFlags ?? [])];
 }
 
-/** per connection: `* Accepted connection`, then `- Description: ...` (done) or `Error in handshake: ...` */
-function observe(out: string, err: string): Partial<ServerObservation> {
+/**
+ * Per connection: `* Accepted connection`, then `- Description: ...` (done) or `Error in handshake: ...`
+ * on stdout, and the echoed data (`received cmd:`, `Processing N bytes`) on stderr. The two pipes
+ * reach tlsgate in either order, so data received also says the handshake was done: read on
+ * stdout alone, a connection sometimes showed its data but no handshake.
+ */
+export function observeGnutlsServ(out: string, err: string): Partial<ServerObservation> {
   const both = out + err;
   const failure = /Error in handshake: ([^\n]*)/.exec(both);
-  const seen: Partial<ServerObservation> = { handshake: /- Description:/.test(out) };
+  const dataReceived = /received cmd:|Processing \d+ bytes/.test(both);
+  const seen: Partial<ServerObservation> = { handshake: dataReceived || /- Description:/.test(out) };
   if (failure) seen.errorMessage = failure[1]!.trim();
   if (/Peer has sent \d+ certificate|- Certificate\[0\] info/i.test(out)) seen.clientCertPresented = true;
-  if (/received cmd:|Processing \d+ bytes/.test(both)) seen.bytesReceived = Number(/Processing (\d+) bytes/.exec(both)?.[1] ?? 1);
+  if (dataReceived) seen.bytesReceived = Number(/Processing (\d+) bytes/.exec(both)?.[1] ?? 1);
   return seen;
 }
 
@@ -75,5 +81,5 @@ export const gnutlsServ: ServerDriver = toolServerDriver({
   args: gnutlsServArgs,
   privateNetwork: true,
   connectionEnded: (out, err) => /Error in handshake|Processing \d+ bytes|Error while receiving/.test(out + err),
-  observe,
+  observe: observeGnutlsServ,
 });

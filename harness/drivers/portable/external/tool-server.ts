@@ -188,6 +188,9 @@ class ToolServerHandle implements ServerHandle {
   async observation(): Promise<ServerObservation> {
     const ended = () => this.spec.connectionEnded(this.stepOut(), this.stepErr());
     await this.proc.until(ended, SERVER_SETTLE_MS);
+    // stdout and stderr are two pipes: what the tool wrote on one before the line that ended the
+    // connection on the other is ready in the same turn of the event loop; let that turn finish
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
     const seen = this.spec.observe(this.stepOut(), this.stepErr());
     // stapleSent stays false: neither tool says whether it sent the staple (the client's revocation record does)
     return { ...emptyServerObservation(), ...seen };
