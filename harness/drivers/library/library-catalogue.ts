@@ -12,16 +12,16 @@ const httpOptions = () => import('./http/http-options.js');
 const protocolOptions = () => import('./protocols/protocol-options.js');
 
 export const LIBRARY_CLIENTS: ReadonlyMap<string, LibraryDriverSpec> = new Map([
-  { name: 'axios', packageName: 'axios', optionsSchema: () => httpOptions().then((m) => m.AxiosOptionsSchema), proxy: true, load: () => import('./http/axios-client.js').then(client) },
-  { name: 'got', packageName: 'got', optionsSchema: () => httpOptions().then((m) => m.GotOptionsSchema), proxy: true, load: () => import('./http/got-client.js').then(client) },
-  { name: 'node-fetch', packageName: 'node-fetch', optionsSchema: () => httpOptions().then((m) => m.NodeFetchOptionsSchema), proxy: true, load: () => import('./http/node-fetch-client.js').then(client) },
-  { name: 'ws', packageName: 'ws', optionsSchema: () => httpOptions().then((m) => m.WsOptionsSchema), proxy: true, server: 'ws-echo', load: () => import('./http/ws-client.js').then(client) },
-  { name: 'grpc-js', packageName: '@grpc/grpc-js', optionsSchema: () => httpOptions().then((m) => m.GrpcOptionsSchema), proxy: false, server: 'grpc', load: () => import('./http/grpc-client.js').then(client) },
+  { name: 'axios', holdsSocket: true, packageName: 'axios', optionsSchema: () => httpOptions().then((m) => m.AxiosOptionsSchema), proxy: true, load: () => import('./http/axios-client.js').then(client) },
+  { name: 'got', holdsSocket: true, packageName: 'got', optionsSchema: () => httpOptions().then((m) => m.GotOptionsSchema), proxy: true, load: () => import('./http/got-client.js').then(client) },
+  { name: 'node-fetch', holdsSocket: true, packageName: 'node-fetch', optionsSchema: () => httpOptions().then((m) => m.NodeFetchOptionsSchema), proxy: true, load: () => import('./http/node-fetch-client.js').then(client) },
+  { name: 'ws', holdsSocket: false, packageName: 'ws', optionsSchema: () => httpOptions().then((m) => m.WsOptionsSchema), proxy: true, server: 'ws-echo', load: () => import('./http/ws-client.js').then(client) },
+  { name: 'grpc-js', holdsSocket: false, packageName: '@grpc/grpc-js', optionsSchema: () => httpOptions().then((m) => m.GrpcOptionsSchema), proxy: false, server: 'grpc', load: () => import('./http/grpc-client.js').then(client) },
   // protocol libraries: their servers are built-in drivers (portable/protocol-servers/)
-  { name: 'pg', packageName: 'pg', optionsSchema: () => protocolOptions().then((m) => m.PgOptionsSchema), proxy: false, server: 'postgres', load: () => import('./protocols/pg-client.js').then(client) },
-  { name: 'mysql2', packageName: 'mysql2', optionsSchema: () => protocolOptions().then((m) => m.Mysql2OptionsSchema), proxy: false, server: 'mysql', load: () => import('./protocols/mysql2-client.js').then(client) },
-  { name: 'ioredis', packageName: 'ioredis', optionsSchema: () => protocolOptions().then((m) => m.IoredisOptionsSchema), proxy: false, server: 'redis', load: () => import('./protocols/ioredis-client.js').then(client) },
-  { name: 'nodemailer', packageName: 'nodemailer', optionsSchema: () => protocolOptions().then((m) => m.NodemailerOptionsSchema), proxy: false, server: 'smtp', load: () => import('./protocols/nodemailer-client.js').then(client) },
+  { name: 'pg', holdsSocket: false, packageName: 'pg', optionsSchema: () => protocolOptions().then((m) => m.PgOptionsSchema), proxy: false, server: 'postgres', load: () => import('./protocols/pg-client.js').then(client) },
+  { name: 'mysql2', holdsSocket: false, packageName: 'mysql2', optionsSchema: () => protocolOptions().then((m) => m.Mysql2OptionsSchema), proxy: false, server: 'mysql', load: () => import('./protocols/mysql2-client.js').then(client) },
+  { name: 'ioredis', holdsSocket: false, packageName: 'ioredis', optionsSchema: () => protocolOptions().then((m) => m.IoredisOptionsSchema), proxy: false, server: 'redis', load: () => import('./protocols/ioredis-client.js').then(client) },
+  { name: 'nodemailer', holdsSocket: false, packageName: 'nodemailer', optionsSchema: () => protocolOptions().then((m) => m.NodemailerOptionsSchema), proxy: false, server: 'smtp', load: () => import('./protocols/nodemailer-client.js').then(client) },
 ].map((d) => [d.name, d] as const));
 
 export const LIBRARY_SERVERS: ReadonlyMap<string, () => Promise<ServerDriver>> = new Map([

@@ -26,6 +26,8 @@ export interface LibraryDriverSpec {
   optionsSchema(): Promise<TSchema>;
   /** whether the driver can reach the server through `client.proxy` */
   proxy: boolean;
+  /** the driver hands tlsgate the TLS socket before the first byte is sent (client.revocation's after-handshake check can run) */
+  holdsSocket: boolean;
   /** the server driver its protocol needs, when not the default node-tls one */
   server?: string;
   /** the module holding its LibraryClient, imported on first use */

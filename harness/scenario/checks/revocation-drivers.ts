@@ -5,21 +5,20 @@
  * The session still turns any acceptance without the check into one (scenario-session.ts), for
  * drivers not listed here and for crl mode, where tlsgate judges only when OpenSSL cannot.
  */
+import { LIBRARY_CLIENTS } from '../../drivers/library/library-catalogue.js';
 import type { Scenario } from '../../model/domain.js';
 import { finding, type Finding } from '../problems.js';
 import type { YamlPath } from '../yaml/yaml-path.js';
 
 const CHECKED_AFTER_HANDSHAKE: ReadonlySet<string> = new Set(['ocsp', 'ocsp-then-crl', 'ocsp-stapled']);
 
-const TOOL = 'another stack\'s tool makes the connection, so tlsgate never holds its TLS socket';
-const LIBRARY = 'the library keeps its TLS socket to itself until it has sent';
-const KEEPS_SOCKET: Readonly<Record<string, string>> = {
-  'openssl-s_client': TOOL, 'gnutls-cli': TOOL, curl: TOOL,
-  pg: LIBRARY, mysql2: LIBRARY, ioredis: LIBRARY, nodemailer: LIBRARY, ws: LIBRARY, 'grpc-js': LIBRARY,
-};
+const TOOL_CLIENTS: ReadonlySet<string> = new Set(['openssl-s_client', 'gnutls-cli', 'curl']);
 
-const whyUnchecked = (client: Scenario['client']): string | undefined =>
-  KEEPS_SOCKET[client.driver] ?? (client.proxy !== undefined ? 'behind client.proxy the proxy agent tunnels the TLS socket' : undefined);
+function whyUnchecked(client: Scenario['client']): string | undefined {
+  if (TOOL_CLIENTS.has(client.driver)) return 'another stack\'s tool makes the connection, so tlsgate never holds its TLS socket';
+  if (LIBRARY_CLIENTS.get(client.driver)?.holdsSocket === false) return 'the library keeps its TLS socket to itself until it has sent';
+  return client.proxy !== undefined ? 'behind client.proxy the proxy agent tunnels the TLS socket' : undefined;
+}
 
 export function revocationDriverFindings(s: Scenario, at: YamlPath): Finding[] {
   const mode = s.client.revocation?.mode;
