@@ -1,6 +1,14 @@
-/** The messages between a run and its engine worker threads (engine-workers.ts, engine-worker.ts): plain data. */
+/** The messages between a run and its engine worker processes (engine-workers.ts, engine-worker.ts): plain data. */
+import type { AuditEvent } from '../../ca/spec/audit.js';
 import type { Scenario, ScenarioResult } from '../model/domain.js';
 import type { InternalFault } from '../model/internal-fault.js';
+
+/** what a worker's engine is made with: EngineOptions as data (`audit`: whether to send the CA's events back) */
+export interface WorkerEngineOptions {
+  certsDir: string;
+  timeoutMs: number;
+  audit: boolean;
+}
 
 export type ToWorker =
   | { type: 'run'; id: number; scenario: Scenario }
@@ -18,4 +26,8 @@ export type FromWorker =
   /** the engine itself threw (a bug): the scenario's verdict is an internal error */
   | { type: 'failed'; id: number; fault: InternalFault }
   /** a fault no scenario owns */
-  | { type: 'stray'; fault: InternalFault };
+  | { type: 'stray'; fault: InternalFault }
+  /** what the mock CA did for a scenario (`--audit`): the run writes it to its one log */
+  | { type: 'audit'; scenario: string; event: AuditEvent }
+  /** the engine closed: nothing more comes */
+  | { type: 'closed' };

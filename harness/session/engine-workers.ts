@@ -1,18 +1,25 @@
 /**
- * An engine whose TLS ends run in worker threads, so a run's wall time falls with cores: each
+ * An engine whose TLS ends run in worker processes, so a run's wall time falls with cores: each
  * worker has a whole engine of its own (engine-worker.ts). A scenario goes to the least busy
  * worker, and among equally busy ones to one that already ran its file (whose PKI it has read
- * and parsed): each file's PKI is loaded at most once per worker. The runner above is unchanged: it still bounds how many
- * scenarios are in flight, sets their deadlines and judges interruptions; verdicts are the
- * same as in one thread (a scenario's outcome never depends on where it ran).
+ * and parsed): each file's PKI is loaded at most once per worker. The runner above is unchanged:
+ * it still bounds how many scenarios are in flight, sets their deadlines and judges
+ * interruptions; verdicts are the same as in one process (a scenario's outcome never depends on
+ * where it ran).
+ *
+ * Processes, not worker threads: OpenSSL 3 serializes threads of one process on shared locks
+ * (its decoders and provider store), so two threads making secure contexts each ran at half
+ * speed and used three times the CPU; two processes each ran at full speed
+ * (scripts/bench.ts, "secure contexts, threads vs processes").
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
 import type { Scenario, ScenarioResult } from '../model/domain.js';
 import { describeFault, InternalFaultAbort } from '../model/internal-fault.js';
 import { errorMessage } from '../model/errors.js';
 import type { Engine, EngineOptions } from './engine.js';
-import type { FromWorker, ToWorker } from './engine-protocol.js';
+import type { FromWorker, ToWorker, WorkerEngineOptions } from './engine-protocol.js';
 
 /** below this many scenarios per worker, starting one (its own module load) costs more than it saves */
 const MIN_SCENARIOS_PER_WORKER = 40;
@@ -21,9 +28,11 @@ const MIN_SCENARIOS_PER_WORKER = 40;
 export const defaultWorkers = (scenarios: number, cores = availableParallelism()): number =>
   Math.max(1, Math.min(cores, Math.floor(scenarios / MIN_SCENARIOS_PER_WORKER)));
 
-/** `workers` 1: the engine in this thread; more: that many worker threads (placement must be local) */
-export async function createEngineOn(workers: number, opts: Omit<EngineOptions, 'placement' | 'revocationServers'>): Promise<Engine> {
-  // with workers, this thread never loads the engine (the TLS stack, the CA): they do
+type WorkerOptions = Omit<EngineOptions, 'placement' | 'revocationServers'>;
+
+/** `workers` 1: the engine in this process; more: that many worker processes (placement must be local) */
+export async function createEngineOn(workers: number, opts: WorkerOptions): Promise<Engine> {
+  // with workers, this process never loads the engine (the TLS stack, the CA): they do
   if (workers <= 1) return (await import('./engine.js')).createEngine(opts);
   const engine = new WorkerEngine(workers, opts);
   await engine.ready();
@@ -35,37 +44,44 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-class EngineThread {
-  readonly worker: Worker;
+const WORKER_ENTRY = fileURLToPath(new URL('./engine-worker.js', import.meta.url));
+
+/** the run's Node flags, less a debugger's (each worker would want the same port) */
+const workerExecArgv = (): string[] => process.execArgv.filter((flag) => !/^--inspect/.test(flag));
+
+class EngineProcess {
+  readonly child: ChildProcess;
   readonly pending = new Map<number, Pending>();
   /** prepares in flight: each ends when the worker says so, or when the worker fails */
   readonly preparing = new Map<number, () => void>();
   private readonly exited: Promise<void>;
   readonly ready: Promise<void>;
 
-  constructor(opts: Omit<EngineOptions, 'placement' | 'revocationServers'>) {
-    this.worker = new Worker(new URL('./engine-worker.js', import.meta.url), { workerData: opts });
-    this.worker.on('message', (m: FromWorker) => this.received(m));
-    this.worker.on('error', (err) => this.failAll(err));
+  constructor(private readonly opts: WorkerOptions) {
+    const data: WorkerEngineOptions = { certsDir: opts.certsDir, timeoutMs: opts.timeoutMs, audit: opts.audit !== undefined };
+    this.child = fork(WORKER_ENTRY, [JSON.stringify(data)], { serialization: 'advanced', execArgv: workerExecArgv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child.on('message', (m: FromWorker) => this.received(m));
+    this.child.on('error', (err) => this.failAll(err));
     this.ready = new Promise((resolve, reject) => {
-      const onMessage = (m: FromWorker) => { if (m.type === 'ready') { this.worker.off('message', onMessage); resolve(); } };
-      this.worker.on('message', onMessage);
-      this.worker.once('exit', (code) => reject(new Error(`engine worker exited with code ${code} before it was ready`)));
+      const onMessage = (m: FromWorker) => { if (m.type === 'ready') { this.child.off('message', onMessage); resolve(); } };
+      this.child.on('message', onMessage);
+      this.child.once('exit', (code, signal) => reject(new Error(`engine worker exited (${signal ?? `code ${code}`}) before it was ready`)));
     });
-    this.exited = new Promise((resolve) => this.worker.once('exit', () => {
-      this.failAll(new Error('engine worker exited'));
+    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => {
+      this.failAll(new Error(`engine worker exited (${signal ?? `code ${code}`})`));
       resolve();
     }));
   }
 
   send(message: ToWorker): void {
-    this.worker.postMessage(message);
+    if (this.child.connected) this.child.send(message);
   }
 
   private received(m: FromWorker): void {
-    if (m.type === 'ready') return;
+    if (m.type === 'ready' || m.type === 'closed') return;
+    if (m.type === 'audit') return this.opts.audit?.(m.scenario).record(m.event);
     if (m.type === 'stray') {
-      // a fault outside any scenario of that worker: the main thread's containment reports it
+      // a fault outside any scenario of that worker: the run's containment reports it
       process.nextTick(() => { throw new InternalFaultAbort(m.fault); });
       return;
     }
@@ -89,58 +105,58 @@ class EngineThread {
   }
 
   async close(): Promise<void> {
-    this.send({ type: 'close' });
+    if (this.child.exitCode === null && this.child.signalCode === null) this.send({ type: 'close' });
     await this.exited;
   }
 }
 
 class WorkerEngine implements Engine {
-  private readonly threads: EngineThread[];
+  private readonly workers: EngineProcess[];
   private nextId = 1;
   /** the files each worker has run scenarios of */
-  private readonly filesOf = new Map<EngineThread, Set<string>>();
+  private readonly filesOf = new Map<EngineProcess, Set<string>>();
 
-  constructor(workers: number, opts: Omit<EngineOptions, 'placement' | 'revocationServers'>) {
-    this.threads = Array.from({ length: workers }, () => new EngineThread(opts));
+  constructor(workers: number, opts: WorkerOptions) {
+    this.workers = Array.from({ length: workers }, () => new EngineProcess(opts));
   }
 
   prepare(scenario: Scenario): Promise<void> {
-    const thread = this.threadFor(scenario);
+    const worker = this.workerFor(scenario);
     const id = this.nextId++;
     return new Promise<void>((resolve) => {
-      thread.preparing.set(id, resolve);
-      thread.send({ type: 'prepare', id, scenario });
+      worker.preparing.set(id, resolve);
+      worker.send({ type: 'prepare', id, scenario });
     });
   }
 
   /** the least busy worker, preferring one that has run the scenario's file (its PKI is in memory) */
-  private threadFor(scenario: Scenario): EngineThread {
+  private workerFor(scenario: Scenario): EngineProcess {
     const seen = this.filesOf;
-    const thread = this.threads.reduce((a, b) => {
+    const worker = this.workers.reduce((a, b) => {
       if (b.pending.size !== a.pending.size) return b.pending.size < a.pending.size ? b : a;
       return !seen.get(a)?.has(scenario.path) && seen.get(b)?.has(scenario.path) ? b : a;
     });
-    if (!seen.has(thread)) seen.set(thread, new Set());
-    seen.get(thread)!.add(scenario.path);
-    return thread;
+    if (!seen.has(worker)) seen.set(worker, new Set());
+    seen.get(worker)!.add(scenario.path);
+    return worker;
   }
 
   run(scenario: Scenario, signal: AbortSignal): Promise<ScenarioResult> {
-    const thread = this.threadFor(scenario);
+    const worker = this.workerFor(scenario);
     const id = this.nextId++;
     return new Promise<ScenarioResult>((resolve, reject) => {
-      const onAbort = () => thread.send({ type: 'abort', id, reason: errorMessage(signal.reason) });
+      const onAbort = () => worker.send({ type: 'abort', id, reason: errorMessage(signal.reason) });
       signal.addEventListener('abort', onAbort, { once: true });
       const settled = <T>(f: (v: T) => void) => (v: T) => { signal.removeEventListener('abort', onAbort); f(v); };
-      thread.pending.set(id, { resolve: settled(resolve), reject: settled(reject) });
-      thread.send({ type: 'run', id, scenario });
+      worker.pending.set(id, { resolve: settled(resolve), reject: settled(reject) });
+      worker.send({ type: 'run', id, scenario });
       if (signal.aborted) onAbort();
     });
   }
 
   async ready(): Promise<void> {
     try {
-      await Promise.all(this.threads.map((t) => t.ready));
+      await Promise.all(this.workers.map((w) => w.ready));
     } catch (err) {
       await this.close();
       throw err;
@@ -148,6 +164,6 @@ class WorkerEngine implements Engine {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.threads.map((t) => t.close()));
+    await Promise.all(this.workers.map((w) => w.close()));
   }
 }

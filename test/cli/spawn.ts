@@ -31,8 +31,10 @@ export interface Finished {
 }
 
 /** `node`: the Node binary to run it with (default: this one), e.g. a matrix build of another major */
-export function start(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; node?: string } = {}): ChildProcess & { done: Promise<Finished> } {
+export function start(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; node?: string; detached?: boolean } = {}): ChildProcess & { done: Promise<Finished> } {
   const child = spawn(opts.node ?? process.execPath, args, {
+    // detached: a process group of its own, which a test can signal as a terminal's Ctrl-C does
+    detached: opts.detached ?? false,
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: '1', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,14 +1,17 @@
 /**
- * `tlsgate run --workers N`: the TLS ends run in worker threads, and where a scenario ran never
- * changes its verdict. The oracle is the same run in one thread: both JSON reports must hold
- * the same scenarios with the same status, category and code.
+ * `tlsgate run --workers N`: the TLS ends run in worker processes, and where a scenario ran never
+ * changes its verdict. The oracle is the same run in one process: both JSON reports must hold
+ * the same scenarios with the same status, category and code, and both audit logs the same
+ * events. A worker never outlives its run, however the run ends.
  */
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultWorkers } from '../../harness/session/engine-workers.js';
-import { ROOT, tlsgate } from './spawn.js';
+import { Children } from '../robustness/support/children.js';
+import { CLI, ROOT, start, tlsgate, waitForOutput } from './spawn.js';
 
 interface ReportedResult {
   id: string;
@@ -32,11 +35,27 @@ describe('run --workers', function () {
     return results.map((r) => `${r.id}: ${r.status} ${r.observation?.category ?? ''} ${r.observation?.code ?? ''}`);
   };
 
-  it('three worker threads give the verdicts of one thread, scenario by scenario', async () => {
+  it('three worker processes give the verdicts of one process, scenario by scenario', async () => {
     const one = await verdicts(1);
     const three = await verdicts(3);
     expect(one.length).to.be.greaterThan(20);
     expect(three).to.deep.equal(one);
+  });
+
+  const auditEvents = async (workers: number): Promise<string[]> => {
+    const log = join(dir, `audit-${workers}.jsonl`);
+    const run = await tlsgate(['run', join(ROOT, 'scenarios', 'revocation'), '--workers', String(workers), '--certs', join(dir, 'certs'), '--audit', log]);
+    expect(run.code, run.stderr).to.equal(0);
+    const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { seq: number; scenario: string; event: string; cert?: string; ca?: string; serial?: string });
+    expect(lines.map((l) => l.seq), 'one log, numbered in the order the events arrived').to.deep.equal(lines.map((_, i) => i + 1));
+    return lines.map((l) => `${l.scenario} ${l.event} ${l.cert ?? l.ca ?? ''}`).sort();
+  };
+
+  it('--audit with two worker processes logs the events of one process (each worker sends its CA\'s events to the run)', async () => {
+    const one = await auditEvents(1);
+    const two = await auditEvents(2);
+    expect(one.length).to.be.greaterThan(100);
+    expect(two).to.deep.equal(one);
   });
 
   it('a bad --workers is a usage error', async () => {
@@ -51,4 +70,54 @@ describe('run --workers', function () {
     expect(defaultWorkers(202, 16)).to.equal(5);
     expect(defaultWorkers(5000, 16)).to.equal(16);
   });
+
+  describe('a worker process never outlives its run', () => {
+    const children = new Children();
+    let workers: number[] = [];
+    afterEach(() => {
+      children.killLeftovers();
+      for (const pid of workers.filter(alive)) process.kill(pid, 'SIGKILL');
+    });
+
+    /** the run's engine workers, once both are up (their pids, from the process table) */
+    const workersOf = async (pid: number): Promise<number[]> => {
+      for (;;) {
+        const pids = childPids(pid);
+        if (pids.length >= 2) return pids;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+
+    for (const kill of ['SIGKILL', 'SIGINT'] as const) {
+      it(`${kill} of the run: its workers close their engines and exit`, async () => {
+        const run = children.track(start([...CLI, 'run', join(ROOT, 'scenarios'), '--workers', '2', '--certs', join(dir, 'certs')], { detached: true }));
+        workers = await workersOf(run.pid!);
+        await waitForOutput(run, 'PASS ');
+        // SIGKILL: the run says nothing, its IPC channels close; SIGINT: Ctrl-C reaches the whole group
+        process.kill(kill === 'SIGKILL' ? run.pid! : -run.pid!, kill);
+        const { code, signal } = await run.done;
+        expect(kill === 'SIGKILL' ? signal : code).to.equal(kill === 'SIGKILL' ? 'SIGKILL' : 130);
+        while (workers.some(alive)) await new Promise((r) => setTimeout(r, 50));
+        expect(workers.filter(alive)).to.deep.equal([]);
+      });
+    }
+  });
 });
+
+/** the pids whose parent is `pid` */
+function childPids(pid: number): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

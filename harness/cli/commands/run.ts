@@ -33,7 +33,7 @@ export interface RunArgs extends Filters {
   bail: boolean;
   timeoutMs: number;
   concurrency: number;
-  /** worker threads the TLS ends run in; unset: one per core while each gets 40 scenarios (engine-workers.ts) */
+  /** worker processes the TLS ends run in; unset: one per core while each gets 40 scenarios (engine-workers.ts) */
   workers?: number;
   /** --certs (or $TLSGATE_CERTS); absent: the config's, else the default */
   certsDir?: string;
