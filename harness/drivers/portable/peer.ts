@@ -2,9 +2,10 @@
  * PeerInfo: who the other end said it was. Built from DER only, so every driver (whatever
  * library gave it the certificates) describes a peer the same way.
  */
-import { createHash, X509Certificate } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { PeerCertificate, DetailedPeerCertificate } from 'node:tls';
 import type { PeerInfo } from '../../model/domain.js';
+import { parsedCertificate } from '../../model/parsed-certificates.js';
 
 /** lowercase hex SHA-256 of the DER, the same form as IssuedCert.fingerprint256 */
 export const fingerprint256 = (der: Buffer): string => createHash('sha256').update(der).digest('hex');
@@ -13,7 +14,8 @@ export const fingerprint256 = (der: Buffer): string => createHash('sha256').upda
 export function peerInfoFromChain(chainDer: readonly Buffer[]): PeerInfo | undefined {
   const leafDer = chainDer[0];
   if (!leafDer) return undefined;
-  const leaf = new X509Certificate(leafDer);
+  // a file's scenarios meet the same leaf again and again: parsed once per process
+  const leaf = parsedCertificate(leafDer);
   const san = splitSubjectAltName(leaf.subjectAltName);
   const spiffeId = spiffeIdOf(san);
   return {
