@@ -7,7 +7,6 @@
  * Exit codes: 0 all passed, 1 a scenario failed or errored, 2 bad input or usage,
  * 3 internal error, 130 interrupted.
  */
-import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
 import { EXIT, exitCodeOf, reportInternalError, tlsgateVersion } from './exit.js';
 import { scenarioPaths } from './selection.js';
@@ -73,7 +72,7 @@ function buildParser(yargs: (argv: string[]) => Argv, argv: string[], run: Runne
       reporters: listOf(a.reporter),
       bail: a.bail,
       timeoutMs: a.timeout,
-      concurrency: a.concurrency,
+      ...(a.concurrency !== undefined ? { concurrency: a.concurrency } : {}),
       ...(a.workers !== undefined ? { workers: a.workers } : {}),
       ...(a.certs !== undefined || process.env.TLSGATE_CERTS ? { certsDir: certsDirOf(a.certs) } : {}),
       verbose: a.verbose,
@@ -235,7 +234,7 @@ const runOptions = <T>(y: Argv<T>) => certsDirOption(y)
   .option('reporter', { type: 'string', defaultDescription: 'the project config\'s reporters, else console', describe: 'console, json, junit, tap, github, html, or a module path (./my-reporter.mjs); NAME:FILE writes to a file (html:DIR writes DIR/index.html) (repeatable; one may use stdout)' })
   .option('bail', { type: 'boolean', default: false, describe: 'stop starting scenarios after the first failure' })
   .option('timeout', { type: 'number', default: 5000, describe: 'per-connection timeout of a scenario, ms (a scenario\'s timeoutMs wins)', coerce: positiveInteger('--timeout') })
-  .option('concurrency', { type: 'number', default: availableParallelism(), defaultDescription: 'CPU count', describe: 'scenarios run at once', coerce: positiveInteger('--concurrency') })
+  .option('concurrency', { type: 'number', defaultDescription: 'CPU count, or 2 per worker process when that is more', describe: 'scenarios run at once', coerce: positiveInteger('--concurrency') })
   .option('workers', { type: 'number', defaultDescription: 'CPU count (fewer for small runs: one per 40 scenarios)', describe: 'worker processes the TLS ends run in (1: all in this process)', coerce: positiveInteger('--workers') })
   .option('baseline', { type: 'string', describe: 'compare with this baseline file; the drift is reported and security/availability regressions fail the run' })
   .option('update-baseline', { type: 'string', describe: 'record this run as a baseline file (stable text, for version control)' })

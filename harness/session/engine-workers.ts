@@ -28,6 +28,16 @@ const MIN_SCENARIOS_PER_WORKER = 40;
 export const defaultWorkers = (scenarios: number, cores = availableParallelism()): number =>
   Math.max(1, Math.min(cores, Math.floor(scenarios / MIN_SCENARIOS_PER_WORKER)));
 
+/**
+ * Scenarios in flight when none was asked for: one per core, and with worker processes 2 for
+ * each, so a worker has the next scenario's handshake to run while one waits on its peer (a
+ * tool starting, a timer, a round trip); with one each, a worker sat idle in every wait.
+ */
+export const defaultConcurrency = (workers: number, cores = availableParallelism()): number =>
+  Math.max(cores, IN_FLIGHT_PER_WORKER * workers);
+
+const IN_FLIGHT_PER_WORKER = 2;
+
 type WorkerOptions = Omit<EngineOptions, 'placement' | 'revocationServers'>;
 
 /** `workers` 1: the engine in this process; more: that many worker processes (placement must be local) */

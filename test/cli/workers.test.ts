@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultWorkers } from '../../harness/session/engine-workers.js';
+import { defaultConcurrency, defaultWorkers } from '../../harness/session/engine-workers.js';
 import { Children } from '../robustness/support/children.js';
 import { CLI, ROOT, start, tlsgate, waitForOutput } from './spawn.js';
 
@@ -69,6 +69,13 @@ describe('run --workers', function () {
     expect(defaultWorkers(80, 2)).to.equal(2);
     expect(defaultWorkers(202, 16)).to.equal(5);
     expect(defaultWorkers(5000, 16)).to.equal(16);
+  });
+
+  it('by default: scenarios in flight are the CPU count, or 2 per worker process when that is more', () => {
+    expect(defaultConcurrency(1, 2)).to.equal(2);
+    expect(defaultConcurrency(2, 2)).to.equal(4);
+    expect(defaultConcurrency(1, 16)).to.equal(16);
+    expect(defaultConcurrency(16, 16)).to.equal(32);
   });
 
   describe('a worker process never outlives its run', () => {

@@ -32,7 +32,8 @@ export interface RunArgs extends Filters {
   reporters: string[];
   bail: boolean;
   timeoutMs: number;
-  concurrency: number;
+  /** scenarios in flight; unset: the CPU count, or 2 per worker process when that is more (engine-workers.ts) */
+  concurrency?: number;
   /** worker processes the TLS ends run in; unset: one per core while each gets 40 scenarios (engine-workers.ts) */
   workers?: number;
   /** --certs (or $TLSGATE_CERTS); absent: the config's, else the default */
@@ -86,9 +87,10 @@ export async function runCommand(given: RunArgs): Promise<number> {
   };
   const reporters = targets.map((t) => createReporter(t, ctx, reporterRegistry));
 
-  const { createEngineOn, defaultWorkers } = await import('../../session/engine-workers.js');
+  const { createEngineOn, defaultConcurrency, defaultWorkers } = await import('../../session/engine-workers.js');
+  const workers = args.workers ?? defaultWorkers(selection.scenarios.length);
   const audit = args.audit !== undefined ? new (await import('../../run/audit-log.js')).AuditLog(args.audit) : undefined;
-  const engine = await createEngineOn(args.workers ?? defaultWorkers(selection.scenarios.length), { certsDir: args.certsDir, timeoutMs: args.timeoutMs, ...(audit ? { audit: (id: string) => audit.sink(id) } : {}) });
+  const engine = await createEngineOn(workers, { certsDir: args.certsDir, timeoutMs: args.timeoutMs, ...(audit ? { audit: (id: string) => audit.sink(id) } : {}) });
   const interrupts = trapInterrupts();
   try {
     const { summary, results, internalErrors } = await runSuite(selection.scenarios, {
@@ -96,7 +98,7 @@ export async function runCommand(given: RunArgs): Promise<number> {
       prepare: (s) => engine.prepare(s),
       reporters,
       timeoutMs: args.timeoutMs,
-      concurrency: args.concurrency,
+      concurrency: args.concurrency ?? defaultConcurrency(workers),
       bail: args.bail,
       signal: interrupts.signal,
       environment: { ...summarizeStack() },
