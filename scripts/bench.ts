@@ -6,7 +6,8 @@
  *   3. cold start: an empty cache, and cached keys with no certificates (the "next day" case);
  *   4. scaling: generated suites of 100, 1,000 and 5,000 scenarios (wall time, peak RSS), and
  *      the 1,000 one with 1, 2 and N engine worker processes (--workers; the speedup over one), and
- *      why processes: secure contexts made in 1 and 2 threads and 2 processes;
+ *      what 2 cores give here (bare handshakes in 1 and 2 processes) and why processes (secure
+ *      contexts made in 1 and 2 threads and 2 processes);
  *   4b. start: `tlsgate list` on the catalogue and `--version`; loading 164 generated files that
  *      carry 820 PEM files (`tlsgate list` on them: read, validated, loaded);
  *   5. the way teams script it today: one `openssl s_client -verify_return_error` per check
@@ -26,7 +27,7 @@ import { packageRoot } from '../harness/model/paths.js';
 import { flag, printTable, timeRepeated, writeJson, type Row } from './bench-lib.js';
 import { generateSuite } from './generate-suite.js';
 import { generatePemSuite, PEMS_PER_FILE } from './generate-pem-suite.js';
-import { parallelContextRows } from './bench-parallel-contexts.js';
+import { parallelRows } from './bench-parallel.js';
 
 const quick = process.argv.includes('--quick');
 const ROOT = packageRoot();
@@ -271,7 +272,7 @@ try {
   rows.push(...await coldRows(floor));
   rows.push(...await scalingRows(floor));
   rows.push(...await workerRows());
-  rows.push(...await parallelContextRows(quick ? 500 : 2000));
+  rows.push(...await parallelRows(quick ? 800 : 2000));
   rows.push(...await opensslRows(floor));
   const matrix = flag('matrix');
   if (matrix) rows.push(...await matrixRows(matrix));

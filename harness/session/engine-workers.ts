@@ -10,7 +10,7 @@
  * Processes, not worker threads: OpenSSL 3 serializes threads of one process on shared locks
  * (its decoders and provider store), so two threads making secure contexts each ran at half
  * speed and used three times the CPU; two processes each ran at full speed
- * (scripts/bench.ts, "secure contexts, threads vs processes").
+ * (scripts/bench-parallel.ts, the "secure contexts" rows of `npm run bench`).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
