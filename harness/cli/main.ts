@@ -180,13 +180,20 @@ function buildParser(yargs: (argv: string[]) => Argv, argv: string[], run: Runne
     .help()
     .alias('help', 'h')
     .version(tlsgateVersion())
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    .wrap(showsHelp(argv) ? Math.min(110, process.stdout.columns || 100) : null)
     .epilogue('Exit codes: 0 all passed, 1 a scenario failed or errored, 2 bad input or usage, 3 internal error, 130 interrupted. With --baseline, a drift that fails the gate also exits 1.')
     .exitProcess(false)
     .fail((message, err) => {
       throw err ?? new Error(unknownArgumentsOnce(message, argv));
     });
 }
+
+/**
+ * Whether yargs will print its help text. It renders that text on every command it runs (to have
+ * it at hand), and wrapping it to the terminal was most of what parsing `tlsgate list` cost: so
+ * it is wrapped only when it is shown (--help, -h, or `tlsgate help`).
+ */
+const showsHelp = (argv: readonly string[]): boolean => argv.some((a) => a === '--help' || a === '-h' || a === 'help' || a.startsWith('--help='));
 
 /**
  * yargs names an unknown dashed flag twice, as given and camelCased (`foo-bar, fooBar`), and
