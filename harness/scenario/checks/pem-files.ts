@@ -41,11 +41,19 @@ export interface PemFilesResult {
   /** per certificate id: its files issuer, whether tlsgate has its key, whether a CRL of it is given */
   facts: Map<string, FilesCertFacts>;
   findings: Finding[];
+  /** every file read, with the bytes checked: the result holds only while they stay the same (the load cache) */
+  reads: FileRead[];
+}
+
+/** a file a check read, and what it read */
+export interface FileRead {
+  absolute: string;
+  bytes: Buffer;
 }
 
 export async function checkPemFiles(root: unknown, scenarioFile: string, known: KnownCerts): Promise<PemFilesResult> {
   const folder = dirname(resolve(scenarioFile));
-  const result: PemFilesResult = { files: {}, certIds: new Set(), unread: new Set(), facts: new Map(), findings: [] };
+  const result: PemFilesResult = { files: {}, certIds: new Set(), unread: new Set(), facts: new Map(), findings: [], reads: [] };
   const certs: X509Certificate[] = [];
   const byId = new Map<string, { cert: X509Certificate; hasKey: boolean }>();
   const crls: Array<{ path: YamlPath; file: string; crls: ReadCrl[] }> = [];
@@ -65,7 +73,7 @@ export async function checkPemFiles(root: unknown, scenarioFile: string, known: 
     }
     if (!cert && key) result.findings.push(finding([...path, 'key'], 'a key needs its certificate', `add cert: <path> under pki.files.${id}`));
     if (cert) {
-      const entry = await checkEntry(cert, key, path);
+      const entry = await checkEntry(cert, key, path, result.reads);
       result.findings.push(...entry.findings);
       if (entry.certs) {
         certs.push(...entry.certs);
@@ -79,7 +87,7 @@ export async function checkPemFiles(root: unknown, scenarioFile: string, known: 
       }
     }
     if (crl) {
-      const read = await readCrlFile(crl, [...path, 'crl']);
+      const read = await readCrlFile(crl, [...path, 'crl'], result.reads);
       if (Array.isArray(read)) crls.push({ path: [...path, 'crl'], file: crl.written, crls: read });
       else result.findings.push(read);
     }
@@ -133,15 +141,15 @@ function pemEntries(root: unknown): Array<[string, { cert?: string; key?: string
   });
 }
 
-async function checkEntry(certFile: FilePath, keyFile: FilePath | undefined, path: YamlPath): Promise<{ certs?: X509Certificate[]; findings: Finding[] }> {
+async function checkEntry(certFile: FilePath, keyFile: FilePath | undefined, path: YamlPath, reads: FileRead[]): Promise<{ certs?: X509Certificate[]; findings: Finding[] }> {
   const certPath = [...path, 'cert'];
-  const certText = await readText(certFile, certPath, MAX_PEM_BYTES);
+  const certText = await readText(certFile, certPath, MAX_PEM_BYTES, reads);
   if (typeof certText !== 'string') return { findings: [certText] };
   const certs = parseCertificates(certText, certFile.written, certPath);
   if (!Array.isArray(certs)) return { findings: [certs] };
   if (keyFile === undefined) return { certs, findings: [] };
   const keyPath = [...path, 'key'];
-  const keyText = await readText(keyFile, keyPath, MAX_PEM_BYTES);
+  const keyText = await readText(keyFile, keyPath, MAX_PEM_BYTES, reads);
   if (typeof keyText !== 'string') return { certs, findings: [keyText] };
   const key = parseKey(keyText, keyFile.written, keyPath);
   if (!(key instanceof KeyObject)) return { certs, findings: [key] };
@@ -150,8 +158,8 @@ async function checkEntry(certFile: FilePath, keyFile: FilePath | undefined, pat
   return { certs, findings: [finding(keyPath, `${keyFile.written} is not the key of ${certFile.written}${which}`, 'give the key file of this certificate (compare `openssl x509 -noout -pubkey` with `openssl pkey -pubout`)')] };
 }
 
-async function readCrlFile(file: FilePath, path: YamlPath): Promise<ReadCrl[] | Finding> {
-  const bytes = await readBytes(file, path, MAX_CRL_BYTES);
+async function readCrlFile(file: FilePath, path: YamlPath, reads: FileRead[]): Promise<ReadCrl[] | Finding> {
+  const bytes = await readBytes(file, path, MAX_CRL_BYTES, reads);
   if (!Buffer.isBuffer(bytes)) return bytes;
   try {
     return crlsOf(bytes);
@@ -177,9 +185,9 @@ function unsignedCrlFindings(c: { path: YamlPath; file: string; crls: ReadCrl[] 
 /**
  * The file's bytes, or a finding saying why there are none. Read synchronously: a PEM file is a
  * few KB (at most MAX_PEM_BYTES), and 800 of them each through the thread pool left the loader
- * mostly idle, waiting.
+ * mostly idle, waiting. Each read is logged in `reads`.
  */
-async function readBytes(file: FilePath, path: YamlPath, maxBytes: number): Promise<Buffer | Finding> {
+async function readBytes(file: FilePath, path: YamlPath, maxBytes: number, reads: FileRead[]): Promise<Buffer | Finding> {
   const where = `looked for ${file.absolute}; paths are relative to the folder of this scenario file`;
   let size: number;
   try {
@@ -193,14 +201,16 @@ async function readBytes(file: FilePath, path: YamlPath, maxBytes: number): Prom
     return finding(path, `${file.written} is ${size} bytes; ${maxBytes === MAX_CRL_BYTES ? `tlsgate reads CRL files of at most ${maxBytes} bytes` : 'a PEM file is a few KB'}`, 'give the path of a certificate (or bundle) or a key');
   }
   try {
-    return readFileSync(file.absolute);
+    const bytes = readFileSync(file.absolute);
+    reads.push({ absolute: file.absolute, bytes });
+    return bytes;
   } catch (err) {
     return finding(path, `${file.written}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
 }
 
-async function readText(file: FilePath, path: YamlPath, maxBytes: number): Promise<string | Finding> {
-  const bytes = await readBytes(file, path, maxBytes);
+async function readText(file: FilePath, path: YamlPath, maxBytes: number, reads: FileRead[]): Promise<string | Finding> {
+  const bytes = await readBytes(file, path, maxBytes, reads);
   return Buffer.isBuffer(bytes) ? bytes.toString('utf8') : bytes;
 }
 

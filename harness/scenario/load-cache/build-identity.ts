@@ -1,0 +1,33 @@
+/**
+ * Which tlsgate made a cached load: a hash of the runtime and of the state of the files that
+ * decide what loading a scenario file gives (build-files.ts finds them; an entry keeps their
+ * list). A cached result is taken only under the same identity, so a rebuilt tlsgate, an
+ * upgraded dependency or another Node never takes a result an older one made. Stat calls only:
+ * a warm load makes about a hundred.
+ */
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+
+const identities = new Map<string, string>();
+
+/**
+ * process.versions (Node and V8: what a regular expression may be; OpenSSL: what a certificate
+ * or key file holds), and the size, mtime and inode of each file; once per process and list
+ */
+export function buildIdentityOf(files: readonly string[]): string {
+  const key = files.join('\0');
+  let identity = identities.get(key);
+  if (identity === undefined) {
+    const hash = createHash('sha256').update(`runtime ${JSON.stringify(process.versions)}\n`);
+    for (const file of files) hash.update(`${file}\0${stampOf(file)}\n`);
+    identity = hash.digest('hex');
+    identities.set(key, identity);
+  }
+  return identity;
+}
+
+/** what changes when a file is written or replaced; `missing` when there is none */
+function stampOf(file: string): string {
+  const s = statSync(file, { throwIfNoEntry: false });
+  return s ? `${s.size} ${s.mtimeMs} ${s.ino}` : 'missing';
+}

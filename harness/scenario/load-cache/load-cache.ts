@@ -1,0 +1,204 @@
+/**
+ * The load cache (like `eslint --cache`): a scenario file's Scenarios as loading made them, one
+ * entry per file in `<cache folder>/loaded/`, taken again while nothing they were made from
+ * changed. Parsing YAML, checking the schema and reading PEM files is most of what `tlsgate list`
+ * cost; a warm load reads the file, its entry and the files it names, and imports none of that.
+ *
+ * An entry holds only a result without problems (problems are always found afresh, so their
+ * messages stay exact), and never one whose check imported a driver module (user code). It is
+ * taken when all of its key still holds:
+ *  - the entry's format, and tlsgate's build identity (build-identity.ts: the loader's code, its
+ *    dependencies, Node), over the files the entry lists;
+ *  - the file's names: absolute, relative (the ids), shown, and the working directory (each
+ *    scenario's `path` is relative to it) — these also name the entry, so a file has one;
+ *  - the SHA-256 of the file's bytes as read, and of every other file the check read
+ *    (`pki.files`), each read and hashed again;
+ *  - the clock: a validity window that mixes relative and absolute times is checked again.
+ * Anything else (no entry, a truncated, corrupt or foreign one) is a miss: the file is loaded
+ * and its entry written again, atomically (temp file + rename), 0600. A folder that cannot be
+ * written means no cache, never a failure (TLSGATE_DEBUG=1 says why, once).
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { impossibleWindows } from '../../../ca/spec/validity-window.js';
+import type { PkiSpec } from '../../../ca/spec/spec.js';
+import type { Scenario } from '../../model/domain.js';
+import { errorMessage } from '../../model/errors.js';
+import type { ScenarioFileRef } from '../find-files.js';
+import type { CheckedFile, FileResult } from '../load-file.js';
+import { buildIdentityOf } from './build-identity.js';
+
+/** bumped whenever an entry's layout or meaning changes */
+const FORMAT = 1;
+/** an entry file: this, the SHA-256 of the rest, then the rest (v8.serialize of an Entry) */
+const MAGIC = Buffer.from('tlsgate load cache\n');
+const DIGEST_BYTES = 32;
+
+interface Entry {
+  format: number;
+  /** the files the build identity was made of (buildFiles) */
+  code: string[];
+  build: string;
+  /** absolute, relative, shown, working directory */
+  names: string[];
+  /** SHA-256 (hex) of the file's bytes as read */
+  source: string;
+  /** every other file the check read: absolute path, SHA-256 (hex) */
+  reads: Array<[string, string]>;
+  scenarios: Scenario[];
+}
+
+interface Writer {
+  buildFiles: () => string[];
+  writeFileAtomic: typeof import('../../../ca/issue/atomic-file.js').writeFileAtomic;
+}
+
+export interface LoadCacheOptions {
+  /** the folder of the entries */
+  dir: string;
+  /** the build identity of a list of files; default: buildIdentityOf (a test gives another) */
+  identityOf?: (files: readonly string[]) => string;
+  /** default: process.cwd() */
+  cwd?: string;
+  /** the clock the validity windows are checked against again; default: now */
+  now?: () => Date;
+  /** where a cache that cannot be used says why, once (TLSGATE_DEBUG) */
+  debug?: (message: string) => void;
+}
+
+export class LoadCache {
+  private readonly writes: Array<Promise<void>> = [];
+  private writing: Promise<Writer> | undefined;
+  private told = false;
+
+  constructor(private readonly opts: LoadCacheOptions) {}
+
+  /** the file's result: its entry's when that holds, else `check`'s (kept when it can be) */
+  async load(ref: ScenarioFileRef, source: Buffer, check: () => Promise<CheckedFile>): Promise<FileResult> {
+    const key = { names: this.namesOf(ref), source: sha256(source) };
+    const cached = this.cached(key);
+    if (cached) return { scenarios: cached, problems: [] };
+    const writing = this.writer();
+    const result = await check();
+    // encoded before the caller gets the scenarios (and may change them)
+    const writer = await writing.catch((err: unknown) => this.tell(err));
+    if (writer && result.problems.length === 0 && !result.importedUserCode) this.keep(key, result, writer);
+    return { scenarios: result.scenarios, problems: result.problems };
+  }
+
+  /** every entry started is written (or given up) */
+  async settled(): Promise<void> {
+    await Promise.all(this.writes);
+  }
+
+  private namesOf(ref: ScenarioFileRef): string[] {
+    return [ref.absolute, ref.relative, ref.shown, this.opts.cwd ?? process.cwd()];
+  }
+
+  private entryPath(names: readonly string[]): string {
+    return join(this.opts.dir, `${sha256(Buffer.from(JSON.stringify(names)))}.v8`);
+  }
+
+  private cached(key: Pick<Entry, 'names' | 'source'>): Scenario[] | undefined {
+    const path = this.entryPath(key.names);
+    try {
+      const entry = decode(readFileSync(path));
+      if (!entry || !this.holds(entry, key)) return undefined;
+      markUsedDaily(path, this.now());
+      return entry.scenarios;
+    } catch {
+      return undefined; // no entry, or one that cannot be read: a miss
+    }
+  }
+
+  private holds(entry: Entry, key: Pick<Entry, 'names' | 'source'>): boolean {
+    return entry.format === FORMAT
+      && sameList(entry.names, key.names)
+      && entry.source === key.source
+      && entry.build === this.identityOf(entry.code)
+      && entry.reads.every(([file, digest]) => sha256(readFileSync(file)) === digest)
+      && windowsStillPossible(entry.scenarios, this.now());
+  }
+
+  /** what writing needs, imported on the first miss: a warm load loads none of it */
+  private writer(): Promise<Writer> {
+    this.writing ??= Promise.all([import('./build-files.js'), import('../../../ca/issue/atomic-file.js')])
+      .then(([{ buildFiles }, { writeFileAtomic }]) => ({ buildFiles, writeFileAtomic }));
+    return this.writing;
+  }
+
+  /** the entry of a result, written; a failure only loses it (told with TLSGATE_DEBUG) */
+  private keep(key: Pick<Entry, 'names' | 'source'>, result: CheckedFile, { buildFiles, writeFileAtomic }: Writer): void {
+    let bytes: Buffer;
+    try {
+      const reads = result.reads.map((r): [string, string] => [r.absolute, sha256(r.bytes)]);
+      const code = buildFiles();
+      bytes = encode({ format: FORMAT, code, build: this.identityOf(code), ...key, reads, scenarios: result.scenarios });
+    } catch (err) {
+      this.tell(err);
+      return;
+    }
+    const written = writeFileAtomic(this.entryPath(key.names), bytes, { mode: 0o600, dirMode: 0o700 });
+    this.writes.push(written.then(() => undefined, (err: unknown) => this.tell(err)));
+  }
+
+  private identityOf(files: readonly string[]): string {
+    return (this.opts.identityOf ?? buildIdentityOf)(files);
+  }
+
+  private now(): Date {
+    return this.opts.now?.() ?? new Date();
+  }
+
+  private tell(err: unknown): void {
+    if (this.told) return;
+    this.told = true;
+    this.opts.debug?.(`tlsgate: load cache ${this.opts.dir} not written: ${errorMessage(err)}`);
+  }
+}
+
+/** the cache `tlsgate` uses: `loaded/` in the cache folder, unless TLSGATE_NO_LOAD_CACHE=1 */
+export function defaultLoadCache(dir: string, env: NodeJS.ProcessEnv = process.env): LoadCache | undefined {
+  if (env.TLSGATE_NO_LOAD_CACHE === '1') return undefined;
+  return new LoadCache({ dir, ...(env.TLSGATE_DEBUG === '1' ? { debug: (m: string) => process.stderr.write(`${m}\n`) } : {}) });
+}
+
+const digestOf = (bytes: Buffer): Buffer => createHash('sha256').update(bytes).digest();
+const sha256 = (bytes: Buffer): string => digestOf(bytes).toString('hex');
+
+/**
+ * An entry's mtime is its last use (cache prune removes the unused), recorded at most once a day:
+ * a write per entry on every load cost more than the rest of a warm `tlsgate list`.
+ */
+function markUsedDaily(path: string, now: Date): void {
+  if (now.getTime() - statSync(path).mtimeMs <= DAY_MS) return;
+  import('../../../ca/issue/cache-folder.js').then(({ markUsedLater }) => markUsedLater(path), () => undefined);
+}
+
+const DAY_MS = 86_400_000;
+
+const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** the scenarios of a file share one PKI spec; each is checked once */
+function windowsStillPossible(scenarios: readonly Scenario[], now: Date): boolean {
+  const specs = new Set<PkiSpec>(scenarios.map((s) => s.pki));
+  return [...specs].every((spec) => impossibleWindows(spec, now).length === 0);
+}
+
+function encode(entry: Entry): Buffer {
+  const payload = serialize(entry);
+  return Buffer.concat([MAGIC, digestOf(payload), payload]);
+}
+
+/** undefined for anything but a whole entry this code wrote (truncated, corrupt, foreign) */
+function decode(bytes: Buffer): Entry | undefined {
+  const start = MAGIC.length + DIGEST_BYTES;
+  if (bytes.length <= start || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  const payload = bytes.subarray(start);
+  if (!digestOf(payload).equals(bytes.subarray(MAGIC.length, start))) return undefined;
+  const entry = deserialize(payload) as Partial<Entry> | null;
+  const whole = entry !== null && typeof entry === 'object' && [entry.code, entry.names, entry.reads, entry.scenarios].every(Array.isArray);
+  return whole ? entry as Entry : undefined;
+}
