@@ -10,20 +10,25 @@ import { statSync } from 'node:fs';
 
 const identities = new Map<string, string>();
 
-/**
- * process.versions (Node and V8: what a regular expression may be; OpenSSL: what a certificate
- * or key file holds), and the size, mtime and inode of each file; once per process and list
- */
+/** the identity as of the first time a process asks (its code does not change under it) */
 export function buildIdentityOf(files: readonly string[]): string {
   const key = files.join('\0');
   let identity = identities.get(key);
   if (identity === undefined) {
-    const hash = createHash('sha256').update(`runtime ${JSON.stringify(process.versions)}\n`);
-    for (const file of files) hash.update(`${file}\0${stampOf(file)}\n`);
-    identity = hash.digest('hex');
+    identity = currentBuildIdentity(files);
     identities.set(key, identity);
   }
   return identity;
+}
+
+/**
+ * process.versions (Node and V8: what a regular expression may be; OpenSSL: what a certificate
+ * or key file holds), and the size, mtime and inode of each file
+ */
+export function currentBuildIdentity(files: readonly string[]): string {
+  const hash = createHash('sha256').update(`runtime ${JSON.stringify(process.versions)}\n`);
+  for (const file of files) hash.update(`${file}\0${stampOf(file)}\n`);
+  return hash.digest('hex');
 }
 
 /** what changes when a file is written or replaced; `missing` when there is none */
