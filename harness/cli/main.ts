@@ -12,7 +12,7 @@ import type { Argv } from 'yargs';
 import { EXIT, exitCodeOf, reportInternalError, tlsgateVersion } from './exit.js';
 import { scenarioPaths } from './selection.js';
 import { errorMessage } from '../model/errors.js';
-import { defaultCertsDir } from '../model/paths.js';
+import { defaultCertsDir, defaultLoadCacheDir } from '../model/paths.js';
 
 /** what a command handler resolves to: its exit code */
 type Command = () => Promise<number>;
@@ -162,14 +162,14 @@ function buildParser(yargs: (argv: string[]) => Argv, argv: string[], run: Runne
       reporters: listOf(a.reporter),
       verbose: a.verbose,
     })))
-    .command('cache <action>', 'the cache folder (generated keys and certificates, Node builds): `info` shows it, `prune` trims it', (y) => cacheOptions(y)
+    .command('cache <action>', 'the cache folder (generated keys and certificates, checked scenario files, Node builds): `info` shows it, `prune` trims it', (y) => cacheOptions(y)
       .positional('action', { choices: ['info', 'prune'] as const, demandOption: true, describe: 'info: folders, counts, sizes, last uses; prune: remove what was not used for --older-than (or --all)' })
       .example('$0 cache info', 'what the cache holds and where')
-      .example('$0 cache prune --older-than 7d', 'remove keys and certificates not used for a week')
+      .example('$0 cache prune --older-than 7d', 'remove keys, certificates and checked scenario files not used for a week')
       .example('$0 cache prune --all', 'empty the cache (Node builds too)'),
     (a) => run(a.verbose, async () => {
       const { cacheInfoCommand, cachePruneCommand } = await import('./commands/cache.js');
-      const folders = { certsDir: certsDirOf(a.certs), nodeCache: a.nodeCache ?? (await import('../matrix/node-cache.js')).defaultNodeCache() };
+      const folders = { certsDir: certsDirOf(a.certs), nodeCache: a.nodeCache ?? (await import('../matrix/node-cache.js')).defaultNodeCache(), loadCache: defaultLoadCacheDir() };
       return a.action === 'info'
         ? cacheInfoCommand({ ...folders, json: a.json })
         : cachePruneCommand({ ...folders, all: a.all, olderThan: a.olderThan });
@@ -269,8 +269,8 @@ const matrixOptions = <T>(y: Argv<T>) => certsDirOption(y)
 const cacheOptions = <T>(y: Argv<T>) => certsDirOption(y)
   .option('node-cache', { type: 'string', defaultDescription: '$TLSGATE_NODE_CACHE or <cache>/node', describe: 'where the matrix keeps Node builds' })
   .option('json', { type: 'boolean', default: false, describe: 'info: print JSON instead of a table' })
-  .option('all', { type: 'boolean', default: false, describe: 'prune: remove everything (keys, certificates, Node builds)' })
-  .option('older-than', { type: 'string', default: '7d', describe: 'prune: remove keys and certificates not used for this long (30m, 12h, 7d, 2w)' });
+  .option('all', { type: 'boolean', default: false, describe: 'prune: remove everything (keys, certificates, checked scenario files, Node builds)' })
+  .option('older-than', { type: 'string', default: '7d', describe: 'prune: remove keys, certificates and checked scenario files not used for this long (30m, 12h, 7d, 2w)' });
 
 /** kept in step with harness/serve/faults.ts (not imported: --help must not load it) */
 const SERVE_FAULT_SYNTAX = 'SERVER:ca=ID:kind=KIND[:NAME=VALUE...] or SERVER:cert=ID:..., e.g. ocsp:ca=intermediate:kind=hang, crl:ca=root:kind=http-status:status=503';

@@ -30,6 +30,8 @@ import type { ScenarioFileRef } from '../find-files.js';
 import type { CheckedFile, FileResult } from '../load-file.js';
 import { buildIdentityOf } from './build-identity.js';
 
+/** an entry's name: the SHA-256 of the file's names, then this */
+export const ENTRY_SUFFIX = '.v8';
 /** bumped whenever an entry's layout or meaning changes */
 const FORMAT = 1;
 /** an entry file: this, the SHA-256 of the rest, then the rest (v8.serialize of an Entry) */
@@ -98,7 +100,7 @@ export class LoadCache {
   }
 
   private entryPath(names: readonly string[]): string {
-    return join(this.opts.dir, `${sha256(Buffer.from(JSON.stringify(names)))}.v8`);
+    return join(this.opts.dir, `${sha256(Buffer.from(JSON.stringify(names)))}${ENTRY_SUFFIX}`);
   }
 
   private cached(key: Pick<Entry, 'names' | 'source'>): Scenario[] | undefined {
