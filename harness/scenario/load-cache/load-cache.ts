@@ -19,7 +19,7 @@
  * written means no cache, never a failure (TLSGATE_DEBUG=1 says why, once).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { impossibleWindows } from '../../../ca/spec/validity-window.js';
@@ -28,6 +28,7 @@ import type { Scenario } from '../../model/domain.js';
 import { errorMessage } from '../../model/errors.js';
 import type { ScenarioFileRef } from '../find-files.js';
 import type { CheckedFile, FileResult } from '../load-file.js';
+import { readAtMost } from '../yaml/read-source.js';
 import { buildIdentityOf } from './build-identity.js';
 
 /** an entry's name: the SHA-256 of the file's names, then this */
@@ -106,9 +107,10 @@ export class LoadCache {
   private cached(key: Pick<Entry, 'names' | 'source'>): Scenario[] | undefined {
     const path = this.entryPath(key.names);
     try {
-      const entry = decode(readFileSync(path));
+      const { bytes, mtimeMs } = readAtMost(path, Infinity);
+      const entry = decode(bytes);
       if (!entry || !this.holds(entry, key)) return undefined;
-      markUsedDaily(path, this.now());
+      markUsedDaily(path, mtimeMs, this.now());
       return entry.scenarios;
     } catch {
       return undefined; // no entry, or one that cannot be read: a miss
@@ -174,8 +176,8 @@ const sha256 = (bytes: Buffer): string => digestOf(bytes).toString('hex');
  * An entry's mtime is its last use (cache prune removes the unused), recorded at most once a day:
  * a write per entry on every load cost more than the rest of a warm `tlsgate list`.
  */
-function markUsedDaily(path: string, now: Date): void {
-  if (now.getTime() - statSync(path).mtimeMs <= DAY_MS) return;
+function markUsedDaily(path: string, mtimeMs: number, now: Date): void {
+  if (now.getTime() - mtimeMs <= DAY_MS) return;
   import('../../../ca/issue/cache-folder.js').then(({ markUsedLater }) => markUsedLater(path), () => undefined);
 }
 

@@ -21,6 +21,7 @@ export interface SourceBytes {
   bytes: Buffer;
   /** the size the file claimed when opened (it may grow while read) */
   size: number;
+  mtimeMs: number;
 }
 
 export async function readSourceText(file: string, limit = MAX_SCENARIO_FILE_BYTES): Promise<SourceText> {
@@ -68,22 +69,26 @@ function endOf(text: string): { line: number; column: number } {
 /**
  * At most `max` bytes, plus the size the file claims (it may grow while read). Read
  * synchronously: a scenario file is small, and each of the five steps through the thread pool
- * cost more than the read (a warm `tlsgate list` reads 41 files and parses none).
+ * cost more than the read (a warm `tlsgate list` reads 41 files and parses none; and the load
+ * cache's entries, whole).
  */
-function readAtMost(file: string, max: number): SourceBytes {
+export function readAtMost(file: string, max: number): SourceBytes {
   const fd = openSync(file, 'r');
   try {
-    const size = fstatSync(fd).size;
+    const { size, mtimeMs } = fstatSync(fd);
     const chunks: Buffer[] = [];
     let total = 0;
     while (total < max) {
-      const chunk = Buffer.alloc(Math.min(CHUNK, max - total));
+      // what the file claims it still holds and a byte more (its end, or its growth), then chunks;
+      // not zero-filled (only what was read is kept): zeroing 64 KB per small file cost more than reading it
+      const wanted = total < size ? size - total + 1 : CHUNK;
+      const chunk = Buffer.allocUnsafe(Math.min(wanted, CHUNK, max - total));
       const bytesRead = readSync(fd, chunk, 0, chunk.length, null);
       if (bytesRead === 0) break;
       chunks.push(chunk.subarray(0, bytesRead));
       total += bytesRead;
     }
-    return { bytes: Buffer.concat(chunks, total), size };
+    return { bytes: Buffer.concat(chunks, total), size, mtimeMs };
   } finally {
     closeSync(fd);
   }
