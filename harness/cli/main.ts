@@ -41,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   let exitCode: number = EXIT.passed;
   const run = async (verbose: boolean, command: Command) => { exitCode = await guarded(command, verbose); };
-  const parser = buildParser((await import('yargs')).default, argv, run);
+  const parser = buildParser(await (await import('./lean-yargs.js')).leanYargs(showsHelp(argv)), argv, run);
   try {
     await parser.parseAsync();
   } catch (err) {
@@ -189,9 +189,9 @@ function buildParser(yargs: (argv: string[]) => Argv, argv: string[], run: Runne
 }
 
 /**
- * Whether yargs will print its help text. It renders that text on every command it runs (to have
- * it at hand), and wrapping it to the terminal was most of what parsing `tlsgate list` cost: so
- * it is wrapped only when it is shown (--help, -h, or `tlsgate help`).
+ * Whether yargs will print its help text (--help, -h, or `tlsgate help`). It renders that text
+ * on every command it runs (to have it at hand): the layout is loaded (lean-yargs.ts) and the
+ * text wrapped to the terminal only when it is shown.
  */
 const showsHelp = (argv: readonly string[]): boolean => argv.some((a) => a === '--help' || a === '-h' || a === 'help' || a.startsWith('--help='));
 

@@ -2,9 +2,9 @@
  * `tlsgate list` reads the whole built-in catalogue (library scenarios with client.library,
  * files with pki.files) without loading the heavy modules only a run or a team's files need:
  * no library driver's npm package, no TypeBox (the schemas are compiled at build time), no
- * X.509/CRL parser. Warm (every file in the load cache), it loads no YAML parser and no schema
- * validator either. A resolve hook in the child records every module it imports, and a hook on
- * the CommonJS loader every module it requires (the validators are required).
+ * X.509/CRL parser, no help layout for yargs. Warm (every file in the load cache), it loads no
+ * YAML parser and no schema validator either. A resolve hook in the child records every module
+ * it imports, and a hook on the CommonJS loader every module it requires (the validators are).
  */
 import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,9 @@ import { fileURLToPath } from 'node:url';
 import { buildFiles } from '../../harness/scenario/load-cache/build-files.js';
 import { CLI, start, type Finished } from './spawn.js';
 
-const HEAVY = ['typebox', 'pkijs', 'asn1js', '@peculiar/x509', 'axios', 'got', 'node-fetch', 'ws', '@grpc/grpc-js', 'pg', 'mysql2', 'ioredis', 'nodemailer', 'undici'];
+const HEAVY = ['typebox', 'pkijs', 'asn1js', '@peculiar/x509', 'axios', 'got', 'node-fetch', 'ws', '@grpc/grpc-js', 'pg', 'mysql2', 'ioredis', 'nodemailer', 'undici',
+  // yargs' help layout: loaded only when help is printed (harness/cli/lean-yargs.ts)
+  'cliui', 'string-width', 'wrap-ansi'];
 /** what only a cold load needs: the YAML parser, the schema validators (and ajv's runtime), semver for the stack checks */
 const COLD_ONLY = ['yaml', 'ajv', 'semver', '@peculiar/asn1-schema'];
 
