@@ -14,11 +14,14 @@ import { findScenarioFiles, type ScenarioFileRef } from '../../harness/scenario/
 import { loadCatalogue } from '../../harness/scenario/load.js';
 import { checkScenarioFile, type CheckedFile } from '../../harness/scenario/load-file.js';
 import { currentBuildIdentity } from '../../harness/scenario/load-cache/build-identity.js';
-import { defaultLoadCache, LoadCache, type LoadCacheOptions } from '../../harness/scenario/load-cache/load-cache.js';
+import { BUILDS_FOLDER, defaultLoadCache, ENTRY_SUFFIX, LoadCache, type LoadCacheOptions } from '../../harness/scenario/load-cache/load-cache.js';
 import { formatProblem } from '../../harness/scenario/problems.js';
 import { readSourceBytes } from '../../harness/scenario/yaml/read-source.js';
 
 const DAY_MS = 86_400_000;
+
+/** the cache's entries, one per file (the build lists are beside them, in builds/) */
+const entriesIn = (dir: string): string[] => readdirSync(dir).filter((name) => name.endsWith(ENTRY_SUFFIX));
 
 /** a ref as the loader makes one for a file given directly */
 const refOf = (absolute: string): ScenarioFileRef => ({ absolute, relative: absolute.split('/').at(-1)!, shown: absolute });
@@ -48,7 +51,7 @@ describe('load cache', function () {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('every catalogue file: the warm result deep-equals a cold load with no cache', async () => {
-    const { files } = await findScenarioFiles([builtinScenariosDir()]);
+    const { files } = findScenarioFiles([builtinScenariosDir()]);
     expect(files.length).to.be.above(30);
     for (const ref of files) {
       const fresh = await cold(ref);
@@ -60,7 +63,8 @@ describe('load cache', function () {
       const warm = await new LoadCache({ dir: cacheDir }).load(ref, bytes, mustHit);
       expect(warm.scenarios, ref.relative).to.deep.equal(fresh.scenarios);
     }
-    expect(readdirSync(cacheDir)).to.have.length(files.length);
+    expect(entriesIn(cacheDir)).to.have.length(files.length);
+    expect(readdirSync(join(cacheDir, BUILDS_FOLDER)), 'one list of files per build').to.have.length(1);
   });
 
   it('loadCatalogue: the catalogue warm equals the catalogue with the cache bypassed, in order', async () => {
@@ -118,7 +122,7 @@ describe('load cache', function () {
       const warm = await loadVia({ dir: cacheDir }, ref);
       expect(warm.missed).to.equal(false);
       expect(warm.scenarios).to.deep.equal((await cold(ref)).scenarios);
-      const [entry] = readdirSync(cacheDir);
+      const [entry] = entriesIn(cacheDir);
       expect(statSync(join(cacheDir, entry!)).mode & 0o777).to.equal(0o600);
     });
 
@@ -148,16 +152,16 @@ describe('load cache', function () {
     });
   });
 
-  it('a truncated, corrupt, empty or foreign entry is a miss, gives the right result, and is written again', async () => {
+  it('a truncated, corrupt, empty or foreign entry (or build list) is a miss, gives the right result, and is written again', async () => {
     const a = join(dir, 'a.yaml');
     const b = join(dir, 'b.yaml');
     const text = (name: string) => `pki: { certs: [{ id: root, role: root, subject: "CN=r" }] }\nscenarios:\n  - { name: ${name}, server: { cert: root }, expect: { outcome: accept } }\n`;
     writeFileSync(a, text('a'));
     writeFileSync(b, text('b'));
     await loadVia({ dir: cacheDir }, refOf(b));
-    const [bEntry] = readdirSync(cacheDir);
+    const [bEntry] = entriesIn(cacheDir);
     await loadVia({ dir: cacheDir }, refOf(a));
-    const aEntry = join(cacheDir, readdirSync(cacheDir).find((name) => name !== bEntry)!);
+    const aEntry = join(cacheDir, entriesIn(cacheDir).find((name) => name !== bEntry)!);
     const good = readFileSync(aEntry);
     const damages: Record<string, Buffer> = {
       truncated: good.subarray(0, good.length - 7),
@@ -175,6 +179,13 @@ describe('load cache', function () {
       expect(r.scenarios, damage).to.deep.equal(expected);
       expect(await loadVia({ dir: cacheDir }, refOf(a)), `${damage}: written again`).to.include({ missed: false });
     }
+    // the build's list of files: another list (its identity is not the entries'), or none
+    const [list] = readdirSync(join(cacheDir, BUILDS_FOLDER));
+    for (const damage of [JSON.stringify(['/no/such/module.js']), 'not json']) {
+      writeFileSync(join(cacheDir, BUILDS_FOLDER, list!), damage);
+      expect(await loadVia({ dir: cacheDir }, refOf(a)), damage).to.deep.include({ missed: true, problems: [], scenarios: expected });
+      expect(await loadVia({ dir: cacheDir }, refOf(b)), `${damage}: written again`).to.include({ missed: false });
+    }
   });
 
   it('a cache folder that cannot be written: the file still loads, and the debug line says why, once', async () => {
@@ -182,7 +193,7 @@ describe('load cache', function () {
     writeFileSync(notAFolder, '');
     const told: string[] = [];
     const opts = { dir: join(notAFolder, 'loaded'), debug: (m: string) => told.push(m) };
-    const files = (await findScenarioFiles([join(builtinScenariosDir(), 'chain')])).files;
+    const files = (findScenarioFiles([join(builtinScenariosDir(), 'chain')])).files;
     const cache = new LoadCache(opts);
     const warm = await loadCatalogue(files.map((f) => f.absolute), { cache });
     const bypassed = await loadCatalogue(files.map((f) => f.absolute), { cache: null });

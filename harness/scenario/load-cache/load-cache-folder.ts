@@ -4,8 +4,9 @@
  * the end of a run. Removing an entry another process is about to read is safe: a miss.
  */
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { filesUnder, onceADay, removeFiles, type CachedFile } from '../../../ca/issue/cache-folder.js';
-import { ENTRY_SUFFIX } from './load-cache.js';
+import { BUILDS_FOLDER, ENTRY_SUFFIX } from './load-cache.js';
 
 const DAY_MS = 86_400_000;
 /** what the end of a run prunes: entries no load took for a month */
@@ -20,14 +21,16 @@ export interface LoadCachePrune {
   removedBytes: number;
 }
 
-/** entries not used for `maxIdleMs`; `all`: the folder */
+/** entries (and build lists) not used for `maxIdleMs`; `all`: the folder */
 export async function pruneLoadCache(dir: string, policy: { maxIdleMs: number; now?: Date } | 'all'): Promise<LoadCachePrune> {
-  const entries = await loadCacheEntries(dir);
+  const [entries, lists] = await Promise.all([loadCacheEntries(dir), filesUnder(join(dir, BUILDS_FOLDER))]);
   const now = policy === 'all' ? 0 : (policy.now ?? new Date()).getTime();
-  const stale = policy === 'all' ? entries : entries.filter((e) => now - e.lastUsed.getTime() > policy.maxIdleMs);
-  const removed = await removeFiles(stale);
+  const idle = (files: CachedFile[]) => (policy === 'all' ? files : files.filter((f) => now - f.lastUsed.getTime() > policy.maxIdleMs));
+  const stale = idle(entries);
+  const removed = await removeFiles([...stale, ...idle(lists)]);
   if (policy === 'all') await rm(dir, { recursive: true, force: true });
-  return { removed: removed.size, removedBytes: stale.filter((e) => removed.has(e.path)).reduce((n, e) => n + e.bytes, 0) };
+  const gone = stale.filter((e) => removed.has(e.path));
+  return { removed: gone.length, removedBytes: gone.reduce((n, e) => n + e.bytes, 0) };
 }
 
 /** the end-of-run prune, at most once a day */

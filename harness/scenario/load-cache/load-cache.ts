@@ -8,7 +8,7 @@
  * messages stay exact), and never one whose check imported a driver module (user code). It is
  * taken when all of its key still holds:
  *  - the entry's format, and tlsgate's build identity (build-identity.ts: the loader's code, its
- *    dependencies, Node), over the files the entry lists;
+ *    dependencies, Node), over the files its list in `builds/` names;
  *  - the file's names: absolute, relative (the ids), shown, and the working directory (each
  *    scenario's `path` is relative to it) — these also name the entry, so a file has one;
  *  - the SHA-256 of the file's bytes as read, and of every other file the check read
@@ -33,16 +33,21 @@ import { buildIdentityOf } from './build-identity.js';
 
 /** an entry's name: the SHA-256 of the file's names, then this */
 export const ENTRY_SUFFIX = '.v8';
+/**
+ * The list of files a build identity is made of (build-files.ts), kept once per identity beside
+ * the entries (`builds/<SHA-256 of the identity>.json`) rather than in each: it is as large as a
+ * file's scenarios, and read once per process.
+ */
+export const BUILDS_FOLDER = 'builds';
 /** bumped whenever an entry's layout or meaning changes */
-const FORMAT = 1;
+const FORMAT = 2;
 /** an entry file: this, the SHA-256 of the rest, then the rest (v8.serialize of an Entry) */
 const MAGIC = Buffer.from('tlsgate load cache\n');
 const DIGEST_BYTES = 32;
 
 interface Entry {
   format: number;
-  /** the files the build identity was made of (buildFiles) */
-  code: string[];
+  /** the build identity; its files are listed in BUILDS_FOLDER */
   build: string;
   /** absolute, relative, shown, working directory */
   names: string[];
@@ -74,6 +79,8 @@ export interface LoadCacheOptions {
 export class LoadCache {
   private readonly writes: Array<Promise<void>> = [];
   private writing: Promise<Writer> | undefined;
+  /** per build identity an entry named: whether it is this build's (once per process) */
+  private readonly builds = new Map<string, boolean>();
   private told = false;
 
   constructor(private readonly opts: LoadCacheOptions) {}
@@ -121,9 +128,31 @@ export class LoadCache {
     return entry.format === FORMAT
       && sameList(entry.names, key.names)
       && entry.source === key.source
-      && entry.build === this.identityOf(entry.code)
+      && this.isThisBuild(entry.build)
       && entry.reads.every(([file, digest]) => sha256(readFileSync(file)) === digest)
       && windowsStillPossible(entry.scenarios, this.now());
+  }
+
+  /** the identity's list of files is there and gives it now */
+  private isThisBuild(build: string): boolean {
+    let holds = this.builds.get(build);
+    if (holds === undefined) {
+      const path = this.buildListPath(build);
+      try {
+        const { bytes, mtimeMs } = readAtMost(path, Infinity);
+        const files: unknown = JSON.parse(bytes.toString('utf8'));
+        holds = Array.isArray(files) && files.every((f) => typeof f === 'string') && this.identityOf(files as string[]) === build;
+        if (holds) markUsedDaily(path, mtimeMs, this.now());
+      } catch {
+        holds = false;
+      }
+      this.builds.set(build, holds);
+    }
+    return holds;
+  }
+
+  private buildListPath(build: string): string {
+    return join(this.opts.dir, BUILDS_FOLDER, `${sha256(Buffer.from(build))}.json`);
   }
 
   /** what writing needs, imported on the first miss: a warm load loads none of it */
@@ -136,16 +165,26 @@ export class LoadCache {
   /** the entry of a result, written; a failure only loses it (told with TLSGATE_DEBUG) */
   private keep(key: Pick<Entry, 'names' | 'source'>, result: CheckedFile, { buildFiles, writeFileAtomic }: Writer): void {
     let bytes: Buffer;
+    let build: string;
+    let code: string[];
     try {
       const reads = result.reads.map((r): [string, string] => [r.absolute, sha256(r.bytes)]);
-      const code = buildFiles();
-      bytes = encode({ format: FORMAT, code, build: this.identityOf(code), ...key, reads, scenarios: result.scenarios });
+      code = buildFiles();
+      build = this.identityOf(code);
+      bytes = encode({ format: FORMAT, build, ...key, reads, scenarios: result.scenarios });
     } catch (err) {
       this.tell(err);
       return;
     }
-    const written = writeFileAtomic(this.entryPath(key.names), bytes, { mode: 0o600, dirMode: 0o700 });
-    this.writes.push(written.then(() => undefined, (err: unknown) => this.tell(err)));
+    const write = (path: string, data: Buffer | string) => {
+      const written = writeFileAtomic(path, data, { mode: 0o600, dirMode: 0o700 });
+      this.writes.push(written.then(() => undefined, (err: unknown) => this.tell(err)));
+    };
+    if (this.builds.get(build) !== true) {
+      this.builds.set(build, true);
+      write(this.buildListPath(build), JSON.stringify(code));
+    }
+    write(this.entryPath(key.names), bytes);
   }
 
   private identityOf(files: readonly string[]): string {
@@ -203,6 +242,6 @@ function decode(bytes: Buffer): Entry | undefined {
   const payload = bytes.subarray(start);
   if (!digestOf(payload).equals(bytes.subarray(MAGIC.length, start))) return undefined;
   const entry = deserialize(payload) as Partial<Entry> | null;
-  const whole = entry !== null && typeof entry === 'object' && [entry.code, entry.names, entry.reads, entry.scenarios].every(Array.isArray);
+  const whole = entry !== null && typeof entry === 'object' && typeof entry.build === 'string' && [entry.names, entry.reads, entry.scenarios].every(Array.isArray);
   return whole ? entry as Entry : undefined;
 }

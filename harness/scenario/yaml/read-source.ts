@@ -88,7 +88,7 @@ export function readAtMost(file: string, max: number): SourceBytes {
       chunks.push(chunk.subarray(0, bytesRead));
       total += bytesRead;
     }
-    return { bytes: Buffer.concat(chunks, total), size, mtimeMs };
+    return { bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total), size, mtimeMs };
   } finally {
     closeSync(fd);
   }
