@@ -31,7 +31,7 @@ export async function loadScenarios(paths: string[], opts: LoadOptions = {}): Pr
 }
 
 export async function loadCatalogue(paths: readonly string[], opts: LoadOptions = {}): Promise<Catalogue> {
-  const found = await findScenarioFiles(paths);
+  const found = findScenarioFiles(paths);
   const cache = opts.cache === undefined ? defaultLoadCache(defaultLoadCacheDir()) : opts.cache ?? undefined;
   const scenarios: Scenario[] = [];
   const problems = [...found.problems];
