@@ -10,8 +10,9 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import * as asn1 from '@peculiar/asn1-x509';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { crlSignedBy, crlsOf, pemBlocks, type ReadCrl } from '../../../ca/revocation/crl-files.js';
-import { subjectNameDer } from '../../../ca/issue/certificate.js';
+import { subjectNameDer } from '../../../ca/asn1/certificate-name.js';
+import { pemBlocks } from '../../../ca/asn1/pem-blocks.js';
+import type { ReadCrl } from '../../../ca/revocation/crl-files.js';
 import type { PemFileRef } from '../../model/domain.js';
 import { parsedCertificate, signedBy } from '../../model/parsed-certificates.js';
 import { finding, type Finding } from '../problems.js';
@@ -92,25 +93,46 @@ export async function checkPemFiles(root: unknown, scenarioFile: string, known: 
       else result.findings.push(read);
     }
   }
-  for (const c of crls) result.findings.push(...unsignedCrlFindings(c, certs));
-  result.facts = factsOf(byId, crls.flatMap((c) => c.crls));
+  const signed = crls.length > 0 ? (await crlFiles()).crlSignedBy : undefined;
+  if (signed) for (const c of crls) result.findings.push(...unsignedCrlFindings(c, certs, signed));
+  result.facts = factsOf(byId, crls.flatMap((c) => c.crls), signed);
   return result;
 }
 
-function factsOf(byId: ReadonlyMap<string, { cert: X509Certificate; hasKey: boolean }>, crls: readonly ReadCrl[]): Map<string, FilesCertFacts> {
+/** whether a CA signed a CRL (crl-files.ts) */
+type CrlSignedBy = (crl: ReadCrl, ca: X509Certificate) => boolean;
+
+/** CRL parsing (pkijs, asn1js) loads only for an entry that names a CRL file */
+const crlFiles = () => import('../../../ca/revocation/crl-files.js');
+
+function factsOf(byId: ReadonlyMap<string, { cert: X509Certificate; hasKey: boolean }>, crls: readonly ReadCrl[], signed: CrlSignedBy | undefined): Map<string, FilesCertFacts> {
   const facts = new Map<string, FilesCertFacts>();
   for (const [id, { cert, hasKey }] of byId) {
     const issuer = cert.checkIssued(cert) ? undefined
       : [...byId].find(([other, o]) => other !== id && cert.checkIssued(o.cert) && signedBy(cert, o.cert))?.[0];
-    const hasCrl = crls.some((crl) => crlSignedBy(crl, cert));
+    const hasCrl = signed !== undefined && crls.some((crl) => signed(crl, cert));
     facts.set(id, { issuer, hasKey, isCa: canIssue(cert), hasCrl });
   }
   return facts;
 }
 
-/** CA:true, and keyCertSign where a keyUsage is given (RFC 5280 4.2.1.3) */
+/** per certificate (parsedCertificate shares one per content): whether it can issue */
+const issuing = new WeakMap<X509Certificate, boolean>();
+
+/**
+ * CA:true, and keyCertSign where a keyUsage is given (RFC 5280 4.2.1.3). Once per certificate:
+ * the ASN.1 parse was most of loading files that copy one CA into every folder.
+ */
 function canIssue(cert: X509Certificate): boolean {
-  if (!cert.ca) return false;
+  let can = issuing.get(cert);
+  if (can === undefined) {
+    can = cert.ca && hasKeyCertSign(cert);
+    issuing.set(cert, can);
+  }
+  return can;
+}
+
+function hasKeyCertSign(cert: X509Certificate): boolean {
   try {
     const ku = AsnConvert.parse(cert.raw, asn1.Certificate).tbsCertificate.extensions?.find((e) => e.extnID === asn1.id_ce_keyUsage);
     return !ku || AsnConvert.parse(ku.extnValue, asn1.KeyUsage).toJSON().includes('keyCertSign');
@@ -161,6 +183,7 @@ async function checkEntry(certFile: FilePath, keyFile: FilePath | undefined, pat
 async function readCrlFile(file: FilePath, path: YamlPath, reads: FileRead[]): Promise<ReadCrl[] | Finding> {
   const bytes = await readBytes(file, path, MAX_CRL_BYTES, reads);
   if (!Buffer.isBuffer(bytes)) return bytes;
+  const { crlsOf } = await crlFiles();
   try {
     return crlsOf(bytes);
   } catch (err) {
@@ -169,7 +192,7 @@ async function readCrlFile(file: FilePath, path: YamlPath, reads: FileRead[]): P
 }
 
 /** a CRL that no certificate of the files signed could be served for no CA: say which CA to add */
-function unsignedCrlFindings(c: { path: YamlPath; file: string; crls: ReadCrl[] }, certs: readonly X509Certificate[]): Finding[] {
+function unsignedCrlFindings(c: { path: YamlPath; file: string; crls: ReadCrl[] }, certs: readonly X509Certificate[], crlSignedBy: CrlSignedBy): Finding[] {
   return c.crls.flatMap((crl, i) => {
     const signer = certs.find((cert) => crlSignedBy(crl, cert));
     if (signer) return [];
