@@ -5,6 +5,7 @@
  * cannot be written still loads. A hit is told from a miss by the check: on a hit it must not run.
  */
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -141,6 +142,15 @@ describe('load cache', function () {
       ]);
       writeFileSync(join(dir, 'pem', 'leaf.pem'), pki.get('leaf').pem);
       expect(await loadVia({ dir: cacheDir }, ref)).to.include({ missed: false }); // the same bytes as the entry was made from
+    });
+
+    it('a PEM file replaced by a FIFO is a miss and its problem, never a read that waits for a writer', async () => {
+      await loadVia({ dir: cacheDir }, ref);
+      rmSync(join(dir, 'pem', 'leaf.key'));
+      execFileSync('mkfifo', [join(dir, 'pem', 'leaf.key')]);
+      const fifo = await loadVia({ dir: cacheDir }, ref);
+      expect(fifo.missed).to.equal(true);
+      expect(fifo.problems.join('\n')).to.include('pki.files.leaf.key  pem/leaf.key is not a file');
     });
 
     it('a PEM file that is gone is a miss, and its problem', async () => {

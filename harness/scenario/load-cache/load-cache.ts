@@ -19,7 +19,7 @@
  * written means no cache, never a failure (TLSGATE_DEBUG=1 says why, once).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { impossibleWindows } from '../../../ca/spec/validity-window.js';
@@ -40,7 +40,7 @@ export const ENTRY_SUFFIX = '.v8';
  */
 export const BUILDS_FOLDER = 'builds';
 /** bumped whenever an entry's layout or meaning changes */
-const FORMAT = 2;
+const FORMAT = 3;
 /** an entry file: this, the SHA-256 of the rest, then the rest (v8.serialize of an Entry) */
 const MAGIC = Buffer.from('tlsgate load cache\n');
 const DIGEST_BYTES = 32;
@@ -53,8 +53,8 @@ interface Entry {
   names: string[];
   /** SHA-256 (hex) of the file's bytes as read */
   source: string;
-  /** every other file the check read: absolute path, SHA-256 (hex) */
-  reads: Array<[string, string]>;
+  /** every other file the check read: absolute path, size, SHA-256 (hex) */
+  reads: Array<[string, number, string]>;
   scenarios: Scenario[];
 }
 
@@ -129,7 +129,7 @@ export class LoadCache {
       && sameList(entry.names, key.names)
       && entry.source === key.source
       && this.isThisBuild(entry.build)
-      && entry.reads.every(([file, digest]) => sha256(readFileSync(file)) === digest)
+      && entry.reads.every(([file, size, digest]) => holdsBytes(file, size, digest))
       && windowsStillPossible(entry.scenarios, this.now());
   }
 
@@ -168,7 +168,7 @@ export class LoadCache {
     let build: string;
     let code: string[];
     try {
-      const reads = result.reads.map((r): [string, string] => [r.absolute, sha256(r.bytes)]);
+      const reads = result.reads.map((r): [string, number, string] => [r.absolute, r.bytes.length, sha256(r.bytes)]);
       code = buildFiles();
       build = this.identityOf(code);
       bytes = encode({ format: FORMAT, build, ...key, reads, scenarios: result.scenarios });
@@ -221,6 +221,12 @@ function markUsedDaily(path: string, mtimeMs: number, now: Date): void {
 }
 
 const DAY_MS = 86_400_000;
+
+/** a regular file of that size and digest (a FIFO or a device put in its place is never opened) */
+function holdsBytes(file: string, size: number, digest: string): boolean {
+  const info = statSync(file, { throwIfNoEntry: false });
+  return info !== undefined && info.isFile() && info.size === size && sha256(readFileSync(file)) === digest;
+}
 
 const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
