@@ -20,6 +20,14 @@ export const defaultValidity = (c: CertSpec): { notBefore: string; notAfter: str
   notAfter: c.validity?.notAfter ?? (c.role === 'root' || c.role === 'intermediate' ? '+3650d' : '+90d'),
 });
 
+/** some window of the spec mixes a relative and an absolute time: whether it is possible depends on when it is asked */
+export function windowsMoveWithClock(spec: PkiSpec): boolean {
+  return (spec.certs ?? []).some((c) => {
+    const { notBefore, notAfter } = defaultValidity(c);
+    return parseTimeSpec(notBefore)?.kind !== parseTimeSpec(notAfter)?.kind;
+  });
+}
+
 export function impossibleWindows(spec: PkiSpec, now: Date): SpecProblem[] {
   const problems: SpecProblem[] = [];
   (spec.certs ?? []).forEach((c, i) => checkValidity(c, ['certs', i], adderTo(problems), now));

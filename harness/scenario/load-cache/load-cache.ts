@@ -22,7 +22,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { impossibleWindows } from '../../../ca/spec/validity-window.js';
+import { impossibleWindows, windowsMoveWithClock } from '../../../ca/spec/validity-window.js';
 import type { PkiSpec } from '../../../ca/spec/spec.js';
 import type { Scenario } from '../../model/domain.js';
 import { errorMessage } from '../../model/errors.js';
@@ -40,7 +40,7 @@ export const ENTRY_SUFFIX = '.v8';
  */
 export const BUILDS_FOLDER = 'builds';
 /** bumped whenever an entry's layout or meaning changes */
-const FORMAT = 3;
+const FORMAT = 4;
 /** an entry file: this, the SHA-256 of the rest, then the rest (v8.serialize of an Entry) */
 const MAGIC = Buffer.from('tlsgate load cache\n');
 const DIGEST_BYTES = 32;
@@ -55,6 +55,8 @@ interface Entry {
   source: string;
   /** every other file the check read: absolute path, size, SHA-256 (hex) */
   reads: Array<[string, number, string]>;
+  /** a validity window mixes relative and absolute times: checked again at each use */
+  clockBound: boolean;
   scenarios: Scenario[];
 }
 
@@ -130,7 +132,7 @@ export class LoadCache {
       && entry.source === key.source
       && this.isThisBuild(entry.build)
       && entry.reads.every(([file, size, digest]) => holdsBytes(file, size, digest))
-      && windowsStillPossible(entry.scenarios, this.now());
+      && (!entry.clockBound || windowsStillPossible(entry.scenarios, this.now()));
   }
 
   /** the identity's list of files is there and gives it now */
@@ -171,7 +173,8 @@ export class LoadCache {
       const reads = result.reads.map((r): [string, number, string] => [r.absolute, r.bytes.length, sha256(r.bytes)]);
       code = buildFiles();
       build = this.identityOf(code);
-      bytes = encode({ format: FORMAT, build, ...key, reads, scenarios: result.scenarios });
+      const clockBound = specsOf(result.scenarios).some(windowsMoveWithClock);
+      bytes = encode({ format: FORMAT, build, ...key, reads, clockBound, scenarios: result.scenarios });
     } catch (err) {
       this.tell(err);
       return;
@@ -230,10 +233,11 @@ function holdsBytes(file: string, size: number, digest: string): boolean {
 
 const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
-/** the scenarios of a file share one PKI spec; each is checked once */
+/** the scenarios of a file share one PKI spec */
+const specsOf = (scenarios: readonly Scenario[]): PkiSpec[] => [...new Set(scenarios.map((s) => s.pki))];
+
 function windowsStillPossible(scenarios: readonly Scenario[], now: Date): boolean {
-  const specs = new Set<PkiSpec>(scenarios.map((s) => s.pki));
-  return [...specs].every((spec) => impossibleWindows(spec, now).length === 0);
+  return specsOf(scenarios).every((spec) => impossibleWindows(spec, now).length === 0);
 }
 
 function encode(entry: Entry): Buffer {
@@ -248,6 +252,7 @@ function decode(bytes: Buffer): Entry | undefined {
   const payload = bytes.subarray(start);
   if (!digestOf(payload).equals(bytes.subarray(MAGIC.length, start))) return undefined;
   const entry = deserialize(payload) as Partial<Entry> | null;
-  const whole = entry !== null && typeof entry === 'object' && typeof entry.build === 'string' && [entry.names, entry.reads, entry.scenarios].every(Array.isArray);
+  const whole = entry !== null && typeof entry === 'object' && typeof entry.build === 'string' && typeof entry.clockBound === 'boolean'
+    && [entry.names, entry.reads, entry.scenarios].every(Array.isArray);
   return whole ? entry as Entry : undefined;
 }
