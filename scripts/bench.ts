@@ -9,7 +9,8 @@
  *      what 2 cores give here (bare handshakes in 1 and 2 processes) and why processes (secure
  *      contexts made in 1 and 2 threads and 2 processes);
  *   4b. start: `tlsgate list` on the catalogue and `--version`; loading 164 generated files that
- *      carry 820 PEM files (`tlsgate list` on them: read, validated, loaded);
+ *      carry 820 PEM files (`tlsgate list` on them: read, validated, loaded); both loads cold (the
+ *      load cache bypassed) and warm;
  *   5. the way teams script it today: one `openssl s_client -verify_return_error` per check
  *      against `openssl s_server`, per check;
  *   6. matrix: the catalogue under 3 Node versions vs one (only with --matrix VERSIONS, since it
@@ -175,26 +176,41 @@ async function workerRows(): Promise<Row[]> {
   });
 }
 
-/** what a command costs before any handshake: `list` on the catalogue, `--version`, and loading PEM-heavy files */
+/**
+ * what a command costs before any handshake: `list` on the catalogue, `--version`, and loading
+ * PEM-heavy files; each load cold (the load cache bypassed, TLSGATE_NO_LOAD_CACHE=1: every file
+ * read, parsed and checked) and warm (every file's checked result in the cache)
+ */
 async function startRows(floor: Row['floor']): Promise<Row[]> {
-  const best = async (command: string[], times: number) => {
-    const runs: CliRun[] = [];
-    for (let i = 0; i < times; i++) runs.push(await runCli([], { command }));
-    return runs.reduce((a, b) => (a.wallMs < b.wallMs ? a : b));
+  const best = async (command: string[], times: number, cache: 'cold' | 'warm') => {
+    if (cache === 'cold') process.env.TLSGATE_NO_LOAD_CACHE = '1';
+    else await runCli([], { command }); // fills the cache, untimed
+    try {
+      const runs: CliRun[] = [];
+      for (let i = 0; i < times; i++) runs.push(await runCli([], { command }));
+      return runs.reduce((a, b) => (a.wallMs < b.wallMs ? a : b));
+    } finally {
+      delete process.env.TLSGATE_NO_LOAD_CACHE;
+    }
   };
-  const list = await best(['list'], quick ? 3 : 5);
-  const version = await best(['--version'], quick ? 3 : 5);
   const pemDir = join(work, 'pem-suite');
   const files = 164;
   await generatePemSuite(files, pemDir);
-  const pem = await best(['list', pemDir], quick ? 2 : 3);
+  const runs = quick ? 3 : 5;
+  const list = { cold: await best(['list'], runs, 'cold'), warm: await best(['list'], runs, 'warm') };
+  const version = await best(['--version'], runs, 'warm');
+  const pem = { cold: await best(['list', pemDir], quick ? 2 : 3, 'cold'), warm: await best(['list', pemDir], runs, 'warm') };
+  const loadRow = (name: string, run: CliRun, target: number, which: 'cold' | 'warm'): Row => ({
+    name: `${name}, ${which === 'cold' ? 'cold (load cache bypassed)' : 'warm (every file in the load cache)'}`, unit: 'ms', value: run.wallMs, floor,
+    target: { text: `< ${target} ms${which === 'cold' ? ' (set for the warm load)' : ''}`, met: run.wallMs < target },
+    note: `${cpuNote(run)}; incl. process start; exit ${run.code}`,
+  });
   return [
-    { name: '`tlsgate list` on the catalogue (process start to list)', unit: 'ms', value: list.wallMs, floor, target: { text: '< 250 ms', met: list.wallMs < 250 }, note: `${cpuNote(list)}; exit ${list.code}` },
+    loadRow('`tlsgate list` on the catalogue', list.cold, 250, 'cold'),
+    loadRow('`tlsgate list` on the catalogue', list.warm, 250, 'warm'),
     { name: '`tlsgate --version`', unit: 'ms', value: version.wallMs, floor, note: `${cpuNote(version)}; a bare \`node -e 0\` is the rest` },
-    {
-      name: `loading ${files} files carrying ${files * PEMS_PER_FILE} PEM files (\`tlsgate list\`)`, unit: 'ms', value: pem.wallMs, floor,
-      target: { text: '< 0.5 s', met: pem.wallMs < 500 }, note: `${cpuNote(pem)}; incl. process start; exit ${pem.code}`,
-    },
+    loadRow(`loading ${files} files carrying ${files * PEMS_PER_FILE} PEM files (\`tlsgate list\`)`, pem.cold, 500, 'cold'),
+    loadRow(`loading ${files} files carrying ${files * PEMS_PER_FILE} PEM files (\`tlsgate list\`)`, pem.warm, 500, 'warm'),
   ];
 }
 

@@ -90,7 +90,7 @@ async function validateOutput(file: string): Promise<{ code: number; stdout: str
 
 async function main(): Promise<void> {
   const root = packageRoot();
-  const found = await findScenarioFiles(SOURCE_FOLDERS.map((f) => join(root, f)));
+  const found = findScenarioFiles(SOURCE_FOLDERS.map((f) => join(root, f)));
   const files: Corpus['files'] = [];
   for (const ref of found.files) {
     const parsed = parseYaml(readFileSync(ref.absolute, 'utf8'));
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     mutations: mutations.map((m) => ({ ...m, verdict: shapeVerdict(accepts, schemaFindings, applyMutation(files[m.base]!.doc, m)) })),
     validateOutputs: [],
   };
-  const bad = await findScenarioFiles(BAD_FIXTURE_FOLDERS.map((f) => join(root, f)));
+  const bad = findScenarioFiles(BAD_FIXTURE_FOLDERS.map((f) => join(root, f)));
   for (const ref of bad.files) corpus.validateOutputs.push({ file: relative(root, ref.absolute), ...(await validateOutput(ref.absolute)) });
   writeFileSync(corpusPath(), serializeCorpus(corpus));
   const rejected = corpus.mutations.filter((m) => !m.verdict.valid).length;

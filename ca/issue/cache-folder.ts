@@ -119,7 +119,8 @@ function staleEntries(info: MaterialCacheInfo, policy: PrunePolicy): Pick<Materi
   return { keys: info.keys.filter(idle(policy.keyMaxIdleMs)), certificates: [...certificates, ...overCap] };
 }
 
-async function removeFiles(files: readonly CachedFile[]): Promise<Set<string>> {
+/** the paths removed (a file another process removed first is not counted) */
+export async function removeFiles(files: readonly CachedFile[]): Promise<Set<string>> {
   const removed = new Set<string>();
   await Promise.all(files.map(async (f) => {
     try {
@@ -141,10 +142,15 @@ export const AUTO_PRUNE: PrunePolicy = { certificateMaxIdleMs: 30 * DAY_MS, keyM
  */
 export async function pruneIfDue(dir: string, policy: PrunePolicy = AUTO_PRUNE): Promise<PruneResult | undefined> {
   const now = policy.now ?? new Date();
+  return onceADay(dir, now, () => pruneMaterialCache(dir, { ...policy, now }));
+}
+
+/** `prune` of a folder, at most once a day (the stamp file in it records the last); undefined when not due */
+export async function onceADay<T>(dir: string, now: Date, prune: () => Promise<T>): Promise<T | undefined> {
   const stamp = join(dir, PRUNE_STAMP);
   const last = await stat(stamp).then((s) => s.mtime.getTime(), () => undefined);
   if (last !== undefined && now.getTime() - last < DAY_MS) return undefined;
   await writeFile(stamp, '', { mode: 0o600 }).catch(() => undefined);
   await markUsed(stamp, now);
-  return pruneMaterialCache(dir, { ...policy, now });
+  return prune();
 }

@@ -17,7 +17,8 @@ import type { KeyPair } from '../asn1/signer.js';
 import type { CertSpec, PkiSpec } from '../spec/spec.js';
 import { cacheAnchor, resolveTime } from '../spec/time.js';
 import type { AuditSink, IssuedEvent } from '../spec/audit.js';
-import { defaultValidity, effectiveKey, PkiSpecError, validatePkiSpec } from '../spec/validate-spec.js';
+import { effectiveKey, PkiSpecError, validatePkiSpec } from '../spec/validate-spec.js';
+import { defaultValidity } from '../spec/validity-window.js';
 
 export interface IssueOptions {
   /** the material cache folder (keys in `keys/`, certificates in `issued/`); none: memory only */

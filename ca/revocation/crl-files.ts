@@ -1,17 +1,15 @@
 /**
- * PEM blocks of one label out of a file, and CRL files in either encoding: a team's files hold
- * bundles (a fullchain) and CRLs concatenated, PEM or DER, as `openssl ca -gencrl` writes them.
+ * CRL files in either encoding: a team's files hold bundles (a fullchain) and CRLs concatenated,
+ * PEM or DER, as `openssl ca -gencrl` writes them. (PEM blocks themselves: ca/asn1/pem-blocks.ts.)
  */
 import type { X509Certificate } from 'node:crypto';
-import { subjectNameDer } from '../issue/certificate.js';
+import { subjectNameDer } from '../asn1/certificate-name.js';
+import { pemBlocks } from '../asn1/pem-blocks.js';
 import { verifySignature } from '../asn1/signature-verify.js';
 import { parseCrl, type ParsedCrl } from './crl.js';
 
-/** the DER of every `-----BEGIN <label>-----` block, in file order (text outside blocks is ignored) */
-export function pemBlocks(text: string, label: string): Buffer[] {
-  const re = new RegExp(`-----BEGIN ${label}-----([A-Za-z0-9+/=\\s]*?)-----END ${label}-----`, 'g');
-  return [...text.matchAll(re)].map((m) => Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'));
-}
+// where the session reads a team's certificates and CRLs together
+export { pemBlocks } from '../asn1/pem-blocks.js';
 
 export interface ReadCrl {
   der: Buffer;

@@ -9,7 +9,8 @@ import { MAX_SERIAL_OCTETS, serialProblem } from '../asn1/serial-number.js';
 import { KEY_ALGORITHMS, SIGNATURE_HASHES, type KeyAlgorithm } from './algorithms.js';
 import type { CertSpec, PkiSpec, SpecProblem } from './spec.js';
 import { defaultHash, unsupportedCombination } from '../asn1/signature-choice.js';
-import { parseTimeSpec, resolveTime, TIME_SPEC_HINT } from './time.js';
+import { parseTimeSpec, TIME_SPEC_HINT } from './time.js';
+import { adderTo, checkValidity, type AddProblem } from './validity-window.js';
 import { createRequire } from 'node:module';
 
 type Path = Array<string | number>;
@@ -36,7 +37,7 @@ const TOO_BIG_FOR_RSA_512 = new Set(['sha384', 'sha512']);
 export function validatePkiSpec(spec: PkiSpec, opts: { now?: Date; externalIssuers?: ReadonlySet<string> } = {}): SpecProblem[] {
   const now = opts.now ?? new Date();
   const problems: SpecProblem[] = [];
-  const add = (path: Path, message: string, hint?: string) => problems.push({ path, message, ...(hint ? { hint } : {}) });
+  const add = adderTo(problems);
   const certs = spec.certs ?? [];
   const byId = new Map<string, CertSpec>();
   certs.forEach((c, i) => {
@@ -73,7 +74,7 @@ export function validatePkiSpec(spec: PkiSpec, opts: { now?: Date; externalIssue
   return problems;
 }
 
-type Add = (path: Path, message: string, hint?: string) => void;
+type Add = AddProblem;
 
 function checkCert(c: CertSpec, at: Path, byId: ReadonlyMap<string, CertSpec>, external: ReadonlySet<string>, known: () => string, add: Add, now: Date): void {
   if (c.issuer !== undefined && !byId.has(c.issuer) && !external.has(c.issuer)) add([...at, 'issuer'], `unknown issuer '${c.issuer}'`, `${known()}; omit issuer for a self-signed certificate`);
@@ -151,28 +152,6 @@ function checkSubject(subject: string, at: Path, add: Add): void {
     new (x509Name())(subject);
   } catch (err) {
     add(at, `'${subject}' is not a distinguished name: ${(err as Error).message}`, 'write it as CN=Example,O=Org');
-  }
-}
-
-/** the validity a cert gets when its spec names none */
-export const defaultValidity = (c: CertSpec): { notBefore: string; notAfter: string } => ({
-  notBefore: c.validity?.notBefore ?? '-1d',
-  notAfter: c.validity?.notAfter ?? (c.role === 'root' || c.role === 'intermediate' ? '+3650d' : '+90d'),
-});
-
-function checkValidity(c: CertSpec, at: Path, add: Add, now: Date): void {
-  const { notBefore, notAfter } = defaultValidity(c);
-  const parsed = [['notBefore', notBefore], ['notAfter', notAfter]] as const;
-  let ok = true;
-  for (const [field, text] of parsed) {
-    if (text !== undefined && !parseTimeSpec(text)) {
-      add([...at, 'validity', field], `'${text}' is not a time`, TIME_SPEC_HINT);
-      ok = false;
-    }
-  }
-  if (!ok) return;
-  if (resolveTime(notAfter, now) <= resolveTime(notBefore, now)) {
-    add([...at, 'validity'], `impossible validity window: notAfter (${notAfter}) is not after notBefore (${notBefore})`, 'an expired certificate is notBefore: -30d, notAfter: -1d; a not-yet-valid one is notBefore: +1d, notAfter: +30d');
   }
 }
 

@@ -11,7 +11,7 @@ import type { Argv } from 'yargs';
 import { EXIT, exitCodeOf, reportInternalError, tlsgateVersion } from './exit.js';
 import { scenarioPaths } from './selection.js';
 import { errorMessage } from '../model/errors.js';
-import { defaultCertsDir } from '../model/paths.js';
+import { defaultCertsDir, defaultLoadCacheDir } from '../model/paths.js';
 
 /** what a command handler resolves to: its exit code */
 type Command = () => Promise<number>;
@@ -40,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   let exitCode: number = EXIT.passed;
   const run = async (verbose: boolean, command: Command) => { exitCode = await guarded(command, verbose); };
-  const parser = buildParser((await import('yargs')).default, argv, run);
+  const parser = buildParser(await (await import('./lean-yargs.js')).leanYargs(showsHelp(argv)), argv, run);
   try {
     await parser.parseAsync();
   } catch (err) {
@@ -161,14 +161,14 @@ function buildParser(yargs: (argv: string[]) => Argv, argv: string[], run: Runne
       reporters: listOf(a.reporter),
       verbose: a.verbose,
     })))
-    .command('cache <action>', 'the cache folder (generated keys and certificates, Node builds): `info` shows it, `prune` trims it', (y) => cacheOptions(y)
+    .command('cache <action>', 'the cache folder (generated keys and certificates, checked scenario files, Node builds): `info` shows it, `prune` trims it', (y) => cacheOptions(y)
       .positional('action', { choices: ['info', 'prune'] as const, demandOption: true, describe: 'info: folders, counts, sizes, last uses; prune: remove what was not used for --older-than (or --all)' })
       .example('$0 cache info', 'what the cache holds and where')
-      .example('$0 cache prune --older-than 7d', 'remove keys and certificates not used for a week')
+      .example('$0 cache prune --older-than 7d', 'remove keys, certificates and checked scenario files not used for a week')
       .example('$0 cache prune --all', 'empty the cache (Node builds too)'),
     (a) => run(a.verbose, async () => {
       const { cacheInfoCommand, cachePruneCommand } = await import('./commands/cache.js');
-      const folders = { certsDir: certsDirOf(a.certs), nodeCache: a.nodeCache ?? (await import('../matrix/node-cache.js')).defaultNodeCache() };
+      const folders = { certsDir: certsDirOf(a.certs), nodeCache: a.nodeCache ?? (await import('../matrix/node-cache.js')).defaultNodeCache(), loadCache: defaultLoadCacheDir() };
       return a.action === 'info'
         ? cacheInfoCommand({ ...folders, json: a.json })
         : cachePruneCommand({ ...folders, all: a.all, olderThan: a.olderThan });
@@ -179,13 +179,20 @@ function buildParser(yargs: (argv: string[]) => Argv, argv: string[], run: Runne
     .help()
     .alias('help', 'h')
     .version(tlsgateVersion())
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    .wrap(showsHelp(argv) ? Math.min(110, process.stdout.columns || 100) : null)
     .epilogue('Exit codes: 0 all passed, 1 a scenario failed or errored, 2 bad input or usage, 3 internal error, 130 interrupted. With --baseline, a drift that fails the gate also exits 1.')
     .exitProcess(false)
     .fail((message, err) => {
       throw err ?? new Error(unknownArgumentsOnce(message, argv));
     });
 }
+
+/**
+ * Whether yargs will print its help text (--help, -h, or `tlsgate help`). It renders that text
+ * on every command it runs (to have it at hand): the layout is loaded (lean-yargs.ts) and the
+ * text wrapped to the terminal only when it is shown.
+ */
+const showsHelp = (argv: readonly string[]): boolean => argv.some((a) => a === '--help' || a === '-h' || a === 'help' || a.startsWith('--help='));
 
 /**
  * yargs names an unknown dashed flag twice, as given and camelCased (`foo-bar, fooBar`), and
@@ -261,8 +268,8 @@ const matrixOptions = <T>(y: Argv<T>) => certsDirOption(y)
 const cacheOptions = <T>(y: Argv<T>) => certsDirOption(y)
   .option('node-cache', { type: 'string', defaultDescription: '$TLSGATE_NODE_CACHE or <cache>/node', describe: 'where the matrix keeps Node builds' })
   .option('json', { type: 'boolean', default: false, describe: 'info: print JSON instead of a table' })
-  .option('all', { type: 'boolean', default: false, describe: 'prune: remove everything (keys, certificates, Node builds)' })
-  .option('older-than', { type: 'string', default: '7d', describe: 'prune: remove keys and certificates not used for this long (30m, 12h, 7d, 2w)' });
+  .option('all', { type: 'boolean', default: false, describe: 'prune: remove everything (keys, certificates, checked scenario files, Node builds)' })
+  .option('older-than', { type: 'string', default: '7d', describe: 'prune: remove keys, certificates and checked scenario files not used for this long (30m, 12h, 7d, 2w)' });
 
 /** kept in step with harness/serve/faults.ts (not imported: --help must not load it) */
 const SERVE_FAULT_SYNTAX = 'SERVER:ca=ID:kind=KIND[:NAME=VALUE...] or SERVER:cert=ID:..., e.g. ocsp:ca=intermediate:kind=hang, crl:ca=root:kind=http-status:status=503';

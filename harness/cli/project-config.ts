@@ -9,15 +9,15 @@ import type { Scenario } from '../model/domain.js';
 import { ScenarioProblems } from './selection.js';
 
 export async function projectConfig(verbose: boolean, stderr: NodeJS.WritableStream = process.stderr): Promise<ProjectConfig | undefined> {
-  const [{ loadProjectConfig, CONFIG_FILES }, { formatProblem }] = await Promise.all([
-    import('../config/load-config.js'),
-    import('../scenario/problems.js'),
-  ]);
-  const load = await loadProjectConfig();
-  if (!load.found) {
+  const { findConfig, CONFIG_FILES } = await import('../config/find-config.js');
+  const candidate = await findConfig(process.cwd());
+  if (!candidate) {
     if (verbose) stderr.write(`tlsgate: no project config (looked for ${CONFIG_FILES.join(', ')} and a "tlsgate" key in package.json)\n`);
     return undefined;
   }
+  // the YAML reader and the config's checks load only for a config there is
+  const [{ readConfig }, { formatProblem }] = await Promise.all([import('../config/load-config.js'), import('../scenario/problems.js')]);
+  const load = await readConfig(candidate);
   if ('problems' in load) throw new ScenarioProblems(load.problems.map((p) => formatProblem(p)), 'the project config');
   if (verbose) stderr.write(`tlsgate: project config: ${load.config.source}\n`);
   return load.config;

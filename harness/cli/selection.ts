@@ -47,16 +47,26 @@ function sameFolder(a: string, b: string): boolean {
 export const scenarioPaths = (given: readonly string[] | undefined): string[] =>
   given && given.length > 0 ? [...given] : defaultScenarioPaths();
 
+type LoaderModules = Promise<[typeof import('../scenario/load.js'), typeof import('../scenario/problems.js'), typeof import('../scenario/select.js')]>;
+
+let loaderModules: LoaderModules | undefined;
+
+/**
+ * The scenario loader's modules, imported once. A command may start this before it needs them
+ * (list, while it looks for the project config): a start is mostly modules loading one after another.
+ */
+export function importLoader(): LoaderModules {
+  loaderModules ??= Promise.all([import('../scenario/load.js'), import('../scenario/problems.js'), import('../scenario/select.js')]);
+  loaderModules.catch(() => undefined); // awaited by loadSelection, which reports a failure
+  return loaderModules;
+}
+
 /** loaded and filtered; throws ScenarioProblems (exit 2) or UsageError (exit 2) */
 export async function loadSelection(paths: readonly string[], filters: Filters): Promise<Selection> {
   for (const p of paths) {
     if (!existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
   }
-  const [{ loadScenarios }, { formatProblem }, select] = await Promise.all([
-    import('../scenario/load.js'),
-    import('../scenario/problems.js'),
-    import('../scenario/select.js'),
-  ]);
+  const [{ loadScenarios }, { formatProblem }, select] = await importLoader();
   const { scenarios: found, problems } = await loadScenarios([...paths]);
   if (problems.length > 0) throw new ScenarioProblems(problems.map((p) => formatProblem(p)));
   const scenarios = filters.keep ? found.filter(filters.keep) : found;

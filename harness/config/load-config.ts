@@ -1,12 +1,10 @@
 /**
- * Finding and reading the project config in the working directory, the way mocha and Playwright
- * find theirs: `tlsgate.config.json`, `tlsgate.config.yaml`, `tlsgate.config.yml`, then the
- * `tlsgate` key of package.json; the first found wins. The file goes through the scenario
- * loader's machinery (bounded text, YAML with positions, the schema, findings at file:line), so a
- * bad config reads like a bad scenario file and nothing runs.
+ * Reading the project config found in the working directory (find-config.ts). The file goes
+ * through the scenario loader's machinery (bounded text, YAML with positions, the schema,
+ * findings at file:line), so a bad config reads like a bad scenario file and nothing runs.
  */
 import { existsSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import picomatch from 'picomatch';
 import semver from 'semver';
@@ -16,13 +14,10 @@ import { translateSchemaErrors } from '../scenario/schema/schema-errors.js';
 import { Locator } from '../scenario/yaml/locator.js';
 import { parseYaml } from '../scenario/yaml/parse-yaml.js';
 import { readSourceText } from '../scenario/yaml/read-source.js';
-import { isRecord, type YamlPath } from '../scenario/yaml/yaml-path.js';
+import type { YamlPath } from '../scenario/yaml/yaml-path.js';
+import { findConfig, PACKAGE_KEY, type ConfigCandidate } from './find-config.js';
 import type { AcceptanceInput, ProjectConfigInput, SelectorInput } from './config-format.js';
 import type { LintConfigInput } from './lint-format.js';
-
-/** the files looked for, in order; package.json counts only with a `tlsgate` key */
-export const CONFIG_FILES = ['tlsgate.config.json', 'tlsgate.config.yaml', 'tlsgate.config.yml'] as const;
-const PACKAGE_KEY = 'tlsgate';
 
 /** an id glob or a tag, as `include`/`exclude` list them */
 export type Selector = SelectorInput;
@@ -59,34 +54,14 @@ export type ConfigLoad =
   | { found: true; config: ProjectConfig }
   | { found: true; problems: ScenarioProblem[] };
 
-interface Candidate {
-  /** absolute */
-  file: string;
-  /** where the config sits inside the document: [] or ['tlsgate'] */
-  at: YamlPath;
-}
-
 export async function loadProjectConfig(cwd = process.cwd()): Promise<ConfigLoad> {
   const candidate = await findConfig(cwd);
   if (!candidate) return { found: false };
   return readConfig(candidate, cwd);
 }
 
-/** the first config file in `cwd`; package.json only when it parses and has a `tlsgate` key */
-async function findConfig(cwd: string): Promise<Candidate | undefined> {
-  for (const name of CONFIG_FILES) {
-    const file = join(cwd, name);
-    if (existsSync(file)) return { file, at: [] };
-  }
-  const pkg = join(cwd, 'package.json');
-  if (!existsSync(pkg)) return undefined;
-  const source = await readSourceText(pkg);
-  if (!source.ok) return undefined;
-  const parsed = parseYaml(source.text);
-  return parsed.ok && isRecord(parsed.value) && Object.hasOwn(parsed.value, PACKAGE_KEY) ? { file: pkg, at: [PACKAGE_KEY] } : undefined;
-}
-
-async function readConfig(candidate: Candidate, cwd: string): Promise<ConfigLoad> {
+/** the config findConfig found, checked */
+export async function readConfig(candidate: ConfigCandidate, cwd = process.cwd()): Promise<Exclude<ConfigLoad, { found: false }>> {
   const shown = pathFrom(candidate.file, cwd);
   const source = await readSourceText(candidate.file);
   if (!source.ok) {

@@ -3,14 +3,17 @@
  * written out matches itself exactly (names may hold glob characters such as parentheses);
  * anything else is a glob, matched by picomatch (`*` stops at `/`, `**` does not).
  */
-import picomatch from 'picomatch';
+import { createRequire } from 'node:module';
 import type { Scenario } from '../model/domain.js';
 import type { Selector } from './load-config.js';
 
 export type IdMatcher = (id: string) => boolean;
 
+/** loaded with the first glob: every `run` and `list` reaches this module, few have a config that selects */
+const picomatch = (): typeof import('picomatch') => createRequire(import.meta.url)('picomatch') as typeof import('picomatch');
+
 export function idMatcher(pattern: string): IdMatcher {
-  const glob = picomatch(pattern, { dot: true });
+  const glob = picomatch()(pattern, { dot: true });
   return (id) => id === pattern || glob(id);
 }
 

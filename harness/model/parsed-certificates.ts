@@ -9,13 +9,26 @@ import { X509Certificate } from 'node:crypto';
 const MAX_ENTRIES = 4096;
 const byContent = new Map<string, X509Certificate>();
 
-/** the signature of `cert` verifies with the key of `issuer` (false for a key or algorithm Node cannot use) */
+/** per certificate, per issuer tried: whether its signature verified (the parsed certificates are shared, so this is by content too) */
+const verified = new WeakMap<X509Certificate, WeakMap<X509Certificate, boolean>>();
+
+/**
+ * the signature of `cert` verifies with the key of `issuer` (false for a key or algorithm Node
+ * cannot use); once per pair: files copied into many folders repeat the same chain
+ */
 export function signedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
-  try {
-    return cert.verify(issuer.publicKey);
-  } catch {
-    return false;
+  let byIssuer = verified.get(cert);
+  if (!byIssuer) verified.set(cert, (byIssuer = new WeakMap()));
+  let ok = byIssuer.get(issuer);
+  if (ok === undefined) {
+    try {
+      ok = cert.verify(issuer.publicKey);
+    } catch {
+      ok = false;
+    }
+    byIssuer.set(issuer, ok);
   }
+  return ok;
 }
 
 /** the certificate in this PEM text or DER (throws as X509Certificate does) */

@@ -38,6 +38,9 @@ export function defaultCacheDir(cwd = process.cwd(), env: CacheEnv = process.env
 export const defaultCertsDir = (cwd = process.cwd(), env: CacheEnv = process.env): string =>
   env.TLSGATE_CERTS || join(defaultCacheDir(cwd, env), 'certs');
 
+/** scenario files as loaded and checked (harness/scenario/load-cache/): `loaded/` in the cache folder */
+export const defaultLoadCacheDir = (cwd = process.cwd(), env: CacheEnv = process.env): string => join(defaultCacheDir(cwd, env), 'loaded');
+
 function isWritableDir(dir: string): boolean {
   try {
     accessSync(dir, constants.W_OK);

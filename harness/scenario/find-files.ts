@@ -3,10 +3,11 @@
  * `*.yaml` / `*.yml` (recursively, sorted, dot-folders, dot-files and node_modules skipped,
  * symlinked folders followed once). Each file knows three names: absolute (to read it),
  * relative to the folder given (the scenario ids), and as shown (in problems: the given path
- * joined with the relative one, so a terminal can open it).
+ * joined with the relative one, so a terminal can open it). The file system is asked
+ * synchronously: a few dozen stat and readdir calls each through the thread pool cost a warm
+ * `tlsgate list` more than the calls themselves.
  */
-import type { Dirent } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import type { ScenarioProblem } from './problems.js';
 
@@ -29,16 +30,16 @@ export const MAX_FOLDER_ENTRIES = 100_000;
 const isScenarioFileName = (name: string): boolean => /\.ya?ml$/i.test(name);
 const isSkipped = (name: string): boolean => name.startsWith('.') || name === 'node_modules';
 
-export async function findScenarioFiles(paths: readonly string[]): Promise<Discovery> {
+export function findScenarioFiles(paths: readonly string[]): Discovery {
   const files: ScenarioFileRef[] = [];
   const problems: ScenarioProblem[] = [];
   const seen = new Set<string>();
   for (const given of paths) {
-    const found = await filesOf(given);
+    const found = filesOf(given);
     problems.push(...found.problems);
     for (const f of found.files) {
       // the same file reached twice (a folder and a file in it, or two roots): load it once
-      const real = await realpath(f.absolute).catch(() => f.absolute);
+      const real = realPath(f.absolute);
       if (seen.has(real)) continue;
       seen.add(real);
       files.push(f);
@@ -47,8 +48,13 @@ export async function findScenarioFiles(paths: readonly string[]): Promise<Disco
   return { files, problems };
 }
 
-async function filesOf(given: string): Promise<Discovery> {
-  const info = await stat(given).catch((err: NodeJS.ErrnoException) => err);
+function filesOf(given: string): Discovery {
+  let info: Stats | NodeJS.ErrnoException;
+  try {
+    info = statSync(given);
+  } catch (err) {
+    info = err as NodeJS.ErrnoException;
+  }
   if (info instanceof Error) {
     const message = info.code === 'ENOENT' ? 'no such file or folder' : `cannot read: ${info.code ?? info.message}`;
     return { files: [], problems: [pathProblem(given, message)] };
@@ -58,7 +64,7 @@ async function filesOf(given: string): Promise<Discovery> {
   return walkFolder(given);
 }
 
-async function walkFolder(given: string): Promise<Discovery> {
+function walkFolder(given: string): Discovery {
   const root = resolve(given);
   const found: string[] = [];
   const problems: ScenarioProblem[] = [];
@@ -67,12 +73,12 @@ async function walkFolder(given: string): Promise<Discovery> {
   let entries = 0;
   while (pending.length > 0) {
     const folder = pending.pop()!;
-    const real = await realpath(folder).catch(() => folder);
+    const real = realPath(folder);
     if (visited.has(real)) continue; // a symlink loop, or two links to one folder
     visited.add(real);
     let children: Dirent[];
     try {
-      children = await readdir(folder, { withFileTypes: true });
+      children = readdirSync(folder, { withFileTypes: true });
     } catch (err) {
       problems.push(pathProblem(shownPath(given, root, folder), `cannot read folder: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`));
       continue;
@@ -85,7 +91,7 @@ async function walkFolder(given: string): Promise<Discovery> {
     for (const child of children) {
       if (isSkipped(child.name)) continue;
       const path = join(folder, child.name);
-      const kind = await kindOf(child, path);
+      const kind = kindOf(child, path);
       if (kind === 'folder') pending.push(path);
       else if (kind === 'file' && isScenarioFileName(child.name)) found.push(path);
     }
@@ -102,12 +108,26 @@ async function walkFolder(given: string): Promise<Discovery> {
 }
 
 /** symlinks are followed: to a folder (loops are cut by `visited`) or to a file */
-async function kindOf(entry: Dirent, path: string): Promise<'file' | 'folder' | 'other'> {
+function kindOf(entry: Dirent, path: string): 'file' | 'folder' | 'other' {
   if (entry.isDirectory()) return 'folder';
   if (entry.isFile()) return 'file';
   if (!entry.isSymbolicLink()) return 'other';
-  const target = await stat(path).catch(() => undefined);
-  return target?.isDirectory() ? 'folder' : target?.isFile() ? 'file' : 'other';
+  let target: Stats | undefined;
+  try {
+    target = statSync(path);
+  } catch {
+    return 'other'; // a dangling link, a loop of links, no permission
+  }
+  return target.isDirectory() ? 'folder' : target.isFile() ? 'file' : 'other';
+}
+
+/** the path with its links resolved; as it is when that fails */
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 const shownPath = (given: string, root: string, folder: string): string => join(given, relative(root, folder));

@@ -14,10 +14,10 @@ import { Locator } from './yaml/locator.js';
 import { mergedFindings } from './checks/merged-checks.js';
 import { libraryFindings } from './checks/library-checks.js';
 import { parseYaml } from './yaml/parse-yaml.js';
-import type { PemFilesResult } from './checks/pem-files.js';
+import type { FileRead, PemFilesResult } from './checks/pem-files.js';
 import { generatedPart, pkiFindings, pkiSpecOf } from './checks/pki-checks.js';
 import type { Finding, ScenarioProblem } from './problems.js';
-import { readSourceText } from './yaml/read-source.js';
+import { sourceTextOf, type SourceBytes } from './yaml/read-source.js';
 import { knownCerts, referenceFindings, type KnownCerts } from './checks/references.js';
 import { scenarioFindings } from './checks/scenario-checks.js';
 import { stackFindings } from './checks/stack-checks.js';
@@ -30,30 +30,42 @@ export interface FileResult {
   problems: ScenarioProblem[];
 }
 
-export async function loadScenarioFile(ref: ScenarioFileRef): Promise<FileResult> {
-  const source = await readSourceText(ref.absolute);
+/** a result, and what else it was made from besides the file's own bytes */
+export interface CheckedFile extends FileResult {
+  /** the other files read (pki.files), with the bytes checked */
+  reads: FileRead[];
+  /** a driver module was imported to check it: user code, which no file hash covers */
+  importedUserCode: boolean;
+}
+
+/** the file's bytes, as read (readSourceBytes), to Scenarios or to every problem */
+export async function checkScenarioFile(ref: ScenarioFileRef, read: SourceBytes): Promise<CheckedFile> {
+  const nothingElse = { reads: [], importedUserCode: false };
+  const source = sourceTextOf(read);
   if (!source.ok) {
     const { line, column, message } = source;
-    return { scenarios: [], problems: [{ file: ref.shown, line, column, path: '', message, ...(source.hint ? { hint: source.hint } : {}) }] };
+    return { scenarios: [], problems: [{ file: ref.shown, line, column, path: '', message, ...(source.hint ? { hint: source.hint } : {}) }], ...nothingElse };
   }
   const parsed = parseYaml(source.text);
   const locator = new Locator(ref.shown, parsed.doc, parsed.lines);
-  if (!parsed.ok) return { scenarios: [], problems: locator.problems(parsed.findings) };
+  if (!parsed.ok) return { scenarios: [], problems: locator.problems(parsed.findings), ...nothingElse };
 
   const root = parsed.value;
   const notAMapping = topLevelFinding(root);
-  if (notAMapping) return { scenarios: [], problems: locator.problems([notAMapping]) };
+  if (notAMapping) return { scenarios: [], problems: locator.problems([notAMapping]), ...nothingElse };
 
   const written = knownCerts(root);
   const pem = await pemFilesOf(root, ref.absolute, written);
   // the certificates the files really hold: a bundle's `<id>#n`, no CRL-only entry
   const known: KnownCerts = { generated: written.generated, files: pem.certIds, unread: pem.unread, facts: pem.facts };
   const findings = [...documentFindings(root, known, locator), ...pem.findings];
-  if (findings.length > 0) return { scenarios: [], problems: locator.problems(findings) };
+  const made = { reads: pem.reads, importedUserCode: false };
+  if (findings.length > 0) return { scenarios: [], problems: locator.problems(findings), ...made };
   const input = root as ScenarioFileInput;
   const built = buildScenarios(input, ref, input.pki?.files ? pem.files : undefined, locator);
   resolveToolFlagPaths(built.scenarios, ref.absolute);
-  return usesDriverModules(built.scenarios) ? withDriverModules(built, input, ref, locator) : built;
+  if (!usesDriverModules(built.scenarios)) return { ...built, ...made };
+  return { ...await withDriverModules(built, input, ref, locator), ...made, importedUserCode: true };
 }
 
 /**
@@ -62,7 +74,7 @@ export async function loadScenarioFile(ref: ScenarioFileRef): Promise<FileResult
  */
 async function pemFilesOf(root: unknown, file: string, written: KnownCerts): Promise<PemFilesResult> {
   const pki = isRecord(root) && isRecord(root.pki) ? root.pki : undefined;
-  if (!pki || !isRecord(pki.files)) return { files: {}, certIds: new Set(), unread: new Set(), facts: new Map(), findings: [] };
+  if (!pki || !isRecord(pki.files)) return { files: {}, certIds: new Set(), unread: new Set(), facts: new Map(), findings: [], reads: [] };
   const { checkPemFiles } = await import('./checks/pem-files.js');
   return checkPemFiles(root, file, written);
 }

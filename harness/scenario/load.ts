@@ -4,10 +4,13 @@
  */
 import { errorMessage } from '../model/errors.js';
 import type { Scenario } from '../model/domain.js';
+import { defaultLoadCacheDir } from '../model/paths.js';
 import { findScenarioFiles, type ScenarioFileRef } from './find-files.js';
-import { loadScenarioFile, type FileResult } from './load-file.js';
+import type { FileResult } from './load-file.js';
+import { defaultLoadCache, type LoadCache } from './load-cache/load-cache.js';
 import type { ScenarioProblem } from './problems.js';
 import { quote } from './quote.js';
+import { readSourceBytes } from './yaml/read-source.js';
 
 export interface Catalogue {
   /** the files read, as shown in problems */
@@ -17,19 +20,25 @@ export interface Catalogue {
   problems: ScenarioProblem[];
 }
 
-export async function loadScenarios(paths: string[]): Promise<{ scenarios: Scenario[]; problems: ScenarioProblem[] }> {
-  const { scenarios, problems } = await loadCatalogue(paths);
+export interface LoadOptions {
+  /** where checked files are kept (load-cache/); default: `loaded/` in the cache folder, none with TLSGATE_NO_LOAD_CACHE=1; null: none */
+  cache?: LoadCache | null;
+}
+
+export async function loadScenarios(paths: string[], opts: LoadOptions = {}): Promise<{ scenarios: Scenario[]; problems: ScenarioProblem[] }> {
+  const { scenarios, problems } = await loadCatalogue(paths, opts);
   return { scenarios, problems };
 }
 
-export async function loadCatalogue(paths: readonly string[]): Promise<Catalogue> {
-  const found = await findScenarioFiles(paths);
+export async function loadCatalogue(paths: readonly string[], opts: LoadOptions = {}): Promise<Catalogue> {
+  const found = findScenarioFiles(paths);
+  const cache = opts.cache === undefined ? defaultLoadCache(defaultLoadCacheDir()) : opts.cache ?? undefined;
   const scenarios: Scenario[] = [];
   const problems = [...found.problems];
   const origins = new Map<Scenario, Origin>();
-  // a few files read ahead while one is parsed: each read is several trips to the thread pool,
-  // which left a loader of many small files mostly idle; a few, as each may hold 5 MB of text
-  const results = inOrderAhead(found.files, READ_AHEAD, loadGuarded);
+  // a few files started ahead while one is taken: a check waits on imports and on the cache's
+  // writes, which left a loader of many small files mostly idle; a few, as each may hold 5 MB of text
+  const results = inOrderAhead(found.files, READ_AHEAD, (ref) => loadGuarded(ref, cache));
   for (const [i, ref] of found.files.entries()) {
     const result = await results(i);
     problems.push(...result.problems);
@@ -37,6 +46,7 @@ export async function loadCatalogue(paths: readonly string[]): Promise<Catalogue
     result.scenarios.forEach((s, index) => origins.set(s, { shown: ref.shown, index }));
   }
   problems.push(...duplicateIds(scenarios, origins));
+  await cache?.settled();
   return { files: found.files.map((f) => f.shown), scenarios: problems.length > 0 ? [] : scenarios, problems };
 }
 
@@ -62,9 +72,12 @@ function inOrderAhead<T, R>(items: readonly T[], ahead: number, work: (item: T) 
  * edge case), the user gets a problem naming the file instead of a stack, and the other files
  * are still checked.
  */
-async function loadGuarded(ref: ScenarioFileRef): Promise<FileResult> {
+async function loadGuarded(ref: ScenarioFileRef, cache: LoadCache | undefined): Promise<FileResult> {
   try {
-    return await loadScenarioFile(ref);
+    const read = readSourceBytes(ref.absolute);
+    // the checks (YAML, schema, PEM parsers) are imported only when a file is not in the cache
+    const check = async () => (await import('./load-file.js')).checkScenarioFile(ref, read);
+    return cache ? await cache.load(ref, read.bytes, check) : await check();
   } catch (err) {
     const message = `tlsgate could not check this file: ${errorMessage(err)}`;
     return { scenarios: [], problems: [{ file: ref.shown, line: 1, column: 1, path: '', message, hint: 'this is a bug in tlsgate; please report it with this file' }] };

@@ -37,13 +37,13 @@ describe('the cache folder (spawned runs)', function () {
   beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'tlsgate-cache-')); });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('defaults to .tlsgate-cache/certs in the working directory: keys 0600, folders 0700', async () => {
+  it('defaults to .tlsgate-cache/certs (and loaded/) in the working directory: keys 0600, folders 0700', async () => {
     const r = await tlsgate(['run', A], { cwd: dir, env: CLEAN_ENV });
     expect(r.code, r.stderr).to.equal(0);
     const certs = join(dir, '.tlsgate-cache', 'certs');
     expect(keyNames(certs)).to.have.length.above(0);
     for (const name of keyNames(certs)) expect(statSync(join(certs, 'keys', name)).mode & 0o777, name).to.equal(0o600);
-    for (const folder of [join(dir, '.tlsgate-cache'), certs, join(certs, 'keys'), join(certs, 'issued')]) {
+    for (const folder of [join(dir, '.tlsgate-cache'), certs, join(certs, 'keys'), join(certs, 'issued'), join(dir, '.tlsgate-cache', 'loaded')]) {
       expect(statSync(folder).mode & 0o777, folder).to.equal(0o700);
     }
   });
@@ -61,27 +61,33 @@ describe('the cache folder (spawned runs)', function () {
   it('cache info counts what find(1) counts', async () => {
     const certs = join(dir, 'certs');
     const nodeCache = join(dir, 'node');
-    for (const file of [A, B]) expect((await tlsgate(['run', file, '--certs', certs], { env: CLEAN_ENV })).code).to.equal(0);
+    for (const file of [A, B]) expect((await tlsgate(['run', file, '--certs', certs], { cwd: dir, env: CLEAN_ENV })).code).to.equal(0);
     // a Node build as the matrix leaves one: <cache>/<version>/bin/node
     mkdirSync(join(nodeCache, '20.1.2', 'bin'), { recursive: true });
     writeFileSync(join(nodeCache, '20.1.2', 'bin', 'node'), Buffer.alloc(4321));
-    const r = await tlsgate(['cache', 'info', '--json', '--certs', certs, '--node-cache', nodeCache], { env: CLEAN_ENV });
+    const r = await tlsgate(['cache', 'info', '--json', '--certs', certs, '--node-cache', nodeCache], { cwd: dir, env: CLEAN_ENV });
     expect(r.code, r.stderr).to.equal(0);
-    const info = JSON.parse(r.stdout) as Record<'keys' | 'certificates' | 'nodeBuilds', { count: number; bytes: number; oldest?: string; newest?: string }> & { bytes: number };
+    const info = JSON.parse(r.stdout) as Record<'keys' | 'certificates' | 'scenarioFiles' | 'nodeBuilds', { count: number; bytes: number; oldest?: string; newest?: string }> & { bytes: number };
     expect(info.keys.count).to.equal(findCount(certs, 'key')).and.to.be.above(0);
     expect(info.certificates.count).to.equal(findCount(certs, 'pem')).and.to.be.above(0);
     expect(info.keys.bytes).to.equal(findBytes(certs, 'key'));
     expect(info.certificates.bytes).to.equal(findBytes(certs, 'pem'));
+    // the two files each run checked: one load cache entry each
+    const loaded = join(dir, '.tlsgate-cache', 'loaded');
+    expect(info.scenarioFiles).to.include({ count: findCount(loaded, 'v8'), bytes: findBytes(loaded, 'v8'), dir: loaded });
+    expect(info.scenarioFiles.count).to.equal(2);
     expect(info.nodeBuilds).to.include({ count: 1, bytes: 4321 });
-    expect(info.bytes).to.equal(info.keys.bytes + info.certificates.bytes + 4321);
+    expect(info.bytes).to.equal(info.keys.bytes + info.certificates.bytes + info.scenarioFiles.bytes + 4321);
     expect(Date.parse(info.certificates.oldest!)).to.be.at.most(Date.parse(info.certificates.newest!));
-    const table = await tlsgate(['cache', 'info', '--certs', certs, '--node-cache', nodeCache], { env: CLEAN_ENV });
+    const table = await tlsgate(['cache', 'info', '--certs', certs, '--node-cache', nodeCache], { cwd: dir, env: CLEAN_ENV });
     expect(table.stdout).to.match(new RegExp(`^keys\\s+${info.keys.count}\\s`, 'm')).and.to.include('20.1.2');
+    expect(table.stdout).to.match(/^scenario files\s+2\s/m);
   });
 
   it('cache prune removes what was not used and keeps what a run used', async () => {
     const certs = join(dir, 'certs');
-    for (const file of [A, B]) expect((await tlsgate(['run', file, '--certs', certs], { env: CLEAN_ENV })).code).to.equal(0);
+    const loaded = join(dir, '.tlsgate-cache', 'loaded');
+    for (const file of [A, B]) expect((await tlsgate(['run', file, '--certs', certs], { cwd: dir, env: CLEAN_ENV })).code).to.equal(0);
     // what A alone uses, from a run into a fresh folder (keys are named by spec, not by run)
     expect((await tlsgate(['run', A, '--certs', join(dir, 'a-only')], { env: CLEAN_ENV })).code).to.equal(0);
     const aKeys = keyNames(join(dir, 'a-only'));
@@ -89,17 +95,22 @@ describe('the cache folder (spawned runs)', function () {
 
     // 10 days: idle for `--older-than 7d`, not yet for the run's own once-a-day prune (30 days)
     ageEverything(certs, 10);
-    expect((await tlsgate(['run', A, '--certs', certs], { env: CLEAN_ENV })).code).to.equal(0);
+    ageEverything(loaded, 10);
+    expect((await tlsgate(['run', A, '--certs', certs], { cwd: dir, env: CLEAN_ENV })).code).to.equal(0);
     const aKeyBytes = aKeys.map((k) => readFileSync(join(certs, 'keys', k), 'utf8'));
-    const idlePems = Number(execFileSync('sh', ['-c', 'find "$1" -type f -name "*.pem" -mtime +7 | wc -l', 'sh', certs], { encoding: 'utf8' }).trim());
+    const idle = (folder: string, ext: string) => Number(execFileSync('sh', ['-c', `find "$1" -type f -name "*.${ext}" -mtime +7 | wc -l`, 'sh', folder], { encoding: 'utf8' }).trim());
+    const idlePems = idle(certs, 'pem');
     expect(idlePems).to.be.above(0);
+    // B's entry idles; A's the run took again, which counts as a use
+    expect([idle(loaded, 'v8'), findCount(loaded, 'v8')]).to.deep.equal([1, 2]);
 
-    const r = await tlsgate(['cache', 'prune', '--older-than', '7d', '--certs', certs, '--node-cache', join(dir, 'node')], { env: CLEAN_ENV });
+    const r = await tlsgate(['cache', 'prune', '--older-than', '7d', '--certs', certs, '--node-cache', join(dir, 'node')], { cwd: dir, env: CLEAN_ENV });
     expect(r.code, r.stderr).to.equal(0);
-    expect(r.stdout).to.include(`${idlePems} certificates`);
+    expect(r.stdout).to.include(`${idlePems} certificates and 1 scenario files`);
     expect(keyNames(certs)).to.deep.equal(aKeys);
     expect(findCount(certs, 'pem')).to.be.above(0);
     expect(execFileSync('find', [certs, '-type', 'f', '-name', '*.pem', '-mtime', '+7'], { encoding: 'utf8' })).to.equal('');
+    expect([idle(loaded, 'v8'), findCount(loaded, 'v8')]).to.deep.equal([0, 1]);
 
     // the kept keys serve the next run as they are: none is made again
     expect((await tlsgate(['run', A, '--certs', certs], { env: CLEAN_ENV })).code).to.equal(0);
@@ -107,30 +118,38 @@ describe('the cache folder (spawned runs)', function () {
     expect(aKeys.map((k) => readFileSync(join(certs, 'keys', k), 'utf8'))).to.deep.equal(aKeyBytes);
   });
 
-  it("a run prunes on its way out: certificates idle for 30 days go, keys (90 days) stay", async () => {
+  it("a run prunes on its way out: certificates and scenario files idle for 30 days go, keys (90 days) stay", async () => {
     const certs = join(dir, 'certs');
-    expect((await tlsgate(['run', B, '--certs', certs], { env: CLEAN_ENV })).code).to.equal(0);
+    const loaded = join(dir, '.tlsgate-cache', 'loaded');
+    expect((await tlsgate(['run', B, '--certs', certs], { cwd: dir, env: CLEAN_ENV })).code).to.equal(0);
     const keys = keyNames(certs);
     ageEverything(certs, 40); // the once-a-day stamp too: the next run's prune is due
+    ageEverything(loaded, 40);
     expect(findCount(certs, 'pem')).to.be.above(0);
-    expect((await tlsgate(['run', A, '--certs', certs], { env: CLEAN_ENV })).code).to.equal(0);
+    expect(findCount(loaded, 'v8')).to.equal(1);
+    expect((await tlsgate(['run', A, '--certs', certs], { cwd: dir, env: CLEAN_ENV })).code).to.equal(0);
     expect(execFileSync('find', [certs, '-type', 'f', '-name', '*.pem', '-mtime', '+30'], { encoding: 'utf8' })).to.equal('');
     expect(keyNames(certs)).to.include.members(keys);
+    expect(execFileSync('find', [loaded, '-type', 'f', '-name', '*.v8', '-mtime', '+30'], { encoding: 'utf8' })).to.equal('');
+    expect(findCount(loaded, 'v8')).to.equal(1); // A's, just written
   });
 
   it('cache prune --all empties it, Node builds too; a bad duration is exit 2', async () => {
     const certs = join(dir, 'certs');
     const nodeCache = join(dir, 'node');
-    expect((await tlsgate(['run', A, '--certs', certs], { env: CLEAN_ENV })).code).to.equal(0);
+    expect((await tlsgate(['run', A, '--certs', certs], { cwd: dir, env: CLEAN_ENV })).code).to.equal(0);
     mkdirSync(join(nodeCache, '22.0.0', 'bin'), { recursive: true });
     writeFileSync(join(nodeCache, '22.0.0', 'bin', 'node'), 'x');
-    const bad = await tlsgate(['cache', 'prune', '--older-than', 'soon', '--certs', certs, '--node-cache', nodeCache], { env: CLEAN_ENV });
+    const bad = await tlsgate(['cache', 'prune', '--older-than', 'soon', '--certs', certs, '--node-cache', nodeCache], { cwd: dir, env: CLEAN_ENV });
     expect(bad.code).to.equal(2);
     expect(bad.stderr).to.include('--older-than').and.to.include('7d');
-    const r = await tlsgate(['cache', 'prune', '--all', '--certs', certs, '--node-cache', nodeCache], { env: CLEAN_ENV });
+    expect(findCount(join(dir, '.tlsgate-cache', 'loaded'), 'v8')).to.equal(1);
+    const r = await tlsgate(['cache', 'prune', '--all', '--certs', certs, '--node-cache', nodeCache], { cwd: dir, env: CLEAN_ENV });
     expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.include('1 scenario files');
     expect(findCount(certs, 'key') + findCount(certs, 'pem')).to.equal(0);
     expect(readdirSync(nodeCache)).to.deep.equal([]);
+    expect(readdirSync(join(dir, '.tlsgate-cache'))).to.not.include('loaded');
   });
 });
 

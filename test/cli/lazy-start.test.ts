@@ -2,33 +2,93 @@
  * `tlsgate list` reads the whole built-in catalogue (library scenarios with client.library,
  * files with pki.files) without loading the heavy modules only a run or a team's files need:
  * no library driver's npm package, no TypeBox (the schemas are compiled at build time), no
- * X.509/CRL parser. A resolve hook in the child records every module it imports.
+ * X.509/CRL parser, no help layout for yargs. Warm (every file in the load cache), it loads no
+ * YAML parser and no schema validator either. A resolve hook in the child records every module
+ * it imports, and a hook on the CommonJS loader every module it requires (the validators are).
  */
 import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, start } from './spawn.js';
+import { fileURLToPath } from 'node:url';
+import { buildFiles } from '../../harness/scenario/load-cache/build-files.js';
+import { CLI, start, type Finished } from './spawn.js';
 
-const HEAVY = ['typebox', 'pkijs', 'asn1js', '@peculiar/x509', 'axios', 'got', 'node-fetch', 'ws', '@grpc/grpc-js', 'pg', 'mysql2', 'ioredis', 'nodemailer', 'undici'];
+const HEAVY = ['typebox', 'pkijs', 'asn1js', '@peculiar/x509', 'axios', 'got', 'node-fetch', 'ws', '@grpc/grpc-js', 'pg', 'mysql2', 'ioredis', 'nodemailer', 'undici',
+  // yargs' help layout: loaded only when help is printed (harness/cli/lean-yargs.ts)
+  'cliui', 'string-width', 'wrap-ansi'];
+/** what only a cold load needs: the YAML parser, the schema validators (and ajv's runtime), semver for the stack checks */
+const COLD_ONLY = ['yaml', 'ajv', 'semver', '@peculiar/asn1-schema'];
+
+const RESOLVE_HOOK = 'import { writeSync } from "node:fs"; export async function resolve(s, c, n) { const r = await n(s, c); writeSync(2, "IMPORTED " + r.url + "\\n"); return r; }';
+const HOOKS = [
+  "import { register, createRequire } from 'node:module';",
+  "import { writeSync } from 'node:fs';",
+  `register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(RESOLVE_HOOK)}));`,
+  "const Module = createRequire(import.meta.url)('node:module');",
+  'const load = Module._load;',
+  "Module._load = function (request, parent, isMain) { writeSync(2, 'REQUIRED ' + Module._resolveFilename(request, parent, isMain) + '\\n'); return load.apply(this, arguments); };",
+  '',
+].join('\n');
+
+/** the npm packages a run imported (ESM), or also required (CommonJS: a cold load requires @peculiar/x509 for a DN that is not plain) */
+const packagesOf = (r: Finished, how: 'imported' | 'imported or required'): Set<string> => {
+  const line = how === 'imported' ? /^IMPORTED .*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//gm : /^(?:IMPORTED|REQUIRED) .*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//gm;
+  return new Set([...r.stderr.matchAll(line)].map((m) => m[1]!));
+};
 
 describe('tlsgate list starts without heavy modules', function () {
   this.timeout(60_000);
   let dir: string;
+  let hook: string;
+  let cold: Finished;
+  let warm: Finished;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'tlsgate-lazy-'));
+    hook = join(dir, 'log-imports.mjs');
+    writeFileSync(hook, HOOKS);
   });
   after(() => dir && rmSync(dir, { recursive: true, force: true }));
 
-  it('loads none of the library packages, TypeBox or the X.509 parsers, and still lists the library scenarios', async () => {
-    const hook = join(dir, 'log-imports.mjs');
-    const resolveHook = 'import { writeSync } from "node:fs"; export async function resolve(s, c, n) { const r = await n(s, c); writeSync(2, "IMPORTED " + r.url + "\\n"); return r; }';
-    writeFileSync(hook, `import { register } from 'node:module';\nregister('data:text/javascript,' + encodeURIComponent(${JSON.stringify(resolveHook)}));\n`);
-    const r = await start(['--import', hook, ...CLI, 'list']).done;
+  const list = async (): Promise<Finished> => {
+    const r = await start(['--import', hook, ...CLI, 'list'], { cwd: dir, env: { TLSGATE_CACHE_DIR: join(dir, 'cache'), TLSGATE_NO_LOAD_CACHE: '' } }).done;
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.include('libraries/pg.yaml').and.include('libraries/grpc-js.yaml');
-    const packages = new Set([...r.stderr.matchAll(/^IMPORTED .*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map((m) => m[1]!));
-    expect(packages.size).to.be.greaterThan(0); // the hook saw the imports (yargs, yaml)
-    expect(HEAVY.filter((name) => packages.has(name))).to.deep.equal([]);
+    return r;
+  };
+
+  it('loads none of the library packages, TypeBox or the X.509 parsers, and still lists the library scenarios; warm, no YAML parser or schema validator either', async () => {
+    cold = await list();
+    const coldImports = packagesOf(cold, 'imported');
+    expect(coldImports.size).to.be.greaterThan(0); // the hook saw the imports (yargs, yaml)
+    expect(HEAVY.filter((name) => coldImports.has(name))).to.deep.equal([]);
+    const coldLoads = packagesOf(cold, 'imported or required');
+    expect(COLD_ONLY.filter((name) => coldLoads.has(name)), 'the hooks see what a cold load loads').to.deep.equal(COLD_ONLY);
+    expect(cold.stderr).to.match(/^REQUIRED .*\/schema\/scenario\.validator\.cjs$/m);
+
+    warm = await list();
+    expect(warm.stdout).to.equal(cold.stdout);
+    const warmPackages = packagesOf(warm, 'imported or required');
+    expect([...HEAVY, ...COLD_ONLY].filter((name) => warmPackages.has(name))).to.deep.equal([]);
+    expect(warm.stderr).to.not.match(/validator\.cjs$/m);
+  });
+
+  it('the build identity covers every module and package only a cold load loads (the closure its import scan finds)', function () {
+    if (!cold || !warm) this.skip();
+    const loaded = (r: Finished) => new Set([...r.stderr.matchAll(/^(?:IMPORTED|REQUIRED) (.*)$/gm)]
+      .map((m) => (m[1]!.startsWith('file:') ? fileURLToPath(m[1]!) : m[1]!)));
+    const warmLoads = loaded(warm);
+    const coldOnly = [...loaded(cold)].filter((file) => !warmLoads.has(file) && !isBuiltin(file));
+    expect(coldOnly.length).to.be.greaterThan(20);
+    const covered = new Set(buildFiles());
+    const packageOf = (file: string) => /^(.*\/node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1];
+    const uncovered = coldOnly.filter((file) => {
+      const pkg = packageOf(file);
+      if (pkg === undefined) return !covered.has(file);
+      // a direct dependency by its package.json; any package by the tree record npm keeps in the top node_modules
+      return !covered.has(join(pkg, 'package.json')) && !covered.has(join(pkg.slice(0, pkg.indexOf('/node_modules/') + 13), '.package-lock.json'));
+    });
+    expect(uncovered).to.deep.equal([]);
   });
 });

@@ -1,18 +1,22 @@
 /**
  * `tlsgate cache info` and `tlsgate cache prune`: the cache folder (generated keys and
- * certificates, Node builds for the matrix) as it is, and trimmed. Runs prune it themselves once
- * a day (ca/issue/cache-folder.ts); these commands are for looking and for a clean slate.
+ * certificates, checked scenario files, Node builds for the matrix) as it is, and trimmed. Runs
+ * prune it themselves once a day (ca/issue/cache-folder.ts); these commands are for looking and
+ * for a clean slate.
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { filesUnder, ISSUED_FOLDER, KEYS_FOLDER, materialCacheInfo, pruneMaterialCache, type CachedFile } from '../../../ca/issue/cache-folder.js';
 import { parseTimeSpec } from '../../../ca/spec/time.js';
 import { cachedVersions } from '../../matrix/node-cache.js';
+import { loadCacheEntries, pruneLoadCache } from '../../scenario/load-cache/load-cache-folder.js';
 import { UsageError } from '../../model/errors.js';
 
 export interface CacheArgs {
   certsDir: string;
   nodeCache: string;
+  /** the load cache's entries (harness/scenario/load-cache/) */
+  loadCache: string;
 }
 
 /** a group of cached files, as `cache info --json` prints it */
@@ -28,18 +32,21 @@ export interface CacheGroup {
 export interface CacheInfo {
   keys: CacheGroup;
   certificates: CacheGroup;
+  /** scenario files as loaded and checked: one entry per file */
+  scenarioFiles: CacheGroup;
   nodeBuilds: CacheGroup & { versions: string[] };
   bytes: number;
 }
 
 export async function gatherCacheInfo(args: CacheArgs): Promise<CacheInfo> {
-  const material = await materialCacheInfo(args.certsDir);
+  const [material, loaded] = await Promise.all([materialCacheInfo(args.certsDir), loadCacheEntries(args.loadCache)]);
   const versions = cachedVersions(args.nodeCache);
   const builds = (await Promise.all(versions.map((v) => filesUnder(join(args.nodeCache, v))))).flat();
   const keys = groupOf(join(args.certsDir, KEYS_FOLDER), material.keys);
   const certificates = groupOf(join(args.certsDir, ISSUED_FOLDER), material.certificates);
+  const scenarioFiles = groupOf(args.loadCache, loaded);
   const nodeBuilds = { ...groupOf(args.nodeCache, builds), count: versions.length, versions };
-  return { keys, certificates, nodeBuilds, bytes: keys.bytes + certificates.bytes + nodeBuilds.bytes };
+  return { keys, certificates, scenarioFiles, nodeBuilds, bytes: keys.bytes + certificates.bytes + scenarioFiles.bytes + nodeBuilds.bytes };
 }
 
 function groupOf(dir: string, files: readonly CachedFile[]): CacheGroup {
@@ -60,11 +67,12 @@ export async function cacheInfoCommand(args: CacheArgs & { json: boolean }): Pro
 
 function renderInfo(info: CacheInfo): string {
   const line = (label: string, g: CacheGroup, extra = '') =>
-    `${label.padEnd(13)} ${String(g.count).padStart(6)}  ${sizeText(g.bytes).padStart(9)}  ${g.oldest ? `used ${day(g.oldest)} .. ${day(g.newest!)}` : '-'}${extra}  ${g.dir}\n`;
+    `${label.padEnd(14)} ${String(g.count).padStart(6)}  ${sizeText(g.bytes).padStart(9)}  ${g.oldest ? `used ${day(g.oldest)} .. ${day(g.newest!)}` : '-'}${extra}  ${g.dir}\n`;
   return line('keys', info.keys)
     + line('certificates', info.certificates)
+    + line('scenario files', info.scenarioFiles)
     + line('node builds', info.nodeBuilds, info.nodeBuilds.versions.length ? `  (${info.nodeBuilds.versions.join(', ')})` : '')
-    + `${'total'.padEnd(13)} ${''.padStart(6)}  ${sizeText(info.bytes).padStart(9)}\n`;
+    + `${'total'.padEnd(14)} ${''.padStart(6)}  ${sizeText(info.bytes).padStart(9)}\n`;
 }
 
 const day = (iso: string): string => iso.slice(0, 10);
@@ -86,14 +94,17 @@ export interface PruneArgs extends CacheArgs {
 export async function cachePruneCommand(args: PruneArgs): Promise<number> {
   if (args.all) {
     const before = await gatherCacheInfo(args);
-    await pruneMaterialCache(args.certsDir, 'all');
+    await Promise.all([pruneMaterialCache(args.certsDir, 'all'), pruneLoadCache(args.loadCache, 'all')]);
     await Promise.all(before.nodeBuilds.versions.map((v) => rm(join(args.nodeCache, v), { recursive: true, force: true })));
-    process.stdout.write(`removed ${before.keys.count} keys, ${before.certificates.count} certificates, ${before.nodeBuilds.count} node builds (${sizeText(before.bytes)})\n`);
+    process.stdout.write(`removed ${before.keys.count} keys, ${before.certificates.count} certificates, ${before.scenarioFiles.count} scenario files, ${before.nodeBuilds.count} node builds (${sizeText(before.bytes)})\n`);
     return 0;
   }
   const idleMs = durationMs(args.olderThan);
-  const r = await pruneMaterialCache(args.certsDir, { certificateMaxIdleMs: idleMs, keyMaxIdleMs: idleMs });
-  process.stdout.write(`removed ${r.removedKeys} keys and ${r.removedCertificates} certificates not used for ${args.olderThan} (${sizeText(r.removedBytes)}); node builds stay (--all removes them)\n`);
+  const [r, loaded] = await Promise.all([
+    pruneMaterialCache(args.certsDir, { certificateMaxIdleMs: idleMs, keyMaxIdleMs: idleMs }),
+    pruneLoadCache(args.loadCache, { maxIdleMs: idleMs }),
+  ]);
+  process.stdout.write(`removed ${r.removedKeys} keys, ${r.removedCertificates} certificates and ${loaded.removed} scenario files not used for ${args.olderThan} (${sizeText(r.removedBytes + loaded.removedBytes)}); node builds stay (--all removes them)\n`);
   return 0;
 }
 

@@ -1,7 +1,7 @@
 /** `tlsgate list`: the scenarios a `run` with the same filters would run: id, file:line, tags. */
 import type { Scenario } from '../../model/domain.js';
-import { catalogueOrder } from '../../run/runner.js';
-import { defaultScenarioPaths, loadSelection, type Filters } from '../selection.js';
+import { catalogueCompare } from '../../scenario/select.js';
+import { defaultScenarioPaths, importLoader, loadSelection, type Filters } from '../selection.js';
 import { projectConfig, projectKeep } from '../project-config.js';
 
 export interface ListArgs extends Filters {
@@ -11,11 +11,12 @@ export interface ListArgs extends Filters {
 }
 
 export async function listCommand(args: ListArgs, stdout: NodeJS.WritableStream = process.stdout): Promise<number> {
+  void importLoader(); // loads while the project config is looked for
   const config = await projectConfig(args.verbose ?? false);
   const paths = args.paths.length ? args.paths : config?.paths ?? defaultScenarioPaths();
   const keep = config ? projectKeep(config) : undefined;
   const { scenarios } = await loadSelection(paths, { ...args, ...(keep ? { keep } : {}) });
-  stdout.write(formatList([...scenarios].sort(catalogueOrder)));
+  stdout.write(formatList([...scenarios].sort(catalogueCompare)));
   process.stderr.write(`${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}\n`);
   return 0;
 }

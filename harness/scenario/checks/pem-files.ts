@@ -10,8 +10,9 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import * as asn1 from '@peculiar/asn1-x509';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { crlSignedBy, crlsOf, pemBlocks, type ReadCrl } from '../../../ca/revocation/crl-files.js';
-import { subjectNameDer } from '../../../ca/issue/certificate.js';
+import { subjectNameDer } from '../../../ca/asn1/certificate-name.js';
+import { pemBlocks } from '../../../ca/asn1/pem-blocks.js';
+import type { ReadCrl } from '../../../ca/revocation/crl-files.js';
 import type { PemFileRef } from '../../model/domain.js';
 import { parsedCertificate, signedBy } from '../../model/parsed-certificates.js';
 import { finding, type Finding } from '../problems.js';
@@ -41,11 +42,19 @@ export interface PemFilesResult {
   /** per certificate id: its files issuer, whether tlsgate has its key, whether a CRL of it is given */
   facts: Map<string, FilesCertFacts>;
   findings: Finding[];
+  /** every file read, with the bytes checked: the result holds only while they stay the same (the load cache) */
+  reads: FileRead[];
+}
+
+/** a file a check read, and what it read */
+export interface FileRead {
+  absolute: string;
+  bytes: Buffer;
 }
 
 export async function checkPemFiles(root: unknown, scenarioFile: string, known: KnownCerts): Promise<PemFilesResult> {
   const folder = dirname(resolve(scenarioFile));
-  const result: PemFilesResult = { files: {}, certIds: new Set(), unread: new Set(), facts: new Map(), findings: [] };
+  const result: PemFilesResult = { files: {}, certIds: new Set(), unread: new Set(), facts: new Map(), findings: [], reads: [] };
   const certs: X509Certificate[] = [];
   const byId = new Map<string, { cert: X509Certificate; hasKey: boolean }>();
   const crls: Array<{ path: YamlPath; file: string; crls: ReadCrl[] }> = [];
@@ -65,7 +74,7 @@ export async function checkPemFiles(root: unknown, scenarioFile: string, known: 
     }
     if (!cert && key) result.findings.push(finding([...path, 'key'], 'a key needs its certificate', `add cert: <path> under pki.files.${id}`));
     if (cert) {
-      const entry = await checkEntry(cert, key, path);
+      const entry = await checkEntry(cert, key, path, result.reads);
       result.findings.push(...entry.findings);
       if (entry.certs) {
         certs.push(...entry.certs);
@@ -79,30 +88,51 @@ export async function checkPemFiles(root: unknown, scenarioFile: string, known: 
       }
     }
     if (crl) {
-      const read = await readCrlFile(crl, [...path, 'crl']);
+      const read = await readCrlFile(crl, [...path, 'crl'], result.reads);
       if (Array.isArray(read)) crls.push({ path: [...path, 'crl'], file: crl.written, crls: read });
       else result.findings.push(read);
     }
   }
-  for (const c of crls) result.findings.push(...unsignedCrlFindings(c, certs));
-  result.facts = factsOf(byId, crls.flatMap((c) => c.crls));
+  const signed = crls.length > 0 ? (await crlFiles()).crlSignedBy : undefined;
+  if (signed) for (const c of crls) result.findings.push(...unsignedCrlFindings(c, certs, signed));
+  result.facts = factsOf(byId, crls.flatMap((c) => c.crls), signed);
   return result;
 }
 
-function factsOf(byId: ReadonlyMap<string, { cert: X509Certificate; hasKey: boolean }>, crls: readonly ReadCrl[]): Map<string, FilesCertFacts> {
+/** whether a CA signed a CRL (crl-files.ts) */
+type CrlSignedBy = (crl: ReadCrl, ca: X509Certificate) => boolean;
+
+/** CRL parsing (pkijs, asn1js) loads only for an entry that names a CRL file */
+const crlFiles = () => import('../../../ca/revocation/crl-files.js');
+
+function factsOf(byId: ReadonlyMap<string, { cert: X509Certificate; hasKey: boolean }>, crls: readonly ReadCrl[], signed: CrlSignedBy | undefined): Map<string, FilesCertFacts> {
   const facts = new Map<string, FilesCertFacts>();
   for (const [id, { cert, hasKey }] of byId) {
     const issuer = cert.checkIssued(cert) ? undefined
       : [...byId].find(([other, o]) => other !== id && cert.checkIssued(o.cert) && signedBy(cert, o.cert))?.[0];
-    const hasCrl = crls.some((crl) => crlSignedBy(crl, cert));
+    const hasCrl = signed !== undefined && crls.some((crl) => signed(crl, cert));
     facts.set(id, { issuer, hasKey, isCa: canIssue(cert), hasCrl });
   }
   return facts;
 }
 
-/** CA:true, and keyCertSign where a keyUsage is given (RFC 5280 4.2.1.3) */
+/** per certificate (parsedCertificate shares one per content): whether it can issue */
+const issuing = new WeakMap<X509Certificate, boolean>();
+
+/**
+ * CA:true, and keyCertSign where a keyUsage is given (RFC 5280 4.2.1.3). Once per certificate:
+ * the ASN.1 parse was most of loading files that copy one CA into every folder.
+ */
 function canIssue(cert: X509Certificate): boolean {
-  if (!cert.ca) return false;
+  let can = issuing.get(cert);
+  if (can === undefined) {
+    can = cert.ca && hasKeyCertSign(cert);
+    issuing.set(cert, can);
+  }
+  return can;
+}
+
+function hasKeyCertSign(cert: X509Certificate): boolean {
   try {
     const ku = AsnConvert.parse(cert.raw, asn1.Certificate).tbsCertificate.extensions?.find((e) => e.extnID === asn1.id_ce_keyUsage);
     return !ku || AsnConvert.parse(ku.extnValue, asn1.KeyUsage).toJSON().includes('keyCertSign');
@@ -133,15 +163,15 @@ function pemEntries(root: unknown): Array<[string, { cert?: string; key?: string
   });
 }
 
-async function checkEntry(certFile: FilePath, keyFile: FilePath | undefined, path: YamlPath): Promise<{ certs?: X509Certificate[]; findings: Finding[] }> {
+async function checkEntry(certFile: FilePath, keyFile: FilePath | undefined, path: YamlPath, reads: FileRead[]): Promise<{ certs?: X509Certificate[]; findings: Finding[] }> {
   const certPath = [...path, 'cert'];
-  const certText = await readText(certFile, certPath, MAX_PEM_BYTES);
+  const certText = await readText(certFile, certPath, MAX_PEM_BYTES, reads);
   if (typeof certText !== 'string') return { findings: [certText] };
   const certs = parseCertificates(certText, certFile.written, certPath);
   if (!Array.isArray(certs)) return { findings: [certs] };
   if (keyFile === undefined) return { certs, findings: [] };
   const keyPath = [...path, 'key'];
-  const keyText = await readText(keyFile, keyPath, MAX_PEM_BYTES);
+  const keyText = await readText(keyFile, keyPath, MAX_PEM_BYTES, reads);
   if (typeof keyText !== 'string') return { certs, findings: [keyText] };
   const key = parseKey(keyText, keyFile.written, keyPath);
   if (!(key instanceof KeyObject)) return { certs, findings: [key] };
@@ -150,9 +180,10 @@ async function checkEntry(certFile: FilePath, keyFile: FilePath | undefined, pat
   return { certs, findings: [finding(keyPath, `${keyFile.written} is not the key of ${certFile.written}${which}`, 'give the key file of this certificate (compare `openssl x509 -noout -pubkey` with `openssl pkey -pubout`)')] };
 }
 
-async function readCrlFile(file: FilePath, path: YamlPath): Promise<ReadCrl[] | Finding> {
-  const bytes = await readBytes(file, path, MAX_CRL_BYTES);
+async function readCrlFile(file: FilePath, path: YamlPath, reads: FileRead[]): Promise<ReadCrl[] | Finding> {
+  const bytes = await readBytes(file, path, MAX_CRL_BYTES, reads);
   if (!Buffer.isBuffer(bytes)) return bytes;
+  const { crlsOf } = await crlFiles();
   try {
     return crlsOf(bytes);
   } catch (err) {
@@ -161,7 +192,7 @@ async function readCrlFile(file: FilePath, path: YamlPath): Promise<ReadCrl[] | 
 }
 
 /** a CRL that no certificate of the files signed could be served for no CA: say which CA to add */
-function unsignedCrlFindings(c: { path: YamlPath; file: string; crls: ReadCrl[] }, certs: readonly X509Certificate[]): Finding[] {
+function unsignedCrlFindings(c: { path: YamlPath; file: string; crls: ReadCrl[] }, certs: readonly X509Certificate[], crlSignedBy: CrlSignedBy): Finding[] {
   return c.crls.flatMap((crl, i) => {
     const signer = certs.find((cert) => crlSignedBy(crl, cert));
     if (signer) return [];
@@ -177,9 +208,9 @@ function unsignedCrlFindings(c: { path: YamlPath; file: string; crls: ReadCrl[] 
 /**
  * The file's bytes, or a finding saying why there are none. Read synchronously: a PEM file is a
  * few KB (at most MAX_PEM_BYTES), and 800 of them each through the thread pool left the loader
- * mostly idle, waiting.
+ * mostly idle, waiting. Each read is logged in `reads`.
  */
-async function readBytes(file: FilePath, path: YamlPath, maxBytes: number): Promise<Buffer | Finding> {
+async function readBytes(file: FilePath, path: YamlPath, maxBytes: number, reads: FileRead[]): Promise<Buffer | Finding> {
   const where = `looked for ${file.absolute}; paths are relative to the folder of this scenario file`;
   let size: number;
   try {
@@ -193,14 +224,16 @@ async function readBytes(file: FilePath, path: YamlPath, maxBytes: number): Prom
     return finding(path, `${file.written} is ${size} bytes; ${maxBytes === MAX_CRL_BYTES ? `tlsgate reads CRL files of at most ${maxBytes} bytes` : 'a PEM file is a few KB'}`, 'give the path of a certificate (or bundle) or a key');
   }
   try {
-    return readFileSync(file.absolute);
+    const bytes = readFileSync(file.absolute);
+    reads.push({ absolute: file.absolute, bytes });
+    return bytes;
   } catch (err) {
     return finding(path, `${file.written}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
 }
 
-async function readText(file: FilePath, path: YamlPath, maxBytes: number): Promise<string | Finding> {
-  const bytes = await readBytes(file, path, maxBytes);
+async function readText(file: FilePath, path: YamlPath, maxBytes: number, reads: FileRead[]): Promise<string | Finding> {
+  const bytes = await readBytes(file, path, maxBytes, reads);
   return Buffer.isBuffer(bytes) ? bytes.toString('utf8') : bytes;
 }
 
