@@ -1,5 +1,4 @@
 /** A client identity handed to Node as a PKCS#12 bundle (the format many real clients load). */
-import { pkcs12 } from '../../ca/issue/pkcs12.js';
 import { ScenarioError } from '../model/internal-fault.js';
 import type { Scenario } from '../model/domain.js';
 import type { ScenarioMaterials } from './scenario-materials.js';
@@ -12,6 +11,8 @@ export async function pkcs12Identity(s: Scenario, m: ScenarioMaterials): Promise
   const id = s.client.identity!;
   if (!generated?.certs.has(id)) throw new ScenarioError(`identityFormat pkcs12 needs a generated client certificate; '${id}' is not one`);
   const chain = m.defaultChain(id).map((c) => generated.get(c));
+  // node-forge (42 modules) loads only for a scenario that asks for a PKCS#12 identity
+  const { pkcs12 } = await import('../../ca/issue/pkcs12.js');
   const bundle = await pkcs12(generated.get(id), chain, PASSPHRASE);
   return { pfxBase64: bundle.toString('base64'), passphrase: PASSPHRASE };
 }

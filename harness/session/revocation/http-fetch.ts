@@ -5,7 +5,6 @@
  * `{ ok: false }` in time.
  */
 import { performance } from 'node:perf_hooks';
-import { request } from 'undici';
 
 export interface FetchOptions {
   method?: 'GET' | 'POST';
@@ -28,6 +27,8 @@ export async function fetchBounded(url: string, opts: FetchOptions): Promise<Fet
   const deadline = AbortSignal.timeout(opts.timeoutMs);
   const signal = AbortSignal.any([opts.signal, deadline]);
   try {
+    // imported on the first fetch: most runs check no revocation, and undici is 110 modules of every engine's start
+    const { request } = await import('undici');
     const res = await request(opts.routes?.get(url) ?? url, {
       method: opts.method ?? 'GET',
       ...(opts.body ? { body: opts.body } : {}),
