@@ -7,9 +7,9 @@
  * interruptions; verdicts are the same as in one process (a scenario's outcome never depends on
  * where it ran).
  *
- * Processes, not worker threads: OpenSSL 3 serializes threads of one process on shared locks
- * (its decoders and provider store), so two threads making secure contexts each ran at half
- * speed and used three times the CPU; two processes each ran at full speed
+ * Processes, not worker threads: OpenSSL 3 makes the threads of one process share locks (its
+ * decoders and provider store), so two threads made secure contexts no faster than one (1.05x
+ * and 0.91x in two bench runs) where two processes made them 1.92x and 1.37x as fast
  * (scripts/bench-parallel.ts, the "secure contexts" rows of `npm run bench`).
  */
 import { fork, type ChildProcess } from 'node:child_process';
