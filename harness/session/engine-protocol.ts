@@ -28,6 +28,4 @@ export type FromWorker =
   /** a fault no scenario owns */
   | { type: 'stray'; fault: InternalFault }
   /** what the mock CA did for a scenario (`--audit`): the run writes it to its one log */
-  | { type: 'audit'; scenario: string; event: AuditEvent }
-  /** the engine closed: nothing more comes */
-  | { type: 'closed' };
+  | { type: 'audit'; scenario: string; event: AuditEvent };

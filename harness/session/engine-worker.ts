@@ -34,10 +34,9 @@ const running = new Map<number, AbortController>();
 containFaults({ report: (err) => post({ type: 'stray', fault: internalFaultOf(err) }) });
 
 let closing: Promise<void> | undefined;
-/** closes the engine once, then ends this process (the channel first, so the run hears `closed`) */
+/** closes the engine once, then ends this process (the run waits for its exit) */
 const close = () => {
   closing ??= engine.close().catch(ignore).then(() => {
-    post({ type: 'closed' });
     if (process.connected) process.disconnect();
     process.exit(0);
   });

@@ -88,7 +88,7 @@ class EngineProcess {
   }
 
   private received(m: FromWorker): void {
-    if (m.type === 'ready' || m.type === 'closed') return;
+    if (m.type === 'ready') return;
     if (m.type === 'audit') return this.opts.audit?.(m.scenario).record(m.event);
     if (m.type === 'stray') {
       // a fault outside any scenario of that worker: the run's containment reports it

@@ -7,15 +7,14 @@
  */
 import { LIBRARY_CLIENTS } from '../../drivers/library/library-catalogue.js';
 import type { Scenario } from '../../model/domain.js';
+import { EXTERNAL_CLIENT_DRIVERS } from '../../model/external-drivers.js';
 import { finding, type Finding } from '../problems.js';
 import type { YamlPath } from '../yaml/yaml-path.js';
 
 const CHECKED_AFTER_HANDSHAKE: ReadonlySet<string> = new Set(['ocsp', 'ocsp-then-crl', 'ocsp-stapled']);
 
-const TOOL_CLIENTS: ReadonlySet<string> = new Set(['openssl-s_client', 'gnutls-cli', 'curl']);
-
 function whyUnchecked(client: Scenario['client']): string | undefined {
-  if (TOOL_CLIENTS.has(client.driver)) return 'another stack\'s tool makes the connection, so tlsgate never holds its TLS socket';
+  if ((EXTERNAL_CLIENT_DRIVERS as readonly string[]).includes(client.driver)) return 'another stack\'s tool makes the connection, so tlsgate never holds its TLS socket';
   if (LIBRARY_CLIENTS.get(client.driver)?.holdsSocket === false) return 'the library keeps its TLS socket to itself until it has sent';
   return client.proxy !== undefined ? 'behind client.proxy the proxy agent tunnels the TLS socket' : undefined;
 }
