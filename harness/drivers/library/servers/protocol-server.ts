@@ -37,7 +37,8 @@ export async function startProtocolServer(
   } catch (err) {
     throw TlsSetupError.from('server', err);
   }
-  const handle = new NodeTlsServerHandle(name, server, { plan, tlsPlan: plan }, hooks, applicationAnswers);
+  // a protocol server (https, http2) makes its own context: the pool lends only to plain tls.Servers
+  const handle = new NodeTlsServerHandle(name, { server, release: () => undefined }, { plan, tlsPlan: plan }, hooks, applicationAnswers);
   await handle.start(signal);
   return {
     get host() { return handle.host; },

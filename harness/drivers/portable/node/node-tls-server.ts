@@ -16,13 +16,14 @@
  * handshake, as a SPIFFE-aware application does, and refuses with TLSGATE_SPIFFE_ID_REJECTED.
  */
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
-import { createServer, type Server, type TlsOptions, type TLSSocket } from 'node:tls';
+import type { Server, TlsOptions, TLSSocket } from 'node:tls';
 import { NO_CLIENT_CERT, SPIFFE_REJECTED } from '../../../model/codes.js';
 import type { PeerInfo, ServerObservation } from '../../../model/domain.js';
 import { negotiationOptions, OK_BODY, readableMessage } from '../client-common.js';
 import { chainFromPeerCertificate, peerInfoFromChain } from '../peer.js';
 import { emptyServerObservation } from '../server-observation.js';
 import { TlsSetupError } from '../setup-error.js';
+import { serverContexts, type PooledServer } from './server-contexts.js';
 import { StepConnections } from '../step-connections.js';
 import type { ServerDriver, ServerHandle, ServerHooks, ServerPlan } from '../types.js';
 
@@ -74,13 +75,13 @@ export function tlsServerDriver(name: string, conversation: Conversation): Serve
     async listen(plan: ServerPlan, hooks: ServerHooks, signal: AbortSignal): Promise<ServerHandle> {
       signal.throwIfAborted();
       const tlsPlan = tlsPlanOf(conversation, plan);
-      let server: Server;
+      let pooled: PooledServer;
       try {
-        server = createServer(serverOptions(tlsPlan));
+        pooled = serverContexts.createServer(serverOptions(tlsPlan));
       } catch (err) {
         throw TlsSetupError.from('server', err);
       }
-      const handle = new NodeTlsServerHandle(name, server, { plan, tlsPlan }, hooks, conversation);
+      const handle = new NodeTlsServerHandle(name, pooled, { plan, tlsPlan }, hooks, conversation);
       await handle.start(signal);
       return handle;
     },
@@ -142,14 +143,20 @@ export class NodeTlsServerHandle implements ServerHandle {
   /** what listens: the TLS server itself, or a TCP server that speaks plain text before TLS */
   private readonly listener: Server | TcpServer;
 
+  private readonly server: Server;
+  /** gives the server's context back to the pool (server-contexts.ts) once the server is closed */
+  private readonly release: () => void;
+
   constructor(
     private readonly name: string,
-    private readonly server: Server,
+    pooled: PooledServer,
     private plans: { plan: ServerPlan; tlsPlan: ServerPlan },
     private readonly hooks: ServerHooks,
     private readonly conversation: Conversation,
   ) {
-    this.listener = conversation.beforeTls ? createTcpServer() : server;
+    this.server = pooled.server;
+    this.release = pooled.release;
+    this.listener = conversation.beforeTls ? createTcpServer() : this.server;
   }
 
   /** new credentials for new connections; open connections keep the ones they were made with */
@@ -219,6 +226,7 @@ export class NodeTlsServerHandle implements ServerHandle {
     this.closed = true;
     this.connections.destroyAll();
     await new Promise<void>((resolve) => this.listener.close(() => resolve()));
+    this.release();
   }
 
   private onConnection(raw: Socket): void {

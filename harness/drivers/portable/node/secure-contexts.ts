@@ -15,9 +15,8 @@
  * SSL_SESS_CACHE_NO_INTERNAL, so a client resumes only a session handed to it explicitly
  * (`session`), never one another connection left on the shared context.
  *
- * Not used for servers: a server's context carries its session-ticket keys, so servers sharing
- * one would resume each other's sessions (a restarted or rotated server would resume tickets of
- * its predecessor).
+ * Servers reuse contexts differently (server-contexts.ts): a server's context carries its
+ * session-ticket keys, so one is never shared by two live servers.
  *
  * Bounded (least recently used first out), so a long run does not grow. Node builtins only:
  * portable drivers run on Node 16 and later.
@@ -35,7 +34,7 @@ export const CONTEXT_OPTIONS = [
 ] as const;
 
 /** options tls.connect reads for the socket, never for its context */
-const SOCKET_OPTIONS = new Set([
+export const CLIENT_SOCKET_OPTIONS: ReadonlySet<string> = new Set([
   'ALPNProtocols', 'checkServerIdentity', 'host', 'lookup', 'minDHSize', 'port', 'rejectUnauthorized',
   'requestOCSP', 'servername', 'session',
 ]);
@@ -94,7 +93,7 @@ export class SecureContextCache {
 export const clientContexts = new SecureContextCache();
 
 /** only the context options, as tls.connect would hand them to createSecureContext */
-function contextOptions(options: tls.ConnectionOptions): tls.SecureContextOptions {
+export function contextOptions(options: tls.ConnectionOptions | tls.TlsOptions): tls.SecureContextOptions {
   const picked: Record<string, unknown> = {};
   for (const name of CONTEXT_OPTIONS) {
     const value = (options as Record<string, unknown>)[name];
@@ -108,13 +107,13 @@ function contextOptions(options: tls.ConnectionOptions): tls.SecureContextOption
  * option is unknown (a later Node might read it into the context), has a value it cannot key,
  * or the context would use a default CA store that can change.
  */
-export function contextKey(options: tls.ConnectionOptions): string | undefined {
+export function contextKey(options: tls.ConnectionOptions | tls.TlsOptions, socketOptions = CLIENT_SOCKET_OPTIONS): string | undefined {
   // Node 22.19+ can swap the default CA store at run time (tls.setDefaultCACertificates): a
   // context built on the old one must not be served, and hashing the store per connection would cost what the cache saves
   if (options.ca === undefined && typeof (tls as { setDefaultCACertificates?: unknown }).setDefaultCACertificates === 'function') return undefined;
   const known = new Set<string>(CONTEXT_OPTIONS);
   for (const [name, value] of Object.entries(options)) {
-    if (value !== undefined && !known.has(name) && !SOCKET_OPTIONS.has(name)) return undefined;
+    if (value !== undefined && !known.has(name) && !socketOptions.has(name)) return undefined;
   }
   const hash = createHash('sha256');
   for (const name of DEFAULTS) feed(hash, name, tls[name]);
