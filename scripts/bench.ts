@@ -109,7 +109,7 @@ async function catalogueRows(floor: Row['floor']): Promise<Row[]> {
     const best = runs.reduce((a, b) => (a.wallMs < b.wallMs ? a : b));
     const n = best.report!.summary.total;
     const workers = defaultWorkers(n);
-    const label = concurrency === undefined ? `default concurrency (${defaultConcurrency(workers)}, ${workers} worker${workers > 1 ? 's' : ''})` : `concurrency ${concurrency}`;
+    const label = concurrency === undefined ? `default concurrency (${defaultConcurrency()}, ${workers} worker${workers > 1 ? 's' : ''})` : `concurrency ${concurrency}`;
     if (concurrency === undefined) {
       rows.push({
         name: `catalogue, warm, ${label}, incl. process start`, unit: 'ms', value: best.wallMs, floor,

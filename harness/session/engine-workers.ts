@@ -1,8 +1,9 @@
 /**
  * An engine whose TLS ends run in worker processes, so a run's wall time falls with cores: each
- * worker has a whole engine of its own (engine-worker.ts). A scenario goes to the least busy
- * worker, and among equally busy ones to one that already ran its file (whose PKI it has read
- * and parsed): each file's PKI is loaded at most once per worker. The runner above is unchanged:
+ * worker has a whole engine of its own (engine-worker.ts). A scenario goes to the worker the
+ * run's plan gave its file (run-plan.ts), so each file's PKI is read and parsed in one worker;
+ * a worker that falls behind has its scenarios taken by the least busy one, which prefers
+ * files it already ran. The runner above is unchanged:
  * it still bounds how many scenarios are in flight, sets their deadlines and judges
  * interruptions; verdicts are the same as in one process (a scenario's outcome never depends on
  * where it ran).
@@ -24,21 +25,38 @@ import type { FromWorker, ToWorker, WorkerEngineOptions } from './engine-protoco
 /** below this many scenarios per worker, starting one (its own module load) costs more than it saves */
 const MIN_SCENARIOS_PER_WORKER = 40;
 
-/** the workers a run of `scenarios` uses when none were asked for: one per core, while each has enough to do */
+/**
+ * The workers a run of `scenarios` uses when none were asked for: one per core but one, while
+ * each has enough to do. The core left over is not idle: one engine process keeps 1.2 to 1.6
+ * cores busy by itself (its event loop, OpenSSL and GC threads, the kernel's loopback, the tools
+ * and child processes its scenarios start), and the run process needs some too. On this 2-core
+ * machine a second worker made the catalogue slower (14.9-16.9 s against 14.0-14.7 s in one
+ * process, 29.6 s CPU against 20 s) and large handshake-only suites 1.08x (1,000) to 1.26x
+ * (5,000) faster at nearly twice the memory.
+ */
 export const defaultWorkers = (scenarios: number, cores = availableParallelism()): number =>
-  Math.max(1, Math.min(cores, Math.floor(scenarios / MIN_SCENARIOS_PER_WORKER)));
+  Math.max(1, Math.min(cores - 1, Math.floor(scenarios / MIN_SCENARIOS_PER_WORKER)));
 
 /**
- * Scenarios in flight when none was asked for: one per core, and with worker processes 2 for
- * each, so a worker has the next scenario's handshake to run while one waits on its peer (a
- * tool starting, a timer, a round trip); with one each, a worker sat idle in every wait.
+ * Scenarios in flight when none was asked for: 4 per core. Much of a scenario is waiting (a
+ * tool starting, a timer, a child process, a round trip), and a process with work in hand
+ * fills each wait: the catalogue in one process took 17.4-18.0 s at 2 in flight, 14.7-14.9 s
+ * at 4 and 12.8-13.6 s at 8, its slowest scenario that waits on nothing staying under 2.1 s.
  */
-export const defaultConcurrency = (workers: number, cores = availableParallelism()): number =>
-  Math.max(cores, IN_FLIGHT_PER_WORKER * workers);
+export const defaultConcurrency = (cores = availableParallelism()): number => IN_FLIGHT_PER_CORE * cores;
 
-const IN_FLIGHT_PER_WORKER = 2;
+const IN_FLIGHT_PER_CORE = 4;
 
-type WorkerOptions = Omit<EngineOptions, 'placement' | 'revocationServers'>;
+type WorkerOptions = Omit<EngineOptions, 'placement' | 'revocationServers'> & {
+  /** the worker planned for each file (run-plan.ts), by scenario path; unplanned files go to the least busy */
+  workerOfFile?: ReadonlyMap<string, number>;
+};
+
+/**
+ * A worker this many scenarios busier than the least busy one gets no more of its planned
+ * files: the least busy takes the scenario (and builds the file's PKI too) rather than wait.
+ */
+const STEAL_GAP = 2;
 
 /** `workers` 1: the engine in this process; more: that many worker processes (placement must be local) */
 export async function createEngineOn(workers: number, opts: WorkerOptions): Promise<Engine> {
@@ -125,9 +143,11 @@ class WorkerEngine implements Engine {
   private nextId = 1;
   /** the files each worker has run scenarios of */
   private readonly filesOf = new Map<EngineProcess, Set<string>>();
+  private readonly workerOfFile: ReadonlyMap<string, number>;
 
   constructor(workers: number, opts: WorkerOptions) {
     this.workers = Array.from({ length: workers }, () => new EngineProcess(opts));
+    this.workerOfFile = opts.workerOfFile ?? new Map();
   }
 
   prepare(scenario: Scenario): Promise<void> {
@@ -139,13 +159,18 @@ class WorkerEngine implements Engine {
     });
   }
 
-  /** the least busy worker, preferring one that has run the scenario's file (its PKI is in memory) */
+  /**
+   * The file's planned worker while it is not much busier than the others; else the least busy,
+   * preferring one that has run the scenario's file (its PKI is in memory).
+   */
   private workerFor(scenario: Scenario): EngineProcess {
     const seen = this.filesOf;
-    const worker = this.workers.reduce((a, b) => {
+    const leastBusy = this.workers.reduce((a, b) => {
       if (b.pending.size !== a.pending.size) return b.pending.size < a.pending.size ? b : a;
       return !seen.get(a)?.has(scenario.path) && seen.get(b)?.has(scenario.path) ? b : a;
     });
+    const planned = this.workers[this.workerOfFile.get(scenario.path) ?? -1];
+    const worker = planned && planned.pending.size < leastBusy.pending.size + STEAL_GAP ? planned : leastBusy;
     if (!seen.has(worker)) seen.set(worker, new Set());
     seen.get(worker)!.add(scenario.path);
     return worker;

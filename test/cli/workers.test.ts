@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConcurrency, defaultWorkers } from '../../harness/session/engine-workers.js';
@@ -28,9 +28,9 @@ describe('run --workers', function () {
   before(() => { dir = mkdtempSync(join(tmpdir(), 'tlsgate-workers-')); });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  const verdicts = async (workers: number): Promise<string[]> => {
+  const verdicts = async (workers: number, env: NodeJS.ProcessEnv = {}): Promise<string[]> => {
     const report = join(dir, `report-${workers}.json`);
-    const run = await tlsgate(['run', ...FILES, '--workers', String(workers), '--certs', join(dir, 'certs'), '--reporter', `json:${report}`]);
+    const run = await tlsgate(['run', ...FILES, '--workers', String(workers), '--certs', join(dir, 'certs'), '--reporter', `json:${report}`], { env });
     expect(run.code, run.stderr).to.equal(0);
     const results = (JSON.parse(readFileSync(report, 'utf8')) as { results: ReportedResult[] }).results;
     return results.map((r) => `${r.id}: ${r.status} ${r.observation?.category ?? ''} ${r.observation?.code ?? ''}`);
@@ -59,24 +59,37 @@ describe('run --workers', function () {
     expect(two).to.deep.equal(one);
   });
 
+  it('the run records each scenario\'s duration, and a history that turns the order around changes no verdict', async () => {
+    const cache = join(dir, 'cache');
+    const one = await verdicts(1, { TLSGATE_CACHE_DIR: cache });
+    const recorded = (JSON.parse(readFileSync(join(cache, 'durations.json'), 'utf8')) as { durations: Record<string, number> }).durations;
+    const ids = (JSON.parse(readFileSync(join(dir, 'report-1.json'), 'utf8')) as { results: ReportedResult[] }).results.map((r) => r.id);
+    expect(ids.length).to.be.greaterThan(20);
+    expect(Object.keys(recorded)).to.have.members(ids);
+    // the catalogue's last scenarios now weigh most, so the plan starts them first
+    const reversed = Object.fromEntries(ids.map((id, i) => [id, 10 * (i + 1)]));
+    writeFileSync(join(cache, 'durations.json'), JSON.stringify({ version: 1, durations: reversed }));
+    expect(await verdicts(2, { TLSGATE_CACHE_DIR: cache })).to.deep.equal(one);
+  });
+
   it('a bad --workers is a usage error', async () => {
     const run = await tlsgate(['run', ...FILES, '--workers', '0']);
     expect(run.code).to.equal(2);
     expect(run.stderr).to.match(/--workers wants a positive whole number/);
   });
 
-  it('by default: one per core, while each worker gets 40 scenarios', () => {
+  it('by default: one per core but one (so one process on 2 cores), while each worker gets 40 scenarios', () => {
     expect(defaultWorkers(10, 16)).to.equal(1);
-    expect(defaultWorkers(80, 2)).to.equal(2);
+    expect(defaultWorkers(5000, 2)).to.equal(1);
+    expect(defaultWorkers(80, 4)).to.equal(2);
     expect(defaultWorkers(202, 16)).to.equal(5);
-    expect(defaultWorkers(5000, 16)).to.equal(16);
+    expect(defaultWorkers(5000, 16)).to.equal(15);
+    expect(defaultWorkers(5000, 1)).to.equal(1);
   });
 
-  it('by default: scenarios in flight are the CPU count, or 2 per worker process when that is more', () => {
-    expect(defaultConcurrency(1, 2)).to.equal(2);
-    expect(defaultConcurrency(2, 2)).to.equal(4);
-    expect(defaultConcurrency(1, 16)).to.equal(16);
-    expect(defaultConcurrency(16, 16)).to.equal(32);
+  it('by default: 4 scenarios in flight per core', () => {
+    expect(defaultConcurrency(2)).to.equal(8);
+    expect(defaultConcurrency(16)).to.equal(64);
   });
 
   describe('a worker process never outlives its run', () => {

@@ -23,7 +23,9 @@ import { trapInterrupts } from '../interrupt.js';
 import { defaultScenarioPaths, loadSelection, type Filters } from '../selection.js';
 import { projectConfig, projectKeep } from '../project-config.js';
 import type { ProjectConfig } from '../../config/load-config.js';
-import { defaultCertsDir } from '../../model/paths.js';
+import { defaultCacheDir, defaultCertsDir } from '../../model/paths.js';
+import { DurationHistory } from '../../run/duration-history.js';
+import { planRun } from '../../run/run-plan.js';
 
 export interface RunArgs extends Filters {
   /** as given; none: the project config's, else the default ones */
@@ -32,9 +34,9 @@ export interface RunArgs extends Filters {
   reporters: string[];
   bail: boolean;
   timeoutMs: number;
-  /** scenarios in flight; unset: the CPU count, or 2 per worker process when that is more (engine-workers.ts) */
+  /** scenarios in flight; unset: 4 per CPU (engine-workers.ts) */
   concurrency?: number;
-  /** worker processes the TLS ends run in; unset: one per core while each gets 40 scenarios (engine-workers.ts) */
+  /** worker processes the TLS ends run in; unset: one per core but one, while each gets 40 scenarios (engine-workers.ts) */
   workers?: number;
   /** --certs (or $TLSGATE_CERTS); absent: the config's, else the default */
   certsDir?: string;
@@ -89,16 +91,25 @@ export async function runCommand(given: RunArgs): Promise<number> {
 
   const { createEngineOn, defaultConcurrency, defaultWorkers } = await import('../../session/engine-workers.js');
   const workers = args.workers ?? defaultWorkers(selection.scenarios.length);
+  const concurrency = args.concurrency ?? defaultConcurrency();
+  const history = DurationHistory.read(defaultCacheDir());
+  const plan = planRun(selection.scenarios, workers, history.weightOf);
   const audit = args.audit !== undefined ? new (await import('../../run/audit-log.js')).AuditLog(args.audit) : undefined;
-  const engine = await createEngineOn(workers, { certsDir: args.certsDir, timeoutMs: args.timeoutMs, ...(audit ? { audit: (id: string) => audit.sink(id) } : {}) });
+  const engine = await createEngineOn(workers, {
+    certsDir: args.certsDir,
+    timeoutMs: args.timeoutMs,
+    workerOfFile: plan.workerOfFile,
+    ...(audit ? { audit: (id: string) => audit.sink(id) } : {}),
+  });
   const interrupts = trapInterrupts();
   try {
-    const { summary, results, internalErrors } = await runSuite(selection.scenarios, {
+    // one at a time, the order changes nothing but the output's: it stays the catalogue's
+    const { summary, results, internalErrors } = await runSuite(concurrency > 1 ? plan.order : selection.scenarios, {
       execute: (s, signal) => engine.run(s, signal),
       prepare: (s) => engine.prepare(s),
       reporters,
       timeoutMs: args.timeoutMs,
-      concurrency: args.concurrency ?? defaultConcurrency(workers),
+      concurrency,
       bail: args.bail,
       signal: interrupts.signal,
       environment: { ...summarizeStack() },
@@ -107,6 +118,8 @@ export async function runCommand(given: RunArgs): Promise<number> {
     });
     if (internalErrors.length) reportContainedErrors(internalErrors.map(describeInternalError), process.stderr);
     if (summary.interrupted) return EXIT.interrupted;
+    history.record(results);
+    await history.write();
     await pruneCacheAfterRun(args.certsDir);
     // a verdict a bug decided is no record of how the stack behaves: the baseline is left as it was
     await gate?.finish(results, { record: internalErrors.length === 0 });
