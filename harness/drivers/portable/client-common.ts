@@ -11,7 +11,7 @@
 import { constants } from 'node:crypto';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { checkServerIdentity, type ConnectionOptions, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { checkServerIdentity, type ConnectionOptions, type DetailedPeerCertificate, type PeerCertificate, type TLSSocket } from 'node:tls';
 import type { LookupFunction } from 'node:net';
 import type { ClientObservation } from '../../model/domain.js';
 import { CODES } from '../../model/codes.js';
@@ -138,6 +138,25 @@ export function targetTlsOptions(target: Target): ConnectionOptions {
 
 // ------------------------------------------------------------------ recording a TLS socket
 
+/** the certificate a connection's identity check was handed (getPeerCertificate(true), which costs 0.2-0.4 ms to build) */
+export interface SeenPeerCertificate {
+  cert?: PeerCertificate;
+}
+
+const isDetailed = (cert: PeerCertificate): cert is DetailedPeerCertificate => (cert as Partial<DetailedPeerCertificate>).issuerCertificate !== undefined;
+
+/** `options` whose identity check (theirs, or Node's own) also keeps the certificate it is handed in `seen` */
+export function peerCertificateSeen<T extends ConnectionOptions>(options: T, seen: SeenPeerCertificate): T {
+  const check = options.checkServerIdentity ?? checkServerIdentity;
+  return {
+    ...options,
+    checkServerIdentity: (host: string, cert: PeerCertificate) => {
+      seen.cert = cert;
+      return check(host, cert);
+    },
+  };
+}
+
 /**
  * Records what a client TLS socket reveals. Attach it right after the socket is created: the
  * staple ('OCSPResponse') arrives before 'secureConnect', session tickets after it.
@@ -149,7 +168,11 @@ export class HandshakeRecorder {
   private peerChainDer: Buffer[] = [];
   private secured: Omit<ClientObservation, 'outcome'> | undefined;
 
-  constructor(socket: TLSSocket, private readonly stapleRequested: boolean) {
+  /**
+   * `seen`: where the connection's identity check (`peerCertificateSeen`) put the certificate
+   * Node handed it, so the chain is not built a second time.
+   */
+  constructor(socket: TLSSocket, private readonly stapleRequested: boolean, private readonly seen?: SeenPeerCertificate) {
     socket.on('OCSPResponse', (response: Buffer | null | undefined) => {
       this.staple = response && response.length > 0 ? Buffer.from(response) : null;
     });
@@ -164,7 +187,10 @@ export class HandshakeRecorder {
 
   /** call on 'secureConnect' */
   captureHandshake(socket: TLSSocket): void {
-    this.peerChainDer = chainFromPeerCertificate(socket.getPeerCertificate(true));
+    // what Node checked the name against is getPeerCertificate(true) (chain included); a
+    // resumed session or a refused chain skips that check, and then it is built here
+    const checked = this.seen?.cert;
+    this.peerChainDer = chainFromPeerCertificate(checked && isDetailed(checked) ? checked : socket.getPeerCertificate(true));
     const keyInfo = (socket.getEphemeralKeyInfo() ?? {}) as { type?: string; name?: string; size?: number };
     const peer = peerInfoFromChain(this.peerChainDer);
     this.secured = {

@@ -4,7 +4,7 @@
  */
 import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import type { ClientObservation } from '../../../model/domain.js';
-import { configRejection, exchangeOverTls, HandshakeRecorder, targetOf, tlsOptionsFromPlan, nodeDriverInfo } from '../client-common.js';
+import { configRejection, exchangeOverTls, HandshakeRecorder, peerCertificateSeen, targetOf, tlsOptionsFromPlan, nodeDriverInfo, type SeenPeerCertificate } from '../client-common.js';
 import type { ClientDriver, ClientHooks, ClientPlan, DriverInfo } from '../types.js';
 import { clientContexts } from './secure-contexts.js';
 
@@ -26,13 +26,14 @@ export const nodeTlsClient: ClientDriver = {
       // An IP literal is never sent as SNI (RFC 6066); Node then checks the IP SAN against `host`.
       ...(target.sni ? { servername: target.sni } : {}),
     };
+    const seen: SeenPeerCertificate = {};
     let socket: TLSSocket;
     try {
-      socket = connect(clientContexts.withContext(options));
+      socket = connect(clientContexts.withContext(peerCertificateSeen(options, seen)));
     } catch (err) {
       return configRejection(err);
     }
-    const recorder = new HandshakeRecorder(socket, !!plan.requestOCSP);
+    const recorder = new HandshakeRecorder(socket, !!plan.requestOCSP, seen);
     return exchangeOverTls(socket, recorder, hooks, plan, signal);
   },
 };
