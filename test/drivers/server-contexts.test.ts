@@ -1,6 +1,6 @@
 /**
- * Server secure contexts lent one server at a time (portable/node/server-contexts.ts), over real
- * handshakes on loopback: a server made after an equal one closed takes its context, yet
+ * Servers (and their secure contexts) lent one user at a time (portable/node/server-contexts.ts),
+ * over real handshakes on loopback: a server made after an equal one closed is that one, yet
  * resumes none of its predecessor's sessions (the flip: with the predecessor's ticket keys put
  * back, it does); two live servers never share one; the per-connection policy (a required
  * client certificate) holds on a lent context.
@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { nodeTlsClient } from '../../harness/drivers/portable/node/node-tls-client.js';
 import { nodeTlsServer, serverOptions } from '../../harness/drivers/portable/node/node-tls-server.js';
-import { ServerContextPool, serverContexts } from '../../harness/drivers/portable/node/server-contexts.js';
+import { ServerPool, serverContexts } from '../../harness/drivers/portable/node/server-contexts.js';
 import { testPki } from './openssl-pki.js';
 import { connectTo, identity, mtlsServerPlan, never, serverPlan } from './helpers.js';
 
@@ -41,10 +41,10 @@ async function connect(port: number, maxVersion: Version, session?: Buffer): Pro
 
 const sharedCreds = (server: tls.Server) => (server as unknown as { _sharedCreds: tls.SecureContext })._sharedCreds;
 
-describe('server secure contexts (lent one server at a time)', () => {
+describe('server secure contexts (closed servers lent again, one user at a time)', () => {
   for (const maxVersion of ['TLSv1.2', 'TLSv1.3'] as const) {
     it(`${maxVersion}: the next equal server takes the context and resumes none of its predecessor's sessions (flip: with the old ticket keys it does)`, async () => {
-      const pool = new ServerContextPool();
+      const pool = new ServerPool();
       const options = serverOptions(serverPlan({ maxVersion }));
       const first = pool.createServer(options);
       const firstPort = await listen(first.server);
@@ -56,8 +56,8 @@ describe('server secure contexts (lent one server at a time)', () => {
       first.release();
 
       const second = pool.createServer(options);
-      expect(pool.hits, 'the second server was lent the first one\'s context').to.equal(1);
-      expect(sharedCreds(second.server)).to.equal(sharedCreds(first.server));
+      expect(pool.hits, 'the first server, closed, was lent again').to.equal(1);
+      expect(second.server).to.equal(first.server);
       const secondPort = await listen(second.server);
       try {
         expect((await connect(secondPort, maxVersion, session)).reused, 'a new server resumes no old session').to.equal(false);
@@ -70,27 +70,46 @@ describe('server secure contexts (lent one server at a time)', () => {
   }
 
   it('two live servers never share a context; different options never share one', async () => {
-    const pool = new ServerContextPool();
+    const pool = new ServerPool();
     const options = serverOptions(serverPlan());
     const a = pool.createServer(options);
     const b = pool.createServer(options);
     expect(sharedCreds(a.server)).to.not.equal(sharedCreds(b.server));
     a.release();
     const other = pool.createServer(serverOptions(serverPlan({ maxVersion: 'TLSv1.2' })));
-    expect(sharedCreds(other.server)).to.not.equal(sharedCreds(a.server));
+    const requesting = pool.createServer({ ...options, requestCert: true });
+    expect([other.server, requesting.server]).to.not.include(a.server);
     const c = pool.createServer(options);
-    expect(sharedCreds(c.server)).to.equal(sharedCreds(a.server));
-    expect([pool.hits, pool.misses]).to.deep.equal([1, 3]);
+    expect(c.server).to.equal(a.server);
+    expect([pool.hits, pool.misses]).to.deep.equal([1, 4]);
   });
 
   it('a server given its own session settings (sessionTimeout) makes its own context', () => {
-    const pool = new ServerContextPool();
+    const pool = new ServerPool();
     const options = { ...serverOptions(serverPlan()), sessionTimeout: 30 };
     const a = pool.createServer(options);
     a.release();
     const b = pool.createServer(options);
-    expect(sharedCreds(b.server)).to.not.equal(sharedCreds(a.server));
+    expect(b.server).to.not.equal(a.server);
     expect(pool.hits).to.equal(0);
+  });
+
+  it('a server given back keeps none of its user\'s listeners; one whose context was swapped (a rotation) is not taken back', async () => {
+    const pool = new ServerPool();
+    const options = serverOptions(serverPlan());
+    const first = pool.createServer(options);
+    const made = first.server.listenerCount('connection');
+    const onSecure = () => undefined;
+    first.server.on('secureConnection', onSecure);
+    await listen(first.server);
+    await close(first.server);
+    first.release();
+    const again = pool.createServer(options);
+    expect(again.server).to.equal(first.server);
+    expect([again.server.listenerCount('secureConnection'), again.server.listenerCount('connection')]).to.deep.equal([0, made]);
+    again.server.setSecureContext(options);
+    again.release();
+    expect(pool.createServer(options).server).to.not.equal(again.server);
   });
 
   it('the node-tls server driver: a lent context still refuses a client without the required certificate', async () => {

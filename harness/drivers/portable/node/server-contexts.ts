@@ -1,82 +1,87 @@
 /**
- * Server secure contexts, reused per set of context options, never shared by two live servers.
+ * Server secure contexts, reused per set of server options, never shared by two live servers.
  *
  * `tls.createServer` builds a context from PEM for every server: parsing the certificate chain
  * and the key is about 0.8 ms of the 1 ms a server costs to make (OpenSSL 3), and a run makes a
- * server per scenario, most of them with an identity an earlier scenario already served.
+ * server per scenario, most of them with options an earlier scenario's server already had.
  *
  * A server's context is more than its options: it holds the session-ticket keys. Two live servers
  * on one context would resume each other's sessions, and a restarted server would resume its
- * predecessor's tickets; a real restarted server does neither. So a context is lent to one server
- * at a time. A new server takes an idle context made with equal options (keyed as the client
- * cache keys them: `contextKey`), gets fresh random ticket keys on it (what a new context
- * has), and gives it back once it is closed and its connections are gone. With no idle one,
- * the server makes its own, as before, and that one joins the pool when it closes.
+ * predecessor's tickets; a real restarted server does neither. So what is reused is a whole
+ * closed server, lent to one user at a time: a new server takes an idle one made with equal
+ * options (context options keyed as the client cache keys them, `contextKey`, plus the options
+ * Node applies per connection), gets fresh random ticket keys (what a new context has), and is
+ * given back once closed, with the listeners its user added removed. A closed `net.Server` may
+ * listen again (Node's documentation says so). With no idle one, a server is made as before.
  *
- * Node has no public way to give a `tls.Server` a context: the pool replaces the server's
- * `_sharedCreds` (the context every connection it accepts is made with; Node 16 to 24) right
- * after making it. A Node without that field gets no reuse, and the same servers as before.
+ * A server whose context was swapped while lent (`setSecureContext`: a rotation) is not taken
+ * back: its context no longer matches its key.
  */
 import { randomBytes } from 'node:crypto';
 import tls from 'node:tls';
-import { CONTEXT_OPTIONS, contextKey } from './secure-contexts.js';
+import { contextKey } from './secure-contexts.js';
 
-/** options tls.Server applies per connection, never to its context */
-const SERVER_SOCKET_OPTIONS: ReadonlySet<string> = new Set(['ALPNProtocols', 'rejectUnauthorized', 'requestCert']);
+/** options tls.Server applies per connection, never to its context: part of the key as they are */
+const PER_CONNECTION = ['ALPNProtocols', 'rejectUnauthorized', 'requestCert'] as const;
 
-/** context options tls.Server sets from its own state: a plan that names one keeps its own context */
+/** context options tls.Server sets from its own state: a server given one is never reused */
 const SET_BY_THE_SERVER = ['sessionIdContext', 'sessionTimeout', 'ticketKeys'] as const;
 
-/** most option sets kept, and most idle contexts per set (a run has about as many servers open as scenarios in flight) */
+/** most option sets kept, and most idle servers per set (a run has about as many servers open as scenarios in flight) */
 const KEYS_KEPT = 64;
-const IDLE_PER_KEY = 8;
+const IDLE_PER_KEY = 16;
 
-interface NodeTlsServerInternals {
-  _sharedCreds?: tls.SecureContext;
-}
-
-/** a server, and the call that returns its context once the server is closed */
+/** a server, and the call that gives it back once it is closed */
 export interface PooledServer {
   server: tls.Server;
   release(): void;
 }
 
-export class ServerContextPool {
-  private readonly idle = new Map<string, tls.SecureContext[]>();
+interface Idle {
+  server: tls.Server;
+  context: tls.SecureContext | undefined;
+  /** each event's listeners when the server was made: what a user added is removed on release */
+  baseline: Map<string | symbol, unknown[]>;
+}
+
+export class ServerPool {
+  private readonly idle = new Map<string, Idle[]>();
   hits = 0;
   misses = 0;
 
-  /** a tls.Server for `options` (throws what tls.createServer throws) */
+  /** a closed tls.Server for `options` (throws what tls.createServer throws) */
   createServer(options: tls.TlsOptions): PooledServer {
     const key = poolKey(options);
     const lent = key === undefined ? undefined : this.take(key);
-    const server = lent ? serverOn(lent, options) : tls.createServer(options);
-    const context = lent ?? (server as NodeTlsServerInternals)._sharedCreds;
-    if (key === undefined || context === undefined) return { server, release: () => undefined };
-    if (lent) this.hits++;
-    else this.misses++;
+    if (lent) {
+      this.hits++;
+      lent.server.setTicketKeys(randomBytes(48));
+    } else if (key !== undefined) this.misses++;
+    const entry = lent ?? made(tls.createServer(options));
+    // a Node that keeps the context elsewhere: a rotation could not be seen, so no reuse
+    if (key === undefined || entry.context === undefined) return { server: entry.server, release: () => undefined };
     let released = false;
     return {
-      server,
+      server: entry.server,
       release: () => {
-        if (released) return;
+        if (released || entry.server.listening || sharedCreds(entry.server) !== entry.context) return;
         released = true;
-        this.give(key, context);
+        this.give(key, reset(entry));
       },
     };
   }
 
-  private take(key: string): tls.SecureContext | undefined {
+  private take(key: string): Idle | undefined {
     const list = this.idle.get(key);
-    const context = list?.pop();
+    const entry = list?.pop();
     if (list?.length === 0) this.idle.delete(key);
-    return context;
+    return entry;
   }
 
-  private give(key: string, context: tls.SecureContext): void {
+  private give(key: string, entry: Idle): void {
     const list = this.idle.get(key) ?? [];
     if (list.length >= IDLE_PER_KEY) return;
-    list.push(context);
+    list.push(entry);
     // most recently used last: the first key is the one to drop
     this.idle.delete(key);
     this.idle.set(key, list);
@@ -85,30 +90,30 @@ export class ServerContextPool {
 }
 
 /** the pool the Node server drivers share (one per process) */
-export const serverContexts = new ServerContextPool();
+export const serverContexts = new ServerPool();
 
-/** undefined when this server must make its own context */
+/** undefined when this server must be made for its user alone */
 function poolKey(options: tls.TlsOptions): string | undefined {
   const named = options as Record<string, unknown>;
   if (SET_BY_THE_SERVER.some((name) => named[name] !== undefined)) return undefined;
-  if (!keepsContextInSharedCreds()) return undefined;
-  return contextKey(options, SERVER_SOCKET_OPTIONS);
+  const context = contextKey(options, new Set(PER_CONNECTION));
+  return context === undefined ? undefined : `${context} ${JSON.stringify(PER_CONNECTION.map((name) => named[name] ?? null))}`;
 }
 
-let sharedCredsField: boolean | undefined;
-/** whether this Node's tls.Server keeps its context in `_sharedCreds` (checked once) */
-function keepsContextInSharedCreds(): boolean {
-  sharedCredsField ??= (tls.createServer({ ca: [] }) as NodeTlsServerInternals)._sharedCreds !== undefined;
-  return sharedCredsField;
+const sharedCreds = (server: tls.Server): tls.SecureContext | undefined => (server as { _sharedCreds?: tls.SecureContext })._sharedCreds;
+
+function made(server: tls.Server): Idle {
+  return { server, context: sharedCreds(server), baseline: new Map(server.eventNames().map((name) => [name, server.rawListeners(name)])) };
 }
 
-/** a server whose connections are made with `context`, which gets fresh ticket keys */
-function serverOn(context: tls.SecureContext, options: tls.TlsOptions): tls.Server {
-  const perConnection: Record<string, unknown> = { ...options };
-  for (const name of CONTEXT_OPTIONS) delete perConnection[name];
-  // `ca: []`: the throwaway context the constructor makes skips loading the root store
-  const server = tls.createServer({ ...perConnection, ca: [] });
-  (server as NodeTlsServerInternals)._sharedCreds = context;
-  server.setTicketKeys(randomBytes(48));
-  return server;
+/** the server as it was made: its user's listeners removed */
+function reset(entry: Idle): Idle {
+  const { server, baseline } = entry;
+  for (const name of server.eventNames()) {
+    const keep = baseline.get(name) ?? [];
+    for (const listener of server.rawListeners(name)) {
+      if (!keep.includes(listener)) server.removeListener(name, listener as (...args: unknown[]) => void);
+    }
+  }
+  return entry;
 }
