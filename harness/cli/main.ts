@@ -11,7 +11,7 @@ import type { Argv } from 'yargs';
 import { EXIT, exitCodeOf, reportInternalError, tlsgateVersion } from './exit.js';
 import { scenarioPaths } from './selection.js';
 import { errorMessage } from '../model/errors.js';
-import { defaultCertsDir, defaultLoadCacheDir } from '../model/paths.js';
+import { defaultCacheDir, defaultCertsDir, defaultLoadCacheDir } from '../model/paths.js';
 
 /** what a command handler resolves to: its exit code */
 type Command = () => Promise<number>;
@@ -168,7 +168,7 @@ function buildParser(yargs: (argv: string[]) => Argv, argv: string[], run: Runne
       .example('$0 cache prune --all', 'empty the cache (Node builds too)'),
     (a) => run(a.verbose, async () => {
       const { cacheInfoCommand, cachePruneCommand } = await import('./commands/cache.js');
-      const folders = { certsDir: certsDirOf(a.certs), nodeCache: a.nodeCache ?? (await import('../matrix/node-cache.js')).defaultNodeCache(), loadCache: defaultLoadCacheDir() };
+      const folders = { certsDir: certsDirOf(a.certs), nodeCache: a.nodeCache ?? (await import('../matrix/node-cache.js')).defaultNodeCache(), loadCache: defaultLoadCacheDir(), durations: (await import('../run/duration-history.js')).durationHistoryFile(defaultCacheDir()) };
       return a.action === 'info'
         ? cacheInfoCommand({ ...folders, json: a.json })
         : cachePruneCommand({ ...folders, all: a.all, olderThan: a.olderThan });

@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../ca/issue/atomic-file.js';
 import type { Scenario, ScenarioResult } from '../model/domain.js';
 
-const FILE = 'durations.json';
+/** where a cache folder keeps the history */
+export const durationHistoryFile = (cacheDir: string): string => join(cacheDir, 'durations.json');
+
 const VERSION = 1;
 /** ids kept: the most recently run first, so one project's many suites do not grow the file without end */
 const KEPT = 20_000;
@@ -31,7 +33,7 @@ export class DurationHistory {
 
   /** the history in `cacheDir`; empty when there is none or it cannot be read */
   static read(cacheDir: string): DurationHistory {
-    const file = join(cacheDir, FILE);
+    const file = durationHistoryFile(cacheDir);
     let durations = new Map<string, number>();
     try {
       const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<HistoryFile>;

@@ -67,7 +67,7 @@ describe('the cache folder (spawned runs)', function () {
     writeFileSync(join(nodeCache, '20.1.2', 'bin', 'node'), Buffer.alloc(4321));
     const r = await tlsgate(['cache', 'info', '--json', '--certs', certs, '--node-cache', nodeCache], { cwd: dir, env: CLEAN_ENV });
     expect(r.code, r.stderr).to.equal(0);
-    const info = JSON.parse(r.stdout) as Record<'keys' | 'certificates' | 'scenarioFiles' | 'nodeBuilds', { count: number; bytes: number; oldest?: string; newest?: string }> & { bytes: number };
+    const info = JSON.parse(r.stdout) as Record<'keys' | 'certificates' | 'scenarioFiles' | 'nodeBuilds' | 'durations', { count: number; bytes: number; oldest?: string; newest?: string }> & { bytes: number };
     expect(info.keys.count).to.equal(findCount(certs, 'key')).and.to.be.above(0);
     expect(info.certificates.count).to.equal(findCount(certs, 'pem')).and.to.be.above(0);
     expect(info.keys.bytes).to.equal(findBytes(certs, 'key'));
@@ -77,7 +77,10 @@ describe('the cache folder (spawned runs)', function () {
     expect(info.scenarioFiles).to.include({ count: findCount(loaded, 'v8'), bytes: findBytes(loaded, 'v8'), dir: loaded });
     expect(info.scenarioFiles.count).to.equal(2);
     expect(info.nodeBuilds).to.include({ count: 1, bytes: 4321 });
-    expect(info.bytes).to.equal(info.keys.bytes + info.certificates.bytes + info.scenarioFiles.bytes + 4321);
+    // the runs' durations: one file, whatever find(1) says of it
+    const durations = join(dir, '.tlsgate-cache', 'durations.json');
+    expect(info.durations).to.include({ count: 1, bytes: statSync(durations).size, dir: durations });
+    expect(info.bytes).to.equal(info.keys.bytes + info.certificates.bytes + info.scenarioFiles.bytes + 4321 + info.durations.bytes);
     expect(Date.parse(info.certificates.oldest!)).to.be.at.most(Date.parse(info.certificates.newest!));
     const table = await tlsgate(['cache', 'info', '--certs', certs, '--node-cache', nodeCache], { cwd: dir, env: CLEAN_ENV });
     expect(table.stdout).to.match(new RegExp(`^keys\\s+${info.keys.count}\\s`, 'm')).and.to.include('20.1.2');
@@ -134,7 +137,7 @@ describe('the cache folder (spawned runs)', function () {
     expect(findCount(loaded, 'v8')).to.equal(1); // A's, just written
   });
 
-  it('cache prune --all empties it, Node builds too; a bad duration is exit 2', async () => {
+  it('cache prune --all empties it, Node builds and run durations too; a bad duration is exit 2', async () => {
     const certs = join(dir, 'certs');
     const nodeCache = join(dir, 'node');
     expect((await tlsgate(['run', A, '--certs', certs], { cwd: dir, env: CLEAN_ENV })).code).to.equal(0);
@@ -144,12 +147,15 @@ describe('the cache folder (spawned runs)', function () {
     expect(bad.code).to.equal(2);
     expect(bad.stderr).to.include('--older-than').and.to.include('7d');
     expect(findCount(join(dir, '.tlsgate-cache', 'loaded'), 'v8')).to.equal(1);
+    expect(readdirSync(join(dir, '.tlsgate-cache'))).to.include('durations.json');
     const r = await tlsgate(['cache', 'prune', '--all', '--certs', certs, '--node-cache', nodeCache], { cwd: dir, env: CLEAN_ENV });
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.include('1 scenario files');
     expect(findCount(certs, 'key') + findCount(certs, 'pem')).to.equal(0);
     expect(readdirSync(nodeCache)).to.deep.equal([]);
-    expect(readdirSync(join(dir, '.tlsgate-cache'))).to.not.include('loaded');
+    const left = readdirSync(join(dir, '.tlsgate-cache'));
+    expect(left).to.not.include('loaded');
+    expect(left).to.not.include('durations.json');
   });
 });
 

@@ -1,10 +1,11 @@
 /**
  * `tlsgate cache info` and `tlsgate cache prune`: the cache folder (generated keys and
- * certificates, checked scenario files, Node builds for the matrix) as it is, and trimmed. Runs
+ * certificates, checked scenario files, Node builds for the matrix, the last runs' durations)
+ * as it is, and trimmed. Runs
  * prune it themselves once a day (ca/issue/cache-folder.ts); these commands are for looking and
  * for a clean slate.
  */
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { filesUnder, ISSUED_FOLDER, KEYS_FOLDER, materialCacheInfo, pruneMaterialCache, type CachedFile } from '../../../ca/issue/cache-folder.js';
 import { parseTimeSpec } from '../../../ca/spec/time.js';
@@ -17,6 +18,8 @@ export interface CacheArgs {
   nodeCache: string;
   /** the load cache's entries (harness/scenario/load-cache/) */
   loadCache: string;
+  /** the last runs' durations (harness/run/duration-history.ts) */
+  durations: string;
 }
 
 /** a group of cached files, as `cache info --json` prints it */
@@ -35,6 +38,8 @@ export interface CacheInfo {
   /** scenario files as loaded and checked: one entry per file */
   scenarioFiles: CacheGroup;
   nodeBuilds: CacheGroup & { versions: string[] };
+  /** the last runs' scenario durations, which order the next run: one file */
+  durations: CacheGroup;
   bytes: number;
 }
 
@@ -46,7 +51,17 @@ export async function gatherCacheInfo(args: CacheArgs): Promise<CacheInfo> {
   const certificates = groupOf(join(args.certsDir, ISSUED_FOLDER), material.certificates);
   const scenarioFiles = groupOf(args.loadCache, loaded);
   const nodeBuilds = { ...groupOf(args.nodeCache, builds), count: versions.length, versions };
-  return { keys, certificates, scenarioFiles, nodeBuilds, bytes: keys.bytes + certificates.bytes + scenarioFiles.bytes + nodeBuilds.bytes };
+  const durations = groupOf(args.durations, await fileIfAny(args.durations));
+  return { keys, certificates, scenarioFiles, nodeBuilds, durations, bytes: keys.bytes + certificates.bytes + scenarioFiles.bytes + nodeBuilds.bytes + durations.bytes };
+}
+
+async function fileIfAny(path: string): Promise<CachedFile[]> {
+  try {
+    const s = await stat(path);
+    return [{ path, bytes: s.size, lastUsed: s.mtime }];
+  } catch {
+    return [];
+  }
 }
 
 function groupOf(dir: string, files: readonly CachedFile[]): CacheGroup {
@@ -72,6 +87,7 @@ function renderInfo(info: CacheInfo): string {
     + line('certificates', info.certificates)
     + line('scenario files', info.scenarioFiles)
     + line('node builds', info.nodeBuilds, info.nodeBuilds.versions.length ? `  (${info.nodeBuilds.versions.join(', ')})` : '')
+    + line('run durations', info.durations)
     + `${'total'.padEnd(14)} ${''.padStart(6)}  ${sizeText(info.bytes).padStart(9)}\n`;
 }
 
@@ -96,7 +112,8 @@ export async function cachePruneCommand(args: PruneArgs): Promise<number> {
     const before = await gatherCacheInfo(args);
     await Promise.all([pruneMaterialCache(args.certsDir, 'all'), pruneLoadCache(args.loadCache, 'all')]);
     await Promise.all(before.nodeBuilds.versions.map((v) => rm(join(args.nodeCache, v), { recursive: true, force: true })));
-    process.stdout.write(`removed ${before.keys.count} keys, ${before.certificates.count} certificates, ${before.scenarioFiles.count} scenario files, ${before.nodeBuilds.count} node builds (${sizeText(before.bytes)})\n`);
+    await rm(args.durations, { force: true });
+    process.stdout.write(`removed ${before.keys.count} keys, ${before.certificates.count} certificates, ${before.scenarioFiles.count} scenario files, ${before.nodeBuilds.count} node builds, the run durations (${sizeText(before.bytes)})\n`);
     return 0;
   }
   const idleMs = durationMs(args.olderThan);
