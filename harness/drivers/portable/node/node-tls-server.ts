@@ -23,7 +23,7 @@ import { negotiationOptions, OK_BODY, readableMessage } from '../client-common.j
 import { chainFromPeerCertificate, peerInfoFromChain } from '../peer.js';
 import { emptyServerObservation } from '../server-observation.js';
 import { TlsSetupError } from '../setup-error.js';
-import { serverContexts, type PooledServer } from './server-contexts.js';
+import { serverPool, type PooledServer } from './server-pool.js';
 import { StepConnections } from '../step-connections.js';
 import type { ServerDriver, ServerHandle, ServerHooks, ServerPlan } from '../types.js';
 
@@ -77,7 +77,7 @@ export function tlsServerDriver(name: string, conversation: Conversation): Serve
       const tlsPlan = tlsPlanOf(conversation, plan);
       let pooled: PooledServer;
       try {
-        pooled = serverContexts.createServer(serverOptions(tlsPlan));
+        pooled = serverPool.createServer(serverOptions(tlsPlan));
       } catch (err) {
         throw TlsSetupError.from('server', err);
       }
@@ -144,7 +144,7 @@ export class NodeTlsServerHandle implements ServerHandle {
   private readonly listener: Server | TcpServer;
 
   private readonly server: Server;
-  /** gives the server's context back to the pool (server-contexts.ts) once the server is closed */
+  /** gives the server's context back to the pool (server-pool.ts) once the server is closed */
   private readonly release: () => void;
 
   constructor(

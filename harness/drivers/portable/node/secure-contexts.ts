@@ -15,7 +15,7 @@
  * SSL_SESS_CACHE_NO_INTERNAL, so a client resumes only a session handed to it explicitly
  * (`session`), never one another connection left on the shared context.
  *
- * Servers reuse contexts differently (server-contexts.ts): a server's context carries its
+ * Servers reuse contexts differently (server-pool.ts): a server's context carries its
  * session-ticket keys, so one is never shared by two live servers.
  *
  * Bounded (least recently used first out), so a long run does not grow. Node builtins only:

@@ -1,5 +1,6 @@
 /**
- * Server secure contexts, reused per set of server options, never shared by two live servers.
+ * Closed TLS servers lent again, so their secure contexts are reused per set of server options
+ * and never shared by two live servers.
  *
  * `tls.createServer` builds a context from PEM for every server: parsing the certificate chain
  * and the key is about 0.8 ms of the 1 ms a server costs to make (OpenSSL 3), and a run makes a
@@ -94,7 +95,7 @@ export class ServerPool {
 }
 
 /** the pool the Node server drivers share (one per process) */
-export const serverContexts = new ServerPool();
+export const serverPool = new ServerPool();
 
 /** undefined when this server must be made for its user alone */
 function poolKey(options: tls.TlsOptions): string | undefined {

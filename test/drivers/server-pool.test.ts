@@ -1,5 +1,5 @@
 /**
- * Servers (and their secure contexts) lent one user at a time (portable/node/server-contexts.ts),
+ * Servers (and their secure contexts) lent one user at a time (portable/node/server-pool.ts),
  * over real handshakes on loopback: a server made after an equal one closed is that one, yet
  * resumes none of its predecessor's sessions (the flip: with the predecessor's ticket keys put
  * back, it does); two live servers never share one; the per-connection policy (a required
@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { nodeTlsClient } from '../../harness/drivers/portable/node/node-tls-client.js';
 import { nodeTlsServer, serverOptions } from '../../harness/drivers/portable/node/node-tls-server.js';
-import { ServerPool, serverContexts } from '../../harness/drivers/portable/node/server-contexts.js';
+import { ServerPool, serverPool } from '../../harness/drivers/portable/node/server-pool.js';
 import { testPki } from './openssl-pki.js';
 import { connectTo, identity, mtlsServerPlan, never, serverPlan } from './helpers.js';
 
@@ -116,10 +116,10 @@ describe('server secure contexts (closed servers lent again, one user at a time)
     const plan = mtlsServerPlan();
     const warm = await nodeTlsServer.listen(plan, {}, never);
     await warm.close();
-    const hitsBefore = serverContexts.hits;
+    const hitsBefore = serverPool.hits;
     const handle = await nodeTlsServer.listen(plan, {}, never);
     try {
-      expect(serverContexts.hits, 'this server was lent a context').to.equal(hitsBefore + 1);
+      expect(serverPool.hits, 'this server was lent a context').to.equal(hitsBefore + 1);
       const without = await connectTo(nodeTlsClient, handle, {});
       const withCert = await connectTo(nodeTlsClient, handle, identity('client', 'int'));
       expect([without.obs.outcome, without.server.clientCertPresented]).to.deep.equal(['rejected', false]);
