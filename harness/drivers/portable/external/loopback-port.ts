@@ -3,7 +3,7 @@
  * port 0 on the loopback address, read the port the system gave, release it, hand it to the
  * tool. Another process may take it in between: the server drivers then retry with a new one.
  */
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export function freeLoopbackPort(host: string): Promise<number> {
@@ -29,19 +29,51 @@ export const PORT_ATTEMPTS = 5;
  * failing, would look ready through that other listener. Undefined where there is no /proc.
  */
 export function listensOn(host: string, port: number, pid: number | undefined): boolean | undefined {
-  const file = host.includes(':') ? '/proc/net/tcp6' : '/proc/net/tcp';
-  let table: string;
+  const inodes = listeningInodes(host.includes(':') ? '/proc/net/tcp6' : '/proc/net/tcp', port);
+  if (inodes === undefined) return undefined;
+  return pid !== undefined && inodes.some((inode) => ownsSocket(pid, inode));
+}
+
+const LISTEN = '0A';
+const CHUNK_BYTES = 64 * 1024;
+
+/**
+ * The inodes of the sockets listening on `port`, reading the table only as far as its listening
+ * sockets go. The kernel lists every listening socket before any other (its listening hash, then
+ * the established one, where TIME_WAIT sockets sit too). A run leaves thousands of those, and
+ * reading the whole table every 5 ms while a tool starts was 1.3 s of the catalogue's CPU.
+ */
+function listeningInodes(file: string, port: number): string[] | undefined {
+  let fd: number;
   try {
-    table = readFileSync(file, 'latin1');
+    fd = openSync(file, 'r');
   } catch {
     return undefined;
   }
   const portHex = port.toString(16).toUpperCase().padStart(4, '0');
-  const inodes = table.split('\n').flatMap((line) => {
-    const fields = line.trim().split(/\s+/);
-    return fields[3] === '0A' && fields[1]?.endsWith(`:${portHex}`) && fields[9] ? [fields[9]] : [];
-  });
-  return pid !== undefined && inodes.some((inode) => ownsSocket(pid, inode));
+  const inodes: string[] = [];
+  const chunk = Buffer.alloc(CHUNK_BYTES);
+  let rest = '';
+  let header = true;
+  try {
+    for (;;) {
+      const read = readSync(fd, chunk, 0, CHUNK_BYTES, null);
+      const lines = (rest + chunk.toString('latin1', 0, read)).split('\n');
+      rest = read === 0 ? '' : lines.pop()!;
+      for (const line of lines) {
+        if (header) { header = false; continue; }
+        const fields = line.trim().split(/\s+/);
+        if (fields.length < 10) continue;
+        if (fields[3] !== LISTEN) return inodes;
+        if (fields[1]!.endsWith(`:${portHex}`)) inodes.push(fields[9]!);
+      }
+      if (read === 0) return inodes;
+    }
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** whether one of the process's descriptors is socket `inode` */
