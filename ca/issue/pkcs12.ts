@@ -18,7 +18,7 @@
  * RC2 bags), and @peculiar/asn1-pfx is schemas only (every cipher and the KDF would be ours, and it
  * is not a direct dependency).
  */
-import { createHmac, createPrivateKey, randomBytes } from 'node:crypto';
+import { createCipheriv, createHmac, createPrivateKey, pbkdf2Sync, randomBytes } from 'node:crypto';
 import forge from 'node-forge';
 import type { IssuedCert } from './materials.js';
 
@@ -134,17 +134,34 @@ interface Encrypted {
 
 function encrypt(plaintext: Asn1, passphrase: string, cipher: BagCipher): Encrypted {
   if (cipher === 'pbe-sha1-rc2-40') return encryptRc240(plaintext, passphrase);
-  // PBKDF2 takes the passphrase as UTF-8 bytes (forge wants them as a binary string), while the
-  // PKCS#12 KDF of the 3DES scheme takes the UTF-16 text itself: this is what OpenSSL 3 does too
-  const encryptedPrivateKeyInfo = cipher === 'pbes2-aes-256'
-    ? forge.pki.encryptPrivateKeyInfo(plaintext, forge.util.encodeUtf8(passphrase), {
-      algorithm: 'aes256', prfAlgorithm: 'sha256', count: ITERATIONS, saltSize: SALT_BYTES,
-    })
-    : forge.pki.encryptPrivateKeyInfo(plaintext, passphrase, { algorithm: '3des', count: ITERATIONS, saltSize: SALT_BYTES });
+  if (cipher === 'pbes2-aes-256') return encryptPbes2Aes256(plaintext, passphrase);
+  // the PKCS#12 KDF of the 3DES scheme takes the UTF-16 text itself: this is what OpenSSL 3 does too
+  const encryptedPrivateKeyInfo = forge.pki.encryptPrivateKeyInfo(plaintext, passphrase, { algorithm: '3des', count: ITERATIONS, saltSize: SALT_BYTES });
   // EncryptedPrivateKeyInfo is exactly { AlgorithmIdentifier, OCTET STRING }: take it apart
   const [algorithm, ciphertext] = encryptedPrivateKeyInfo.value as Asn1[];
   return { algorithm: algorithm!, ciphertext: ciphertext!.value as string };
 }
+
+/**
+ * PBES2 (RFC 8018 6.2) with PBKDF2-HMAC-SHA256 and AES-256-CBC, the parameters written as forge's
+ * encryptPrivateKeyInfo writes them (salt, iterations, key length, PRF). The key derivation and
+ * the cipher are node:crypto's: forge's PBKDF2 in JavaScript was 0.4 s of the catalogue's CPU
+ * (two bags for each of its 8 PKCS#12 identities). PBKDF2 takes the passphrase as UTF-8 bytes.
+ */
+function encryptPbes2Aes256(plaintext: Asn1, passphrase: string): Encrypted {
+  const salt = randomBytes(SALT_BYTES);
+  const iv = randomBytes(AES_BLOCK_BYTES);
+  const key = pbkdf2Sync(Buffer.from(passphrase, 'utf8'), salt, ITERATIONS, AES_256_KEY_BYTES, 'sha256');
+  const aes = createCipheriv('aes-256-cbc', key, iv);
+  const ciphertext = Buffer.concat([aes.update(Buffer.from(asn1.toDer(plaintext).getBytes(), 'binary')), aes.final()]);
+  const prf = sequence([oid(oids['hmacWithSHA256']!), asn1.create(Class.UNIVERSAL, Type.NULL, false, '')]);
+  const kdf = sequence([oid(oids['pkcs5PBKDF2']!), sequence([octetString(salt.toString('binary')), integer(ITERATIONS), integer(AES_256_KEY_BYTES), prf])]);
+  const algorithm = sequence([oid(oids['pkcs5PBES2']!), sequence([kdf, sequence([oid(oids['aes256-CBC']!), octetString(iv.toString('binary'))])])]);
+  return { algorithm, ciphertext: ciphertext.toString('binary') };
+}
+
+const AES_BLOCK_BYTES = 16;
+const AES_256_KEY_BYTES = 32;
 
 /** pbeWithSHAAnd40BitRC2-CBC (RFC 7292 C): forge can decrypt it but offers no encrypter */
 function encryptRc240(plaintext: Asn1, passphrase: string): Encrypted {
