@@ -31,8 +31,8 @@ const MIN_SCENARIOS_PER_WORKER = 40;
  * cores busy by itself (its event loop, OpenSSL and GC threads, the kernel's loopback, the tools
  * and child processes its scenarios start), and the run process needs some too. On this 2-core
  * machine a second worker made the catalogue slower (14.9-16.9 s against 14.0-14.7 s in one
- * process, 29.6 s CPU against 20 s) and large handshake-only suites 1.08x (1,000) to 1.26x
- * (5,000) faster at nearly twice the memory.
+ * process, 29.6 s CPU against 20 s), a generated suite of 1,000 0.99-1.11x as fast and one of
+ * 5,000 1.36x, at 1.6 times the memory (`--workers 2` for those).
  */
 export const defaultWorkers = (scenarios: number, cores = availableParallelism()): number =>
   Math.max(1, Math.min(cores - 1, Math.floor(scenarios / MIN_SCENARIOS_PER_WORKER)));

@@ -144,7 +144,7 @@ export class NodeTlsServerHandle implements ServerHandle {
   private readonly listener: Server | TcpServer;
 
   private readonly server: Server;
-  /** gives the server's context back to the pool (server-pool.ts) once the server is closed */
+  /** gives the server back to the pool (server-pool.ts) once it is closed */
   private readonly release: () => void;
 
   constructor(
