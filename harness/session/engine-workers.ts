@@ -31,7 +31,7 @@ const MIN_SCENARIOS_PER_WORKER = 40;
  * cores busy by itself (its event loop, OpenSSL and GC threads, the kernel's loopback, the tools
  * and child processes its scenarios start), and the run process needs some too. On this 2-core
  * machine a second worker made the catalogue slower (14.9-16.9 s against 14.0-14.7 s in one
- * process, 29.6 s CPU against 20 s), a generated suite of 1,000 0.99-1.11x as fast and one of
+ * process, 27-30 s of CPU against 20 s), a generated suite of 1,000 0.99-1.14x as fast and one of
  * 5,000 1.36x, at 1.6 times the memory (`--workers 2` for those).
  */
 export const defaultWorkers = (scenarios: number, cores = availableParallelism()): number =>
@@ -41,7 +41,7 @@ export const defaultWorkers = (scenarios: number, cores = availableParallelism()
  * Scenarios in flight when none was asked for: 4 per core. Much of a scenario is waiting (a
  * tool starting, a timer, a child process, a round trip), and a process with work in hand
  * fills each wait: the catalogue in one process took 17.4-18.0 s at 2 in flight, 14.7-14.9 s
- * at 4 and 12.8-13.6 s at 8, its slowest scenario that waits on nothing staying under 2.1 s.
+ * at 4 and 12.8-13.6 s at 8, every scenario but the one that waits 4.1 s ending within 2.1 s.
  */
 export const defaultConcurrency = (cores = availableParallelism()): number => IN_FLIGHT_PER_CORE * cores;
 
