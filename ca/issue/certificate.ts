@@ -36,9 +36,6 @@ export interface IssuerRef {
 /** DER of an X.509 Name from a DN string such as `CN=Test Root,O=tlsgate` */
 export const nameDer = (dn: string): Buffer => Buffer.from(new x509.Name(dn).toArrayBuffer());
 
-// its home is ca/asn1 (the checks of a team's files use it without this module's libraries)
-export { subjectNameDer } from '../asn1/certificate-name.js';
-
 export function issueCertificate(req: CertificateRequest): Buffer {
   const { spec, key } = req;
   const signer = req.issuer?.key ?? key;

@@ -7,7 +7,8 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { canonicalSerialHex, keyIdentifier, parseCertificate } from '../asn1/asn1-values.js';
-import { issueCertificate, subjectNameDer, type IssuerRef } from './certificate.js';
+import { subjectNameDer } from '../asn1/certificate-name.js';
+import { issueCertificate, type IssuerRef } from './certificate.js';
 import { CertCache } from './cert-cache.js';
 import { ISSUED_FOLDER, KEYS_FOLDER } from './cache-folder.js';
 import { basicConstraintsOf, extKeyUsageOf, keyUsageOf, ocspNoCheckOf } from './extensions.js';

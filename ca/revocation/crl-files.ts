@@ -8,9 +8,6 @@ import { pemBlocks } from '../asn1/pem-blocks.js';
 import { verifySignature } from '../asn1/signature-verify.js';
 import { parseCrl, type ParsedCrl } from './crl.js';
 
-// where the session reads a team's certificates and CRLs together
-export { pemBlocks } from '../asn1/pem-blocks.js';
-
 export interface ReadCrl {
   der: Buffer;
   parsed: ParsedCrl;

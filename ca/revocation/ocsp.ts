@@ -10,7 +10,7 @@ import * as pkijs from 'pkijs';
 import {
   extension, findExtension, generalizedTime, parseCertificate, publicKeyBits, serialHexOf, serialInteger, sha1, wholeSeconds,
 } from '../asn1/asn1-values.js';
-import { subjectNameDer } from '../issue/certificate.js';
+import { subjectNameDer } from '../asn1/certificate-name.js';
 import { parseDer, pkijsFromDer, toDer } from '../asn1/der.js';
 import { signatureAlgorithmFor, signatureBits } from '../asn1/pkijs-signature.js';
 import type { OcspErrorStatus } from './revocation-types.js';

@@ -10,7 +10,7 @@
 import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { AttachedPki, PkiDirectory } from './attached-pki.js';
-import { subjectNameDer } from '../issue/certificate.js';
+import { subjectNameDer } from '../asn1/certificate-name.js';
 import { crlPem, issueCrl, type CrlEntry, type CrlOptions } from '../revocation/crl.js';
 import { describeAnswer, LoopbackHttpServer, requestUrl, safeDecode, TRANSPORT_FAULTS, type HandlerResult, type HttpAnswer, type LoopbackHttpOptions } from './loopback-http.js';
 import type { Revocation } from '../revocation/revocation-registry.js';

@@ -14,7 +14,8 @@ import * as asn1 from '@peculiar/asn1-x509';
 import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { AttachedPki, PkiDirectory } from './attached-pki.js';
-import { issueCertificate, subjectNameDer } from '../issue/certificate.js';
+import { subjectNameDer } from '../asn1/certificate-name.js';
+import { issueCertificate } from '../issue/certificate.js';
 import { describeAnswer, LoopbackHttpServer, requestUrl, safeDecode, TRANSPORT_FAULTS, type HandlerResult, type LoopbackHttpOptions } from './loopback-http.js';
 import {
   buildOcspResponse, ocspErrorResponse, OcspRequestError, parseOcspRequest,

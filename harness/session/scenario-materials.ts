@@ -8,7 +8,8 @@ import { parsedCertificate, signedBy } from '../model/parsed-certificates.js';
 import type { Materials } from '../../ca/issue/materials.js';
 import { ScenarioError } from '../model/internal-fault.js';
 import type { PemFileRef } from '../model/domain.js';
-import { crlsOf, pemBlocks, type ReadCrl } from '../../ca/revocation/crl-files.js';
+import { pemBlocks } from '../../ca/asn1/pem-blocks.js';
+import { crlsOf, type ReadCrl } from '../../ca/revocation/crl-files.js';
 import { bundleIds } from '../scenario/checks/pem-files.js';
 
 export interface CertMaterial {

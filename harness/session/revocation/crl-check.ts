@@ -4,7 +4,7 @@
  * OpenSSL (Node's `crl` option) so that OpenSSL decides, and by tlsgate itself where OpenSSL's
  * whole-chain rule cannot express the policy (soft-fail, OCSP fallback).
  */
-import { subjectNameDer } from '../../../ca/issue/certificate.js';
+import { subjectNameDer } from '../../../ca/asn1/certificate-name.js';
 import { crlPem, parseCrl, type ParsedCrl } from '../../../ca/revocation/crl.js';
 import { verifySignature } from '../../../ca/asn1/signature-verify.js';
 import type { CertFacts } from './cert-facts.js';

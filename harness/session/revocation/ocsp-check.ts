@@ -6,7 +6,7 @@
  * checked here.
  */
 import { randomBytes } from 'node:crypto';
-import { subjectNameDer } from '../../../ca/issue/certificate.js';
+import { subjectNameDer } from '../../../ca/asn1/certificate-name.js';
 import { buildOcspRequest, certIdFor, parseOcspResponse, type ParsedBasicResponse, type SingleAnswer } from '../../../ca/revocation/ocsp.js';
 import { verifySignature } from '../../../ca/asn1/signature-verify.js';
 import { certFacts, type CertFacts } from './cert-facts.js';
