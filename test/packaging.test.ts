@@ -6,8 +6,8 @@
  * first `npx tlsgate`: shown here on a copy of the sources.
  */
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { ROOT } from './cli/spawn.js';
@@ -59,7 +59,7 @@ describe('packaging (npm pack --dry-run)', function () {
     expect(packed).to.include('schema/scenario.schema.json');
   });
 
-  it('a fresh checkout (no dist/) builds the product on the first run of the bin, once', () => {
+  it('a fresh checkout (no dist/) builds the product on the first run of the bin, once, and again after a pull brings newer sources', () => {
     const checkout = mkdtempSync(join(tmpdir(), 'tlsgate-clone-'));
     try {
       for (const part of ['bin', 'ca', 'harness', 'scenarios', 'schema', 'package.json', 'tsconfig.json', 'tsconfig.build.json']) {
@@ -75,6 +75,22 @@ describe('packaging (npm pack --dry-run)', function () {
       const second = spawnSync(process.execPath, [bin, 'list', 'scenarios/hostname/names.yaml'], { cwd: checkout, encoding: 'utf8' });
       expect(second.status, second.stderr).to.equal(0);
       expect(second.stderr).to.not.include('building');
+
+      // a pull: HEAD moves to a newer source, and the next run builds it before it runs
+      const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.test', ...args], { cwd: checkout });
+      git('init', '-q');
+      git('add', 'ca', 'harness');
+      git('commit', '-q', '-m', 'as cloned');
+      const cloned = spawnSync(process.execPath, [bin, '--version'], { cwd: checkout, encoding: 'utf8' });
+      expect(cloned.stderr, 'HEAD moved, but the build is newer than every source').to.not.include('building');
+      appendFileSync(join(checkout, 'harness', 'cli', 'main.ts'), '// pulled from upstream\n');
+      git('commit', '-q', '-am', 'pulled');
+      const pulled = spawnSync(process.execPath, [bin, 'list', 'scenarios/hostname/names.yaml'], { cwd: checkout, encoding: 'utf8' });
+      expect(pulled.status, pulled.stderr).to.equal(0);
+      expect(pulled.stderr).to.include('rebuilding dist/');
+      expect(readFileSync(join(checkout, 'dist', 'harness', 'cli', 'main.js'), 'utf8')).to.include('// pulled from upstream');
+      const after = spawnSync(process.execPath, [bin, '--version'], { cwd: checkout, encoding: 'utf8' });
+      expect(after.stderr, 'once rebuilt, not again').to.not.include('building');
     } finally {
       rmSync(checkout, { recursive: true, force: true });
     }
