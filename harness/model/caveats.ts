@@ -14,5 +14,5 @@ export function caveatsOf(s: Pick<Scenario, 'client'>): string[] {
 /** the scenario as its result names it, with its caveats when it has any */
 export function scenarioRef(s: Scenario): ScenarioResult['scenario'] {
   const caveats = caveatsOf(s);
-  return { id: s.id, name: s.name, file: s.file, path: s.path, line: s.line, tags: s.tags, ...(caveats.length > 0 ? { caveats } : {}) };
+  return { id: s.id, name: s.name, file: s.file, path: s.path, line: s.line, column: s.column, tags: s.tags, ...(caveats.length > 0 ? { caveats } : {}) };
 }

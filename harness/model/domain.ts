@@ -261,7 +261,7 @@ export interface AppliedAcceptance {
 
 export interface ScenarioResult {
   /** `caveats`: what the scenario does not prove (harness/model/caveats.ts) */
-  scenario: Pick<Scenario, 'id' | 'name' | 'file' | 'path' | 'line' | 'tags'> & { caveats?: string[] };
+  scenario: Pick<Scenario, 'id' | 'name' | 'file' | 'path' | 'line' | 'tags'> & { column?: number; caveats?: string[] };
   /** one per connection: the first, then each `then` step */
   observations: Observation[];
   verdict: Verdict;

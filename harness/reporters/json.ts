@@ -24,6 +24,8 @@ export interface ReportResult {
   /** from the working directory, for CI tools */
   path: string;
   line: number;
+  /** where on the line the scenario starts (two can share a line in a YAML flow sequence) */
+  column?: number;
   tags: string[];
   /** what the scenario does not prove (e.g. its client checks no name) */
   caveats?: string[];
@@ -102,6 +104,7 @@ function reportResult(r: ScenarioResult): ReportResult {
     file: r.scenario.file,
     path: r.scenario.path,
     line: r.scenario.line,
+    ...(r.scenario.column !== undefined ? { column: r.scenario.column } : {}),
     tags: [...r.scenario.tags],
     ...(r.scenario.caveats ? { caveats: [...r.scenario.caveats] } : {}),
     status: reportedStatus(r),

@@ -174,6 +174,7 @@ const Result = named('result', noExtraKeys({
   file: string('the scenario file, relative to the folder it was found in (as in `id`)'),
   path: string('the scenario file as a CI tool opens it: relative to the working directory, `/`-separated'),
   line: Type.Integer({ minimum: 1 }),
+  column: optional(Type.Integer({ minimum: 1, description: 'where on the line the scenario starts (two can share a line in a YAML flow sequence); absent in reports written before it was added' })),
   tags: strings(),
   caveats: optional(Type.Array(Type.String(), { description: 'what the scenario does not prove, e.g. `proves less: no name check …` when its client checks no hostname' })),
   status: Type.Enum(REPORTED_STATUSES, { description: '`accepted`: the observation did not meet the expectation, but a project acceptance covers it' }),

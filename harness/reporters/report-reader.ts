@@ -38,7 +38,7 @@ export async function readJsonReport(file: string): Promise<ReadReport> {
 
 function resultOf(r: ReportResult): ScenarioResult {
   return {
-    scenario: { id: r.id, name: r.name, file: r.file, path: r.path, line: r.line, tags: r.tags, ...(r.caveats ? { caveats: r.caveats } : {}) },
+    scenario: { id: r.id, name: r.name, file: r.file, path: r.path, line: r.line, ...(r.column !== undefined ? { column: r.column } : {}), tags: r.tags, ...(r.caveats ? { caveats: r.caveats } : {}) },
     observations: r.observations.map(observationOf),
     verdict: verdictOf(r),
     durationMs: r.durationMs,

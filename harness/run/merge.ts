@@ -12,7 +12,8 @@ import { UsageError } from '../model/errors.js';
 import type { RunSummary, ScenarioResult } from '../model/domain.js';
 import type { ReadReport } from '../reporters/report-reader.js';
 import type { RunInfo } from '../reporters/types.js';
-import { catalogueOrder, summarize } from './runner.js';
+import { summarize } from './runner.js';
+import { catalogueOrder } from '../model/catalogue-order.js';
 
 export interface MergedRun {
   run: RunInfo;

@@ -14,6 +14,7 @@ import { containFaults, ownedBy, type FaultSink } from '../session/fault-contain
 import { InternalFaultAbort, describeFault, internalErrorVerdict, internalFaultOf, isInternalError, type InternalFault } from '../model/internal-fault.js';
 import { errorMessage } from '../model/errors.js';
 import { isAccepted } from '../model/acceptance.js';
+import { catalogueOrder } from '../model/catalogue-order.js';
 import type { Observation, RunSummary, Scenario, ScenarioResult, Verdict } from '../model/domain.js';
 import type { Reporter, RunInfo } from '../reporters/types.js';
 
@@ -81,12 +82,6 @@ export class ScenarioTimeout extends Error {
 }
 export class RunInterrupted extends Error {
   override readonly name = 'RunInterrupted';
-}
-
-/** catalogue order: file, then line (plain code-unit comparison, so it is the same everywhere) */
-export function catalogueOrder(a: Pick<Scenario, 'file' | 'line'>, b: Pick<Scenario, 'file' | 'line'>): number {
-  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  return a.line - b.line;
 }
 
 /** how long the runner lets a scenario run: its timeout once per connection, its steps' waits, plus grace */

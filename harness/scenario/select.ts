@@ -4,6 +4,7 @@
  */
 import { UsageError } from '../model/errors.js';
 import type { Scenario } from '../model/domain.js';
+import { catalogueOrder } from '../model/catalogue-order.js';
 
 export interface Shard {
   /** 1-based */
@@ -19,13 +20,6 @@ export interface SelectionCriteria {
   shard?: Shard | undefined;
 }
 
-type Located = Pick<Scenario, 'file' | 'line' | 'column'>;
-
-/** plain code-unit comparison of files (not locale order): the same on every machine */
-export function catalogueCompare(a: Located, b: Located): number {
-  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  return a.line - b.line || a.column - b.column;
-}
 
 export function selectScenarios(scenarios: readonly Scenario[], criteria: SelectionCriteria = {}): Scenario[] {
   const grep = criteria.grep === undefined ? undefined : grepPattern(criteria.grep);
@@ -33,7 +27,7 @@ export function selectScenarios(scenarios: readonly Scenario[], criteria: Select
   const matching = scenarios
     .filter((s) => !grep || grep.test(s.id) || grep.test(s.name))
     .filter((s) => tags.every((t) => s.tags.includes(t)))
-    .sort(catalogueCompare);
+    .sort(catalogueOrder);
   const shard = criteria.shard;
   // round-robin: k-th scenario to shard (k mod n) + 1, so slow neighbours spread over shards
   return shard ? matching.filter((_, k) => k % shard.count === shard.index - 1) : matching;

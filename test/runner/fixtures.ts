@@ -59,7 +59,7 @@ export const rejectedObservation = (over: Partial<Observation> = {}): Observatio
 };
 
 export function resultFor(s: Scenario, verdict: Verdict, observations: Observation[] = [makeObservation()], durationMs = 12): ScenarioResult {
-  return { scenario: { id: s.id, name: s.name, file: s.file, path: s.path, line: s.line, tags: s.tags }, observations, verdict, durationMs };
+  return { scenario: { id: s.id, name: s.name, file: s.file, path: s.path, line: s.line, column: s.column, tags: s.tags }, observations, verdict, durationMs };
 }
 
 export const passed = (s: Scenario): ScenarioResult => resultFor(s, { status: 'passed' });

@@ -3,7 +3,7 @@ import { getEventListeners } from 'node:events';
 import type { RunSummary, Scenario, ScenarioResult } from '../../harness/model/domain.js';
 import type { Reporter, RunInfo } from '../../harness/reporters/types.js';
 import {
-  RunInterrupted, ScenarioTimeout, catalogueOrder, describeInternalError, runSuite, scenarioDeadlineMs, type Execute,
+  RunInterrupted, ScenarioTimeout, describeInternalError, runSuite, scenarioDeadlineMs, type Execute,
 } from '../../harness/run/runner.js';
 import { errored, failed, makeScenario, numberedScenarios, passed, resultFor, sleep } from './fixtures.js';
 
@@ -44,9 +44,16 @@ describe('runner (stub execute functions: tests the runner, not TLS)', () => {
     expect(reporter.run).to.include({ total: 5, concurrency: 5 });
   });
 
-  it('orders by file, then line', () => {
-    const list = [{ file: 'b.yaml', line: 1 }, { file: 'a.yaml', line: 30 }, { file: 'a.yaml', line: 4 }];
-    expect(list.sort(catalogueOrder)).to.deep.equal([{ file: 'a.yaml', line: 4 }, { file: 'a.yaml', line: 30 }, { file: 'b.yaml', line: 1 }]);
+  it('two scenarios on one line (a YAML flow sequence) are reported by column, whichever ends first', async () => {
+    // 'z' sits first on the line and its name sorts last: only the column puts it first
+    const scenarios = [makeScenario('z', { line: 3, column: 12 }), makeScenario('a', { line: 3, column: 40 })];
+    const execute: Execute = async (s) => { await sleep(s.name === 'z' ? 30 : 1); return passed(s); };
+    for (const order of [scenarios, [...scenarios].reverse()]) {
+      const reporter = new RecordingReporter();
+      const { results } = await runSuite(order, { execute, reporters: [reporter], timeoutMs: 1000, concurrency: 2 });
+      expect(reporter.seen, 'the order they ended in').to.deep.equal(['a', 'z']);
+      expect(results.map((r) => r.scenario.name)).to.deep.equal(['z', 'a']);
+    }
   });
 
   for (const concurrency of [1, 3]) {

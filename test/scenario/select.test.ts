@@ -5,7 +5,8 @@ import { expect } from 'chai';
 import type { Scenario } from '../../harness/model/domain.js';
 import { builtinScenariosDir } from '../../harness/model/paths.js';
 import { loadScenarios } from '../../harness/scenario/load.js';
-import { catalogueCompare, parseShard, selectScenarios } from '../../harness/scenario/select.js';
+import { parseShard, selectScenarios } from '../../harness/scenario/select.js';
+import { catalogueOrder } from '../../harness/model/catalogue-order.js';
 
 const scenario = (file: string, line: number, name: string, tags: string[] = [], column = 5): Scenario =>
   ({ id: `${file}#${name}`, name, file, line, column, tags } as Scenario);
@@ -22,7 +23,7 @@ describe('scenario selection', () => {
     const ids = shards.flat().map((s) => s.id);
     expect(ids).to.have.length(catalogue.length);
     expect(new Set(ids)).to.deep.equal(new Set(catalogue.map((s) => s.id)));
-    const ordered = [...catalogue].sort(catalogueCompare);
+    const ordered = [...catalogue].sort(catalogueOrder);
     shards.forEach((shard, i) => {
       expect(shard.map((s) => s.id)).to.deep.equal(ordered.filter((_, k) => k % 3 === i).map((s) => s.id));
       expect(Math.abs(shard.length - catalogue.length / 3)).to.be.below(1);
@@ -32,14 +33,21 @@ describe('scenario selection', () => {
   it('shards apply after the filters, and 1/1 is everything', () => {
     const smoke = selectScenarios(catalogue, { tags: ['smoke'] });
     const halves = [1, 2].map((index) => selectScenarios(catalogue, { tags: ['smoke'], shard: { index, count: 2 } }));
-    expect([...halves[0]!, ...halves[1]!].sort(catalogueCompare)).to.deep.equal(smoke);
-    expect(selectScenarios(catalogue, { shard: { index: 1, count: 1 } })).to.deep.equal([...catalogue].sort(catalogueCompare));
+    expect([...halves[0]!, ...halves[1]!].sort(catalogueOrder)).to.deep.equal(smoke);
+    expect(selectScenarios(catalogue, { shard: { index: 1, count: 1 } })).to.deep.equal([...catalogue].sort(catalogueOrder));
   });
 
   it('order is by file (code units, not locale), then line, then column: the same whatever the input order', () => {
     const list = [scenario('b.yaml', 1, 'b1'), scenario('a.yaml', 9, 'a9'), scenario('B.yaml', 5, 'B5'), scenario('a.yaml', 2, 'a2b', [], 30), scenario('a.yaml', 2, 'a2a', [], 7)];
     expect(selectScenarios(list).map((s) => s.name)).to.deep.equal(['B5', 'a2a', 'a2b', 'a9', 'b1']);
     expect(selectScenarios([...list].reverse()).map((s) => s.name)).to.deep.equal(['B5', 'a2a', 'a2b', 'a9', 'b1']);
+  });
+
+  it('results read back from a JSON report (no column) that share a line are ordered by id, the same every time', () => {
+    const fromReport = [{ file: 'a.yaml', line: 2, id: 'a.yaml#b' }, { file: 'a.yaml', line: 2, id: 'a.yaml#a' }, { file: 'a.yaml', line: 1, id: 'a.yaml#z' }];
+    const ids = (list: typeof fromReport) => [...list].sort(catalogueOrder).map((r) => r.id);
+    expect(ids(fromReport)).to.deep.equal(['a.yaml#z', 'a.yaml#a', 'a.yaml#b']);
+    expect(ids([...fromReport].reverse())).to.deep.equal(['a.yaml#z', 'a.yaml#a', 'a.yaml#b']);
   });
 
   it('grep is a case-sensitive regular expression tested against the id and the name', () => {

@@ -1,6 +1,6 @@
 /** `tlsgate list`: the scenarios a `run` with the same filters would run: id, file:line, tags. */
 import type { Scenario } from '../../model/domain.js';
-import { catalogueCompare } from '../../scenario/select.js';
+import { catalogueOrder } from '../../model/catalogue-order.js';
 import { defaultScenarioPaths, importLoader, loadSelection, type Filters } from '../selection.js';
 import { projectConfig, projectKeep } from '../project-config.js';
 
@@ -16,7 +16,7 @@ export async function listCommand(args: ListArgs, stdout: NodeJS.WritableStream 
   const paths = args.paths.length ? args.paths : config?.paths ?? defaultScenarioPaths();
   const keep = config ? projectKeep(config) : undefined;
   const { scenarios } = await loadSelection(paths, { ...args, ...(keep ? { keep } : {}) });
-  stdout.write(formatList([...scenarios].sort(catalogueCompare)));
+  stdout.write(formatList([...scenarios].sort(catalogueOrder)));
   process.stderr.write(`${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}\n`);
   return 0;
 }
