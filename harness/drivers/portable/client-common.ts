@@ -146,7 +146,7 @@ export interface SeenPeerCertificate {
 const isDetailed = (cert: PeerCertificate): cert is DetailedPeerCertificate => (cert as Partial<DetailedPeerCertificate>).issuerCertificate !== undefined;
 
 /** `options` whose identity check (theirs, or Node's own) also keeps the certificate it is handed in `seen` */
-export function peerCertificateSeen<T extends ConnectionOptions>(options: T, seen: SeenPeerCertificate): T {
+export function peerCertificateSeen<T extends Pick<ConnectionOptions, 'checkServerIdentity'>>(options: T, seen: SeenPeerCertificate): T {
   const check = options.checkServerIdentity ?? checkServerIdentity;
   return {
     ...options,
@@ -170,7 +170,9 @@ export class HandshakeRecorder {
 
   /**
    * `seen`: where the connection's identity check (`peerCertificateSeen`) put the certificate
-   * Node handed it, so the chain is not built a second time.
+   * Node handed it, so the chain is not built a second time. One per connection: a shared one
+   * could hand a resumed connection (Node checks no name then) the certificate of another.
+   * undici's connector has one set of TLS options for all its connections, so undici has none.
    */
   constructor(socket: TLSSocket, private readonly stapleRequested: boolean, private readonly seen?: SeenPeerCertificate) {
     socket.on('OCSPResponse', (response: Buffer | null | undefined) => {

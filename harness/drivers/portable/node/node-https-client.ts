@@ -17,7 +17,8 @@ import { CODES } from '../../../model/codes.js';
 import type { ClientObservation } from '../../../model/domain.js';
 import {
   bounded, configRejection, decideAfterHandshake, errorFacts, HandshakeRecorder, OK_BODY,
-  rejection, targetOf, targetTlsOptions, timeoutMessage, tlsOptionsFromPlan, nodeDriverInfo,
+  peerCertificateSeen, rejection, targetOf, targetTlsOptions, timeoutMessage, tlsOptionsFromPlan, nodeDriverInfo,
+  type SeenPeerCertificate,
 } from '../client-common.js';
 import type { ClientDriver, ClientHooks, ClientPlan, ClientPool, DriverInfo, PeerDecision } from '../types.js';
 import { clientContexts } from './secure-contexts.js';
@@ -42,9 +43,10 @@ export class RecordingAgent extends Agent {
   }
 
   override createConnection(options: RequestOptions, onSocket?: OnSocket): Duplex | null | undefined {
-    const socket = super.createConnection(options) as TLSSocket;
+    const seen: SeenPeerCertificate = {};
+    const socket = super.createConnection(peerCertificateSeen(options, seen)) as TLSSocket;
     this.socket = socket;
-    const recorder = new HandshakeRecorder(socket, !!this.plan.requestOCSP);
+    const recorder = new HandshakeRecorder(socket, !!this.plan.requestOCSP, seen);
     this.recorder = recorder;
     this.recorders.set(socket, recorder);
     socket.once('secureConnect', () => recorder.captureHandshake(socket));
