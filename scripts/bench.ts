@@ -50,14 +50,16 @@ interface CliRun {
 const RUN_PROCESSES = new Set(['main.js', 'engine-worker.js']);
 
 /** the CLI as a user runs it, timed from spawn to exit */
-function runCli(args: string[], opts: { json?: boolean; command?: string[] } = {}): Promise<CliRun> {
+function runCli(args: string[], opts: { json?: boolean; command?: string[]; unset?: readonly string[] } = {}): Promise<CliRun> {
   const report = join(work, `report-${process.hrtime.bigint()}.json`);
   const all = opts.command ? [CLI, ...opts.command] : [CLI, 'run', ...args, '--reporter', 'console', ...(opts.json ? ['--reporter', `json:${report}`] : [])];
   const started = performance.now();
   return new Promise((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', NODE_OPTIONS: `--import=${join(ROOT, 'scripts', 'rss-probe.mjs')}` };
+    for (const name of opts.unset ?? []) delete env[name];
     const child = spawn(process.execPath, all, {
       cwd: work,
-      env: { ...process.env, NO_COLOR: '1', NODE_OPTIONS: `--import=${join(ROOT, 'scripts', 'rss-probe.mjs')}` },
+      env,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -188,12 +190,12 @@ async function workerRows(): Promise<Row[]> {
  * read, parsed and checked) and warm (every file's checked result in the cache)
  */
 async function startRows(floor: Row['floor']): Promise<Row[]> {
-  const best = async (command: string[], times: number, cache: 'cold' | 'warm') => {
+  const best = async (command: string[], times: number, cache: 'cold' | 'warm', unset: readonly string[] = []) => {
     if (cache === 'cold') process.env.TLSGATE_NO_LOAD_CACHE = '1';
     else await runCli([], { command }); // fills the cache, untimed
     try {
       const runs: CliRun[] = [];
-      for (let i = 0; i < times; i++) runs.push(await runCli([], { command }));
+      for (let i = 0; i < times; i++) runs.push(await runCli([], { command, unset }));
       return runs.reduce((a, b) => (a.wallMs < b.wallMs ? a : b));
     } finally {
       delete process.env.TLSGATE_NO_LOAD_CACHE;
@@ -205,19 +207,46 @@ async function startRows(floor: Row['floor']): Promise<Row[]> {
   const runs = quick ? 3 : 5;
   const list = { cold: await best(['list'], runs, 'cold'), warm: await best(['list'], runs, 'warm') };
   const version = await best(['--version'], runs, 'warm');
+  // Node reads NODE_EXTRA_CA_CERTS before any script runs: a cost of the machine, not of tlsgate
+  const extraCa = process.env.NODE_EXTRA_CA_CERTS ? ['NODE_EXTRA_CA_CERTS'] : [];
+  const bare = await bestBareStart(runs, []);
+  const withoutExtraCa = extraCa.length ? { bare: await bestBareStart(runs, extraCa), list: await best(['list'], runs, 'warm', extraCa) } : undefined;
   const pem = { cold: await best(['list', pemDir], quick ? 2 : 3, 'cold'), warm: await best(['list', pemDir], runs, 'warm') };
   const loadRow = (name: string, run: CliRun, target: number, which: 'cold' | 'warm'): Row => ({
     name: `${name}, ${which === 'cold' ? 'cold (load cache bypassed)' : 'warm (every file in the load cache)'}`, unit: 'ms', value: run.wallMs, floor,
     target: { text: `< ${target} ms${which === 'cold' ? ' (set for the warm load)' : ''}`, met: run.wallMs < target },
     note: `${cpuNote(run)}; incl. process start; exit ${run.code}`,
   });
+  const warmList = loadRow('`tlsgate list` on the catalogue', list.warm, 250, 'warm');
+  if (withoutExtraCa) {
+    warmList.note += `; with NODE_EXTRA_CA_CERTS unset: ${withoutExtraCa.list.wallMs.toFixed(0)} ms (${withoutExtraCa.list.wallMs < 250 ? 'met' : 'missed'})`;
+  }
   return [
+    {
+      name: 'a bare `node -e 0`: what every Node start costs here', unit: 'ms', value: bare, floor,
+      note: withoutExtraCa
+        ? `NODE_EXTRA_CA_CERTS is set (${process.env.NODE_EXTRA_CA_CERTS}): Node reads it at start; without it ${withoutExtraCa.bare.toFixed(0)} ms`
+        : 'NODE_EXTRA_CA_CERTS is not set',
+    },
     loadRow('`tlsgate list` on the catalogue', list.cold, 250, 'cold'),
-    loadRow('`tlsgate list` on the catalogue', list.warm, 250, 'warm'),
+    warmList,
     { name: '`tlsgate --version`', unit: 'ms', value: version.wallMs, floor, note: `${cpuNote(version)}; a bare \`node -e 0\` is the rest` },
     loadRow(`loading ${files} files carrying ${files * PEMS_PER_FILE} PEM files (\`tlsgate list\`)`, pem.cold, 500, 'cold'),
     loadRow(`loading ${files} files carrying ${files * PEMS_PER_FILE} PEM files (\`tlsgate list\`)`, pem.warm, 500, 'warm'),
   ];
+}
+
+/** the fastest of `times` bare Node starts (`node -e 0`), ms, with the variables `unset` removed */
+async function bestBareStart(times: number, unset: readonly string[]): Promise<number> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of unset) delete env[name];
+  let best = Infinity;
+  for (let i = 0; i < times; i++) {
+    const started = performance.now();
+    await new Promise<void>((resolve, reject) => spawn(process.execPath, ['-e', '0'], { env, stdio: 'ignore' }).on('error', reject).on('close', () => resolve()));
+    best = Math.min(best, performance.now() - started);
+  }
+  return best;
 }
 
 /** what a team's shell script does: one s_server and one s_client process per check */

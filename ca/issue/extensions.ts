@@ -7,12 +7,11 @@ import { createHash } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import * as asn1 from '@peculiar/asn1-x509';
 import * as x509 from '../asn1/x509.js';
-import type {
-  BasicConstraintsSpec, CertRole, CertSpec, ExtKeyUsageName, GeneralSubtreesSpec, KeyAlgorithm, KeyUsageName, UrlListSpec,
-} from '../spec/spec.js';
+import type { CertSpec, GeneralSubtreesSpec, KeyAlgorithm, KeyUsageName, UrlListSpec } from '../spec/spec.js';
 import { spkiDer } from './keys.js';
 import type { RevocationEndpoints } from './materials.js';
-import { isRsa, type KeyPair } from '../asn1/signer.js';
+import type { KeyPair } from '../asn1/signer.js';
+import { basicConstraintsOf, extKeyUsageOf, keyUsageOf, ocspNoCheckOf } from './extension-defaults.js';
 
 export const OID = {
   tlsFeature: '1.3.6.1.5.5.7.1.24',
@@ -24,36 +23,6 @@ export const OID = {
 /** TLS feature `status_request` (RFC 7633): SEQUENCE { INTEGER 5 } */
 const MUST_STAPLE_VALUE = Buffer.from('3003020105', 'hex');
 const DER_NULL = Buffer.from('0500', 'hex');
-
-const CA_ROLES: ReadonlySet<CertRole> = new Set(['root', 'intermediate']);
-
-export const isCaRole = (role: CertRole): boolean => CA_ROLES.has(role);
-
-/** the basicConstraints a cert gets; undefined = none at all */
-export function basicConstraintsOf(spec: CertSpec): BasicConstraintsSpec | undefined {
-  if (spec.broken?.omitBasicConstraints) return undefined;
-  return spec.basicConstraints ?? { ca: isCaRole(spec.role) };
-}
-
-export function keyUsageOf(spec: CertSpec, key: KeyAlgorithm): KeyUsageName[] {
-  if (spec.keyUsage) return spec.keyUsage;
-  if (isCaRole(spec.role)) return ['digitalSignature', 'keyCertSign', 'cRLSign'];
-  // key encipherment is an RSA key-transport usage; EC and Ed25519 leaves only sign
-  return isRsa(key) && spec.role !== 'ocsp-signer' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'];
-}
-
-const ROLE_EKU: Readonly<Record<CertRole, ExtKeyUsageName[] | undefined>> = {
-  root: undefined,
-  intermediate: undefined,
-  server: ['serverAuth'],
-  client: ['clientAuth'],
-  'ocsp-signer': ['ocspSigning'],
-};
-
-export const extKeyUsageOf = (spec: CertSpec): ExtKeyUsageName[] | undefined => spec.extKeyUsage ?? ROLE_EKU[spec.role];
-
-/** delegated responders carry id-pkix-ocsp-nocheck unless the spec says otherwise */
-export const ocspNoCheckOf = (spec: CertSpec): boolean => spec.ocspNoCheck ?? spec.role === 'ocsp-signer';
 
 /** RFC 5280 4.2.1.2 method 1: SHA-1 of the subjectPublicKey BIT STRING's contents */
 export function keyIdentifier(spkiDer: Buffer): Buffer {

@@ -8,10 +8,10 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { canonicalSerialHex, keyIdentifier, parseCertificate } from '../asn1/asn1-values.js';
 import { subjectNameDer } from '../asn1/certificate-name.js';
-import { issueCertificate, type IssuerRef } from './certificate.js';
+import type { IssuerRef } from './certificate.js';
 import { CertCache } from './cert-cache.js';
 import { ISSUED_FOLDER, KEYS_FOLDER } from './cache-folder.js';
-import { basicConstraintsOf, extKeyUsageOf, keyUsageOf, ocspNoCheckOf } from './extensions.js';
+import { basicConstraintsOf, extKeyUsageOf, keyUsageOf, ocspNoCheckOf } from './extension-defaults.js';
 import { keyFingerprint, KeyStore, privateKeyPem } from './keys.js';
 import type { IssuedCert, Materials, RevocationEndpoints } from './materials.js';
 import type { KeyPair } from '../asn1/signer.js';
@@ -160,10 +160,16 @@ async function issueOne(c: CertSpec, inputs: IssueInputs): Promise<IssuedCert> {
   });
   return inputs.cache.memo(cacheKey, async () => {
     const der = (await inputs.cache.get(cacheKey))
-      ?? await inputs.cache.put(cacheKey, issueCertificate({ spec, key, notBefore, notAfter, issuer: issuerRef, endpoints: inputs.endpoints }));
+      ?? await inputs.cache.put(cacheKey, (await issuer509()).issueCertificate({ spec, key, notBefore, notAfter, issuer: issuerRef, endpoints: inputs.endpoints }));
     return describe(spec, der, privateKeyPem(key), issuerRef?.id);
   });
 }
+
+/**
+ * The encoder, loaded on the first certificate the cache does not hold: it brings @peculiar/x509
+ * and its ASN.1 schemas (~180 ms), which a run whose certificates are all cached never needs.
+ */
+const issuer509 = (): Promise<typeof import('./certificate.js')> => import('./certificate.js');
 
 /** relative dates resolve against a rounded "now", so certificates are reusable (see cacheAnchor) */
 function validityOf(spec: CertSpec, now: Date): { notBefore: Date; notAfter: Date } {

@@ -4,12 +4,16 @@
  * `Bail out!` when the run was interrupted. An accepted failure is `not ok ... # TODO accepted:
  * <reason>`: TAP's own word for a known failure that does not fail the suite.
  */
-import { stringify } from 'yaml';
+import { createRequire } from 'node:module';
 import type { RunSummary, ScenarioResult } from '../model/domain.js';
 import type { Reporter } from './types.js';
 import { formatObservation } from '../model/observation-text.js';
 import { formatValue, headline } from './format.js';
 import { acceptanceText, isAccepted } from '../model/acceptance.js';
+
+// loaded with the first diagnostic block: yaml is 72 modules (~45 ms), and most runs write no TAP
+let yaml: typeof import('yaml') | undefined;
+const yamlModule = () => (yaml ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
 import type { Output } from './output.js';
 
 export function tapReporter(out: Output): Reporter {
@@ -59,7 +63,7 @@ function diagnostics(r: ScenarioResult): Record<string, unknown> {
 
 /** the spec: a YAML block is indented two spaces more than its test point, between `---` and `...` */
 function yamlBlock(data: Record<string, unknown>): string[] {
-  const body = stringify(data, { lineWidth: 0 }).trimEnd().split('\n');
+  const body = yamlModule().stringify(data, { lineWidth: 0 }).trimEnd().split('\n');
   return ['  ---', ...body.map((l) => `  ${l}`), '  ...'];
 }
 

@@ -5,9 +5,14 @@
  * validation makes one with the default's outcome state every field the default states, so it is
  * never looser (harness/scenario/checks/stack-checks.ts).
  */
-import semver from 'semver';
+import { createRequire } from 'node:module';
 import type { Expectation, KnownRegression, StackOverride, StackSelector, StackVersions, Verdict } from '../model/domain.js';
 import { STACK_COMPONENTS } from '../model/format/stack-components.js';
+
+// loaded when a scenario first names a version range: semver is 47 modules (~40 ms), and most
+// scenarios name none
+let semverLib: typeof import('semver') | undefined;
+const semver = () => (semverLib ??= createRequire(import.meta.url)('semver') as typeof import('semver'));
 
 /** the expectation for this stack: the first override that matches, else the default */
 export function expectationOn(defaults: Expectation, overrides: readonly StackOverride[] | undefined, stack: StackVersions): { expect: Expectation; override?: StackOverride } {
@@ -29,7 +34,7 @@ export function stackMatches(when: StackSelector, stack: StackVersions): boolean
 function inRange(given: string | undefined, range: string | undefined): boolean {
   if (range === undefined) return true;
   const version = comparableVersion(given);
-  return version !== undefined && semver.satisfies(version, range, { includePrerelease: true });
+  return version !== undefined && semver().satisfies(version, range, { includePrerelease: true });
 }
 
 /**
@@ -47,11 +52,11 @@ export function withClientLibrary(stack: StackVersions, clientVersion: string | 
  */
 export function comparableVersion(version: string | undefined): string | undefined {
   if (version === undefined) return undefined;
-  return semver.valid(version) ?? semver.coerce(version)?.version;
+  return semver().valid(version) ?? semver().coerce(version)?.version;
 }
 
 /** a range a selector may hold: npm semver syntax */
-export const isVersionRange = (range: string): boolean => semver.validRange(range) !== null;
+export const isVersionRange = (range: string): boolean => semver().validRange(range) !== null;
 
 /** a failed verdict on a stack with a known bug still fails, and says which bug and where it is fixed */
 export function citeKnown(verdict: Verdict, known: KnownRegression | undefined): Verdict {

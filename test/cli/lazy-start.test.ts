@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildFiles } from '../../harness/scenario/load-cache/build-files.js';
-import { CLI, start, type Finished } from './spawn.js';
+import { CLI, ROOT, start, type Finished } from './spawn.js';
 
 const HEAVY = ['typebox', 'pkijs', 'asn1js', '@peculiar/x509', 'axios', 'got', 'node-fetch', 'ws', '@grpc/grpc-js', 'pg', 'mysql2', 'ioredis', 'nodemailer', 'undici',
   // yargs' help layout: loaded only when help is printed (harness/cli/lean-yargs.ts)
@@ -90,5 +90,33 @@ describe('tlsgate list starts without heavy modules', function () {
       return !covered.has(join(pkg, 'package.json')) && !covered.has(join(pkg.slice(0, pkg.indexOf('/node_modules/') + 13), '.package-lock.json'));
     });
     expect(uncovered).to.deep.equal([]);
+  });
+});
+
+describe('tlsgate run starts without what its scenarios do not need', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let hook: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tlsgate-lazy-run-'));
+    hook = join(dir, 'log-imports.mjs');
+    writeFileSync(hook, HOOKS);
+  });
+  after(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+  const run = async (): Promise<Set<string>> => {
+    const r = await start(['--import', hook, ...CLI, 'run', join(ROOT, 'scenarios', 'chain', 'self-signed.yaml'), '--reporter', 'tap'],
+      { cwd: dir, env: { TLSGATE_CACHE_DIR: join(dir, 'cache'), TLSGATE_CERTS: '', TLSGATE_NO_LOAD_CACHE: '' } }).done;
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/^ok 2 /m);
+    return packagesOf(r, 'imported or required');
+  };
+
+  it('issuing certificates loads @peculiar/x509; with every certificate cached, a run loads neither it nor yaml (a passing TAP run) nor semver (no version ranges)', async () => {
+    const first = await run();
+    expect(first.has('@peculiar/x509'), 'the hooks see the encoder where certificates are issued').to.equal(true);
+    const warm = await run();
+    expect(['@peculiar/x509', 'yaml', 'semver', 'typebox', 'ajv'].filter((name) => warm.has(name))).to.deep.equal([]);
+    expect(warm.has('pkijs'), 'what a run does need is still seen').to.equal(true);
   });
 });
