@@ -4,9 +4,12 @@
  * the issuer's name. A warm run finds every certificate here; a change to any input misses.
  * Entries are written once and never rewritten (keep-first), so concurrent runs agree.
  */
-import { createHash, X509Certificate } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readIfExists, writeFileAtomic } from './atomic-file.js';
+import { isWholeDerSequence } from '../asn1/der-envelope.js';
+import { pemBlock, pemBlocks } from '../asn1/pem-blocks.js';
 import { markUsedLater } from './cache-folder.js';
 import type { IssuedCert } from './materials.js';
 
@@ -47,23 +50,34 @@ export class CertCache {
     const path = this.path(key);
     const pem = await readIfExists(path);
     if (pem === undefined) return undefined;
-    try {
-      const der = new X509Certificate(pem).raw;
-      markUsedLater(path);
-      return der;
-    } catch {
-      return undefined;
-    }
+    const der = wholeCertificate(pem);
+    if (der) markUsedLater(path);
+    // a damaged entry goes, so the certificate issued in its place can be stored
+    else await rm(path, { force: true });
+    return der;
   }
 
   /** stores `der` unless another process got there first; returns what is stored */
   async put(key: string, der: Buffer): Promise<Buffer> {
     if (!this.dir) return der;
-    const stored = await writeFileAtomic(this.path(key), new X509Certificate(der).toString(), { mode: 0o644, policy: 'keep-first' });
-    return new X509Certificate(stored).raw;
+    const pem = pemBlock(der, 'CERTIFICATE');
+    const stored = await writeFileAtomic(this.path(key), pem, { mode: 0o644, policy: 'keep-first' });
+    // another run wrote this key first: its certificate is the one every run must use
+    return stored === pem ? der : wholeCertificate(stored as string) ?? der;
   }
 
   private path(key: string): string {
     return join(this.dir!, key.slice(0, 2), `${key}.pem`);
   }
+}
+
+/**
+ * The DER of a cached PEM file, or undefined when it is not one whole certificate (a file cut
+ * short or with bytes added is issued again). Only the envelope is checked, not every field:
+ * entries are written whole (atomically) from a certificate tlsgate encoded, and the factory
+ * parses the certificate next.
+ */
+function wholeCertificate(pem: string): Buffer | undefined {
+  const [der] = pemBlocks(pem, 'CERTIFICATE');
+  return der && isWholeDerSequence(der) ? der : undefined;
 }

@@ -8,6 +8,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { canonicalSerialHex, keyIdentifier, parseCertificate } from '../asn1/asn1-values.js';
 import { subjectNameDer } from '../asn1/certificate-name.js';
+import { pemBlock } from '../asn1/pem-blocks.js';
 import type { IssuerRef } from './certificate.js';
 import { CertCache } from './cert-cache.js';
 import { ISSUED_FOLDER, KEYS_FOLDER } from './cache-folder.js';
@@ -205,7 +206,7 @@ function describe(spec: CertSpec, der: Buffer, keyPem: string, issuerId: string 
     id: spec.id,
     spec,
     der,
-    pem: x.toString(),
+    pem: pemBlock(der, 'CERTIFICATE'),
     keyPem,
     serialHex: canonicalSerialHex(x.serialNumber),
     subject: spec.subject,

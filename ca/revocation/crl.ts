@@ -9,6 +9,7 @@ import {
   serialInteger, typedExtensionValue, x509Time,
 } from '../asn1/asn1-values.js';
 import { pkijsFromDer, toDer } from '../asn1/der.js';
+import { pemBlock } from '../asn1/pem-blocks.js';
 import { signatureAlgorithmFor, signatureBits } from '../asn1/pkijs-signature.js';
 import { reasonCode, reasonFromCode } from './revocation-reason.js';
 import type { KeyPair } from '../asn1/signer.js';
@@ -164,10 +165,7 @@ export function issueCrl(opts: CrlOptions): Buffer {
 }
 
 /** PEM as OpenSSL and Node read it ("X509 CRL"; they reject "BEGIN CRL") */
-export function crlPem(der: Buffer): string {
-  const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
-  return `-----BEGIN X509 CRL-----\n${lines.join('\n')}\n-----END X509 CRL-----\n`;
-}
+export const crlPem = (der: Buffer): string => pemBlock(der, 'X509 CRL');
 
 const integerExtension = (extensions: readonly pkijs.Extension[] | undefined, oid: string): bigint | undefined => {
   const ext = findExtension(extensions, oid);

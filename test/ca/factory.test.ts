@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { createPublicKey, X509Certificate } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { issuePki } from '../../ca/issue/factory.js';
 import { packageRoot } from '../../harness/model/paths.js';
@@ -582,6 +582,43 @@ describe('ca/factory: issuePki checked by the openssl CLI', function () {
         await saveAll(later, t.dir);
         const at = String(Math.floor(now.getTime() / 1000) + 2 * 86_400);
         expect((await openssl(['verify', '-attime', at, '-CAfile', t.file('root.pem'), '-untrusted', t.file('int.pem'), t.file('leaf.pem')])).output).to.contain(': OK');
+      } finally {
+        await t.cleanup();
+      }
+    });
+
+    it('a cached certificate cut short, or with bytes added, is issued again and stored whole; an untouched one is used as it is', async function () {
+      const dir = tmp.file('damaged');
+      const first = await issuePki(SPEC, { cacheDir: dir, now });
+      const byId = new Map<string, string>();
+      for (const f of certFiles(await listFiles(dir))) {
+        const der = new X509Certificate(await readFile(join(dir, f), 'utf8')).raw;
+        byId.set(['root', 'int', 'leaf', 'cross'].find((id) => first.get(id).der.equals(der))!, f);
+      }
+      const pemOf = (der: Buffer) => `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+      const cut = first.get('leaf').der.subarray(0, -7);
+      const padded = Buffer.concat([first.get('int').der, Buffer.from([0, 0])]);
+      // the oracle: Node's (OpenSSL's) parser refuses the cut one. It reads the padded one's first
+      // element and ignores the rest; tlsgate never writes such a file, and does not trust one
+      expect(() => new X509Certificate(cut)).to.throw();
+      await writeFile(join(dir, byId.get('leaf')!), pemOf(cut));
+      await writeFile(join(dir, byId.get('int')!), pemOf(padded));
+
+      // a link names the same folder but no certificate this process has in memory
+      await symlink(dir, `${dir}-link`);
+      const again = await issuePki(SPEC, { cacheDir: `${dir}-link`, now });
+      expect(again.get('root').der.equals(first.get('root').der), 'untouched: used as it is').to.equal(true);
+      for (const [id, damaged] of [['int', padded], ['leaf', cut]] as const) {
+        expect(again.get(id).der.equals(damaged), `${id}: not the damaged bytes`).to.equal(false);
+        expect(again.get(id).der.length, `${id}: whole`).to.equal(first.get(id).der.length);
+        const stored = new X509Certificate(await readFile(join(dir, byId.get(id)!), 'utf8'));
+        expect(stored.raw.equals(again.get(id).der), `${id}: the new one is stored whole`).to.equal(true);
+      }
+      // the reissued intermediate signs what it issues now: the chain verifies
+      const t = await tempDir('tlsgate-damaged-');
+      try {
+        await saveAll(again, t.dir);
+        expect((await openssl(['verify', '-CAfile', t.file('root.pem'), '-untrusted', t.file('int.pem'), t.file('leaf.pem')])).output).to.contain(': OK');
       } finally {
         await t.cleanup();
       }
