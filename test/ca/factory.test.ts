@@ -610,7 +610,7 @@ describe('ca/factory: issuePki checked by the openssl CLI', function () {
       expect(again.get('root').der.equals(first.get('root').der), 'untouched: used as it is').to.equal(true);
       for (const [id, damaged] of [['int', padded], ['leaf', cut]] as const) {
         expect(again.get(id).der.equals(damaged), `${id}: not the damaged bytes`).to.equal(false);
-        expect(again.get(id).der.length, `${id}: whole`).to.equal(first.get(id).der.length);
+        expect(() => new X509Certificate(again.get(id).der), `${id}: whole`).to.not.throw();
         const stored = new X509Certificate(await readFile(join(dir, byId.get(id)!), 'utf8'));
         expect(stored.raw.equals(again.get(id).der), `${id}: the new one is stored whole`).to.equal(true);
       }
