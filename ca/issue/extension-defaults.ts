@@ -5,7 +5,7 @@
  * from these without loading @peculiar/x509 (~180 ms of a start).
  */
 import type { BasicConstraintsSpec, CertRole, CertSpec, ExtKeyUsageName, KeyAlgorithm, KeyUsageName } from '../spec/spec.js';
-import { isRsa } from '../asn1/signer.js';
+import { isRsa } from '../asn1/signature-choice.js';
 
 const CA_ROLES: ReadonlySet<CertRole> = new Set(['root', 'intermediate']);
 

@@ -6,7 +6,7 @@
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
-import { canonicalSerialHex, keyIdentifier, parseCertificate } from '../asn1/asn1-values.js';
+import { canonicalSerialHex } from '../asn1/serial-number.js';
 import { subjectNameDer } from '../asn1/certificate-name.js';
 import { pemBlock } from '../asn1/pem-blocks.js';
 import type { IssuerRef } from './certificate.js';
@@ -62,7 +62,7 @@ export async function issuePki(spec: PkiSpec, opts: IssueOptions = {}): Promise<
   const issuerOf = async (c: CertSpec): Promise<IssuerInput | undefined> => {
     if (c.issuer === undefined) return undefined;
     const outside = external.get(c.issuer);
-    if (outside) return externalIssuerRef(c.issuer, outside);
+    if (outside) return await externalIssuerRef(c.issuer, outside);
     const issuer = byId.get(c.issuer)!;
     const [cert, key] = await Promise.all([issue(issuer), keyOf(issuer)]);
     return { ref: { id: cert.id, subjectDer: subjectNameDer(cert.der), key }, cacheKey: { subject: subjectNameDer(cert.der).toString('hex'), key: keyFingerprint(key) } };
@@ -129,7 +129,9 @@ interface IssuerInput {
  * A CA outside the spec signs under its own certificate's subject and key identifier; its
  * certificate's fingerprint is in the cache key, so a team's new CA certificate reissues.
  */
-function externalIssuerRef(id: string, ca: ExternalIssuer): IssuerInput {
+async function externalIssuerRef(id: string, ca: ExternalIssuer): Promise<IssuerInput> {
+  // pkijs loads only for a team's CA: a generated PKI needs no certificate parsed here
+  const { keyIdentifier, parseCertificate } = await import('../asn1/asn1-values.js');
   const subjectDer = subjectNameDer(ca.der);
   const cert = createHash('sha256').update(ca.der).digest('hex');
   return {

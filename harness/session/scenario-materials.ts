@@ -9,8 +9,8 @@ import type { Materials } from '../../ca/issue/materials.js';
 import { ScenarioError } from '../model/internal-fault.js';
 import type { PemFileRef } from '../model/domain.js';
 import { pemBlocks } from '../../ca/asn1/pem-blocks.js';
-import { crlsOf, type ReadCrl } from '../../ca/revocation/crl-files.js';
-import { bundleIds } from '../scenario/checks/pem-files.js';
+import type { ReadCrl } from '../../ca/revocation/crl-files.js';
+import { bundleIds } from '../model/bundle-ids.js';
 
 export interface CertMaterial {
   readonly id: string;
@@ -129,6 +129,8 @@ function x509Of(der: Buffer): X509Certificate {
 export interface TeamCrl extends ReadCrl {
   /** the pki.files id it came from */
   readonly source: string;
+  /** the files certificate that signed it (its name is the CRL's issuer and its key verifies it), if any */
+  readonly signerId: string | undefined;
 }
 
 export interface PemFilesMaterial {
@@ -142,6 +144,7 @@ export interface PemFilesMaterial {
  */
 export async function loadPemFiles(files: Record<string, PemFileRef> | undefined): Promise<PemFilesMaterial> {
   const out: PemFilesMaterial = { certs: new Map(), crls: [] };
+  const crls: Array<{ source: string; bytes: Buffer }> = [];
   for (const [id, ref] of Object.entries(files ?? {})) {
     if (ref.cert !== undefined) {
       const ders = pemBlocks(await readFile(ref.cert, 'utf8'), 'CERTIFICATE');
@@ -151,7 +154,13 @@ export async function loadPemFiles(files: Record<string, PemFileRef> | undefined
         out.certs.set(certId, { id: certId, pem: x509.toString(), der: x509.raw, keyPem: i === 0 ? keyPem : undefined, x509 });
       });
     }
-    if (ref.crl !== undefined) out.crls.push(...crlsOf(await readFile(ref.crl)).map((c) => ({ ...c, source: id })));
+    if (ref.crl !== undefined) crls.push({ source: id, bytes: await readFile(ref.crl) });
+  }
+  if (crls.length > 0) {
+    // the CRL parser (pkijs) loads only for a team's CRL files
+    const { crlsOf, crlSignedBy } = await import('../../ca/revocation/crl-files.js');
+    const signerOf = (crl: ReadCrl) => [...out.certs.values()].find((c) => crlSignedBy(crl, c.x509))?.id;
+    for (const { source, bytes } of crls) out.crls.push(...crlsOf(bytes).map((c) => ({ ...c, source, signerId: signerOf(c) })));
   }
   return out;
 }

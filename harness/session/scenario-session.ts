@@ -16,9 +16,7 @@ import { CODES } from '../model/codes.js';
 import { observe, observeSetupFailure, type ObserveContext } from '../verdict/observe.js';
 import { TlsSetupError } from '../drivers/portable/setup-error.js';
 import { OneReadFront } from '../drivers/portable/hostile/one-read-front.js';
-import {
-  combineFindings, fetchStaple, NOTHING_FOUND, planClientRevocation, type RevocationFindings, type RevocationPlan,
-} from './revocation/plan.js';
+import { combineFindings, NOTHING_FOUND, type RevocationFindings, type RevocationPlan } from './revocation/findings.js';
 import { placeLeafIssuer } from './leaf-issuer.js';
 import { leaseNamespace, type NamespaceLease } from './namespace-lease.js';
 import { needsRevocationServers } from '../scenario/revocation-needs.js';
@@ -30,6 +28,9 @@ import { ScenarioError } from '../model/internal-fault.js';
 import { startScenarioProxy, withProxyRecord, type ScenarioProxy } from './scenario-proxy.js';
 import { attachScenarioPki, fetchServerCrls, issueScenarioPki } from './session-pki.js';
 import { routesFor } from './team-ca.js';
+
+/** the OCSP and CRL checks, loaded by the first scenario that checks revocation or staples (findings.ts says why) */
+const revocationChecks = (): Promise<typeof import('./revocation/plan.js')> => import('./revocation/plan.js');
 
 export interface SessionEnv {
   certsDir: string;
@@ -232,6 +233,7 @@ export class ScenarioSession {
     if (!config || config.mode === 'none') return undefined;
     const chainIds = [this.ends.server.cert, ...(this.ends.server.chain ?? this.materials.defaultChain(this.ends.server.cert))];
     const anchors = clientAnchorIds(this.ends, this.materials);
+    const { planClientRevocation } = await revocationChecks();
     return planClientRevocation({
       config,
       serverChainDer: chainIds.map((id) => this.materials.get(id).der),
@@ -256,7 +258,7 @@ export class ScenarioSession {
     // ssl_trusted_certificate does; generated scenarios keep Node's own behaviour (no issuer, no staple)
     const issuer = this.materials.isFromFiles(this.scenario.server.cert) ? this.materials.nominalIssuer(this.scenario.server.cert) : undefined;
     const knownIssuer = issuer === undefined ? null : this.materials.get(issuer).der;
-    return { ocspStaple: (certDer, issuerDer) => fetchStaple(certDer, issuerDer ?? knownIssuer, { timeoutMs, routes: this.routes }) };
+    return { ocspStaple: async (certDer, issuerDer) => (await revocationChecks()).fetchStaple(certDer, issuerDer ?? knownIssuer, { timeoutMs, routes: this.routes }) };
   }
 
   private async serverCrls(caIds: string[], signal: AbortSignal): Promise<string[]> {

@@ -8,7 +8,6 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { KeyPair } from '../../ca/asn1/signer.js';
 import { keyPairFromPem } from '../../ca/issue/keys.js';
-import { crlSignedBy } from '../../ca/revocation/crl-files.js';
 import type { IssuedCert, Materials, RevocationEndpoints } from '../../ca/issue/materials.js';
 import type { CertSpec, KeyAlgorithm, PkiSpec } from '../../ca/spec/spec.js';
 import { ScenarioError } from '../model/internal-fault.js';
@@ -104,8 +103,7 @@ function algorithmOf(key: KeyObject): KeyAlgorithm {
 export function teamCrlsByCa(m: ScenarioMaterials): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   for (const crl of m.crls) {
-    const ca = m.ids().find((id) => m.isFromFiles(id) && crlSignedBy(crl, m.get(id).x509));
-    if (ca !== undefined && !out.has(ca)) out.set(ca, crl.der);
+    if (crl.signerId !== undefined && !out.has(crl.signerId)) out.set(crl.signerId, crl.der);
   }
   return out;
 }

@@ -7,7 +7,8 @@ import { expect } from 'chai';
 import { createServer } from 'node:net';
 import { issuePki } from '../../ca/issue/factory.js';
 import type { HandshakeFacts } from '../../harness/drivers/portable/types.js';
-import { combineFindings, planClientRevocation } from '../../harness/session/revocation/plan.js';
+import { planClientRevocation } from '../../harness/session/revocation/plan.js';
+import { combineFindings } from '../../harness/session/revocation/findings.js';
 
 /** a loopback port nobody listens on: a CRL there is unavailable at once */
 async function closedPort(): Promise<number> {

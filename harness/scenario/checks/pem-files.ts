@@ -3,7 +3,7 @@
  * a file can have gets its own message, because each has a different fix: missing, not PEM, not
  * a certificate, a key that does not parse or is encrypted, a key that belongs to another
  * certificate, a CRL that does not parse or that no certificate of the files signed.
- * A bundle's certificates are `<id>` (the first), `<id>#2`, `<id>#3`… (bundleIds below).
+ * A bundle's certificates are `<id>` (the first), `<id>#2`, `<id>#3`… (harness/model/bundle-ids.ts).
  */
 import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
@@ -15,6 +15,7 @@ import { pemBlocks } from '../../../ca/asn1/pem-blocks.js';
 import type { ReadCrl } from '../../../ca/revocation/crl-files.js';
 import type { PemFileRef } from '../../model/domain.js';
 import { parsedCertificate, signedBy } from '../../model/parsed-certificates.js';
+import { bundleIds } from '../../model/bundle-ids.js';
 import { finding, type Finding } from '../problems.js';
 import { quote } from '../quote.js';
 import { isRecord, type YamlPath } from '../yaml/yaml-path.js';
@@ -27,10 +28,6 @@ const MAX_PEM_BYTES = 1024 * 1024;
 const MAX_CRL_BYTES = 4 * 1024 * 1024;
 const PRIVATE_KEY_BLOCK = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 const SWAPPED_HINT = 'are cert and key swapped? cert: takes the certificate file, key: its private key';
-
-/** the ids of a bundle of `count` certificates: `id` is the first, `id#2`… the others */
-export const bundleIds = (id: string, count: number): string[] =>
-  Array.from({ length: count }, (_, i) => (i === 0 ? id : `${id}#${i + 1}`));
 
 export interface PemFilesResult {
   /** by id, paths made absolute; only entries whose shape is right */

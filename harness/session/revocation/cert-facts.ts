@@ -3,9 +3,9 @@
  * points, the OCSP responders, must-staple, and which certificate of a pool issued it.
  */
 import { X509Certificate as NodeX509 } from 'node:crypto';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import * as asn1 from '@peculiar/asn1-x509';
-import { canonicalSerialHex } from '../../../ca/asn1/asn1-values.js';
+import { createRequire } from 'node:module';
+import type { GeneralName } from '@peculiar/asn1-x509';
+import { canonicalSerialHex } from '../../../ca/asn1/serial-number.js';
 import { formatSubject } from '../../drivers/portable/peer.js';
 
 const TLS_FEATURE = '1.3.6.1.5.5.7.1.24';
@@ -20,6 +20,23 @@ export interface CertFacts {
   readonly caIssuersUrls: string[];
   readonly mustStaple: boolean;
   readonly selfIssued: boolean;
+}
+
+/**
+ * The ASN.1 schemas (~100 modules), required with the first certificate read: a session imports
+ * this module for a team's certificates and revocation checks, which most scenarios have none of.
+ */
+interface Schemas {
+  AsnConvert: typeof import('@peculiar/asn1-schema').AsnConvert;
+  asn1: typeof import('@peculiar/asn1-x509');
+}
+let schemas: Schemas | undefined;
+function asn1Schemas(): Schemas {
+  if (!schemas) {
+    const require = createRequire(import.meta.url);
+    schemas = { AsnConvert: (require('@peculiar/asn1-schema') as typeof import('@peculiar/asn1-schema')).AsnConvert, asn1: require('@peculiar/asn1-x509') as typeof import('@peculiar/asn1-x509') };
+  }
+  return schemas;
 }
 
 const known = new Map<string, CertFacts>();
@@ -42,6 +59,7 @@ export function certFacts(der: Buffer): CertFacts {
  * serial. Whatever cannot be read yields no URLs, which is all a relying party could use of it.
  */
 function parseFacts(der: Buffer): CertFacts {
+  const { AsnConvert, asn1 } = asn1Schemas();
   const node = new NodeX509(der);
   const tbs = readable(() => AsnConvert.parse(der, asn1.Certificate).tbsCertificate);
   const extensions = tbs?.extensions ?? [];
@@ -81,7 +99,7 @@ function serialHexOf(integerBytes: ArrayBuffer | undefined, nodeText: string): s
   return readable(() => canonicalSerialHex(hex)) ?? hex.toLowerCase();
 }
 
-const uris = (names: readonly asn1.GeneralName[] | undefined): string[] =>
+const uris = (names: readonly GeneralName[] | undefined): string[] =>
   (names ?? []).map((n) => n.uniformResourceIdentifier).filter((u): u is string => u !== undefined);
 
 /** the certificate in `pool` that issued `cert` (name and signature both match) */

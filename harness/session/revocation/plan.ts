@@ -15,6 +15,7 @@
  */
 import { buildOcspRequest, certIdFor } from '../../../ca/revocation/ocsp.js';
 import type { HandshakeFacts, PeerDecision } from '../../drivers/portable/types.js';
+import { combineFindings, NOTHING_FOUND, type RevocationDecision, type RevocationFindings, type RevocationPlan } from './findings.js';
 import type { ClientRevocation, RevocationCheck } from '../../model/domain.js';
 import { certFacts, issuerIn, type CertFacts } from './cert-facts.js';
 import { crlStatus, fetchCrls } from './crl-check.js';
@@ -24,35 +25,6 @@ import { applyPolicy, checkRecord, type RevocationOutcome, type Source } from '.
 
 export const DEFAULT_REVOCATION_TIMEOUT_MS = 300;
 export const DEFAULT_CLOCK_SKEW_SEC = 300;
-
-/** what a stage of the revocation check found: the observation's `revocation` and `warnings` */
-export interface RevocationFindings {
-  checks: RevocationCheck[];
-  warnings: string[];
-}
-
-/** the after-handshake decision, with what was found to reach it */
-export interface RevocationDecision extends RevocationFindings {
-  decision: PeerDecision;
-}
-
-export interface RevocationPlan {
-  /** PEM CRLs for the handshake's `crl` option */
-  crlPem?: string[];
-  requestOCSP?: boolean;
-  /** what planning found (the CRLs fetched before connecting) */
-  found: RevocationFindings;
-  /** decides after the handshake, before application data; the caller keeps what it found */
-  afterHandshake?: (facts: HandshakeFacts) => Promise<RevocationDecision>;
-}
-
-export const NOTHING_FOUND: RevocationFindings = Object.freeze({ checks: [], warnings: [] });
-
-/** the findings of several stages, in order (copies: the inputs stay as they are) */
-export const combineFindings = (...stages: readonly RevocationFindings[]): RevocationFindings => ({
-  checks: stages.flatMap((f) => f.checks),
-  warnings: stages.flatMap((f) => f.warnings),
-});
 
 export interface RevocationInputs {
   config: ClientRevocation;
