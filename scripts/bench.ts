@@ -8,9 +8,11 @@
  *      the 1,000 one with 1, 2 and N engine worker processes (--workers; the speedup over one), and
  *      what 2 cores give here (bare handshakes in 1 and 2 processes) and why processes (secure
  *      contexts made in 1 and 2 threads and 2 processes);
- *   4b. start: `tlsgate list` on the catalogue and `--version`; loading 164 generated files that
- *      carry 820 PEM files (`tlsgate list` on them: read, validated, loaded); both loads cold (the
- *      load cache bypassed) and warm;
+ *   4b. start: a bare `node -e 0` (and without NODE_EXTRA_CA_CERTS, which Node reads before any
+ *      script, when it is set); `tlsgate list` on the catalogue and `--version`; `tlsgate run` of
+ *      one small file, start to exit; loading 164 generated files that carry 820 PEM files
+ *      (`tlsgate list` on them: read, validated, loaded); both loads cold (the load cache
+ *      bypassed) and warm;
  *   5. the way teams script it today: one `openssl s_client -verify_return_error` per check
  *      against `openssl s_server`, per check;
  *   6. matrix: the catalogue under 3 Node versions vs one (only with --matrix VERSIONS, since it
@@ -207,6 +209,8 @@ async function startRows(floor: Row['floor']): Promise<Row[]> {
   const runs = quick ? 3 : 5;
   const list = { cold: await best(['list'], runs, 'cold'), warm: await best(['list'], runs, 'warm') };
   const version = await best(['--version'], runs, 'warm');
+  // a small run: what every start costs before and after its scenarios (2 chain scenarios, no revocation)
+  const smallRun = await best(['run', join(ROOT, 'scenarios', 'chain', 'self-signed.yaml'), '--reporter', 'console'], runs, 'warm');
   // Node reads NODE_EXTRA_CA_CERTS before any script runs: a cost of the machine, not of tlsgate
   const extraCa = process.env.NODE_EXTRA_CA_CERTS ? ['NODE_EXTRA_CA_CERTS'] : [];
   const bare = await bestBareStart(runs, []);
@@ -231,6 +235,10 @@ async function startRows(floor: Row['floor']): Promise<Row[]> {
     loadRow('`tlsgate list` on the catalogue', list.cold, 250, 'cold'),
     warmList,
     { name: '`tlsgate --version`', unit: 'ms', value: version.wallMs, floor, note: `${cpuNote(version)}; a bare \`node -e 0\` is the rest` },
+    {
+      name: '`tlsgate run` of one file (2 chain scenarios, certificates cached): process start to exit', unit: 'ms', value: smallRun.wallMs, floor,
+      note: `${cpuNote(smallRun)}; exit ${smallRun.code}`,
+    },
     loadRow(`loading ${files} files carrying ${files * PEMS_PER_FILE} PEM files (\`tlsgate list\`)`, pem.cold, 500, 'cold'),
     loadRow(`loading ${files} files carrying ${files * PEMS_PER_FILE} PEM files (\`tlsgate list\`)`, pem.warm, 500, 'warm'),
   ];
