@@ -59,12 +59,19 @@ export const keyFingerprint = memoized((key) => createHash('sha256').update(spki
 /** Keys by (algorithm, slot): memory first, then the cache folder, then generation. */
 export class KeyStore {
   private readonly pending = new Map<string, Promise<KeyPair>>();
+  /** file names by algorithm and slot: each scenario asks for its file's keys again (80 ms of hashing in the catalogue) */
+  private readonly names = new Map<string, string>();
 
   /** `dir` undefined: keys live in memory only */
   constructor(private readonly dir: string | undefined) {}
 
   get(algorithm: KeyAlgorithm, slot: string): Promise<KeyPair> {
-    const name = `${algorithm}-${createHash('sha256').update(slot).digest('hex').slice(0, 24)}`;
+    const asked = `${algorithm}\0${slot}`;
+    let name = this.names.get(asked);
+    if (name === undefined) {
+      name = `${algorithm}-${createHash('sha256').update(slot).digest('hex').slice(0, 24)}`;
+      this.names.set(asked, name);
+    }
     let key = this.pending.get(name);
     if (!key) {
       key = this.load(algorithm, name);
