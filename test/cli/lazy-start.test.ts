@@ -38,21 +38,26 @@ const packagesOf = (r: Finished, how: 'imported' | 'imported or required'): Set<
   return new Set([...r.stderr.matchAll(line)].map((m) => m[1]!));
 };
 
+/** a temporary folder per describe, holding the hooks (made before its tests, removed after) */
+function hookFolder(prefix: string): { dir: string; hook: string } {
+  const folder = { dir: '', hook: '' };
+  before(() => {
+    folder.dir = mkdtempSync(join(tmpdir(), prefix));
+    folder.hook = join(folder.dir, 'log-imports.mjs');
+    writeFileSync(folder.hook, HOOKS);
+  });
+  after(() => folder.dir && rmSync(folder.dir, { recursive: true, force: true }));
+  return folder;
+}
+
 describe('tlsgate list starts without heavy modules', function () {
   this.timeout(60_000);
-  let dir: string;
-  let hook: string;
+  const folder = hookFolder('tlsgate-lazy-');
   let cold: Finished;
   let warm: Finished;
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'tlsgate-lazy-'));
-    hook = join(dir, 'log-imports.mjs');
-    writeFileSync(hook, HOOKS);
-  });
-  after(() => dir && rmSync(dir, { recursive: true, force: true }));
 
   const list = async (): Promise<Finished> => {
-    const r = await start(['--import', hook, ...CLI, 'list'], { cwd: dir, env: { TLSGATE_CACHE_DIR: join(dir, 'cache'), TLSGATE_NO_LOAD_CACHE: '' } }).done;
+    const r = await start(['--import', folder.hook, ...CLI, 'list'], { cwd: folder.dir, env: { TLSGATE_CACHE_DIR: join(folder.dir, 'cache'), TLSGATE_NO_LOAD_CACHE: '' } }).done;
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.include('libraries/pg.yaml').and.include('libraries/grpc-js.yaml');
     return r;
@@ -95,18 +100,11 @@ describe('tlsgate list starts without heavy modules', function () {
 
 describe('tlsgate run starts without what its scenarios do not need', function () {
   this.timeout(120_000);
-  let dir: string;
-  let hook: string;
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'tlsgate-lazy-run-'));
-    hook = join(dir, 'log-imports.mjs');
-    writeFileSync(hook, HOOKS);
-  });
-  after(() => dir && rmSync(dir, { recursive: true, force: true }));
+  const folder = hookFolder('tlsgate-lazy-run-');
 
   const run = async (file: string, grep?: string): Promise<Set<string>> => {
-    const r = await start(['--import', hook, ...CLI, 'run', join(ROOT, 'scenarios', file), ...(grep ? ['--grep', grep] : []), '--reporter', 'tap'],
-      { cwd: dir, env: { TLSGATE_CACHE_DIR: join(dir, 'cache'), TLSGATE_CERTS: '', TLSGATE_NO_LOAD_CACHE: '' } }).done;
+    const r = await start(['--import', folder.hook, ...CLI, 'run', join(ROOT, 'scenarios', file), ...(grep ? ['--grep', grep] : []), '--reporter', 'tap'],
+      { cwd: folder.dir, env: { TLSGATE_CACHE_DIR: join(folder.dir, 'cache'), TLSGATE_CERTS: '', TLSGATE_NO_LOAD_CACHE: '' } }).done;
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/^ok 1 /m);
     return packagesOf(r, 'imported or required');
