@@ -2,7 +2,7 @@
  * A certificate's subject Name as encoded in it, so names match byte for byte (a CRL's or an
  * OCSP answer's issuer). Found by walking the certificate's DER elements to the subject field:
  * no ASN.1 library, so checking a team's PEM files or a CRL's issuer loads none, and the walk
- * costs a few microseconds where a schema parse and re-encode cost about 0.2 ms.
+ * costs about 11 us where a schema parse and re-encode cost about 1 ms.
  */
 import { derElement } from './der-envelope.js';
 
