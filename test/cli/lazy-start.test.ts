@@ -4,10 +4,11 @@
  * no library driver's npm package, no TypeBox (the schemas are compiled at build time), no
  * X.509/CRL parser, no help layout for yargs. Warm (every file in the load cache), it loads no
  * YAML parser and no schema validator either. A resolve hook in the child records every module
- * it imports, and a hook on the CommonJS loader every module it requires (the validators are).
+ * it imports, and a hook on the CommonJS loader every module it requires (the validators are),
+ * in a log file of the child's.
  */
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,21 +22,36 @@ const HEAVY = ['typebox', 'pkijs', 'asn1js', '@peculiar/x509', 'axios', 'got', '
 /** what only a cold load needs: the YAML parser, the schema validators (and ajv's runtime), semver for the stack checks */
 const COLD_ONLY = ['yaml', 'ajv', 'semver', '@peculiar/asn1-schema'];
 
-const RESOLVE_HOOK = 'import { writeSync } from "node:fs"; export async function resolve(s, c, n) { const r = await n(s, c); writeSync(2, "IMPORTED " + r.url + "\\n"); return r; }';
+// The hooks append to the file IMPORT_LOG names, not to stderr: a synchronous write to a pipe the
+// test has not drained yet fails with EAGAIN, inside the child's module loading.
+const IMPORT_LOG = 'TLSGATE_TEST_IMPORT_LOG';
+const RESOLVE_HOOK = `import { appendFileSync } from "node:fs"; export async function resolve(s, c, n) { const r = await n(s, c); appendFileSync(process.env.${IMPORT_LOG}, "IMPORTED " + r.url + "\\n"); return r; }`;
 const HOOKS = [
   "import { register, createRequire } from 'node:module';",
-  "import { writeSync } from 'node:fs';",
+  "import { appendFileSync } from 'node:fs';",
   `register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(RESOLVE_HOOK)}));`,
   "const Module = createRequire(import.meta.url)('node:module');",
   'const load = Module._load;',
-  "Module._load = function (request, parent, isMain) { writeSync(2, 'REQUIRED ' + Module._resolveFilename(request, parent, isMain) + '\\n'); return load.apply(this, arguments); };",
+  `Module._load = function (request, parent, isMain) { appendFileSync(process.env.${IMPORT_LOG}, 'REQUIRED ' + Module._resolveFilename(request, parent, isMain) + '\\n'); return load.apply(this, arguments); };`,
   '',
 ].join('\n');
 
+/** a finished child and the modules its hooks saw it load, a line each (`IMPORTED <url>`, `REQUIRED <file>`) */
+type Logged = Finished & { imports: string };
+
+let logs = 0;
+/** runs `args` under the hooks in `folder`, with a log of its own */
+async function startLogged(folder: { dir: string; hook: string }, args: string[], env: Record<string, string>): Promise<Logged> {
+  const log = join(folder.dir, `imports-${++logs}.log`);
+  writeFileSync(log, '');
+  const r = await start(['--import', folder.hook, ...args], { cwd: folder.dir, env: { ...env, [IMPORT_LOG]: log } }).done;
+  return { ...r, imports: readFileSync(log, 'utf8') };
+}
+
 /** the npm packages a run imported (ESM), or also required (CommonJS: a cold load requires @peculiar/x509 for a DN that is not plain) */
-const packagesOf = (r: Finished, how: 'imported' | 'imported or required'): Set<string> => {
+const packagesOf = (r: Logged, how: 'imported' | 'imported or required'): Set<string> => {
   const line = how === 'imported' ? /^IMPORTED .*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//gm : /^(?:IMPORTED|REQUIRED) .*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//gm;
-  return new Set([...r.stderr.matchAll(line)].map((m) => m[1]!));
+  return new Set([...r.imports.matchAll(line)].map((m) => m[1]!));
 };
 
 /** a temporary folder per describe, holding the hooks (made before its tests, removed after) */
@@ -53,11 +69,11 @@ function hookFolder(prefix: string): { dir: string; hook: string } {
 describe('tlsgate list starts without heavy modules', function () {
   this.timeout(60_000);
   const folder = hookFolder('tlsgate-lazy-');
-  let cold: Finished;
-  let warm: Finished;
+  let cold: Logged;
+  let warm: Logged;
 
-  const list = async (): Promise<Finished> => {
-    const r = await start(['--import', folder.hook, ...CLI, 'list'], { cwd: folder.dir, env: { TLSGATE_CACHE_DIR: join(folder.dir, 'cache'), TLSGATE_NO_LOAD_CACHE: '' } }).done;
+  const list = async (): Promise<Logged> => {
+    const r = await startLogged(folder, [...CLI, 'list'], { TLSGATE_CACHE_DIR: join(folder.dir, 'cache'), TLSGATE_NO_LOAD_CACHE: '' });
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.include('libraries/pg.yaml').and.include('libraries/grpc-js.yaml');
     return r;
@@ -70,18 +86,18 @@ describe('tlsgate list starts without heavy modules', function () {
     expect(HEAVY.filter((name) => coldImports.has(name))).to.deep.equal([]);
     const coldLoads = packagesOf(cold, 'imported or required');
     expect(COLD_ONLY.filter((name) => coldLoads.has(name)), 'the hooks see what a cold load loads').to.deep.equal(COLD_ONLY);
-    expect(cold.stderr).to.match(/^REQUIRED .*\/schema\/scenario\.validator\.cjs$/m);
+    expect(cold.imports).to.match(/^REQUIRED .*\/schema\/scenario\.validator\.cjs$/m);
 
     warm = await list();
     expect(warm.stdout).to.equal(cold.stdout);
     const warmPackages = packagesOf(warm, 'imported or required');
     expect([...HEAVY, ...COLD_ONLY].filter((name) => warmPackages.has(name))).to.deep.equal([]);
-    expect(warm.stderr).to.not.match(/validator\.cjs$/m);
+    expect(warm.imports).to.not.match(/validator\.cjs$/m);
   });
 
   it('the build identity covers every module and package only a cold load loads (the closure its import scan finds)', function () {
     if (!cold || !warm) this.skip();
-    const loaded = (r: Finished) => new Set([...r.stderr.matchAll(/^(?:IMPORTED|REQUIRED) (.*)$/gm)]
+    const loaded = (r: Logged) => new Set([...r.imports.matchAll(/^(?:IMPORTED|REQUIRED) (.*)$/gm)]
       .map((m) => (m[1]!.startsWith('file:') ? fileURLToPath(m[1]!) : m[1]!)));
     const warmLoads = loaded(warm);
     const coldOnly = [...loaded(cold)].filter((file) => !warmLoads.has(file) && !isBuiltin(file));
@@ -103,8 +119,8 @@ describe('tlsgate run starts without what its scenarios do not need', function (
   const folder = hookFolder('tlsgate-lazy-run-');
 
   const run = async (file: string, grep?: string): Promise<Set<string>> => {
-    const r = await start(['--import', folder.hook, ...CLI, 'run', join(ROOT, 'scenarios', file), ...(grep ? ['--grep', grep] : []), '--reporter', 'tap'],
-      { cwd: folder.dir, env: { TLSGATE_CACHE_DIR: join(folder.dir, 'cache'), TLSGATE_CERTS: '', TLSGATE_NO_LOAD_CACHE: '' } }).done;
+    const r = await startLogged(folder, [...CLI, 'run', join(ROOT, 'scenarios', file), ...(grep ? ['--grep', grep] : []), '--reporter', 'tap'],
+      { TLSGATE_CACHE_DIR: join(folder.dir, 'cache'), TLSGATE_CERTS: '', TLSGATE_NO_LOAD_CACHE: '' });
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/^ok 1 /m);
     return packagesOf(r, 'imported or required');
