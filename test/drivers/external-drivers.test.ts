@@ -73,6 +73,33 @@ describe('a tool process', () => {
   });
 });
 
+describe('a tool process\'s environment', () => {
+  const envOf = async (withoutEnv?: readonly string[]): Promise<string[]> => {
+    const proc = new ToolProcess('/usr/bin/env', [], new ScratchFiles('test'), new AbortController().signal, withoutEnv ? { withoutEnv } : {});
+    try {
+      await proc.ended();
+      return proc.stdout.split('\n');
+    } finally {
+      await proc.close();
+    }
+  };
+
+  it('is this process\'s with LC_ALL=C, less the variables it is told to leave out (the private network\'s relay: NODE_EXTRA_CA_CERTS)', async () => {
+    const before = process.env.TLSGATE_TEST_DROPPED;
+    process.env.TLSGATE_TEST_DROPPED = 'yes';
+    try {
+      const kept = await envOf();
+      expect(kept).to.include('TLSGATE_TEST_DROPPED=yes').and.include('LC_ALL=C');
+      const dropped = await envOf(['TLSGATE_TEST_DROPPED']);
+      expect(dropped).to.include('LC_ALL=C');
+      expect(dropped.filter((line) => line.startsWith('TLSGATE_TEST_DROPPED='))).to.deep.equal([]);
+    } finally {
+      if (before === undefined) delete process.env.TLSGATE_TEST_DROPPED;
+      else process.env.TLSGATE_TEST_DROPPED = before;
+    }
+  });
+});
+
 describe('gnutls-serv\'s output, read per connection', () => {
   // its report (stdout) and the echoed data (stderr) come on two pipes, in either order
   const echoed = 'received cmd: tlsgate-ping\n\n*** Processing 13 bytes command: tlsgate-ping\n';

@@ -77,7 +77,10 @@ const unavailable = (message: string): Error => Object.assign(new Error(message)
 /** the tool, started inside its own namespace by the relay; its stdout and stderr are the tool's own */
 export function startInPrivateNetwork(helpers: Helpers, file: string, args: string[], scratch: ScratchFiles, signal: AbortSignal): PrivateNetworkTool {
   const relayArgs = ['--no-warnings', ...relayEntry(), helpers.ip, String(INSIDE_PORT), scratch.dir, file, ...args];
-  const proc = new ToolProcess(helpers.unshare, [...NAMESPACE_FLAGS, '--', process.execPath, ...relayArgs], scratch, signal, { processGroup: true, ipc: true });
+  // the relay and the tool make no TLS connection that Node's trust store could serve, and Node
+  // reads NODE_EXTRA_CA_CERTS before any script (40 ms of a relay's start where it names the
+  // system bundle)
+  const proc = new ToolProcess(helpers.unshare, [...NAMESPACE_FLAGS, '--', process.execPath, ...relayArgs], scratch, signal, { processGroup: true, ipc: true, withoutEnv: ['NODE_EXTRA_CA_CERTS'] });
   return new PrivateNetworkTool(proc);
 }
 

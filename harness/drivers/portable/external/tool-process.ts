@@ -25,6 +25,14 @@ export interface ToolProcessOptions {
   processGroup?: boolean;
   /** an IPC channel to the process (a Node script: the private network's relay) */
   ipc?: boolean;
+  /** variables of this process's environment the tool does not get */
+  withoutEnv?: readonly string[];
+}
+
+function toolEnv(without: readonly string[]): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C' };
+  for (const name of without) delete env[name];
+  return env;
 }
 
 /** how long a tool gets to end after SIGTERM before SIGKILL */
@@ -45,7 +53,7 @@ export class ToolProcess {
     this.child = spawn(file, args, {
       cwd: scratch.dir,
       stdio: options.ipc ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, LC_ALL: 'C' },
+      env: toolEnv(options.withoutEnv ?? []),
       detached: options.processGroup === true,
     });
     live.add(this);
