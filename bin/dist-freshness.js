@@ -7,7 +7,7 @@ import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from '
 import { dirname, isAbsolute, join } from 'node:path';
 
 /** the folders tsconfig.build.json compiles */
-export const SOURCE_DIRS = ['ca', 'harness'];
+const SOURCE_DIRS = ['ca', 'harness'];
 const STAMP = join('dist', '.source-stamp.json');
 const BUILD_MARK = join('dist', 'harness', 'cli', 'main.js');
 

@@ -58,32 +58,29 @@ export const keyFingerprint = memoized((key) => createHash('sha256').update(spki
 
 /** Keys by (algorithm, slot): memory first, then the cache folder, then generation. */
 export class KeyStore {
+  /**
+   * By algorithm and slot, so a key asked for again (each scenario asks for its file's keys) costs
+   * a lookup: its file name, a hash, was 80 ms of the catalogue when computed on every request
+   */
   private readonly pending = new Map<string, Promise<KeyPair>>();
-  /** file names by algorithm and slot: each scenario asks for its file's keys again (80 ms of hashing in the catalogue) */
-  private readonly names = new Map<string, string>();
 
   /** `dir` undefined: keys live in memory only */
   constructor(private readonly dir: string | undefined) {}
 
   get(algorithm: KeyAlgorithm, slot: string): Promise<KeyPair> {
     const asked = `${algorithm}\0${slot}`;
-    let name = this.names.get(asked);
-    if (name === undefined) {
-      name = `${algorithm}-${createHash('sha256').update(slot).digest('hex').slice(0, 24)}`;
-      this.names.set(asked, name);
-    }
-    let key = this.pending.get(name);
+    let key = this.pending.get(asked);
     if (!key) {
-      key = this.load(algorithm, name);
-      this.pending.set(name, key);
-      key.catch(() => this.pending.delete(name));
+      key = this.load(algorithm, slot);
+      this.pending.set(asked, key);
+      key.catch(() => this.pending.delete(asked));
     }
     return key;
   }
 
-  private async load(algorithm: KeyAlgorithm, name: string): Promise<KeyPair> {
+  private async load(algorithm: KeyAlgorithm, slot: string): Promise<KeyPair> {
     if (!this.dir) return generateKey(algorithm);
-    const path = join(this.dir, `${name}.key`);
+    const path = join(this.dir, `${algorithm}-${createHash('sha256').update(slot).digest('hex').slice(0, 24)}.key`);
     const cached = await readIfExists(path);
     if (cached !== undefined) {
       try {

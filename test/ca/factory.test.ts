@@ -8,6 +8,7 @@ import { createPublicKey, X509Certificate } from 'node:crypto';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { issuePki } from '../../ca/issue/factory.js';
+import { pemBlock } from '../../ca/asn1/pem-blocks.js';
 import { packageRoot } from '../../harness/model/paths.js';
 import type { IssuedCert, Materials } from '../../ca/issue/materials.js';
 import type { CertSpec, KeyAlgorithm, PkiSpec, SignatureHash } from '../../ca/spec/spec.js';
@@ -595,7 +596,7 @@ describe('ca/factory: issuePki checked by the openssl CLI', function () {
         const der = new X509Certificate(await readFile(join(dir, f), 'utf8')).raw;
         byId.set(['root', 'int', 'leaf', 'cross'].find((id) => first.get(id).der.equals(der))!, f);
       }
-      const pemOf = (der: Buffer) => `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+      const pemOf = (der: Buffer) => pemBlock(der, 'CERTIFICATE');
       const cut = first.get('leaf').der.subarray(0, -7);
       const padded = Buffer.concat([first.get('int').der, Buffer.from([0, 0])]);
       // the oracle: Node's (OpenSSL's) parser refuses the cut one. It reads the padded one's first
