@@ -29,6 +29,12 @@ export interface LoopbackHttpOptions {
   host?: LoopbackHost;
   /** default 0 (the system picks); a fixed port only when a user asks for one (`serve --port`) */
   port?: number;
+  /**
+   * Without `port`: listen on this one if it is free, else on one the system picks. A run asks
+   * for the port its last run was given, so the URLs written into its certificates (and so the
+   * certificates) stay the same from run to run.
+   */
+  preferredPort?: number;
   /** larger bodies get 413; default 64 KiB */
   maxBodyBytes?: number;
 }
@@ -39,6 +45,19 @@ const ENDLESS_CHUNK = 16 * 1024;
 const REQUEST_TIMEOUT_MS = 10_000;
 
 export const TRANSPORT_FAULTS: ReadonlySet<Fault['kind']> = new Set(['delay', 'hang', 'http-status', 'truncate', 'garbage', 'trickle', 'endless']);
+
+/** why a preferred port cannot be had: another socket holds it, or it is privileged */
+const PORT_TAKEN = new Set(['EADDRINUSE', 'EACCES']);
+
+function listen(server: Server, port: number, host: LoopbackHost): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
 
 export class LoopbackHttpServer {
   private readonly sockets = new Set<Socket>();
@@ -58,13 +77,13 @@ export class LoopbackHttpServer {
     // No 'clientError' listener on purpose: for bytes that are not HTTP, headers that are too
     // large or too slow, Node's own handler answers 400, 431 or 408 and destroys the socket.
     // A listener replaces that handler, and the client then gets a bare close with no answer.
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(opts.port ?? 0, self.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const port = opts.port ?? opts.preferredPort ?? 0;
+    try {
+      await listen(server, port, self.host);
+    } catch (err) {
+      if (opts.port !== undefined || port === 0 || !PORT_TAKEN.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+      await listen(server, 0, self.host);
+    }
     return self;
   }
 

@@ -25,6 +25,12 @@ export interface PkiHandle {
   detach(): void;
 }
 
+/** a port for each of the two servers */
+export interface ServerPorts {
+  crl: number;
+  ocsp: number;
+}
+
 export class RevocationServers {
   private readonly directory: PkiDirectory;
 
@@ -32,19 +38,30 @@ export class RevocationServers {
     this.directory = directory;
   }
 
-  /** on port 0 unless `ports` fixes them (`tlsgate serve --port`) */
-  static async start(opts: { host?: LoopbackHost; ports?: { crl: number; ocsp: number } } = {}): Promise<RevocationServers> {
+  /**
+   * On port 0 unless `ports` fixes them (`tlsgate serve --port`); `preferredPorts` are taken
+   * where they are free (else port 0), so a run's URLs can match its last run's.
+   */
+  static async start(opts: { host?: LoopbackHost; ports?: ServerPorts; preferredPorts?: ServerPorts } = {}): Promise<RevocationServers> {
     const directory = new PkiDirectory();
     const host = opts.host ? { host: opts.host } : {};
+    const portOf = (server: keyof ServerPorts) => (opts.ports
+      ? { port: opts.ports[server] }
+      : opts.preferredPorts ? { preferredPort: opts.preferredPorts[server] } : {});
     const [crl, ocsp] = await Promise.allSettled([
-      CrlServer.start(directory, { ...host, ...(opts.ports ? { port: opts.ports.crl } : {}) }),
-      OcspResponder.start(directory, { ...host, ...(opts.ports ? { port: opts.ports.ocsp } : {}) }),
+      CrlServer.start(directory, { ...host, ...portOf('crl') }),
+      OcspResponder.start(directory, { ...host, ...portOf('ocsp') }),
     ]);
     if (crl.status === 'rejected' || ocsp.status === 'rejected') {
       await Promise.all([crl, ocsp].map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
       throw (crl.status === 'rejected' ? crl.reason : (ocsp as PromiseRejectedResult).reason) as Error;
     }
     return new RevocationServers(directory, crl.value, ocsp.value);
+  }
+
+  /** the ports the two servers listen on */
+  get ports(): ServerPorts {
+    return { crl: this.crl.address.port, ocsp: this.ocsp.address.port };
   }
 
   /** the URLs a PKI attached as `ns` will be served at (known before its certificates exist) */

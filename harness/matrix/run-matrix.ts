@@ -66,7 +66,7 @@ export interface MatrixOutcome {
 
 export async function runMatrix(scenarios: readonly Scenario[], runtimes: readonly MatrixRuntime[], opts: MatrixOptions): Promise<MatrixOutcome> {
   const started = performance.now();
-  const servers = sharedRevocationServers();
+  const servers = sharedRevocationServers(opts.certsDir);
   const placements = runtimes.map((r) => (r.libraryDirs ? localPlacement({ libraryDirs: r.libraryDirs }) : runtimePlacement(r.spec)));
   const engines: Engine[] = [];
   try {
@@ -136,12 +136,12 @@ async function inventoryOf(placement: EndPlacement, probes: InventoryProbes | un
   }
 }
 
-/** one set of revocation servers for every runtime, started on first need */
-function sharedRevocationServers() {
+/** one set of revocation servers for every runtime, started on first need (on the ports of the last run's, where free) */
+function sharedRevocationServers(certsDir: string) {
   let servers: Promise<RevocationServers> | undefined;
   return {
     get: (): Promise<RevocationServers> => {
-      servers ??= unowned(() => import('../../ca/servers/revocation-servers.js').then((m) => m.RevocationServers.start()));
+      servers ??= unowned(() => import('../session/revocation-ports.js').then((m) => m.startRevocationServers(certsDir, 0)));
       return servers;
     },
     close: async (): Promise<void> => {

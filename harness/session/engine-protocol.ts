@@ -8,6 +8,8 @@ export interface WorkerEngineOptions {
   certsDir: string;
   timeoutMs: number;
   audit: boolean;
+  /** the worker's index: its slot among the remembered revocation server ports */
+  portSlot: number;
 }
 
 export type ToWorker =

@@ -27,6 +27,7 @@ const options = JSON.parse(process.argv[2] ?? '{}') as WorkerEngineOptions;
 const engine = await createEngine({
   certsDir: options.certsDir,
   timeoutMs: options.timeoutMs,
+  portSlot: options.portSlot,
   ...(options.audit ? { audit: (scenario: string) => ({ record: (event) => post({ type: 'audit', scenario, event }) }) } : {}),
 });
 const running = new Map<number, AbortController>();

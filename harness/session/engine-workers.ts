@@ -85,8 +85,8 @@ class EngineProcess {
   private readonly exited: Promise<void>;
   readonly ready: Promise<void>;
 
-  constructor(private readonly opts: WorkerOptions) {
-    const data: WorkerEngineOptions = { certsDir: opts.certsDir, timeoutMs: opts.timeoutMs, audit: opts.audit !== undefined };
+  constructor(private readonly opts: WorkerOptions, index: number) {
+    const data: WorkerEngineOptions = { certsDir: opts.certsDir, timeoutMs: opts.timeoutMs, audit: opts.audit !== undefined, portSlot: index };
     this.child = fork(WORKER_ENTRY, [JSON.stringify(data)], { serialization: 'advanced', execArgv: workerExecArgv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child.on('message', (m: FromWorker) => this.received(m));
     this.child.on('error', (err) => this.failAll(err));
@@ -146,7 +146,7 @@ class WorkerEngine implements Engine {
   private readonly workerOfFile: ReadonlyMap<string, number>;
 
   constructor(workers: number, opts: WorkerOptions) {
-    this.workers = Array.from({ length: workers }, () => new EngineProcess(opts));
+    this.workers = Array.from({ length: workers }, (_, index) => new EngineProcess(opts, index));
     this.workerOfFile = opts.workerOfFile ?? new Map();
   }
 

@@ -31,6 +31,8 @@ export interface EngineOptions {
   revocationServers?: () => Promise<RevocationServers>;
   /** hears what the mock CA does for each scenario (`--audit`): the sink for a scenario id */
   audit?: (scenarioId: string) => AuditSink;
+  /** which of the remembered revocation server ports this engine takes (revocation-ports.ts): its worker's index; default 0 */
+  portSlot?: number;
 }
 
 export interface Engine {
@@ -57,7 +59,7 @@ class ScenarioEngine implements Engine {
   private revocationServers = (): Promise<RevocationServers> => {
     if (this.opts.revocationServers) return this.opts.revocationServers();
     // shared by every scenario, so no scenario owns what its sockets might throw
-    this.servers ??= unowned(() => import('../../ca/servers/revocation-servers.js').then((m) => m.RevocationServers.start()));
+    this.servers ??= unowned(() => import('./revocation-ports.js').then((m) => m.startRevocationServers(this.opts.certsDir, this.opts.portSlot ?? 0)));
     return this.servers;
   };
 

@@ -153,6 +153,49 @@ describe('ca/revocation-servers: CRL server and OCSP responder checked by openss
         await v6.close();
       }
     });
+
+    /** a port the system gave a listener that has since closed: free again */
+    const freedPort = async (): Promise<number> => {
+      const probe = await RevocationServers.start();
+      const { crl } = probe.ports;
+      await probe.close();
+      return crl;
+    };
+
+    it('preferredPorts: taken where they are free, on 127.0.0.1 only', async function () {
+      const preferred = { crl: await freedPort(), ocsp: await freedPort() };
+      const again = await RevocationServers.start({ preferredPorts: preferred });
+      try {
+        expect(again.ports).to.deep.equal(preferred);
+        expect(again.crl.address.host).to.equal('127.0.0.1');
+        expect(await reachable('127.0.0.1', preferred.crl)).to.equal(true);
+      } finally {
+        await again.close();
+      }
+    });
+
+    it('preferredPorts held by another socket: that server takes a port the system picks and answers there', async function () {
+      const held = servers.crl.address.port;
+      const free = await freedPort();
+      const other = await RevocationServers.start({ preferredPorts: { crl: held, ocsp: free } });
+      try {
+        expect(other.ports.crl).to.not.equal(held);
+        expect(other.ports.crl).to.be.above(0);
+        expect(other.ports.ocsp).to.equal(free);
+        other.attach('taken', a);
+        expect((await http(other.endpointsFor('taken').crlUrl('int'))).status).to.equal(200);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('fixed ports (serve --port) held by another socket: start fails with EADDRINUSE, nothing left listening', async function () {
+      const free = await freedPort();
+      let error: unknown;
+      await RevocationServers.start({ ports: { crl: servers.crl.address.port, ocsp: free } }).then((s) => s.close(), (err: unknown) => { error = err; });
+      expect((error as NodeJS.ErrnoException | undefined)?.code).to.equal('EADDRINUSE');
+      expect(await reachable('127.0.0.1', free)).to.equal(false);
+    });
   });
 
   describe('OCSP', function () {
