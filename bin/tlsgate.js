@@ -4,6 +4,7 @@
 // here with the project's own TypeScript (a devDependency, present in a clone): once in a fresh
 // clone (`npm ci && npx tlsgate run`), and again when HEAD moved to sources newer than the build
 // (after `git pull`), so a run never tests an old build.
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { distFreshness, recordCurrent } from './dist-freshness.js';
@@ -40,5 +41,9 @@ if (state !== 'current') {
   }
 }
 if (current && unrecorded) recordCurrent(root, head);
+
+// yargs in one module (bin/bundle-yargs.js), made once where the build that made dist/ did not
+// (`tsc` alone, as `npm test` runs it): one stat a start
+if (!existsSync(new URL('../dist/vendor', import.meta.url))) await (await import('./bundle-yargs.js')).ensureYargsBundle(root);
 
 await import(cli.href);

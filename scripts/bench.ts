@@ -23,6 +23,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { connect, createServer } from 'node:tls';
 import { issuePki } from '../ca/issue/factory.js';
@@ -323,6 +324,9 @@ async function matrixRows(versions: string): Promise<Row[]> {
 }
 
 try {
+  // the runs below start dist/ directly; bin/tlsgate.js, which users start, makes yargs' bundle first
+  const bundler = await import(pathToFileURL(join(ROOT, 'bin', 'bundle-yargs.js')).href) as { ensureYargsBundle: (root: string) => Promise<void> };
+  await bundler.ensureYargsBundle(ROOT);
   const floorMs = await floorHandshake(quick ? 50 : 200);
   const floor = { name: 'floor', value: floorMs };
   const rows: Row[] = [{ name: 'floor: bare handshake, fresh server each (P-256, TLS 1.3)', unit: 'ms', value: floorMs }];

@@ -44,7 +44,7 @@ describe('packaging (npm pack --dry-run)', function () {
   it('runs nothing when installed: no install-time lifecycle script; the build runs at pack time', () => {
     const { scripts, bin } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; bin: Record<string, string> };
     expect(Object.keys(scripts).filter((s) => ['preinstall', 'install', 'postinstall', 'prepare'].includes(s))).to.deep.equal([]);
-    expect(scripts.prepack).to.include('tsc -p tsconfig.build.json');
+    expect(scripts.prepack).to.include('tsc -p tsconfig.build.json').and.include('node bin/bundle-yargs.js');
     expect(packed).to.include(bin.tlsgate);
     // a fresh clone has no dist/ after `npm ci`: the command must be the launcher that builds it
     expect(bin.tlsgate).to.equal('bin/tlsgate.js');
@@ -72,6 +72,8 @@ describe('packaging (npm pack --dry-run)', function () {
       expect(first.stderr).to.include('building dist/');
       expect(first.stdout).to.include('names.yaml#exact DNS SAN');
       expect(existsSync(join(checkout, 'dist', 'test')), 'the product only').to.equal(false);
+      const yargsVersion = (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'yargs', 'package.json'), 'utf8')) as { version: string }).version;
+      expect(existsSync(join(checkout, 'dist', 'vendor', `yargs-lean-${yargsVersion}.js`)), 'yargs in one module (bin/bundle-yargs.js)').to.equal(true);
       const second = spawnSync(process.execPath, [bin, 'list', 'scenarios/hostname/names.yaml'], { cwd: checkout, encoding: 'utf8' });
       expect(second.status, second.stderr).to.equal(0);
       expect(second.stderr).to.not.include('building');

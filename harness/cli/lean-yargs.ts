@@ -8,10 +8,12 @@
  * printed; on any other run the help yargs renders for itself goes nowhere (tlsgate's fail
  * handler never prints it).
  *
+ * The factory and its helpers come from one bundled module when the build made one from the
+ * yargs installed here (bin/bundle-yargs.js, the version in its name), else from yargs' files.
+ *
  * The factory is yargs' internal module, so this holds for the major it was written against
  * (18); with another one, or if anything here fails, tlsgate takes yargs' own entry.
  */
-import { notStrictEqual, strictEqual } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
@@ -27,8 +29,9 @@ const WRITTEN_FOR_MAJOR = '18.';
 export async function leanYargs(withHelp: boolean): Promise<YargsFactory> {
   try {
     const require = createRequire(import.meta.url);
-    if (!(require('yargs/package.json') as { version: string }).version.startsWith(WRITTEN_FOR_MAJOR)) return await ownEntry();
-    return await fromFactory(withHelp);
+    const { version } = require('yargs/package.json') as { version: string };
+    if (!version.startsWith(WRITTEN_FOR_MAJOR)) return await ownEntry();
+    return await fromFactory(withHelp, version);
   } catch {
     return ownEntry();
   }
@@ -38,25 +41,57 @@ async function ownEntry(): Promise<YargsFactory> {
   return (await import('yargs')).default;
 }
 
-/** what yargs' own shim gives its factory, each of its dependencies resolved from yargs, as its entry resolves them */
-async function fromFactory(withHelp: boolean): Promise<YargsFactory> {
+/** what the factory is built from: yargs' internal modules and its dependencies */
+interface YargsParts {
+  YargsFactory: (shim: unknown) => YargsFactory;
+  getProcessArgvBin: () => string;
+  Parser: unknown;
+  y18n: (opts: { directory: string; updateFiles: boolean }) => unknown;
+  escalade: unknown;
+  getCallerFile: (depth: number) => string;
+}
+
+/**
+ * The parts in one module (dist/vendor/yargs-lean-<version>.js, bin/bundle-yargs.js: ~35 ms less
+ * than loading yargs' 26 files one by one), when the build made one from this yargs.
+ */
+async function partsFromBundle(version: string): Promise<YargsParts | undefined> {
+  try {
+    return await import(new URL(`../../vendor/yargs-lean-${version}.js`, import.meta.url).href) as YargsParts;
+  } catch {
+    return undefined; // not built: yargs' own files
+  }
+}
+
+/** the parts from yargs' own files, each dependency resolved from yargs, as its entry resolves them */
+async function partsFromPackage(entry: string): Promise<YargsParts> {
+  const fromYargs = createRequire(entry);
+  const load = async <T>(specifier: string): Promise<T> => ((await import(pathToFileURL(fromYargs.resolve(specifier)).href)) as { default: T }).default;
+  const own = <T>(path: string): Promise<T> => import(pathToFileURL(join(dirname(entry), path)).href) as Promise<T>;
+  const [{ YargsFactory }, { getProcessArgvBin }, Parser, y18n, escalade] = await Promise.all([
+    own<Pick<YargsParts, 'YargsFactory'>>('build/lib/yargs-factory.js'),
+    own<Pick<YargsParts, 'getProcessArgvBin'>>('build/lib/utils/process-argv.js'),
+    load<unknown>('yargs-parser'),
+    load<YargsParts['y18n']>('y18n'),
+    load<unknown>('escalade/sync'),
+  ]);
+  return { YargsFactory, getProcessArgvBin, Parser, y18n, escalade, getCallerFile: fromYargs('get-caller-file') as YargsParts['getCallerFile'] };
+}
+
+/** what yargs' own shim gives its factory (lib/platform-shims/esm.mjs) */
+async function fromFactory(withHelp: boolean, version: string): Promise<YargsFactory> {
   const entry = fileURLToPath(import.meta.resolve('yargs'));
   const dir = dirname(entry);
   const fromYargs = createRequire(entry);
   const load = async <T>(specifier: string): Promise<T> => ((await import(pathToFileURL(fromYargs.resolve(specifier)).href)) as { default: T }).default;
-  const own = <T>(path: string): Promise<T> => import(pathToFileURL(join(dir, path)).href) as Promise<T>;
-  const [{ YargsFactory }, { getProcessArgvBin }, Parser, y18n, escalade, layout] = await Promise.all([
-    own<{ YargsFactory: (shim: unknown) => YargsFactory }>('build/lib/yargs-factory.js'),
-    own<{ getProcessArgvBin: () => string }>('build/lib/utils/process-argv.js'),
-    load<unknown>('yargs-parser'),
-    load<(opts: { directory: string; updateFiles: boolean }) => unknown>('y18n'),
-    load<unknown>('escalade/sync'),
+  const [parts, layout] = await Promise.all([
+    partsFromBundle(version).then((bundled) => bundled ?? partsFromPackage(entry)),
     withHelp ? Promise.all([load<unknown>('cliui'), load<(text: string) => number>('string-width')]) : undefined,
   ]);
-  const getCallerFile = fromYargs('get-caller-file') as (depth: number) => string;
+  const { YargsFactory, getProcessArgvBin, Parser, y18n, escalade, getCallerFile } = parts;
   const mainFilename = entry.substring(0, entry.lastIndexOf('node_modules'));
   return YargsFactory({
-    assert: { notStrictEqual, strictEqual },
+    assert: lazyEquality,
     cliui: layout?.[0] ?? silentLayout,
     findUp: escalade,
     getEnv: (key: string) => process.env[key],
@@ -85,6 +120,26 @@ async function fromFactory(withHelp: boolean): Promise<YargsFactory> {
     y18n: y18n({ directory: resolve(dir, 'locales'), updateFiles: false }),
   });
 }
+
+/**
+ * yargs asserts on every start (its version guess); node:assert (4 ms to load) is asked only
+ * when an assertion fails, so it throws the error it would have: both compare with Object.is.
+ */
+export const lazyEquality: Equality = {
+  notStrictEqual: (actual, expected, message) => {
+    if (Object.is(actual, expected)) nodeAssert().notStrictEqual(actual, expected, message);
+  },
+  strictEqual: (actual, expected, message) => {
+    if (!Object.is(actual, expected)) nodeAssert().strictEqual(actual, expected, message);
+  },
+};
+
+/** the two node:assert functions yargs' shim takes (typed as plain functions: TypeScript's assertion signatures need a declared name) */
+interface Equality {
+  strictEqual(actual: unknown, expected: unknown, message?: string): void;
+  notStrictEqual(actual: unknown, expected: unknown, message?: string): void;
+}
+const nodeAssert = (): Equality => createRequire(import.meta.url)('node:assert') as Equality;
 
 /** cliui's interface, laying out nothing: the help text of a run that prints none */
 const silentLayout = () => ({ div: () => undefined, span: () => undefined, resetOutput: () => undefined, toString: () => '' });
