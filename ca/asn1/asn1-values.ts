@@ -68,22 +68,17 @@ export function typedExtensionValue<T>(ext: pkijs.Extension, expected: new () =>
 // ---------------------------------------------------------------- certificates
 
 /** certificates are parsed leniently (BER tolerated): broken test certs must still be usable as issuers */
-const parsedCertificates = new Map<string, pkijs.Certificate>();
-/** a parsed certificate is large (tens of KB): a long run keeps the latest ones */
-const MAX_PARSED = 1000;
+const parsedCertificates = new WeakMap<Uint8Array, pkijs.Certificate>();
 
 /**
- * The CA and responder certificates are parsed on every CRL and OCSP answer: once per process is
- * enough (callers treat the result as read-only). Keyed by the bytes, not the buffer: each
- * scenario, and each worker's message, brings its own copy of the same certificate.
+ * The CA and responder certificates are parsed on every CRL and OCSP answer: once per buffer is
+ * enough (callers treat the result as read-only).
  */
 export function parseCertificate(der: Uint8Array, what: string): pkijs.Certificate {
-  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
-  let cert = parsedCertificates.get(key);
+  let cert = parsedCertificates.get(der);
   if (!cert) {
     cert = parseCertificateOnce(der, what);
-    if (parsedCertificates.size >= MAX_PARSED) parsedCertificates.clear();
-    parsedCertificates.set(key, cert);
+    parsedCertificates.set(der, cert);
   }
   return cert;
 }
