@@ -10,6 +10,7 @@
 // Run by `npm run build` and `npm pack`, and by bin/tlsgate.js when the bundle is missing.
 // Plain JavaScript: it runs before anything is compiled. esbuild is a devDependency (tsx brings
 // the same one); an installed package carries the bundle `npm pack` made.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -23,9 +24,13 @@ const versionOf = (yargsDir) => JSON.parse(readFileSync(join(yargsDir, 'package.
 /** where lean-yargs.ts looks for the bundle of yargs `version` */
 export const yargsBundlePath = (root, version) => join(root, 'dist', 'vendor', `yargs-lean-${version}.js`);
 
-/** builds the bundle under `root`; throws when esbuild or yargs cannot be loaded */
-export async function bundleYargs(root) {
-  const { build } = await import('esbuild');
+/**
+ * Builds the bundle under `root`; throws when esbuild or yargs cannot be loaded. esbuild serves
+ * builds from a child process that outlives them (a while even after its stop()), so this runs in
+ * a process of its own (ensureYargsBundle, `node bin/bundle-yargs.js`), never in a run's.
+ */
+async function bundleYargs(root) {
+  const { buildSync } = await import('esbuild');
   const yargsDir = yargsDirOf(root);
   const version = versionOf(yargsDir);
   // yargs' own internals by path (its package exports only its entry); the rest as yargs'
@@ -39,7 +44,7 @@ export async function bundleYargs(root) {
     "export { default as escalade } from 'escalade/sync';",
     "export { default as getCallerFile } from 'get-caller-file';",
   ].join('\n');
-  const { outputFiles } = await build({
+  const { outputFiles } = buildSync({
     stdin: { contents: entry, resolveDir: yargsDir, sourcefile: 'yargs-lean-entry.js', loader: 'js' },
     bundle: true,
     platform: 'node',
@@ -68,16 +73,20 @@ export async function bundleYargs(root) {
   }
 }
 
-/** builds the bundle of the installed yargs when there is none; quietly nothing when it cannot (no esbuild) */
-export async function ensureYargsBundle(root) {
+/**
+ * Builds the bundle of the installed yargs, in a process of its own, when there is none; quietly
+ * nothing when it cannot (no esbuild): lean-yargs.ts then loads yargs' own files, slower, the
+ * same parser.
+ */
+export function ensureYargsBundle(root) {
   try {
     if (existsSync(yargsBundlePath(root, versionOf(yargsDirOf(root))))) return;
-    await bundleYargs(root);
   } catch {
-    // lean-yargs.ts loads yargs' own files: slower, the same parser
+    return; // no yargs to bundle
   }
+  spawnSync(process.execPath, [fileURLToPath(import.meta.url), root], { stdio: 'ignore' });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await bundleYargs(fileURLToPath(new URL('..', import.meta.url)));
+  await bundleYargs(process.argv[2] ?? fileURLToPath(new URL('..', import.meta.url)));
 }

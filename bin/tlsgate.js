@@ -44,6 +44,6 @@ if (current && unrecorded) recordCurrent(root, head);
 
 // yargs in one module (bin/bundle-yargs.js), made once where the build that made dist/ did not
 // (`tsc` alone, as `npm test` runs it): one stat a start
-if (!existsSync(new URL('../dist/vendor', import.meta.url))) await (await import('./bundle-yargs.js')).ensureYargsBundle(root);
+if (!existsSync(new URL('../dist/vendor', import.meta.url))) (await import('./bundle-yargs.js')).ensureYargsBundle(root);
 
 await import(cli.href);

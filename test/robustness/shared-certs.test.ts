@@ -13,6 +13,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { builtinScenariosDir } from '../../harness/model/paths.js';
+import { PORTS_FOLDER } from '../../harness/session/revocation-ports.js';
 import { CLI, start, type Finished } from '../cli/spawn.js';
 import { Children } from './support/children.js';
 
@@ -55,8 +56,9 @@ describe('two tlsgate processes sharing one empty --certs folder', function () {
     const pems = files.filter((f) => f.endsWith('.pem'));
     expect(keys.length, 'keys were cached').to.be.above(5);
     expect(pems.length, 'certificates were cached').to.be.above(5);
-    // besides keys and certificates only the once-a-day prune's stamp may stay
-    const others = files.filter((f) => !f.endsWith('.key') && !f.endsWith('.pem') && basename(f) !== PRUNE_STAMP);
+    // besides keys and certificates only the once-a-day prune's stamp and the revocation servers' remembered ports may stay
+    const remembered = (f: string) => f.startsWith(join(certs, PORTS_FOLDER, 'slot-')) && f.endsWith('.json');
+    const others = files.filter((f) => !f.endsWith('.key') && !f.endsWith('.pem') && basename(f) !== PRUNE_STAMP && !remembered(f));
     expect(others, 'temp files left behind').to.deep.equal([]);
     for (const key of keys) {
       expect(statSync(key).mode & 0o777, key).to.equal(0o600);
