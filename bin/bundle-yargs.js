@@ -1,8 +1,9 @@
 // Writes dist/vendor/yargs-lean-<yargs version>.js: the parts of yargs that parse a command line
 // (its factory, yargs-parser, y18n, escalade, get-caller-file), bundled by esbuild into one
 // module. Node's ESM loader resolves, reads and links each module on its own, and those are 26:
-// about 35 ms of every start (a warm `tlsgate list` took ~265 ms, a bare `node` ~120). One file
-// loads in a few. harness/cli/lean-yargs.ts takes the bundle of the yargs installed beside it
+// a script that only builds yargs' parser started in 187-194 ms from them and in 149-157 ms from
+// the bundle (a bare `node` 119-125); a warm `tlsgate list` spends about 10 ms less after Node's
+// own start. harness/cli/lean-yargs.ts takes the bundle of the yargs installed beside it
 // (the version is in the name) and yargs' own files when there is none, so the bundle only ever
 // makes a start faster. The help layout (cliui, string-width) stays out: only --help needs it,
 // and it loads then.
@@ -25,9 +26,10 @@ const versionOf = (yargsDir) => JSON.parse(readFileSync(join(yargsDir, 'package.
 export const yargsBundlePath = (root, version) => join(root, 'dist', 'vendor', `yargs-lean-${version}.js`);
 
 /**
- * Builds the bundle under `root`; throws when esbuild or yargs cannot be loaded. esbuild serves
- * builds from a child process that outlives them (a while even after its stop()), so this runs in
- * a process of its own (ensureYargsBundle, `node bin/bundle-yargs.js`), never in a run's.
+ * Builds the bundle under `root`; throws when esbuild or yargs cannot be loaded. esbuild builds
+ * in a service process that outlives the build (even a synchronous one, and a while after its
+ * stop()), so this runs in a process of its own (ensureYargsBundle, `node bin/bundle-yargs.js`),
+ * never in a run's, whose children a test or Ctrl-C accounts for.
  */
 async function bundleYargs(root) {
   const { buildSync } = await import('esbuild');

@@ -52,8 +52,8 @@ interface YargsParts {
 }
 
 /**
- * The parts in one module (dist/vendor/yargs-lean-<version>.js, bin/bundle-yargs.js: ~35 ms less
- * than loading yargs' 26 files one by one), when the build made one from this yargs.
+ * The parts in one module (dist/vendor/yargs-lean-<version>.js, made by bin/bundle-yargs.js),
+ * when the build made one from this yargs: the ESM loader takes one file instead of 26.
  */
 async function partsFromBundle(version: string): Promise<YargsParts | undefined> {
   try {
