@@ -3,10 +3,11 @@
  *
  * A certificate with `auto` URLs carries the servers' port, and the certificate cache keys on
  * those URLs. With a new port each run, every such certificate was issued again on every run:
- * about 160 of the catalogue's (with @peculiar/x509 loaded for them; about a second of the run's CPU), and as
- * many new files in the cache. So a run asks for the ports its last run was given, and gets them
- * when they are free. When they are not (another run holds them), it takes the ones the system
- * gives: as correct, since the URLs are in the cache key, only slower; and it remembers those.
+ * about 160 of the catalogue's (with @peculiar/x509 loaded for them; about a second of the run's
+ * CPU), and as many new files in the cache. So a run asks for the ports its last run was given,
+ * and gets them when they are free. When they are not (another run holds them), it takes the
+ * ones the system gives: as correct, since the URLs are in the cache key, only slower; and it
+ * remembers those.
  *
  * Each engine process of a run has a slot (its worker's index), so the engines of one run keep
  * their own ports from run to run. The file is a hint and nothing more: unreadable, malformed or
