@@ -18,6 +18,7 @@ import { CODES } from '../../model/codes.js';
 import { alertIn } from '../../model/tls-alerts.js';
 import { chainFromPeerCertificate, peerInfoFromChain } from './peer.js';
 import type { ClientHooks, ClientPlan, HandshakeFacts, PeerDecision, DriverInfo, TlsOptionsPlan } from './types.js';
+import { drainStaleOpenSslErrors } from './openssl-error-queue.js';
 
 /** what a client sends after the handshake, and what the node-tls server answers */
 export const PING = 'tlsgate-ping\n';
@@ -274,6 +275,8 @@ export function rejection(recorder: HandshakeRecorder | undefined, code: string 
 
 /** a plan the library refused synchronously (tls.connect threw): no connection was made */
 export function configRejection(err: unknown): ClientObservation {
+  // a refused group leaves an error queued that another scenario's next OpenSSL call would meet
+  drainStaleOpenSslErrors();
   const { code, message } = errorFacts(err);
   return { outcome: 'rejected', code: code ?? CODES.configError, message };
 }

@@ -24,6 +24,7 @@
 import { createHash, type Hash } from 'node:crypto';
 // the module object itself: the named exports of a builtin do not follow later assignments to tls.DEFAULT_*
 import tls from 'node:tls';
+import { drainStaleOpenSslErrors } from '../openssl-error-queue.js';
 
 /** every option tls.createSecureContext reads (Node 16 to 24) */
 export const CONTEXT_OPTIONS = [
@@ -81,6 +82,8 @@ export class SecureContextCache {
     try {
       created = tls.createSecureContext(contextOptions(options));
     } catch {
+      // tls.connect refuses the options next and reports it; the error queued by this refusal goes now
+      drainStaleOpenSslErrors();
       return undefined;
     }
     this.contexts.set(key, created);
