@@ -12,7 +12,7 @@
  * client, and a PKCS#12 identity being built (an internal error).
  *
  * So wherever a TLS end refuses its own options, the queue is drained in the same synchronous
- * step, before any other scenario's code runs (client-common.ts, setup-error.ts,
+ * step, before any other scenario's code runs (client-common.ts, node-tls-server.ts,
  * secure-contexts.ts). The drain parses a valid key until the parse succeeds. A private-key parse
  * fails while any error is queued, and its failure takes the oldest one off the queue, so each
  * failed parse removes one stale error.

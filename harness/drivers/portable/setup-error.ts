@@ -5,7 +5,6 @@
  * `observeSetupFailure` (harness/verdict/observe.ts) instead of an error verdict.
  */
 import type { Side } from '../../model/domain.js';
-import { drainStaleOpenSslErrors } from './openssl-error-queue.js';
 
 export class TlsSetupError extends Error {
   override readonly name = 'TlsSetupError';
@@ -19,9 +18,7 @@ export class TlsSetupError extends Error {
     super(message);
   }
 
-  /** called where the end threw: a refused group leaves an error queued, drained here (openssl-error-queue.ts) */
   static from(side: Side, err: unknown): TlsSetupError {
-    drainStaleOpenSslErrors();
     const e = err as { code?: unknown; message?: unknown };
     return new TlsSetupError(side, typeof e?.code === 'string' ? e.code : undefined, String(e?.message ?? err));
   }

@@ -23,6 +23,7 @@ import { negotiationOptions, OK_BODY, readableMessage } from '../client-common.j
 import { chainFromPeerCertificate, peerInfoFromChain } from '../peer.js';
 import { emptyServerObservation } from '../server-observation.js';
 import { TlsSetupError } from '../setup-error.js';
+import { drainStaleOpenSslErrors } from '../openssl-error-queue.js';
 import { serverPool, type PooledServer } from './server-pool.js';
 import { StepConnections } from '../step-connections.js';
 import type { ServerDriver, ServerHandle, ServerHooks, ServerPlan } from '../types.js';
@@ -68,6 +69,16 @@ export interface Conversation {
   tlsPlan?(plan: ServerPlan): ServerPlan;
 }
 
+/**
+ * Node refused the server's options: what the scenario observes. Called where it threw, so the
+ * error a refused group leaves queued goes before any other scenario's code runs
+ * (openssl-error-queue.ts).
+ */
+function refused(err: unknown): TlsSetupError {
+  drainStaleOpenSslErrors();
+  return TlsSetupError.from('server', err);
+}
+
 /** a server driver: node:tls on loopback port 0, speaking `conversation` */
 export function tlsServerDriver(name: string, conversation: Conversation): ServerDriver {
   return {
@@ -79,7 +90,7 @@ export function tlsServerDriver(name: string, conversation: Conversation): Serve
       try {
         pooled = serverPool.createServer(serverOptions(tlsPlan));
       } catch (err) {
-        throw TlsSetupError.from('server', err);
+        throw refused(err);
       }
       const handle = new NodeTlsServerHandle(name, pooled, { plan, tlsPlan }, hooks, conversation);
       await handle.start(signal);
@@ -165,7 +176,7 @@ export class NodeTlsServerHandle implements ServerHandle {
     try {
       this.server.setSecureContext(serverOptions(tlsPlan));
     } catch (err) {
-      throw TlsSetupError.from('server', err);
+      throw refused(err);
     }
     this.plans = { plan, tlsPlan };
   }
