@@ -77,14 +77,19 @@ async function bundleYargs(root) {
 
 /**
  * Builds the bundle of the installed yargs, in a process of its own, when there is none; quietly
- * nothing when it cannot (no esbuild): lean-yargs.ts then loads yargs' own files, slower, the
- * same parser.
+ * nothing when it cannot: lean-yargs.ts then loads yargs' own files, slower, the same parser.
+ * The vendor folder is made first, so bin/tlsgate.js (which asks only whether that folder exists)
+ * tries once, not on every start: a Node process to spawn costs a start 100 ms and more.
+ * Without esbuild (an installed package whose `npm pack` skipped its scripts) nothing is spawned.
  */
 export function ensureYargsBundle(root) {
   try {
-    if (existsSync(yargsBundlePath(root, versionOf(yargsDirOf(root))))) return;
+    const bundle = yargsBundlePath(root, versionOf(yargsDirOf(root)));
+    if (existsSync(bundle)) return;
+    mkdirSync(dirname(bundle), { recursive: true });
+    createRequire(join(root, 'package.json')).resolve('esbuild');
   } catch {
-    return; // no yargs to bundle
+    return; // no yargs to bundle, no esbuild to bundle it with, or a folder that cannot be written
   }
   spawnSync(process.execPath, [fileURLToPath(import.meta.url), root], { stdio: 'ignore' });
 }

@@ -63,10 +63,13 @@ async function partsFromBundle(version: string): Promise<YargsParts | undefined>
   }
 }
 
-/** the parts from yargs' own files, each dependency resolved from yargs, as its entry resolves them */
-async function partsFromPackage(entry: string): Promise<YargsParts> {
-  const fromYargs = createRequire(entry);
-  const load = async <T>(specifier: string): Promise<T> => ((await import(pathToFileURL(fromYargs.resolve(specifier)).href)) as { default: T }).default;
+/** the default export of `specifier`, resolved from yargs as its entry resolves it */
+const importFrom = (fromYargs: NodeJS.Require) => async <T>(specifier: string): Promise<T> =>
+  ((await import(pathToFileURL(fromYargs.resolve(specifier)).href)) as { default: T }).default;
+
+/** the parts from yargs' own files */
+async function partsFromPackage(entry: string, fromYargs: NodeJS.Require): Promise<YargsParts> {
+  const load = importFrom(fromYargs);
   const own = <T>(path: string): Promise<T> => import(pathToFileURL(join(dirname(entry), path)).href) as Promise<T>;
   const [{ YargsFactory }, { getProcessArgvBin }, Parser, y18n, escalade] = await Promise.all([
     own<Pick<YargsParts, 'YargsFactory'>>('build/lib/yargs-factory.js'),
@@ -83,9 +86,9 @@ async function fromFactory(withHelp: boolean, version: string): Promise<YargsFac
   const entry = fileURLToPath(import.meta.resolve('yargs'));
   const dir = dirname(entry);
   const fromYargs = createRequire(entry);
-  const load = async <T>(specifier: string): Promise<T> => ((await import(pathToFileURL(fromYargs.resolve(specifier)).href)) as { default: T }).default;
+  const load = importFrom(fromYargs);
   const [parts, layout] = await Promise.all([
-    partsFromBundle(version).then((bundled) => bundled ?? partsFromPackage(entry)),
+    partsFromBundle(version).then((bundled) => bundled ?? partsFromPackage(entry, fromYargs)),
     withHelp ? Promise.all([load<unknown>('cliui'), load<(text: string) => number>('string-width')]) : undefined,
   ]);
   const { YargsFactory, getProcessArgvBin, Parser, y18n, escalade, getCallerFile } = parts;
